@@ -1,0 +1,77 @@
+/**
+ * Errors of the render pipeline.
+ *
+ * A ContentError is the uploader's to fix: it becomes an error report (errors/<path>.json, or a
+ * message on the command line) and retrying cannot help. Anything else is ours or transient.
+ */
+
+export interface Problem {
+  /** Field path in the event document (`quotes[2].text`); absent for whole-file problems. */
+  readonly path?: string;
+  readonly line?: number;
+  readonly column?: number;
+  /** What is wrong, in words an editor understands. */
+  readonly message: string;
+  /** What was expected instead. */
+  readonly expected?: string;
+}
+
+export interface ErrorReport {
+  readonly file: string;
+  readonly error: string;
+  readonly problems: readonly Problem[];
+  readonly time: string;
+}
+
+export class ContentError extends Error {
+  readonly file: string;
+  readonly problems: readonly Problem[];
+
+  constructor(file: string, problems: readonly Problem[], options?: { cause?: unknown }) {
+    super(formatProblems(file, problems), options);
+    this.name = new.target.name;
+    this.file = file;
+    this.problems = problems;
+  }
+
+  toReport(time: Date = new Date()): ErrorReport {
+    return { file: this.file, error: this.name, problems: this.problems, time: time.toISOString() };
+  }
+}
+
+/** The file's extension is not one of the accepted encodings. */
+export class UnsupportedFormatError extends ContentError {}
+/** Empty, too large, binary or not UTF-8. */
+export class InputError extends ContentError {}
+/** YAML, JSON or front matter that does not parse. */
+export class DocumentSyntaxError extends ContentError {}
+/** Parsed, but not an event document: every problem found, together. */
+export class ValidationError extends ContentError {}
+
+/** A template or theme is broken: the designer's to fix, not the uploader's. */
+export class TemplateError extends Error {
+  readonly template: string;
+  readonly line?: number;
+  readonly column?: number;
+
+  constructor(template: string, message: string, options?: { cause?: unknown; line?: number; column?: number }) {
+    const where = options?.line === undefined ? template : `${template}:${options.line}:${options.column ?? 1}`;
+    super(`${where}: ${message}`, { cause: options?.cause });
+    this.name = 'TemplateError';
+    this.template = template;
+    this.line = options?.line;
+    this.column = options?.column;
+  }
+}
+
+/** `file:12:3 quotes[2].text: required (expected a string)`, one problem a line. */
+export function formatProblems(file: string, problems: readonly Problem[]): string {
+  return problems
+    .map((problem) => {
+      const where = problem.line === undefined ? file : `${file}:${problem.line}:${problem.column ?? 1}`;
+      const field = problem.path ? ` ${problem.path}:` : '';
+      const expected = problem.expected ? ` (expected ${problem.expected})` : '';
+      return `${where}:${field} ${problem.message}${expected}`;
+    })
+    .join('\n');
+}

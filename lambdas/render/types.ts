@@ -1,0 +1,211 @@
+/**
+ * The values that flow between pipeline stages:
+ * load → parse → validate → template → markup → layout → draw.
+ * Each stage takes the previous stage's value and returns a new one.
+ */
+
+/** load: one file as uploaded, before anything is decoded. */
+export interface SourceFile {
+  /** Name shown in every message: the bucket key or the local path. */
+  readonly name: string;
+  readonly bytes: Uint8Array;
+  /** Drives the PDF creation date, so that the same input gives the same bytes. */
+  readonly modifiedAt: Date;
+}
+
+export type SourceFormat = 'yaml' | 'json' | 'markdown' | 'dispatch';
+
+/** Line and column, both 1-based, as an editor shows them. */
+export interface SourcePosition {
+  readonly line: number;
+  readonly column: number;
+}
+
+/** parse: the decoded document, not yet checked against the content format. */
+export interface ParsedDocument {
+  readonly file: string;
+  readonly format: SourceFormat;
+  readonly data: unknown;
+  /** Where each field path (`quotes[2].text`) starts in the source, where the format knows. */
+  readonly positions: ReadonlyMap<string, SourcePosition>;
+}
+
+/** A date at the precision the author gave it. */
+export interface PartialDate {
+  readonly year: number;
+  readonly month?: number;
+  readonly day?: number;
+  /** ISO 8601 time part (`14:30`, `14:30:00Z`) when a date-time was given. */
+  readonly time?: string;
+  /** The text as written, for messages. */
+  readonly raw: string;
+}
+
+export interface Fact {
+  readonly label: string;
+  readonly value: string;
+}
+export interface Party {
+  readonly name: string;
+  readonly role?: string;
+  readonly country?: string;
+}
+export interface Section {
+  readonly heading: string;
+  /** `body` normalised to a list of paragraphs. */
+  readonly body: readonly string[];
+  readonly bullets: readonly string[];
+}
+export interface Quote {
+  readonly text: string;
+  readonly speaker?: string;
+  readonly context?: string;
+}
+export interface TimelineEntry {
+  /** A parsed date, or free text such as "jeudi". */
+  readonly date: PartialDate | string;
+  readonly event: string;
+}
+export interface Source {
+  readonly name: string;
+  readonly url?: string;
+  readonly date?: PartialDate;
+}
+
+/**
+ * validate: an event document that satisfies ../shared/spec/content-format.md.
+ * Field names are the spec's own, so template authors read the spec and nothing else.
+ * Optional lists are always present (empty when absent).
+ */
+export interface EventDocument {
+  readonly title: string;
+  readonly date: PartialDate;
+  /** BCP 47 tag as the author wrote it (normalised case); the template stage resolves fallbacks. */
+  readonly lang: string;
+  readonly template: string;
+  readonly subtitle?: string;
+  readonly category?: string;
+  readonly classification?: string;
+  readonly location?: string;
+  readonly summary?: string;
+  readonly facts: readonly Fact[];
+  readonly parties: readonly Party[];
+  readonly key_points: readonly string[];
+  readonly sections: readonly Section[];
+  readonly quotes: readonly Quote[];
+  readonly timeline: readonly TimelineEntry[];
+  readonly context: readonly string[];
+  readonly sources: readonly Source[];
+  readonly tags: readonly string[];
+  readonly author?: string;
+}
+
+export interface ValidatedDocument {
+  readonly file: string;
+  readonly format: SourceFormat;
+  readonly document: EventDocument;
+  readonly warnings: readonly string[];
+}
+
+/** Colours are `#rrggbb`. */
+export interface Theme {
+  readonly organisation: string;
+  readonly paper: 'A4' | 'Letter';
+  readonly colours: {
+    /** Header band, headings, rules. */
+    readonly primary: string;
+    /** Kicker, bullets, quote bar, links. */
+    readonly accent: string;
+    readonly text: string;
+    /** Dates, labels, footer. */
+    readonly muted: string;
+    /** Summary box and fact cards. */
+    readonly highlight: string;
+    /** Text on the header band. */
+    readonly onPrimary: string;
+  };
+  /** PNG or JPEG bytes drawn in the header band. */
+  readonly logo: Uint8Array | null;
+}
+
+// ---------------------------------------------------------------------------
+// markup: the template's output, parsed from the XML dialect documented in docs/templates.md.
+
+export interface TextRun {
+  readonly kind: 'text';
+  /** May contain `\n` for a forced line break (`<br/>`). */
+  readonly text: string;
+  readonly bold: boolean;
+  readonly italic: boolean;
+  readonly href: string | null;
+}
+/** Page furniture may also show the page number and page count. */
+export type FurnitureRun = TextRun | { readonly kind: 'page-number' } | { readonly kind: 'page-count' };
+
+export interface Furniture {
+  readonly left: readonly FurnitureRun[];
+  readonly center: readonly FurnitureRun[];
+  readonly right: readonly FurnitureRun[];
+}
+
+export type ParagraphStyle = 'body' | 'kicker' | 'standfirst' | 'meta' | 'small';
+export type BoxStyle = 'summary' | 'note';
+
+export type MarkupBlock =
+  | { readonly kind: 'heading'; readonly level: 1 | 2 | 3; readonly runs: readonly TextRun[] }
+  | { readonly kind: 'paragraph'; readonly style: ParagraphStyle; readonly runs: readonly TextRun[] }
+  | { readonly kind: 'list'; readonly items: readonly (readonly TextRun[])[] }
+  | {
+      readonly kind: 'quote';
+      readonly paragraphs: readonly (readonly TextRun[])[];
+      readonly cite: readonly TextRun[] | null;
+    }
+  | { readonly kind: 'box'; readonly style: BoxStyle; readonly blocks: readonly MarkupBlock[] }
+  | {
+      readonly kind: 'grid';
+      readonly columns: number;
+      readonly facts: readonly { readonly label: readonly TextRun[]; readonly value: readonly TextRun[] }[];
+    }
+  | {
+      readonly kind: 'table';
+      /** Relative column widths; their count is the column count. */
+      readonly widths: readonly number[];
+      readonly header: readonly (readonly TextRun[])[] | null;
+      readonly rows: readonly (readonly (readonly TextRun[])[])[];
+    };
+
+export interface MarkupMeta {
+  /** Resolved language tag used for /Lang (after fallback). */
+  readonly lang: string;
+  readonly title: string;
+  readonly author: string;
+  readonly subject: string;
+  readonly keywords: readonly string[];
+  /** `brief`: cut what does not fit on this many pages. Null: no limit. */
+  readonly maxPages: number | null;
+}
+
+export interface MarkupDocument {
+  readonly meta: MarkupMeta;
+  readonly header: Furniture | null;
+  readonly footer: Furniture | null;
+  readonly body: readonly MarkupBlock[];
+}
+
+/** template → markup: the filled template and what the template stage knows about it. */
+export interface FilledTemplate {
+  readonly file: string;
+  readonly template: string;
+  readonly markup: string;
+  readonly warnings: readonly string[];
+}
+
+// ---------------------------------------------------------------------------
+
+export interface RenderResult {
+  readonly pdf: Buffer;
+  readonly pages: number;
+  readonly template: string;
+  readonly lang: string;
+  readonly warnings: readonly string[];
+}
