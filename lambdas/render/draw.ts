@@ -1,0 +1,164 @@
+/**
+ * draw: LayoutDocument → PDF bytes. The only module that talks to pdfkit.
+ * Content is tagged as it is drawn: each run is marked content of its structure element, created
+ * on first use so that the structure tree's order is the reading order; furniture and
+ * decorations are artifacts.
+ */
+import PDFDocument from 'pdfkit';
+import type { FontSet, FontVariant } from './fonts';
+import type { LayoutDocument, LayoutNode, PositionedRun, StructNode, StructType } from './layout';
+
+export interface DrawOptions {
+  /** Written as CreationDate and ModDate; also seeds the file ID, so it fixes the output bytes. */
+  readonly creationDate: Date;
+  readonly producer: string;
+}
+
+type Doc = InstanceType<typeof PDFDocument>;
+type StructElement = ReturnType<Doc['struct']>;
+
+const VARIANTS: readonly FontVariant[] = ['regular', 'bold', 'italic', 'boldItalic'];
+
+export async function drawDocument(layout: LayoutDocument, fonts: FontSet, options: DrawOptions): Promise<{ pdf: Buffer; pages: number }> {
+  const doc = new PDFDocument({
+    size: [layout.width, layout.height],
+    margin: 0,
+    autoFirstPage: false,
+    pdfVersion: '1.7',
+    subset: 'PDF/UA',
+    tagged: true,
+    displayTitle: true,
+    lang: layout.meta.lang,
+    // pdfkit would otherwise build Helvetica for every document, a font that garbles Cyrillic.
+    font: null as unknown as string,
+    info: {
+      Title: layout.meta.title,
+      Author: layout.meta.author,
+      Subject: layout.meta.subject,
+      Keywords: layout.meta.keywords.join(', '),
+      Creator: options.producer,
+      Producer: options.producer,
+      CreationDate: options.creationDate,
+      ModDate: options.creationDate,
+    },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const finished = new Promise<void>((resolve, reject) => {
+    doc.on('end', resolve);
+    doc.on('error', reject);
+  });
+  for (const variant of VARIANTS) doc.registerFont(variant, fonts.variants[variant].pdfkitFont as string);
+
+  const structure = new TaggedStructure(doc, layout.structure);
+  for (const page of layout.pages) {
+    doc.addPage({ size: [layout.width, layout.height], margin: 0 });
+    for (const node of page.nodes) drawNode(doc, node, structure);
+  }
+  structure.end();
+  doc.end();
+  await finished;
+  return { pdf: Buffer.concat(chunks), pages: layout.pages.length };
+}
+
+function drawNode(doc: Doc, node: LayoutNode, structure: TaggedStructure): void {
+  switch (node.kind) {
+    case 'rect':
+      asArtifact(doc, 'Layout', () => doc.rect(node.x, node.y, node.width, node.height).fill(node.fill));
+      return;
+    case 'rule':
+      asArtifact(doc, 'Layout', () =>
+        doc.moveTo(node.x1, node.y1).lineTo(node.x2, node.y2).lineWidth(node.thickness).strokeColor(node.color).stroke(),
+      );
+      return;
+    case 'image':
+      asArtifact(doc, 'Layout', () =>
+        doc.image(Buffer.from(node.data), node.x, node.y, { fit: [node.width, node.height], valign: 'center' }),
+      );
+      return;
+    case 'text':
+      for (const run of node.runs) drawRun(doc, run, node.baseline, structure);
+      return;
+    default: {
+      const unknown: never = node;
+      throw new Error(`unhandled layout node ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+function drawRun(doc: Doc, run: PositionedRun, baseline: number, structure: TaggedStructure): void {
+  const paint = (): void => {
+    doc
+      .font(run.variant)
+      .fontSize(run.size)
+      .fillColor(run.color)
+      .text(run.text, run.x, baseline, { lineBreak: false, baseline: 'alphabetic' });
+    if (run.href) {
+      const underline = baseline + run.size * 0.12;
+      doc.moveTo(run.x, underline).lineTo(run.x + run.width, underline).lineWidth(0.5).strokeColor(run.color).stroke();
+    }
+  };
+  if (run.struct === null) {
+    asArtifact(doc, 'Pagination', paint);
+    return;
+  }
+  const element = structure.element(run.struct);
+  const content = doc.markStructureContent(structure.typeOf(run.struct));
+  paint();
+  doc.endMarkedContent();
+  element.add(content);
+  if (run.href) {
+    doc.link(run.x, baseline - run.size, run.width, run.size * 1.3, run.href, { structParent: element });
+  }
+}
+
+function asArtifact(doc: Doc, type: 'Layout' | 'Pagination', paint: () => void): void {
+  doc.markContent('Artifact', { type });
+  paint();
+  doc.endMarkedContent();
+}
+
+/** pdfkit structure elements for the layout's tree, each created (and attached) on first use. */
+class TaggedStructure {
+  private readonly elements = new Map<number, StructElement>();
+  private readonly nodes = new Map<number, { node: StructNode; parent: number | null }>();
+  private readonly root: StructElement;
+
+  constructor(
+    private readonly doc: Doc,
+    tree: StructNode,
+  ) {
+    const index = (node: StructNode, parent: number | null): void => {
+      this.nodes.set(node.id, { node, parent });
+      for (const child of node.children) index(child, node.id);
+    };
+    index(tree, null);
+    this.root = doc.struct(tree.type);
+    doc.addStructure(this.root);
+    this.elements.set(tree.id, this.root);
+  }
+
+  typeOf(id: number): StructType {
+    return this.entry(id).node.type;
+  }
+
+  element(id: number): StructElement {
+    const existing = this.elements.get(id);
+    if (existing) return existing;
+    const { node, parent } = this.entry(id);
+    const element = this.doc.struct(node.type);
+    this.element(parent as number).add(element);
+    this.elements.set(id, element);
+    return element;
+  }
+
+  end(): void {
+    this.root.end();
+  }
+
+  private entry(id: number): { node: StructNode; parent: number | null } {
+    const entry = this.nodes.get(id);
+    if (!entry) throw new Error(`layout refers to structure element ${id}, which it does not define`);
+    return entry;
+  }
+}

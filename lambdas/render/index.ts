@@ -1,0 +1,61 @@
+/**
+ * The render engine: parse → validate → template → markup → layout → draw.
+ * Fonts and templates are loaded once by createRenderer; render() is then pure CPU work.
+ */
+import packageJson from '../../package.json' with { type: 'json' };
+import { drawDocument } from './draw';
+import { loadFonts } from './fonts';
+import { layoutDocument } from './layout';
+import { parseMarkup } from './markup';
+import { parseSource } from './parse';
+import { loadTemplates } from './template';
+import type { RenderResult, SourceFile } from './types';
+import { validateDocument } from './validate';
+
+export interface RendererOptions {
+  /** Handlebars templates, partials and theme. @default the repository's templates/ */
+  readonly templatesDir?: string;
+  /** The four Noto Sans TTFs. @default lambdas/fonts/ */
+  readonly fontsDir?: string;
+}
+
+export interface RenderOptions {
+  /**
+   * Seconds since the epoch used as the PDF's creation date instead of the source's
+   * modification time (reproducible builds convention).
+   */
+  readonly sourceDateEpoch?: number;
+}
+
+export interface Renderer {
+  readonly templates: readonly string[];
+  /** Throws a ContentError when the uploader must fix the document; anything else is ours. */
+  render(source: SourceFile, options?: RenderOptions): Promise<RenderResult>;
+}
+
+export const RENDERER_VERSION: string = packageJson.version;
+
+export async function createRenderer(options: RendererOptions = {}): Promise<Renderer> {
+  const [fonts, templates] = await Promise.all([loadFonts(options.fontsDir), loadTemplates(options.templatesDir)]);
+  const producer = `Factsheet Publisher ${RENDERER_VERSION}`;
+  return {
+    templates: templates.names,
+    async render(source, renderOptions = {}) {
+      const parsed = parseSource(source);
+      const validated = validateDocument(parsed, { templates: templates.names });
+      const filled = templates.fill(validated);
+      const markup = parseMarkup(filled);
+      const layout = layoutDocument(markup, templates.theme, fonts);
+      const creationDate =
+        renderOptions.sourceDateEpoch === undefined ? source.modifiedAt : new Date(renderOptions.sourceDateEpoch * 1000);
+      const { pdf, pages } = await drawDocument(layout, fonts, { creationDate, producer });
+      return {
+        pdf,
+        pages,
+        template: filled.template,
+        lang: markup.meta.lang,
+        warnings: [...validated.warnings, ...filled.warnings, ...layout.warnings],
+      };
+    },
+  };
+}

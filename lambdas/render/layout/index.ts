@@ -1,0 +1,230 @@
+/**
+ * layout: MarkupDocument → LayoutDocument. Measure every block, paginate in one place, then
+ * add what repeats on every page (header band, footer) once the page count is known.
+ */
+import type { FontSet } from '../fonts';
+import type { Furniture, FurnitureRun, MarkupBlock, MarkupDocument, TextRun, Theme } from '../types';
+import { BlockMeasurer, shift, type Slice } from './measure';
+import { paginate, type PlacedSlice } from './paginate';
+import { StructBuilder } from './structure';
+import { blockStyles, pageGeometry, type PageGeometry } from './styles';
+import { TextSetter, variantOf, type TextStyle } from './text';
+import type { LayoutDocument, LayoutNode, LayoutPage } from './types';
+
+export type { LayoutDocument, LayoutNode, LayoutPage, StructNode } from './types';
+
+const LOGO_HEIGHT = 24;
+const LOGO_MAX_WIDTH = 110;
+const ELLIPSIS = '…';
+
+interface Measured {
+  readonly pages: PlacedSlice[][];
+  readonly structure: StructBuilder;
+}
+
+export function layoutDocument(markup: MarkupDocument, theme: Theme, fonts: FontSet): LayoutDocument {
+  const geometry = pageGeometry(theme);
+  const styles = blockStyles(theme);
+  const setter = new TextSetter(fonts);
+  const measure = (blocks: readonly MarkupBlock[]): Measured => {
+    const structure = new StructBuilder();
+    const measurer = new BlockMeasurer(setter, styles, geometry, structure, {
+      accent: theme.colours.accent,
+      highlight: theme.colours.highlight,
+      rule: theme.colours.muted,
+    });
+    const slices = measurer.measureBlocks(blocks, structure.root, geometry.left, geometry.right - geometry.left);
+    return { pages: paginate(slices, geometry.contentTop, geometry.contentBottom), structure };
+  };
+
+  let measured = measure(markup.body);
+  const { maxPages } = markup.meta;
+  if (maxPages !== null && measured.pages.length > maxPages) measured = fitToPages(markup.body, maxPages, measure);
+
+  const pageCount = measured.pages.length;
+  const pages: LayoutPage[] = measured.pages.map((placed, index) => ({
+    nodes: [
+      ...furniture(markup, theme, geometry, setter, styles, index + 1, pageCount),
+      ...placeSlices(placed),
+    ],
+  }));
+  const missing = setter.missingCharacters();
+  return {
+    width: geometry.width,
+    height: geometry.height,
+    meta: markup.meta,
+    structure: measured.structure.build(),
+    pages,
+    warnings:
+      missing.length === 0
+        ? []
+        : [`${missing.length} character(s) have no glyph in the embedded fonts and show as \uFFFD: ${missing.map(describeCharacter).join(', ')}`],
+  };
+}
+
+/** Decorations first (they are backgrounds), then each slice's own drawing. */
+function placeSlices(placed: readonly PlacedSlice[]): LayoutNode[] {
+  const extents = new Map<number, { x: number; width: number; fill: string; top: number; bottom: number }>();
+  for (const { slice, top } of placed) {
+    for (const decoration of slice.decorations) {
+      const extent = extents.get(decoration.id);
+      const bottom = top + slice.height;
+      if (extent) extent.bottom = bottom;
+      else extents.set(decoration.id, { ...decoration, top, bottom });
+    }
+  }
+  const backgrounds: LayoutNode[] = [...extents.values()].map((extent) => ({
+    kind: 'rect',
+    x: extent.x,
+    y: extent.top,
+    width: extent.width,
+    height: extent.bottom - extent.top,
+    fill: extent.fill,
+  }));
+  return [...backgrounds, ...placed.flatMap(({ slice, top }) => slice.nodes.map((node) => shift(node, top)))];
+}
+
+/**
+ * For templates with a page limit: keeps whole blocks while they fit, then as much of the next
+ * one as fits, cut after a sentence (or list item) and marked with a visible "…".
+ */
+function fitToPages(blocks: readonly MarkupBlock[], maxPages: number, measure: (blocks: readonly MarkupBlock[]) => Measured): Measured {
+  const full = measure(blocks);
+  const firstOverflow = (full.pages[maxPages]?.[0]?.slice as Slice).block;
+  const kept = blocks.slice(0, firstOverflow);
+  for (const shortened of truncations(blocks[firstOverflow] as MarkupBlock)) {
+    const attempt = measure([...kept, shortened]);
+    if (attempt.pages.length <= maxPages) return attempt;
+  }
+  while (kept.length > 0 && (kept[kept.length - 1] as MarkupBlock).kind === 'heading') kept.pop();
+  const marked = [...kept, { kind: 'paragraph', style: 'small', runs: [plainRun(ELLIPSIS)] } as const];
+  const attempt = measure(marked);
+  return attempt.pages.length <= maxPages ? attempt : measure(kept);
+}
+
+/** Shorter versions of a block, longest first, each ending in "…". */
+function* truncations(block: MarkupBlock): Generator<MarkupBlock> {
+  switch (block.kind) {
+    case 'paragraph':
+      for (const runs of sentencePrefixes(block.runs)) yield { ...block, runs };
+      return;
+    case 'list':
+      for (let count = block.items.length - 1; count >= 0; count--) {
+        const item = block.items[count] as readonly TextRun[];
+        for (const runs of sentencePrefixes(item)) yield { ...block, items: [...block.items.slice(0, count), runs] };
+        if (count > 0) yield { ...block, items: [...block.items.slice(0, count - 1), [...(block.items[count - 1] as readonly TextRun[]), plainRun(` ${ELLIPSIS}`)]] };
+      }
+      return;
+    case 'box': {
+      const last = block.blocks[block.blocks.length - 1];
+      if (!last) return;
+      for (const shortened of truncations(last)) yield { ...block, blocks: [...block.blocks.slice(0, -1), shortened] };
+      return;
+    }
+    case 'heading':
+    case 'quote':
+    case 'grid':
+    case 'table':
+      return;
+    default: {
+      const unknown: never = block;
+      throw new Error(`unhandled markup block ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/** Runs cut after each sentence end, longest first, with " …" appended. */
+function sentencePrefixes(runs: readonly TextRun[]): (readonly TextRun[])[] {
+  const text = runs.map((run) => run.text).join('');
+  const ends: number[] = [];
+  for (const match of text.matchAll(/[.!?…»”"](?=\s)/g)) ends.push((match.index ?? 0) + 1);
+  return ends.reverse().map((end) => {
+    const cut: TextRun[] = [];
+    let offset = 0;
+    for (const run of runs) {
+      if (offset >= end) break;
+      cut.push({ ...run, text: run.text.slice(0, end - offset) });
+      offset += run.text.length;
+    }
+    return [...cut, plainRun(` ${ELLIPSIS}`)];
+  });
+}
+
+function plainRun(text: string): TextRun {
+  return { kind: 'text', text, bold: false, italic: false, href: null };
+}
+
+function furniture(
+  markup: MarkupDocument,
+  theme: Theme,
+  geometry: PageGeometry,
+  setter: TextSetter,
+  styles: ReturnType<typeof blockStyles>,
+  page: number,
+  pages: number,
+): LayoutNode[] {
+  const nodes: LayoutNode[] = [];
+  const width = geometry.right - geometry.left;
+  if (markup.header) {
+    nodes.push({ kind: 'rect', x: 0, y: 0, width: geometry.width, height: geometry.bandHeight, fill: theme.colours.primary });
+    let left = geometry.left;
+    if (theme.logo) {
+      nodes.push({ kind: 'image', x: left, y: (geometry.bandHeight - LOGO_HEIGHT) / 2, width: LOGO_MAX_WIDTH, height: LOGO_HEIGHT, data: theme.logo });
+      left += LOGO_MAX_WIDTH + 8;
+    }
+    const baseline = geometry.bandHeight / 2 + styles.header.size * 0.35;
+    nodes.push(...furnitureSlots(markup.header, styles.header, setter, { left, right: geometry.right, width }, baseline, page, pages));
+  }
+  if (markup.footer) {
+    nodes.push({ kind: 'rule', x1: geometry.left, y1: geometry.footerRule, x2: geometry.right, y2: geometry.footerRule, color: theme.colours.muted, thickness: 0.5 });
+    nodes.push(...furnitureSlots(markup.footer, styles.footer, setter, { left: geometry.left, right: geometry.right, width }, geometry.footerBaseline, page, pages));
+  }
+  return nodes;
+}
+
+function furnitureSlots(
+  slots: Furniture,
+  style: TextStyle,
+  setter: TextSetter,
+  area: { left: number; right: number; width: number },
+  baseline: number,
+  page: number,
+  pages: number,
+): LayoutNode[] {
+  const slotWidth = area.width / 3 - 6;
+  const place = (runs: readonly FurnitureRun[], align: 'left' | 'center' | 'right'): LayoutNode[] => {
+    const first = runs.find((run) => run.kind === 'text');
+    const variant = variantOf(style.bold || (first?.bold ?? false), style.italic || (first?.italic ?? false));
+    const text = setter.fitLine(furnitureText(runs, page, pages), variant, style.size, align === 'left' ? area.right - area.left - 2 * slotWidth : slotWidth);
+    if (text === '') return [];
+    const textWidth = setter.widthOf(text, variant, style.size);
+    const x = align === 'left' ? area.left : align === 'right' ? area.right - textWidth : area.left + (area.right - area.left - textWidth) / 2;
+    return [{ kind: 'text', baseline, runs: [{ text, variant, size: style.size, color: style.color, x, width: textWidth, href: null, struct: null }] }];
+  };
+  return [...place(slots.left, 'left'), ...place(slots.center, 'center'), ...place(slots.right, 'right')];
+}
+
+function furnitureText(runs: readonly FurnitureRun[], page: number, pages: number): string {
+  return runs
+    .map((run) => {
+      switch (run.kind) {
+        case 'text':
+          return run.text;
+        case 'page-number':
+          return String(page);
+        case 'page-count':
+          return String(pages);
+        default: {
+          const unknown: never = run;
+          throw new Error(`unhandled furniture run ${JSON.stringify(unknown)}`);
+        }
+      }
+    })
+    .join('')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+function describeCharacter(char: string): string {
+  return `"${char}" (U+${(char.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0')})`;
+}

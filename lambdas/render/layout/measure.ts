@@ -1,0 +1,302 @@
+/**
+ * Measure: every markup block becomes a list of slices — the smallest pieces that may start a
+ * new page — with the constraints the paginator must honour (keep with next, spacing). Slices
+ * carry their drawing with y relative to the slice top; placing them is paginate.ts's job.
+ */
+import type { MarkupBlock, TextRun } from '../types';
+import type { BlockStyles, PageGeometry } from './styles';
+import type { TextSetter, TextStyle } from './text';
+import type { LayoutNode, PositionedRun, StructType } from './types';
+import type { StructBuilder } from './structure';
+
+/** A decoration drawn behind consecutive slices, page by page (a box fill, a quote bar). */
+export interface Decoration {
+  readonly id: number;
+  readonly x: number;
+  readonly width: number;
+  readonly fill: string;
+}
+
+export interface Slice {
+  readonly height: number;
+  /** Dropped when the slice starts a page. */
+  readonly spaceBefore: number;
+  /** The paginator never breaks a page right after this slice (unless nothing else fits). */
+  readonly keepWithNext: boolean;
+  readonly nodes: readonly LayoutNode[];
+  readonly decorations: readonly Decoration[];
+  /** Index of the top-level block the slice comes from. */
+  readonly block: number;
+}
+
+const LIST_INDENT = 14;
+const QUOTE_INDENT = 14;
+const BOX_PAD = 10;
+const CARD_PAD = 7;
+const GRID_GAP = 8;
+const CELL_PAD = 4;
+
+export class BlockMeasurer {
+  private decorationCount = 0;
+
+  constructor(
+    private readonly setter: TextSetter,
+    private readonly styles: BlockStyles,
+    private readonly page: PageGeometry,
+    private readonly structure: StructBuilder,
+    private readonly colours: { readonly accent: string; readonly highlight: string; readonly rule: string },
+  ) {}
+
+  get pageHeight(): number {
+    return this.page.contentBottom - this.page.contentTop;
+  }
+
+  measureBlocks(blocks: readonly MarkupBlock[], parent: number, x: number, width: number, blockIndex?: number, inBox = false): Slice[] {
+    return blocks.flatMap((block, index) =>
+      this.measure(block, parent, x, width, blockIndex ?? index, inBox),
+    );
+  }
+
+  private measure(block: MarkupBlock, parent: number, x: number, width: number, index: number, inBox: boolean): Slice[] {
+    switch (block.kind) {
+      case 'heading': {
+        const style = this.styles[`h${block.level}`];
+        const lines = this.paragraph(block.runs, style, x, width, parent, `H${block.level}`);
+        return [joinSlices(lines, style.spaceBefore, true, index)];
+      }
+      case 'paragraph': {
+        const style = inBox && block.style === 'body' ? { ...this.styles.boxText, spaceBefore: this.styles.body.spaceBefore } : this.styles[block.style];
+        const lines = this.paragraph(block.runs, style, x, width, parent, 'P');
+        return withWidowControl(lines, style.spaceBefore, index);
+      }
+      case 'list':
+        return this.list(block.items, parent, x, width, index, inBox);
+      case 'quote':
+        return this.quote(block, parent, x, width, index);
+      case 'box':
+        return this.box(block.blocks, parent, x, width, index);
+      case 'grid':
+        return this.grid(block, parent, x, width, index);
+      case 'table':
+        return this.table(block, parent, x, width, index);
+      default: {
+        const unknown: never = block;
+        throw new Error(`unhandled markup block ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
+  /** Lines of one paragraph-like element, each a slice of its own (no spacing or constraints yet). */
+  private paragraph(
+    runs: readonly TextRun[],
+    style: TextStyle,
+    x: number,
+    width: number,
+    parent: number,
+    type: StructType,
+  ): Slice[] {
+    const element = this.structure.add(parent, type);
+    const links = new Map<TextRun, number>();
+    const structOf = (run: TextRun): number => {
+      if (!run.href) return element;
+      let link = links.get(run);
+      if (link === undefined) {
+        link = this.structure.add(element, 'Link');
+        links.set(run, link);
+      }
+      return link;
+    };
+    return this.setter.setLines(runs, style, width, structOf).map((line) => ({
+      height: style.lineHeight,
+      spaceBefore: 0,
+      keepWithNext: false,
+      nodes: line.runs.length === 0 ? [] : [this.textNode(line.runs, style, x)],
+      decorations: [],
+      block: -1,
+    }));
+  }
+
+  /** The line box is centred on the font's ascent-to-descent height (half-leading above and below). */
+  private textNode(runs: readonly PositionedRun[], style: TextStyle, x: number): LayoutNode {
+    const { ascent, descent } = this.setter.extent('regular', style.size);
+    const baseline = (style.lineHeight - (ascent - descent)) / 2 + ascent;
+    return { kind: 'text', baseline, runs: runs.map((run) => ({ ...run, x: run.x + x })) };
+  }
+
+  private list(items: readonly (readonly TextRun[])[], parent: number, x: number, width: number, index: number, inBox: boolean): Slice[] {
+    const list = this.structure.add(parent, 'L');
+    const style = inBox ? this.styles.boxText : this.styles.body;
+    return items.flatMap((runs, itemIndex) => {
+      const item = this.structure.add(list, 'LI');
+      const label = this.structure.add(item, 'Lbl');
+      const body = this.structure.add(item, 'LBody');
+      const lines = this.paragraph(runs, style, x + LIST_INDENT, width - LIST_INDENT, body, 'P');
+      const bullet: PositionedRun = {
+        text: '•',
+        variant: 'bold',
+        size: style.size,
+        color: this.colours.accent,
+        x: x + 3,
+        width: this.setter.widthOf('•', 'bold', style.size),
+        href: null,
+        struct: label,
+      };
+      const first = lines[0] as Slice;
+      const withBullet: Slice = { ...first, nodes: [this.textNode([bullet], style, 0), ...first.nodes] };
+      return this.keepTogether([withBullet, ...lines.slice(1)], itemIndex === 0 ? 6 : 3, index);
+    });
+  }
+
+  private quote(block: Extract<MarkupBlock, { kind: 'quote' }>, parent: number, x: number, width: number, index: number): Slice[] {
+    const quote = this.structure.add(parent, 'BlockQuote');
+    const bar: Decoration = { id: ++this.decorationCount, x, width: 2.5, fill: this.colours.accent };
+    const slices = block.paragraphs.flatMap((runs, paragraphIndex) =>
+      this.paragraph(runs, this.styles.quote, x + QUOTE_INDENT, width - QUOTE_INDENT, quote, 'P').map((slice, lineIndex) =>
+        lineIndex === 0 && paragraphIndex > 0 ? { ...slice, spaceBefore: 4 } : slice,
+      ),
+    );
+    if (block.cite) {
+      const cite = this.paragraph(block.cite, this.styles.cite, x + QUOTE_INDENT, width - QUOTE_INDENT, quote, 'P');
+      slices.push(...cite.map((slice, lineIndex) => (lineIndex === 0 ? { ...slice, spaceBefore: 3 } : slice)));
+    }
+    return this.keepTogether(slices.map((slice) => ({ ...slice, decorations: [bar] })), 12, index);
+  }
+
+  private box(blocks: readonly MarkupBlock[], parent: number, x: number, width: number, index: number): Slice[] {
+    const box = this.structure.add(parent, 'Div');
+    const fill: Decoration = { id: ++this.decorationCount, x, width, fill: this.colours.highlight };
+    const bar: Decoration = { id: ++this.decorationCount, x, width: 3, fill: this.colours.accent };
+    const inner = this.measureBlocks(blocks, box, x + BOX_PAD + 3, width - 2 * BOX_PAD - 3, index, true);
+    const last = inner.length - 1;
+    // The box's padding belongs to its first and last slices, so the fill grows with them.
+    const padded = inner.map((slice, sliceIndex) => {
+      const top = sliceIndex === 0 ? BOX_PAD : 0;
+      const bottom = sliceIndex === last ? BOX_PAD : 0;
+      return {
+        ...slice,
+        height: slice.height + top + bottom,
+        spaceBefore: sliceIndex === 0 ? 0 : slice.spaceBefore,
+        nodes: slice.nodes.map((node) => shift(node, top)),
+        decorations: [fill, bar, ...slice.decorations],
+      };
+    });
+    return this.keepTogether(padded, 14, index);
+  }
+
+  private grid(block: Extract<MarkupBlock, { kind: 'grid' }>, parent: number, x: number, width: number, index: number): Slice[] {
+    const table = this.structure.add(parent, 'Table');
+    const body = this.structure.add(table, 'TBody');
+    const columns = Math.max(1, block.columns);
+    const cardWidth = (width - GRID_GAP * (columns - 1)) / columns;
+    const textWidth = cardWidth - 2 * CARD_PAD;
+    const { factLabel, factValue } = this.styles;
+    const slices: Slice[] = [];
+    for (let start = 0; start < block.facts.length; start += columns) {
+      const cards = block.facts.slice(start, start + columns).map((fact, column) => {
+        const row = this.structure.add(body, 'TR');
+        const cardX = x + column * (cardWidth + GRID_GAP);
+        const label = this.paragraph(fact.label, factLabel, cardX + CARD_PAD, textWidth, row, 'TH');
+        const value = this.paragraph(fact.value, factValue, cardX + CARD_PAD, textWidth, row, 'TD');
+        return { cardX, content: stack([...label, { ...joinSlices(value, 2, false, index) }]) };
+      });
+      const height = Math.max(...cards.map((card) => card.content.height)) + 2 * CARD_PAD;
+      const nodes: LayoutNode[] = [
+        ...cards.map((card): LayoutNode => ({ kind: 'rect', x: card.cardX, y: 0, width: cardWidth, height, fill: this.colours.highlight })),
+        ...cards.flatMap((card) => card.content.nodes.map((node) => shift(node, CARD_PAD))),
+      ];
+      slices.push({ height, spaceBefore: start === 0 ? 12 : GRID_GAP, keepWithNext: false, nodes, decorations: [], block: index });
+    }
+    return slices;
+  }
+
+  private table(block: Extract<MarkupBlock, { kind: 'table' }>, parent: number, x: number, width: number, index: number): Slice[] {
+    const table = this.structure.add(parent, 'Table');
+    const total = block.widths.reduce((sum, part) => sum + part, 0);
+    const columnX: number[] = [];
+    let cursor = x;
+    const columnWidths = block.widths.map((part) => {
+      columnX.push(cursor);
+      const columnWidth = (width * part) / total;
+      cursor += columnWidth;
+      return columnWidth;
+    });
+    const row = (cells: readonly (readonly TextRun[])[], group: number, cellType: 'TH' | 'TD', style: TextStyle, spaceBefore: number): Slice => {
+      const tr = this.structure.add(group, 'TR');
+      const contents = cells.map((runs, column) =>
+        stack(this.paragraph(runs, style, (columnX[column] ?? x) + CELL_PAD, (columnWidths[column] ?? width) - 2 * CELL_PAD, tr, cellType)),
+      );
+      const height = Math.max(0, ...contents.map((content) => content.height)) + 2 * CELL_PAD;
+      const nodes: LayoutNode[] = [
+        ...contents.flatMap((content) => content.nodes.map((node) => shift(node, CELL_PAD))),
+        { kind: 'rule', x1: x, y1: height, x2: x + width, y2: height, color: this.colours.rule, thickness: cellType === 'TH' ? 0.8 : 0.4 },
+      ];
+      return { height, spaceBefore, keepWithNext: cellType === 'TH', nodes, decorations: [], block: index };
+    };
+    const slices: Slice[] = [];
+    if (block.header) slices.push(row(block.header, this.structure.add(table, 'THead'), 'TH', this.styles.tableHead, 10));
+    const body = this.structure.add(table, 'TBody');
+    block.rows.forEach((cells, rowIndex) =>
+      slices.push(row(cells, body, 'TD', this.styles.tableCell, rowIndex === 0 && !block.header ? 10 : 0)),
+    );
+    return slices;
+  }
+
+  /**
+   * Chains slices so they stay on one page; a group taller than a page falls back to
+   * paragraph rules (no single line left at either end).
+   */
+  private keepTogether(slices: readonly Slice[], spaceBefore: number, index: number): Slice[] {
+    const height = slices.reduce((sum, slice) => sum + slice.height + slice.spaceBefore, 0);
+    if (height > this.pageHeight) return withWidowControl(slices, spaceBefore, index);
+    return slices.map((slice, sliceIndex) => ({
+      ...slice,
+      spaceBefore: sliceIndex === 0 ? spaceBefore : slice.spaceBefore,
+      keepWithNext: sliceIndex < slices.length - 1,
+      block: index,
+    }));
+  }
+}
+
+/** A paragraph may break between lines, but never leaves one line alone at either end. */
+function withWidowControl(slices: readonly Slice[], spaceBefore: number, index: number): Slice[] {
+  const last = slices.length - 1;
+  return slices.map((slice, line) => ({
+    ...slice,
+    spaceBefore: line === 0 ? spaceBefore : slice.spaceBefore,
+    keepWithNext: slice.keepWithNext || (line < last && (line === 0 || line === last - 1)),
+    block: index,
+  }));
+}
+
+/** Several slices as one unbreakable slice. */
+function joinSlices(slices: readonly Slice[], spaceBefore: number, keepWithNext: boolean, index: number): Slice {
+  const joined = stack(slices);
+  return { height: joined.height, spaceBefore, keepWithNext, nodes: joined.nodes, decorations: [], block: index };
+}
+
+function stack(slices: readonly Slice[]): { height: number; nodes: LayoutNode[] } {
+  let top = 0;
+  const nodes: LayoutNode[] = [];
+  slices.forEach((slice, position) => {
+    if (position > 0) top += slice.spaceBefore;
+    nodes.push(...slice.nodes.map((node) => shift(node, top)));
+    top += slice.height;
+  });
+  return { height: top, nodes };
+}
+
+export function shift(node: LayoutNode, dy: number): LayoutNode {
+  switch (node.kind) {
+    case 'text':
+      return { ...node, baseline: node.baseline + dy };
+    case 'rect':
+    case 'image':
+      return { ...node, y: node.y + dy };
+    case 'rule':
+      return { ...node, y1: node.y1 + dy, y2: node.y2 + dy };
+    default: {
+      const unknown: never = node;
+      throw new Error(`unhandled layout node ${JSON.stringify(unknown)}`);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+/** Builds the logical structure tree while blocks are measured, in reading order. */
+import type { StructNode, StructType } from './types';
+
+interface Draft {
+  readonly id: number;
+  readonly type: StructType;
+  readonly children: Draft[];
+}
+
+export class StructBuilder {
+  private readonly drafts = new Map<number, Draft>();
+  readonly root: number;
+
+  constructor() {
+    this.root = this.create('Document').id;
+  }
+
+  /** Adds an element under `parent` and returns its id. */
+  add(parent: number, type: StructType): number {
+    const draft = this.create(type);
+    const parentDraft = this.drafts.get(parent);
+    if (!parentDraft) throw new Error(`no structure element ${parent}`);
+    parentDraft.children.push(draft);
+    return draft.id;
+  }
+
+  build(): StructNode {
+    const freeze = (draft: Draft): StructNode => ({ id: draft.id, type: draft.type, children: draft.children.map(freeze) });
+    return freeze(this.drafts.get(this.root) as Draft);
+  }
+
+  private create(type: StructType): Draft {
+    const draft: Draft = { id: this.drafts.size + 1, type, children: [] };
+    this.drafts.set(draft.id, draft);
+    return draft;
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * layout → draw: plain positioned data. Coordinates are PDF points from the top-left corner
+ * of the page; text `y` is the baseline. Nothing here knows pdfkit.
+ */
+import type { FontVariant } from '../fonts';
+
+export type StructType =
+  | 'Document'
+  | 'H1'
+  | 'H2'
+  | 'H3'
+  | 'P'
+  | 'L'
+  | 'LI'
+  | 'Lbl'
+  | 'LBody'
+  | 'BlockQuote'
+  | 'Table'
+  | 'THead'
+  | 'TBody'
+  | 'TR'
+  | 'TH'
+  | 'TD'
+  | 'Div'
+  | 'Link';
+
+/** The logical structure (tagged PDF), in reading order; content refers to nodes by id. */
+export interface StructNode {
+  readonly id: number;
+  readonly type: StructType;
+  readonly children: readonly StructNode[];
+}
+
+export interface PositionedRun {
+  readonly text: string;
+  readonly variant: FontVariant;
+  readonly size: number;
+  readonly color: string;
+  readonly x: number;
+  readonly width: number;
+  readonly href: string | null;
+  /** Structure element the run belongs to; null marks page furniture (an artifact). */
+  readonly struct: number | null;
+}
+
+export type LayoutNode =
+  | { readonly kind: 'text'; readonly baseline: number; readonly runs: readonly PositionedRun[] }
+  | {
+      readonly kind: 'rect';
+      readonly x: number;
+      readonly y: number;
+      readonly width: number;
+      readonly height: number;
+      readonly fill: string;
+    }
+  | {
+      readonly kind: 'rule';
+      readonly x1: number;
+      readonly y1: number;
+      readonly x2: number;
+      readonly y2: number;
+      readonly color: string;
+      readonly thickness: number;
+    }
+  | {
+      readonly kind: 'image';
+      readonly x: number;
+      readonly y: number;
+      readonly width: number;
+      readonly height: number;
+      readonly data: Uint8Array;
+    };
+
+export interface LayoutPage {
+  readonly nodes: readonly LayoutNode[];
+}
+
+export interface LayoutDocument {
+  readonly width: number;
+  readonly height: number;
+  readonly meta: {
+    readonly lang: string;
+    readonly title: string;
+    readonly author: string;
+    readonly subject: string;
+    readonly keywords: readonly string[];
+  };
+  readonly structure: StructNode;
+  readonly pages: readonly LayoutPage[];
+  readonly warnings: readonly string[];
+}

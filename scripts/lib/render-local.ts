@@ -1,0 +1,85 @@
+/**
+ * Renders local files straight through the engine, with no S3 in between
+ * (`npm run render`, and the benchmark's document source).
+ */
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join, relative } from 'node:path';
+import { ContentError } from '../../lambdas/render/errors';
+import type { Renderer } from '../../lambdas/render';
+import { loadFile } from '../../lambdas/render/load';
+import { ACCEPTED_EXTENSIONS } from '../../lambdas/render/parse';
+
+export interface RenderTarget {
+  readonly path: string;
+  /** Output path relative to the output folder, without `.pdf`. */
+  readonly outputName: string;
+}
+
+export type RenderOutcome =
+  | {
+      readonly ok: true;
+      readonly target: RenderTarget;
+      readonly output: string;
+      readonly template: string;
+      readonly pages: number;
+      readonly bytes: number;
+      readonly ms: number;
+      readonly warnings: readonly string[];
+    }
+  | { readonly ok: false; readonly target: RenderTarget; readonly message: string; readonly ms: number };
+
+/** Files as named; folders searched recursively for documents with an accepted extension. */
+export async function findTargets(paths: readonly string[]): Promise<RenderTarget[]> {
+  const targets: RenderTarget[] = [];
+  for (const path of paths) {
+    const info = await stat(path).catch(() => null);
+    if (info?.isDirectory()) {
+      for (const file of await listDocuments(path)) {
+        const name = relative(path, file);
+        targets.push({ path: file, outputName: name.slice(0, name.length - extname(name).length) });
+      }
+    } else {
+      targets.push({ path, outputName: basename(path, extname(path)) });
+    }
+  }
+  return targets;
+}
+
+async function listDocuments(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { withFileTypes: true });
+  const files = await Promise.all(
+    entries
+      .filter((entry) => !entry.name.startsWith('.'))
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map(async (entry) => {
+        const path = join(folder, entry.name);
+        if (entry.isDirectory()) return listDocuments(path);
+        return ACCEPTED_EXTENSIONS.includes(extname(entry.name).toLowerCase()) ? [path] : [];
+      }),
+  );
+  return files.flat();
+}
+
+/** Renders one file; a document the author must fix is an outcome, not an exception. */
+export async function renderTarget(renderer: Renderer, target: RenderTarget, outDir: string): Promise<RenderOutcome> {
+  const started = performance.now();
+  try {
+    const result = await renderer.render(await loadFile(target.path));
+    const output = join(outDir, `${target.outputName}.pdf`);
+    await mkdir(dirname(output), { recursive: true });
+    await writeFile(output, result.pdf);
+    return {
+      ok: true,
+      target,
+      output,
+      template: result.template,
+      pages: result.pages,
+      bytes: result.pdf.length,
+      ms: performance.now() - started,
+      warnings: result.warnings,
+    };
+  } catch (error) {
+    if (!(error instanceof ContentError)) throw error;
+    return { ok: false, target, message: error.message, ms: performance.now() - started };
+  }
+}

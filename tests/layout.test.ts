@@ -1,0 +1,181 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadFonts, type FontSet } from '../lambdas/render/fonts';
+import { layoutDocument, type LayoutDocument, type LayoutNode } from '../lambdas/render/layout';
+import type { Slice } from '../lambdas/render/layout/measure';
+import { paginate } from '../lambdas/render/layout/paginate';
+import type { MarkupBlock, MarkupDocument, TextRun, Theme } from '../lambdas/render/types';
+
+const theme: Theme = {
+  organisation: 'Test Org',
+  paper: 'A4',
+  colours: { primary: '#1b2a4a', accent: '#b3401f', text: '#1f2328', muted: '#5b6370', highlight: '#eef1f6', onPrimary: '#ffffff' },
+  logo: null,
+};
+
+const run = (text: string, options: Partial<TextRun> = {}): TextRun => ({ kind: 'text', text, bold: false, italic: false, href: null, ...options });
+const sentence = (n: number): string => `Sentence number ${n} tells the reader something new about the call.`;
+
+function documentOf(body: MarkupBlock[], maxPages: number | null = null): MarkupDocument {
+  return {
+    meta: { lang: 'en', title: 'T', author: 'A', subject: 'S', keywords: [], maxPages },
+    header: { left: [run('Test Org')], center: [], right: [] },
+    footer: { left: [], center: [], right: [run('Page '), { kind: 'page-number' }, run(' / '), { kind: 'page-count' }] },
+    body,
+  };
+}
+
+function texts(page: { nodes: readonly LayoutNode[] }): { text: string; baseline: number; x: number; right: number; struct: number | null }[] {
+  return page.nodes.flatMap((node) =>
+    node.kind === 'text' ? node.runs.map((r) => ({ text: r.text, baseline: node.baseline, x: r.x, right: r.x + r.width, struct: r.struct })) : [],
+  );
+}
+
+function slice(height: number, keepWithNext = false): Slice {
+  return { height, spaceBefore: 0, keepWithNext, nodes: [], decorations: [], block: 0 };
+}
+
+describe('paginate', () => {
+  it('moves a slice that must stay with its successor to the next page', () => {
+    // Prepare: two 40pt slices fill the page; the second keeps with the third.
+    const slices = [slice(40), slice(40, true), slice(40)];
+
+    // Act
+    const pages = paginate(slices, 0, 100);
+
+    // Assert
+    expect(pages.map((page) => page.length)).toEqual([1, 2]);
+  });
+
+  it('breaks a chain longer than the page where it overflows instead of looping', () => {
+    const slices = [slice(40, true), slice(40, true), slice(40, true), slice(40)];
+
+    const pages = paginate(slices, 0, 100);
+
+    expect(pages.map((page) => page.length)).toEqual([2, 2]);
+  });
+
+  it('drops the space before a slice that starts a page', () => {
+    const slices = [slice(90), { ...slice(20), spaceBefore: 15 }];
+
+    const pages = paginate(slices, 10, 110);
+
+    expect(pages[1]?.[0]?.top).toBe(10);
+  });
+});
+
+describe('layout', () => {
+  let fonts: FontSet;
+  beforeAll(async () => {
+    fonts = await loadFonts();
+  });
+
+  it('never ends a page with a heading, and keeps every line inside the margins', () => {
+    // Prepare: many sections, so that headings fall near page ends in many places.
+    const body: MarkupBlock[] = [];
+    for (let section = 0; section < 40; section++) {
+      body.push({ kind: 'heading', level: 2, runs: [run(`Heading ${section}`)] });
+      body.push({ kind: 'paragraph', style: 'body', runs: [run(Array.from({ length: 3 + (section % 5) }, (_, i) => sentence(i)).join(' '))] });
+    }
+
+    // Act
+    const layout = layoutDocument(documentOf(body), theme, fonts);
+
+    // Assert
+    expect(layout.pages.length).toBeGreaterThan(3);
+    const headingIds = new Set(collect(layout, 'H2'));
+    for (const page of layout.pages) {
+      const content = texts(page).filter((t) => t.struct !== null).sort((a, b) => a.baseline - b.baseline);
+      const last = content[content.length - 1];
+      expect(last && headingIds.has(last.struct as number)).toBe(false);
+      for (const t of content) {
+        expect(t.x).toBeGreaterThanOrEqual(56 - 0.01);
+        expect(t.right).toBeLessThanOrEqual(layout.width - 56 + 0.5);
+      }
+    }
+  });
+
+  it('leaves no paragraph with a single line at the top or bottom of a page', () => {
+    const body: MarkupBlock[] = Array.from({ length: 30 }, (_, i) => ({
+      kind: 'paragraph' as const,
+      style: 'body' as const,
+      runs: [run(Array.from({ length: 2 + (i % 7) }, (_, n) => sentence(n)).join(' '))],
+    }));
+
+    const layout = layoutDocument(documentOf(body), theme, fonts);
+
+    const linesPerParagraph = new Map<number, number[]>();
+    layout.pages.forEach((page, pageIndex) => {
+      for (const t of texts(page)) {
+        if (t.struct === null) continue;
+        linesPerParagraph.set(t.struct, [...(linesPerParagraph.get(t.struct) ?? []), pageIndex]);
+      }
+    });
+    let split = 0;
+    for (const pagesOfLines of linesPerParagraph.values()) {
+      const first = pagesOfLines[0] as number;
+      const onFirstPage = pagesOfLines.filter((p) => p === first).length;
+      const onLastPage = pagesOfLines.length - onFirstPage;
+      if (onLastPage > 0) {
+        split++;
+        expect(onFirstPage).toBeGreaterThanOrEqual(2);
+        expect(onLastPage).toBeGreaterThanOrEqual(2);
+      }
+    }
+    expect(split).toBeGreaterThan(0);
+  });
+
+  it('breaks a word longer than the line instead of drawing past the margin', () => {
+    const longWord = 'Donaudampfschifffahrtsgesellschaftskapitän'.repeat(4);
+
+    const layout = layoutDocument(documentOf([{ kind: 'paragraph', style: 'body', runs: [run(longWord)] }]), theme, fonts);
+
+    const lines = texts(layout.pages[0] as LayoutDocument['pages'][number]).filter((t) => t.struct !== null);
+    expect(lines.length).toBeGreaterThan(1);
+    expect(lines.map((t) => t.text).join('')).toBe(longWord);
+    for (const t of lines) expect(t.right).toBeLessThanOrEqual(layout.width - 56 + 0.5);
+  });
+
+  it('shows a character no font has as a visible replacement and warns about it', () => {
+    const layout = layoutDocument(documentOf([{ kind: 'paragraph', style: 'body', runs: [run('Merci 👍 Кирилиця')] }]), theme, fonts);
+
+    const text = texts(layout.pages[0] as LayoutDocument['pages'][number]).map((t) => t.text).join(' ');
+    expect(text).toContain('Merci \uFFFD Кирилиця');
+    expect(layout.warnings.join('\n')).toContain('U+1F44D');
+  });
+
+  it('numbers pages in the footer once the page count is known', () => {
+    const body: MarkupBlock[] = Array.from({ length: 60 }, (_, i) => ({ kind: 'paragraph' as const, style: 'body' as const, runs: [run(sentence(i))] }));
+
+    const layout = layoutDocument(documentOf(body), theme, fonts);
+
+    const count = layout.pages.length;
+    expect(count).toBeGreaterThan(1);
+    layout.pages.forEach((page, index) => {
+      expect(texts(page).filter((t) => t.struct === null).map((t) => t.text)).toContain(`Page ${index + 1} / ${count}`);
+    });
+  });
+
+  it('cuts a page-limited document after a sentence with a visible ellipsis', () => {
+    const body: MarkupBlock[] = [
+      { kind: 'heading', level: 1, runs: [run('Digest')] },
+      { kind: 'paragraph', style: 'body', runs: [run(Array.from({ length: 120 }, (_, i) => sentence(i)).join(' '))] },
+    ];
+
+    const layout = layoutDocument(documentOf(body, 1), theme, fonts);
+
+    expect(layout.pages).toHaveLength(1);
+    const content = texts(layout.pages[0] as LayoutDocument['pages'][number]).filter((t) => t.struct !== null).map((t) => t.text).join(' ');
+    expect(content).toMatch(/call\. …$/);
+    expect(content).toContain(sentence(10));
+  });
+});
+
+function collect(layout: LayoutDocument, type: string): number[] {
+  const ids: number[] = [];
+  const walk = (node: LayoutDocument['structure']): void => {
+    if (node.type === type) ids.push(node.id);
+    node.children.forEach(walk);
+  };
+  walk(layout.structure);
+  return ids;
+}
