@@ -179,3 +179,17 @@ function collect(layout: LayoutDocument, type: string): number[] {
   walk(layout.structure);
   return ids;
 }
+
+describe('paginate tables', () => {
+  it('repeats a table header at the top of a page the table continues on', () => {
+    const header = slice(10);
+    const rows = Array.from({ length: 7 }, () => ({ ...slice(30), continuation: header }));
+
+    const pages = paginate([{ ...header, keepWithNext: true }, ...rows], 0, 100);
+
+    expect(pages).toHaveLength(3);
+    expect(pages[1]?.[0]?.slice).toBe(header);
+    expect(pages[1]?.[1]?.top).toBe(10);
+    expect(pages.flat().filter((placed) => rows.includes(placed.slice as (typeof rows)[number]))).toHaveLength(7);
+  });
+});

@@ -2,7 +2,7 @@
  * Renders local files straight through the engine, with no S3 in between
  * (`npm run render`, and the benchmark's document source).
  */
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative } from 'node:path';
 import { ContentError } from '../../lambdas/render/errors';
 import type { Renderer } from '../../lambdas/render';
@@ -67,7 +67,9 @@ export async function renderTarget(renderer: Renderer, target: RenderTarget, out
     const result = await renderer.render(await loadFile(target.path));
     const output = join(outDir, `${target.outputName}.pdf`);
     await mkdir(dirname(output), { recursive: true });
-    await writeFile(output, result.pdf);
+    // Written beside and renamed, so a reader never sees a half-written PDF.
+    await writeFile(`${output}.partial`, result.pdf);
+    await rename(`${output}.partial`, output);
     return {
       ok: true,
       target,

@@ -27,6 +27,8 @@ export interface Slice {
   readonly decorations: readonly Decoration[];
   /** Index of the top-level block the slice comes from. */
   readonly block: number;
+  /** Drawn first when this slice starts a page (a table's header row, repeated as an artifact). */
+  readonly continuation?: Slice;
 }
 
 const LIST_INDENT = 14;
@@ -233,10 +235,15 @@ export class BlockMeasurer {
       return { height, spaceBefore, keepWithNext: cellType === 'TH', nodes, decorations: [], block: index };
     };
     const slices: Slice[] = [];
-    if (block.header) slices.push(row(block.header, this.structure.add(table, 'THead'), 'TH', this.styles.tableHead, 10));
+    let continuation: Slice | undefined;
+    if (block.header) {
+      const header = row(block.header, this.structure.add(table, 'THead'), 'TH', this.styles.tableHead, 10);
+      slices.push(header);
+      continuation = { ...header, keepWithNext: false, nodes: header.nodes.map(asArtifact) };
+    }
     const body = this.structure.add(table, 'TBody');
     block.rows.forEach((cells, rowIndex) =>
-      slices.push(row(cells, body, 'TD', this.styles.tableCell, rowIndex === 0 && !block.header ? 10 : 0)),
+      slices.push({ ...row(cells, body, 'TD', this.styles.tableCell, rowIndex === 0 && !block.header ? 10 : 0), continuation }),
     );
     return slices;
   }
@@ -283,6 +290,11 @@ function stack(slices: readonly Slice[]): { height: number; nodes: LayoutNode[] 
     top += slice.height;
   });
   return { height: top, nodes };
+}
+
+/** The same drawing, outside the structure tree (repeated page furniture). */
+function asArtifact(node: LayoutNode): LayoutNode {
+  return node.kind === 'text' ? { ...node, runs: node.runs.map((run) => ({ ...run, struct: null })) } : node;
 }
 
 export function shift(node: LayoutNode, dy: number): LayoutNode {

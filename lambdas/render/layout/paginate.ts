@@ -17,11 +17,17 @@ export function paginate(slices: readonly Slice[], contentTop: number, contentBo
   while (pageStart < slices.length) {
     const page: PlacedSlice[] = [];
     let y = contentTop;
+    const continuation = (slices[pageStart] as Slice).continuation;
+    if (continuation) {
+      page.push({ slice: continuation, top: y });
+      y += continuation.height;
+    }
+    const repeated = page.length;
     let next = pageStart;
     for (; next < slices.length; next++) {
       const slice = slices[next] as Slice;
-      const top = page.length === 0 ? y : y + slice.spaceBefore;
-      if (page.length > 0 && top + slice.height > contentBottom) break;
+      const top = next === pageStart ? y : y + slice.spaceBefore;
+      if (next > pageStart && top + slice.height > contentBottom) break;
       page.push({ slice, top });
       y = top + slice.height;
     }
@@ -30,7 +36,7 @@ export function paginate(slices: readonly Slice[], contentTop: number, contentBo
       while (breakAt > pageStart && (slices[breakAt - 1] as Slice).keepWithNext) breakAt--;
       // A chain that fills the whole page cannot be kept: it breaks where it overflowed.
       if (breakAt > pageStart) {
-        page.length = breakAt - pageStart;
+        page.length = repeated + breakAt - pageStart;
         next = breakAt;
       }
     }

@@ -1,0 +1,133 @@
+/**
+ * npm run bench [-- --json] [--file F] [--iterations N] [--no-pipeline]
+ *
+ * Warm: one process renders the document N times (median, p95, pages per second).
+ * Cold: a fresh node process runs the esbuild bundle of scripts/lib/cold-render.ts (as Lambda
+ * runs its bundle) until the PDF is written. Also a generated 100-page document, peak RSS, and
+ * the local pipeline (uploads through the embedded S3 server to fact sheets).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+import { createRenderer } from '../lambdas/render';
+import { loadFile } from '../lambdas/render/load';
+import type { SourceFile } from '../lambdas/render/types';
+import { HUNDRED_PAGE_SHAPE, longDocument } from './lib/long-document';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const { values } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    file: { type: 'string', default: join(root, 'content/macron-poutine-2022-02-28.yaml') },
+    iterations: { type: 'string', default: '300' },
+    'cold-runs': { type: 'string', default: '7' },
+    'no-pipeline': { type: 'boolean', default: false },
+  },
+});
+const iterations = Number(values.iterations);
+if (!Number.isInteger(iterations) || iterations < 1) throw new Error(`--iterations must be a positive whole number, not ${values.iterations}`);
+const log = (line: string): void => {
+  if (!values.json) console.log(line);
+};
+
+const renderer = await createRenderer();
+const source = await loadFile(values.file);
+
+log(`warm: ${iterations} renders of ${values.file}`);
+const warm = await timeRenders(source, iterations, 10);
+log(`  median ${warm.median.toFixed(1)} ms, p95 ${warm.p95.toFixed(1)} ms, ${warm.pages} pages, ${(warm.pages / (warm.median / 1000)).toFixed(0)} pages/s`);
+
+const hundred = longDocument(HUNDRED_PAGE_SHAPE);
+const hundredSource: SourceFile = { name: 'generated-100-pages.yaml', bytes: Buffer.from(hundred.yaml), modifiedAt: new Date(0) };
+const long = await timeRenders(hundredSource, 5, 1);
+log(`100-page document: median ${long.median.toFixed(0)} ms for ${long.pages} pages`);
+
+const cold = await coldStart(values.file, Number(values['cold-runs']));
+log(`cold: new process → PDF written, median of ${cold.runs}: ${cold.median.toFixed(0)} ms (bare node -e 0: ${cold.bareNode.toFixed(0)} ms)`);
+
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
+log(`peak RSS of the warm process: ${peakRssMb.toFixed(0)} MB`);
+
+let pipeline: { factsheetsPerSecond: number; latencyP50Ms: number; latencyP95Ms: number } | null = null;
+if (!values['no-pipeline']) {
+  const { benchPipeline } = await import('./lib/bench-pipeline');
+  log('local pipeline: 200 uploads through the embedded S3 server');
+  pipeline = await benchPipeline({ uploads: 200, file: values.file });
+  log(`  ${pipeline.factsheetsPerSecond.toFixed(1)} fact sheets/s, upload → PDF p50 ${pipeline.latencyP50Ms.toFixed(0)} ms, p95 ${pipeline.latencyP95Ms.toFixed(0)} ms`);
+}
+
+if (values.json) {
+  console.log(
+    JSON.stringify({
+      file: values.file,
+      iterations,
+      pages: warm.pages,
+      warmMedianMs: round(warm.median),
+      warmP95Ms: round(warm.p95),
+      pagesPerSecond: round(warm.pages / (warm.median / 1000)),
+      coldMs: round(cold.median),
+      bareNodeMs: round(cold.bareNode),
+      peakRssMb: round(peakRssMb),
+      hundredPages: { pages: long.pages, medianMs: round(long.median) },
+      pipeline,
+    }),
+  );
+}
+
+async function timeRenders(file: SourceFile, runs: number, warmup: number): Promise<{ median: number; p95: number; pages: number }> {
+  let pages = 0;
+  for (let i = 0; i < warmup; i++) pages = (await renderer.render(file)).pages;
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    pages = (await renderer.render(file)).pages;
+    times.push(performance.now() - started);
+  }
+  return { median: percentile(times, 50), p95: percentile(times, 95), pages };
+}
+
+async function coldStart(file: string, runs: number): Promise<{ median: number; bareNode: number; runs: number }> {
+  const work = mkdtempSync(join(tmpdir(), 'factsheet-bench-'));
+  try {
+    const bundle = join(work, 'cold-render.mjs');
+    // Bundled like the Lambda asset, so module resolution and transpiling are not counted.
+    await build({
+      entryPoints: [join(root, 'scripts/lib/cold-render.ts')],
+      outfile: bundle,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+      logLevel: 'error',
+    });
+    const time = (args: string[]): number => {
+      const started = performance.now();
+      const child = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+      if (child.status !== 0) throw new Error(`cold render failed: ${child.stderr.toString()}`);
+      return performance.now() - started;
+    };
+    const times: number[] = [];
+    const bare: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      bare.push(time(['-e', '0']));
+      times.push(time([bundle, resolve(file), join(work, 'out.pdf'), join(root, 'templates'), join(root, 'lambdas/fonts')]));
+    }
+    return { median: percentile(times, 50), bareNode: percentile(bare, 50), runs };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}

@@ -1,0 +1,74 @@
+/**
+ * Generated event documents for stress tests and the benchmark: many sections, key points and
+ * timeline entries, every sentence unique and numbered so that a reader of the PDF can check
+ * that each appears exactly once.
+ */
+import { stringify } from 'yaml';
+
+export interface LongDocumentShape {
+  readonly sections: number;
+  readonly paragraphsPerSection: number;
+  readonly sentencesPerParagraph: number;
+  readonly bulletsPerSection: number;
+  readonly keyPoints: number;
+  readonly timeline: number;
+}
+
+export const STRESS_SHAPE: LongDocumentShape = {
+  sections: 30,
+  paragraphsPerSection: 3,
+  sentencesPerParagraph: 4,
+  bulletsPerSection: 3,
+  keyPoints: 60,
+  timeline: 40,
+};
+
+/** About 100 A4 pages with the briefing template. */
+export const HUNDRED_PAGE_SHAPE: LongDocumentShape = {
+  sections: 120,
+  paragraphsPerSection: 4,
+  sentencesPerParagraph: 5,
+  bulletsPerSection: 4,
+  keyPoints: 40,
+  timeline: 60,
+};
+
+/** A unique, recognisable sentence; `id` keeps it unique across the document. */
+export function sentence(id: string): string {
+  return `Statement ${id} records that the delegations met again and agreed to keep the humanitarian corridors open.`;
+}
+
+export function longDocument(shape: LongDocumentShape): { yaml: string; sentences: string[]; headings: string[] } {
+  const sentences: string[] = [];
+  const headings: string[] = [];
+  const take = (id: string): string => {
+    const text = sentence(id);
+    sentences.push(text);
+    return text;
+  };
+  const sections = Array.from({ length: shape.sections }, (_, s) => {
+    const heading = `Section ${s + 1}: negotiations, day ${s + 1}`;
+    headings.push(heading);
+    return {
+      heading,
+      body: Array.from({ length: shape.paragraphsPerSection }, (_, p) =>
+        Array.from({ length: shape.sentencesPerParagraph }, (_, n) => take(`S${s + 1}.P${p + 1}.N${n + 1}`)).join(' '),
+      ),
+      bullets: Array.from({ length: shape.bulletsPerSection }, (_, b) => take(`S${s + 1}.B${b + 1}`)),
+    };
+  });
+  const document = {
+    title: 'Long briefing: every sentence appears exactly once',
+    date: '2022-02-28',
+    lang: 'en',
+    summary: take('SUMMARY'),
+    key_points: Array.from({ length: shape.keyPoints }, (_, k) => take(`K${k + 1}`)),
+    sections,
+    timeline: Array.from({ length: shape.timeline }, (_, t) => ({
+      date: `2022-03-${String((t % 28) + 1).padStart(2, '0')}`,
+      event: take(`T${t + 1}`),
+    })),
+    sources: [{ name: 'Generated' }],
+  };
+  return { yaml: stringify(document), sentences, headings };
+}

@@ -1,0 +1,70 @@
+/** Reads a PDF back the way a reader's software does: text, pages, metadata, fonts, tags. */
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+
+export interface PdfReading {
+  readonly pages: number;
+  /** Text of each page, items joined by spaces and white space folded. */
+  readonly pageTexts: readonly string[];
+  readonly text: string;
+  readonly info: Record<string, unknown>;
+  readonly lang: string | null;
+  readonly fontNames: readonly string[];
+  /** True when every font is embedded and subset (a `ABCDEF+` name prefix and a FontFile). */
+  readonly fontsEmbeddedAndSubset: boolean;
+  readonly tagged: boolean;
+  /** Structure element roles found in page 1's structure tree. */
+  readonly structureRoles: ReadonlySet<string>;
+  readonly links: readonly string[];
+}
+
+export async function readPdf(bytes: Uint8Array): Promise<PdfReading> {
+  const doc = await getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, disableFontFace: true, verbosity: 0 }).promise;
+  try {
+    const pageTexts: string[] = [];
+    const links: string[] = [];
+    const structureRoles = new Set<string>();
+    for (let number = 1; number <= doc.numPages; number++) {
+      const page = await doc.getPage(number);
+      const content = await page.getTextContent();
+      const items = content.items as { str: string; hasEOL?: boolean }[];
+      pageTexts.push(fold(items.map((item) => item.str).join(' ')));
+      for (const annotation of (await page.getAnnotations()) as { url?: string }[]) if (annotation.url) links.push(annotation.url);
+      if (number === 1) collectRoles(await page.getStructTree(), structureRoles);
+    }
+    const { info } = (await doc.getMetadata()) as { info: Record<string, unknown> };
+    const markInfo = (await doc.getMarkInfo()) as { Marked?: boolean } | null;
+    const raw = Buffer.from(bytes).toString('latin1');
+    const fontNames = [...new Set([...raw.matchAll(/\/BaseFont \/([A-Za-z0-9+_-]+)/g)].map((match) => match[1] as string))];
+    const descriptors = [...raw.matchAll(/\/Type \/FontDescriptor[\s\S]*?>>/g)].map((match) => match[0]);
+    return {
+      pages: doc.numPages,
+      pageTexts,
+      text: pageTexts.join(' '),
+      info,
+      lang: /\/Lang \(([^)]*)\)/.exec(raw)?.[1] ?? null,
+      fontNames,
+      fontsEmbeddedAndSubset:
+        fontNames.length > 0 &&
+        fontNames.every((name) => /^[A-Z]{6}\+/.test(name)) &&
+        descriptors.length > 0 &&
+        descriptors.every((descriptor) => /\/FontFile[23]? /.test(descriptor)),
+      tagged: markInfo?.Marked === true && raw.includes('/StructTreeRoot'),
+      structureRoles,
+      links,
+    };
+  } finally {
+    await doc.destroy();
+  }
+}
+
+/** White space folded to single spaces: line breaks in the PDF are not the author's. */
+export function fold(text: string): string {
+  return text.replace(/[\s\u00A0\u202F]+/g, ' ').trim();
+}
+
+function collectRoles(node: unknown, roles: Set<string>): void {
+  if (!node || typeof node !== 'object') return;
+  const { role, children } = node as { role?: string; children?: unknown[] };
+  if (role) roles.add(role);
+  for (const child of children ?? []) collectRoles(child, roles);
+}

@@ -1,0 +1,164 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createRenderer, type Renderer } from '../lambdas/render';
+import { ContentError } from '../lambdas/render/errors';
+import { loadFile } from '../lambdas/render/load';
+import type { SourceFile } from '../lambdas/render/types';
+import { renderTarget } from '../scripts/lib/render-local';
+import { STRESS_SHAPE, longDocument } from '../scripts/lib/long-document';
+import { fold, readPdf } from './helpers/pdf';
+
+const contentDir = new URL('../content/', import.meta.url).pathname;
+const contentFiles = readdirSync(contentDir).filter((name) => !name.startsWith('.')).sort();
+const pageLabel: Record<string, string> = { en: 'Page', fr: 'Page', uk: 'Сторінка', de: 'Seite', es: 'Página' };
+
+/** The structured samples, read independently of the engine to know what the PDF must say. */
+function expectedOf(name: string, text: string): { title: string; lang: string; quotes: string[] } | null {
+  const ext = extname(name).toLowerCase();
+  if (ext !== '.yaml' && ext !== '.yml' && ext !== '.json') return null;
+  const data = (ext === '.json' ? JSON.parse(text) : parseYaml(text)) as { title: string; lang?: string; quotes?: { text: string }[] };
+  return { title: data.title, lang: data.lang ?? 'en', quotes: (data.quotes ?? []).map((quote) => quote.text) };
+}
+
+/** Inline emphasis markers do not print. */
+function plain(text: string): string {
+  return fold(text.replace(/\*\*|\*/g, '').replace(/\[([^\]]+)\]\([^)]+\)/g, '$1'));
+}
+
+describe('render engine', () => {
+  let renderer: Renderer;
+  beforeAll(async () => {
+    renderer = await createRenderer();
+  });
+
+  it('has the sample content the README promises', () => {
+    expect(contentFiles.map((name) => extname(name).toLowerCase())).toEqual(expect.arrayContaining(['.yaml', '.txt', '.md', '.json']));
+    expect(contentFiles.length).toBeGreaterThanOrEqual(5);
+  });
+
+  describe.each(contentFiles)('content/%s', (name) => {
+    it('renders to a tagged PDF with embedded subset fonts, its language, title, quotes and page numbers', async () => {
+      // Prepare
+      const path = join(contentDir, name);
+      const source = await loadFile(path);
+      const expected = expectedOf(name, await readFile(path, 'utf8'));
+
+      // Act
+      const result = await renderer.render(source);
+      const pdf = await readPdf(result.pdf);
+
+      // Assert
+      expect(result.pages).toBe(pdf.pages);
+      expect(pdf.tagged).toBe(true);
+      expect(pdf.fontsEmbeddedAndSubset).toBe(true);
+      expect(pdf.fontNames.every((font) => font.includes('NotoSans'))).toBe(true);
+      expect(pdf.lang).toBe(result.lang);
+      for (const role of ['Document', 'H1', 'P']) expect(pdf.structureRoles).toContain(role);
+      const label = pageLabel[result.lang.split('-')[0] as string] as string;
+      pdf.pageTexts.forEach((text, index) => expect(text).toContain(`${label} ${index + 1} / ${pdf.pages}`));
+      expect(pdf.text).not.toContain('\uFFFD');
+      if (expected) {
+        expect(result.lang).toBe(expected.lang);
+        expect(pdf.info.Title).toBe(plain(expected.title));
+        expect(pdf.text).toContain(plain(expected.title));
+        for (const quote of expected.quotes) expect(pdf.text).toContain(plain(quote));
+      }
+    });
+  });
+
+  it('renders the French sample with every field of the content format', async () => {
+    const path = join(contentDir, 'macron-poutine-2022-02-28.yaml');
+    const data = parseYaml(await readFile(path, 'utf8')) as Record<string, unknown>;
+
+    const result = await renderer.render(await loadFile(path));
+    const pdf = await readPdf(result.pdf);
+
+    expect(result.template).toBe('briefing');
+    expect(pdf.lang).toBe('fr');
+    expect(pdf.text).toContain('28 février 2022');
+    expect(pdf.text).toContain('Points clés');
+    expect(pdf.info.Author).toBe(data.author);
+    expect(pdf.info.Keywords).toBe((data.tags as string[]).join(', '));
+    expect(pdf.info.Subject).toBe(plain(data.summary as string));
+    expect(pdf.links).toContain('https://www.elysee.fr/');
+    for (const role of ['H2', 'L', 'LI', 'BlockQuote', 'Table']) expect(pdf.structureRoles).toContain(role);
+    for (const party of data.parties as { name: string }[]) expect(pdf.text).toContain(party.name);
+  });
+
+  it('turns the raw wire dispatch into a fact sheet titled by its first sentence, dated February 2022', async () => {
+    const result = await renderer.render(await loadFile(join(contentDir, 'depeche-afp-2022-02-28.txt')));
+    const pdf = await readPdf(result.pdf);
+
+    expect(pdf.lang).toBe('fr');
+    expect(String(pdf.info.Title)).toMatch(/^Emmanuel Macron a échangé lundi/);
+    expect(pdf.text).toContain('février 2022');
+    expect(pdf.text).toContain('a confirmé sa volonté de s’engager');
+  });
+
+  it('prints the Cyrillic names of the Ukrainian sample as text', async () => {
+    const result = await renderer.render(await loadFile(join(contentDir, 'macron-putin-call-uk.yaml')));
+    const pdf = await readPdf(result.pdf);
+
+    expect(pdf.lang).toBe('uk');
+    for (const name of ['Макрон', 'Путін', 'Зеленськ']) expect(pdf.text).toContain(name);
+  });
+
+  it('gives the same bytes for the same input, and takes the date from SOURCE_DATE_EPOCH', async () => {
+    const source = await loadFile(join(contentDir, 'macron-poutine-2022-02-28.yaml'));
+
+    const first = await renderer.render(source);
+    const second = await renderer.render(source);
+    const pinned = await renderer.render(source, { sourceDateEpoch: 1646006400 });
+
+    expect(Buffer.compare(first.pdf, second.pdf)).toBe(0);
+    expect(Buffer.compare(first.pdf, pinned.pdf)).not.toBe(0);
+    expect((await readPdf(pinned.pdf)).info.CreationDate).toBe('D:20220228000000Z');
+  });
+
+  it('prints markup-looking content literally', async () => {
+    const source: SourceFile = {
+      name: 'literal.yaml',
+      bytes: Buffer.from('title: "Tags <b>bold</b> & {{x}} &amp; stay"\ndate: 2022-02-28\nsummary: "A <i>summary</i> with {{#each x}} and &lt;"\n'),
+      modifiedAt: new Date(0),
+    };
+
+    const pdf = await readPdf((await renderer.render(source)).pdf);
+
+    expect(pdf.text).toContain('Tags <b>bold</b> & {{x}} &amp; stay');
+    expect(pdf.text).toContain('A <i>summary</i> with {{#each x}} and &lt;');
+  });
+
+  it('lays out a long document: every sentence exactly once, no page ending with a heading', async () => {
+    const long = longDocument(STRESS_SHAPE);
+    const source: SourceFile = { name: 'long.yaml', bytes: Buffer.from(long.yaml), modifiedAt: new Date(0) };
+
+    const result = await renderer.render(source);
+    const pdf = await readPdf(result.pdf);
+
+    expect(pdf.pages).toBeGreaterThan(5);
+    for (const sentence of long.sentences) {
+      expect(pdf.text.split(sentence).length - 1, sentence).toBe(1);
+    }
+    for (const text of pdf.pageTexts) {
+      for (const heading of long.headings) expect(text.endsWith(heading), heading).toBe(false);
+    }
+  });
+
+  it('reports a bad document and writes no PDF', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'render-bad-'));
+    const path = join(out, 'missing-title.yaml');
+    await import('node:fs/promises').then((fs) => fs.writeFile(path, 'date: 2022-02-28\nquotes:\n  - speaker: X\n'));
+
+    const outcome = await renderTarget(renderer, { path, outputName: 'missing-title' }, out);
+
+    expect(outcome.ok).toBe(false);
+    expect(outcome.ok ? '' : outcome.message).toMatch(/title/);
+    expect(outcome.ok ? '' : outcome.message).toMatch(/quotes\[0\]\.text/);
+    expect(existsSync(join(out, 'missing-title.pdf'))).toBe(false);
+    await expect(renderer.render(await loadFile(path))).rejects.toBeInstanceOf(ContentError);
+  });
+});
