@@ -13,6 +13,11 @@ import type { RenderResult, SourceFile } from './types';
 import { validateDocument } from './validate';
 
 export interface RendererOptions {
+  /**
+   * Seconds since the epoch used as every PDF's creation date (reproducible builds convention).
+   * @default the SOURCE_DATE_EPOCH environment variable; unset: each source's modification time
+   */
+  readonly sourceDateEpoch?: number;
   /** Handlebars templates, partials and theme. @default the repository's templates/ */
   readonly templatesDir?: string;
   /** The four Noto Sans TTFs. @default lambdas/fonts/ */
@@ -38,6 +43,7 @@ export const RENDERER_VERSION: string = packageJson.version;
 export async function createRenderer(options: RendererOptions = {}): Promise<Renderer> {
   const [fonts, templates] = await Promise.all([loadFonts(options.fontsDir), loadTemplates(options.templatesDir)]);
   const producer = `Factsheet Publisher ${RENDERER_VERSION}`;
+  const defaultEpoch = options.sourceDateEpoch ?? epochFromEnvironment(process.env.SOURCE_DATE_EPOCH);
   return {
     templates: templates.names,
     async render(source, renderOptions = {}) {
@@ -46,8 +52,8 @@ export async function createRenderer(options: RendererOptions = {}): Promise<Ren
       const filled = templates.fill(validated);
       const markup = parseMarkup(filled);
       const layout = layoutDocument(markup, templates.theme, fonts);
-      const creationDate =
-        renderOptions.sourceDateEpoch === undefined ? source.modifiedAt : new Date(renderOptions.sourceDateEpoch * 1000);
+      const epoch = renderOptions.sourceDateEpoch ?? defaultEpoch;
+      const creationDate = epoch === undefined ? source.modifiedAt : new Date(epoch * 1000);
       const { pdf, pages } = await drawDocument(layout, fonts, { creationDate, producer });
       return {
         pdf,
@@ -58,4 +64,10 @@ export async function createRenderer(options: RendererOptions = {}): Promise<Ren
       };
     },
   };
+}
+
+function epochFromEnvironment(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d+$/.test(value)) throw new Error(`SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01, not "${value}"`);
+  return Number(value);
 }
