@@ -25,7 +25,8 @@ export async function drawDocument(layout: LayoutDocument, fonts: FontSet, optio
     margin: 0,
     autoFirstPage: false,
     pdfVersion: '1.7',
-    subset: 'PDF/UA',
+    // @types/pdfkit predates PDF/UA support in pdfkit 0.20.
+    subset: 'PDF/UA' as unknown as 'PDF/A-1',
     tagged: true,
     displayTitle: true,
     lang: layout.meta.lang,
@@ -108,7 +109,8 @@ function drawRun(doc: Doc, run: PositionedRun, baseline: number, structure: Tagg
   doc.endMarkedContent();
   element.add(content);
   if (run.href) {
-    doc.link(run.x, baseline - run.size, run.width, run.size * 1.3, run.href, { structParent: element });
+    // structParent (missing from @types/pdfkit) ties the annotation to its Link element.
+    doc.link(run.x, baseline - run.size, run.width, run.size * 1.3, run.href, { structParent: element } as object);
   }
 }
 

@@ -31,7 +31,7 @@ export async function readPdf(bytes: Uint8Array): Promise<PdfReading> {
       for (const annotation of (await page.getAnnotations()) as { url?: string }[]) if (annotation.url) links.push(annotation.url);
       if (number === 1) collectRoles(await page.getStructTree(), structureRoles);
     }
-    const { info } = (await doc.getMetadata()) as { info: Record<string, unknown> };
+    const info = (await doc.getMetadata()).info as unknown as Record<string, unknown>;
     const markInfo = (await doc.getMarkInfo()) as { Marked?: boolean } | null;
     const raw = Buffer.from(bytes).toString('latin1');
     const fontNames = [...new Set([...raw.matchAll(/\/BaseFont \/([A-Za-z0-9+_-]+)/g)].map((match) => match[1] as string))];

@@ -163,34 +163,31 @@ export class TextSetter {
 
   /** Merges neighbouring tokens of one style into runs and measures them as pdfkit will draw them. */
   private position(tokens: readonly Token[], style: TextStyle): SetLine {
-    const runs: PositionedRun[] = [];
-    let x = 0;
-    let pending: Token | null = null;
-    const flush = (): void => {
-      if (!pending) return;
-      const width = this.widthOf(pending.text, pending.variant, style.size);
-      runs.push({
-        text: pending.text,
-        variant: pending.variant,
-        size: style.size,
-        color: pending.href ? style.linkColor : style.color,
-        x,
-        width,
-        href: pending.href,
-        struct: pending.struct,
-      });
-      x += width;
-      pending = null;
-    };
+    const merged: Token[] = [];
     for (const token of tokens) {
-      if (pending && pending.variant === token.variant && pending.href === token.href && pending.struct === token.struct) {
-        pending = { ...pending, text: pending.text + token.text };
+      const last = merged[merged.length - 1];
+      if (last && last.variant === token.variant && last.href === token.href && last.struct === token.struct) {
+        merged[merged.length - 1] = { ...last, text: last.text + token.text };
       } else {
-        flush();
-        pending = token;
+        merged.push(token);
       }
     }
-    flush();
+    const runs: PositionedRun[] = [];
+    let x = 0;
+    for (const token of merged) {
+      const width = this.widthOf(token.text, token.variant, style.size);
+      runs.push({
+        text: token.text,
+        variant: token.variant,
+        size: style.size,
+        color: token.href ? style.linkColor : style.color,
+        x,
+        width,
+        href: token.href,
+        struct: token.struct,
+      });
+      x += width;
+    }
     return { runs, width: x };
   }
 }
