@@ -1,0 +1,213 @@
+/**
+ * template: ValidatedDocument → FilledTemplate (the markup dialect of docs/templates.md).
+ *
+ * Templates (`<name>.hbs`), partials (`partials/<name>.hbs`) and the theme are read and compiled
+ * once, by loadTemplates, on an isolated Handlebars environment; fill() is then pure CPU work.
+ * Content is only ever printed through Handlebars' escaping (or the helpers, which escape too),
+ * so `<b>`, `{{x}}` and `&amp;` in a document print as typed and cannot break the markup.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Handlebars from 'handlebars';
+import { TemplateError, type Problem } from '../errors';
+import type { EventDocument, FilledTemplate, Party, Quote, Source, Theme, ValidatedDocument } from '../types';
+import { HelperError, type HelperData } from './helper-call';
+import { any } from './helpers/any';
+import { date } from './helpers/date';
+import { inline } from './helpers/inline';
+import { label } from './helpers/label';
+import { quote } from './helpers/quote';
+import { resolveLanguage } from './i18n';
+import { templateProblemsError } from './problems';
+import { loadTheme } from './theme';
+
+export interface TemplateSet {
+  readonly names: readonly string[];
+  readonly theme: Theme;
+  fill(doc: ValidatedDocument): FilledTemplate;
+}
+
+const defaultTemplatesDir = fileURLToPath(new URL('../../../templates/', import.meta.url));
+
+const helpers = { any, date, inline, label, quote } satisfies Record<string, Handlebars.HelperDelegate>;
+
+const compileOptions = {
+  // `{{titel}}` (a misspelt field printed directly) fails instead of printing nothing.
+  strict: true,
+  // A misspelt helper fails when the templates load, not when a document uses that branch.
+  knownHelpersOnly: true,
+  knownHelpers: Object.fromEntries(Object.keys(helpers).map((name) => [name, true])),
+} as const;
+
+/** Every optional field present, `null` when absent, so that helpers can tell it from a misspelt field. */
+type Complete<T> = { readonly [K in keyof T]-?: undefined extends T[K] ? Exclude<T[K], undefined> | null : T[K] };
+
+type TemplateContext = Complete<Omit<EventDocument, 'parties' | 'quotes' | 'sources'>> & {
+  readonly parties: readonly Complete<Party>[];
+  readonly quotes: readonly Complete<Quote>[];
+  readonly sources: readonly Complete<Source>[];
+};
+
+/** The document as templates see it: the spec's field names, nothing renamed. */
+function templateContext(doc: EventDocument): TemplateContext {
+  return {
+    title: doc.title,
+    date: doc.date,
+    lang: doc.lang,
+    template: doc.template,
+    subtitle: doc.subtitle ?? null,
+    category: doc.category ?? null,
+    classification: doc.classification ?? null,
+    location: doc.location ?? null,
+    summary: doc.summary ?? null,
+    facts: doc.facts,
+    parties: doc.parties.map((party) => ({ name: party.name, role: party.role ?? null, country: party.country ?? null })),
+    key_points: doc.key_points,
+    sections: doc.sections,
+    quotes: doc.quotes.map((entry) => ({ text: entry.text, speaker: entry.speaker ?? null, context: entry.context ?? null })),
+    timeline: doc.timeline,
+    context: doc.context,
+    sources: doc.sources.map((source) => ({ name: source.name, url: source.url ?? null, date: source.date ?? null })),
+    tags: doc.tags,
+    author: doc.author ?? null,
+  };
+}
+
+/** Characters XML 1.0 cannot carry even escaped; a pasted form feed must not fail the whole document. */
+const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|\p{Cs}/gu;
+
+interface TemplateFile {
+  readonly name: string;
+  readonly path: string;
+  readonly text: string;
+}
+
+async function readTemplateFiles(dir: string, required: boolean): Promise<TemplateFile[]> {
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch (error) {
+    if (!required && (error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new TemplateError(dir, `cannot read the templates folder: ${(error as Error).message}`, { cause: error });
+  }
+  const names = entries.filter((entry) => entry.endsWith('.hbs')).sort();
+  return Promise.all(
+    names.map(async (entry) => {
+      const path = join(dir, entry);
+      return { name: basename(entry, '.hbs'), path, text: await readFile(path, 'utf8') };
+    }),
+  );
+}
+
+/** A Handlebars or helper error as a TemplateError naming the template file, line and column. */
+function located(file: string, error: unknown): TemplateError {
+  if (error instanceof TemplateError) return error;
+  if (error instanceof HelperError) {
+    return new TemplateError(file, error.message, { cause: error, line: error.line, column: error.column });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  const { lineNumber, column } = error as { lineNumber?: number; column?: number };
+  if (typeof lineNumber === 'number') {
+    // Handlebars appends " - line:column" with a 0-based column; the TemplateError carries it instead.
+    const reason = message
+      .replace(/ - \d+:\d+$/, '')
+      .replace(/not defined in \[object Object\]$/, 'is not a field here')
+      .replace(/^You specified knownHelpersOnly, but used the unknown helper (.+)$/, `unknown helper "$1" (helpers: ${Object.keys(helpers).join(', ')})`);
+    return new TemplateError(file, reason, { cause: error, line: lineNumber, column: (typeof column === 'number' ? column : 0) + 1 });
+  }
+  const parseError = /^Parse error on line (\d+):\n([\s\S]*)$/.exec(message);
+  if (parseError !== null) {
+    return new TemplateError(file, `Handlebars syntax error:\n${parseError[2]}`, { cause: error, line: Number(parseError[1]) });
+  }
+  return new TemplateError(file, message, { cause: error });
+}
+
+/** Mistakes the Handlebars compiler lets through, caught when the templates load. */
+function checkTemplate(file: TemplateFile, ast: hbs.AST.Program, partials: ReadonlySet<string>): void {
+  const problems: Problem[] = [];
+  const checker = new Handlebars.Visitor();
+  const at = (node: hbs.AST.Node): { line: number; column: number } => ({ line: node.loc.start.line, column: node.loc.start.column + 1 });
+  checker.MustacheStatement = function (mustache) {
+    if (!mustache.escaped) {
+      problems.push({ ...at(mustache), message: '{{{…}}} prints without escaping, so content could break the markup', expected: '{{…}}, and {{inline …}} for content' });
+    }
+    Handlebars.Visitor.prototype.MustacheStatement.call(this, mustache);
+  };
+  const checkPartial = (partial: hbs.AST.PartialStatement | hbs.AST.PartialBlockStatement): void => {
+    const name = partial.name.type === 'PathExpression' ? (partial.name as hbs.AST.PathExpression).original : null;
+    if (name !== null && !partials.has(name)) {
+      const expected = partials.size === 0 ? `a file partials/${name}.hbs` : `one of ${[...partials].join(', ')}`;
+      problems.push({ ...at(partial), message: `unknown partial "${name}"`, expected });
+    }
+  };
+  checker.PartialStatement = checkPartial;
+  checker.PartialBlockStatement = function (partial) {
+    checkPartial(partial);
+    Handlebars.Visitor.prototype.PartialBlockStatement.call(this, partial);
+  };
+  checker.accept(ast);
+  if (problems.length > 0) throw templateProblemsError(file.path, 'the template has mistakes', problems);
+}
+
+type TemplateSpecification = ReturnType<typeof Handlebars.precompile>;
+
+/**
+ * Compiles now rather than at the first document (Handlebars' `compile` is lazy), so that a broken
+ * template stops the start-up and the first render does not pay for compilation.
+ */
+function compile(env: typeof Handlebars, file: TemplateFile, partials: ReadonlySet<string>): Handlebars.TemplateDelegate {
+  let template: Handlebars.TemplateDelegate;
+  try {
+    const ast = env.parse(file.text);
+    checkTemplate(file, ast, partials);
+    // precompile returns the template as JavaScript source (its type says otherwise): evaluate it once.
+    const source = env.precompile(ast, compileOptions) as unknown as string;
+    template = env.template(new Function(`return ${source};`)() as TemplateSpecification);
+  } catch (error) {
+    throw located(file.path, error);
+  }
+  return (context, options) => {
+    try {
+      return template(context, options);
+    } catch (error) {
+      // The innermost template or partial names itself; outer ones pass its error on.
+      throw located(file.path, error);
+    }
+  };
+}
+
+export async function loadTemplates(dir: string = defaultTemplatesDir): Promise<TemplateSet> {
+  const [theme, templateFiles, partialFiles] = await Promise.all([
+    loadTheme(dir),
+    readTemplateFiles(dir, true),
+    readTemplateFiles(join(dir, 'partials'), false),
+  ]);
+  if (templateFiles.length === 0) throw new TemplateError(dir, 'no templates: expected at least one <name>.hbs file');
+
+  const env = Handlebars.create();
+  env.registerHelper(helpers);
+  const partialNames = new Set(partialFiles.map((file) => file.name));
+  for (const file of partialFiles) env.registerPartial(file.name, compile(env, file, partialNames));
+  const templates = new Map(templateFiles.map((file) => [file.name, compile(env, file, partialNames)] as const));
+  const names = [...templates.keys()];
+
+  return {
+    names,
+    theme,
+    fill({ file, document }) {
+      const template = templates.get(document.template);
+      if (template === undefined) {
+        throw new TemplateError(join(dir, `${document.template}.hbs`), `no such template (templates: ${names.join(', ')}), asked for by ${file}`);
+      }
+      const { language, warning } = resolveLanguage(document.lang);
+      const data: HelperData & { readonly lang: string; readonly organisation: string } = {
+        language,
+        lang: language.tag,
+        organisation: theme.organisation,
+      };
+      const markup = template(templateContext(document), { data }).replace(XML_FORBIDDEN, '\uFFFD');
+      return { file, template: document.template, markup, warnings: warning === null ? [] : [warning] };
+    },
+  };
+}
