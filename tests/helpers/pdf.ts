@@ -12,7 +12,7 @@ export interface PdfReading {
   /** True when every font is embedded and subset (a `ABCDEF+` name prefix and a FontFile). */
   readonly fontsEmbeddedAndSubset: boolean;
   readonly tagged: boolean;
-  /** Structure element roles found in page 1's structure tree. */
+  /** Structure element roles found in the structure tree of any page. */
   readonly structureRoles: ReadonlySet<string>;
   readonly links: readonly string[];
 }
@@ -29,7 +29,7 @@ export async function readPdf(bytes: Uint8Array): Promise<PdfReading> {
       const items = content.items as { str: string; hasEOL?: boolean }[];
       pageTexts.push(fold(items.map((item) => item.str).join(' ')));
       for (const annotation of (await page.getAnnotations()) as { url?: string }[]) if (annotation.url) links.push(annotation.url);
-      if (number === 1) collectRoles(await page.getStructTree(), structureRoles);
+      collectRoles(await page.getStructTree(), structureRoles);
     }
     const info = (await doc.getMetadata()).info as unknown as Record<string, unknown>;
     const markInfo = (await doc.getMarkInfo()) as { Marked?: boolean } | null;

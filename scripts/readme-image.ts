@@ -1,0 +1,25 @@
+/**
+ * npm run readme-image — regenerates docs/images/sample-page-1.png, the picture at the top of
+ * the README: page 1 of the French sample at 80 dpi. Needs pdftoppm (apt-get install -y poppler-utils).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRenderer } from '../lambdas/render';
+import { loadFile } from '../lambdas/render/load';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'readme-image-'));
+try {
+  const renderer = await createRenderer();
+  const result = await renderer.render(await loadFile(join(root, 'content/macron-poutine-2022-02-28.yaml')));
+  const pdf = join(work, 'sample.pdf');
+  writeFileSync(pdf, result.pdf);
+  execFileSync('pdftoppm', ['-r', '80', '-f', '1', '-l', '1', '-singlefile', '-png', pdf, join(work, 'page')]);
+  renameSync(join(work, 'page.png'), join(root, 'docs/images/sample-page-1.png'));
+  console.log('docs/images/sample-page-1.png');
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
