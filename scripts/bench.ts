@@ -102,7 +102,7 @@ async function coldStart(file: string, runs: number): Promise<{ median: number; 
       platform: 'node',
       format: 'esm',
       target: 'node20',
-      banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+      banner: { js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);" },
       logLevel: 'error',
     });
     const time = (args: string[]): number => {

@@ -89,11 +89,12 @@ function drawNode(doc: Doc, node: LayoutNode, structure: TaggedStructure): void 
 
 function drawRun(doc: Doc, run: PositionedRun, baseline: number, structure: TaggedStructure): void {
   const paint = (): void => {
+    // The layout measured the run already; passing its width spares pdfkit a second measure.
     doc
       .font(run.variant)
       .fontSize(run.size)
       .fillColor(run.color)
-      .text(run.text, run.x, baseline, { lineBreak: false, baseline: 'alphabetic' });
+      .text(run.text, run.x, baseline, { lineBreak: false, baseline: 'alphabetic', textWidth: run.width } as PDFKit.Mixins.TextOptions);
     if (run.href) {
       const underline = baseline + run.size * 0.12;
       doc.moveTo(run.x, underline).lineTo(run.x + run.width, underline).lineWidth(0.5).strokeColor(run.color).stroke();

@@ -103,22 +103,36 @@ function withSharedShapingCache(font: FontkitFont): EmbeddedFont {
     }
     return run;
   };
-  // pdfkit scales the positions of the run it gets in place, so it must get copies;
-  // glyphs are only read. advanceWidth is a getter, as on fontkit's GlyphRun, so it
-  // follows that scaling.
+  // pdfkit scales the positions of the run it gets in place, by 1000 / unitsPerEm. For a
+  // 1000-unit font (Noto Sans) that is the identity and runs can be shared as they are;
+  // otherwise it must get copies. Glyphs are only read.
+  const scalesInPlace = font.unitsPerEm !== 1000;
+  const forPdfkit = new Map<string, GlyphRun & { readonly advanceWidth: number }>();
+  const pdfkitRun = (text: string): GlyphRun & { readonly advanceWidth: number } => {
+    const run = shape(text);
+    if (scalesInPlace) {
+      const positions = run.positions.map((position) => ({ ...position }));
+      return {
+        glyphs: run.glyphs,
+        positions,
+        // A getter, as on fontkit's GlyphRun, so that it follows pdfkit's scaling.
+        get advanceWidth() {
+          return advanceOf({ glyphs: run.glyphs, positions });
+        },
+      };
+    }
+    let shared = forPdfkit.get(text);
+    if (!shared) {
+      if (forPdfkit.size >= MAX_CACHED_RUNS) forPdfkit.clear();
+      shared = { glyphs: run.glyphs, positions: run.positions, advanceWidth: advanceOf(run) };
+      forPdfkit.set(text, shared);
+    }
+    return shared;
+  };
   const pdfkitFont = Object.create(font as object, {
     layout: {
       value(text: string, features?: unknown) {
-        if (features !== undefined) return font.layout(text, features);
-        const run = shape(text);
-        const positions = run.positions.map((position) => ({ ...position }));
-        return {
-          glyphs: run.glyphs,
-          positions,
-          get advanceWidth() {
-            return positions.reduce((sum, position) => sum + position.xAdvance, 0);
-          },
-        };
+        return features === undefined ? pdfkitRun(text) : font.layout(text, features);
       },
     },
   });

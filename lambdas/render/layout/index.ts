@@ -182,6 +182,10 @@ function furniture(
   return nodes;
 }
 
+/**
+ * Right and centre slots take the width they need (up to a third of the line); the left slot
+ * gets what remains, so a long source list is cut only when it must be.
+ */
 function furnitureSlots(
   slots: Furniture,
   style: TextStyle,
@@ -191,17 +195,22 @@ function furnitureSlots(
   page: number,
   pages: number,
 ): LayoutNode[] {
-  const slotWidth = area.width / 3 - 6;
-  const place = (runs: readonly FurnitureRun[], align: 'left' | 'center' | 'right'): LayoutNode[] => {
+  const gap = 12;
+  const third = area.width / 3 - gap;
+  const node = (runs: readonly FurnitureRun[], maxWidth: number, place: (width: number) => number): { node: LayoutNode | null; width: number } => {
     const first = runs.find((run) => run.kind === 'text');
     const variant = variantOf(style.bold || (first?.bold ?? false), style.italic || (first?.italic ?? false));
-    const text = setter.fitLine(furnitureText(runs, page, pages), variant, style.size, align === 'left' ? area.right - area.left - 2 * slotWidth : slotWidth);
-    if (text === '') return [];
-    const textWidth = setter.widthOf(text, variant, style.size);
-    const x = align === 'left' ? area.left : align === 'right' ? area.right - textWidth : area.left + (area.right - area.left - textWidth) / 2;
-    return [{ kind: 'text', baseline, runs: [{ text, variant, size: style.size, color: style.color, x, width: textWidth, href: null, struct: null }] }];
+    const text = setter.fitLine(furnitureText(runs, page, pages), variant, style.size, maxWidth);
+    if (text === '') return { node: null, width: 0 };
+    const width = setter.widthOf(text, variant, style.size);
+    const run = { text, variant, size: style.size, color: style.color, x: place(width), width, href: null, struct: null };
+    return { node: { kind: 'text', baseline, runs: [run] }, width };
   };
-  return [...place(slots.left, 'left'), ...place(slots.center, 'center'), ...place(slots.right, 'right')];
+  const right = node(slots.right, third, (width) => area.right - width);
+  const center = node(slots.center, third, (width) => area.left + (area.right - area.left - width) / 2);
+  const leftLimit = center.node ? (area.right - area.left - center.width) / 2 - gap : area.right - area.left - right.width - gap;
+  const left = node(slots.left, leftLimit, () => area.left);
+  return [left.node, center.node, right.node].filter((placed): placed is LayoutNode => placed !== null);
 }
 
 function furnitureText(runs: readonly FurnitureRun[], page: number, pages: number): string {

@@ -243,6 +243,25 @@ function zoneName(offset: string): string {
   return hours === '00' && minutes === '00' ? 'UTC' : `UTC${offset[0]}${hours}:${minutes}`;
 }
 
+/** Building an Intl.DateTimeFormat costs far more than using one: one per locale and precision. */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+function dateFormat(locale: string, month: boolean, day: boolean, clock: boolean): Intl.DateTimeFormat {
+  const key = `${locale}|${month}|${day}|${clock}`;
+  let format = dateFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, {
+      timeZone: 'UTC',
+      year: 'numeric',
+      ...(month ? { month: 'long' } : {}),
+      ...(day ? { day: 'numeric' } : {}),
+      ...(clock ? { hour: 'numeric', minute: '2-digit' } : {}),
+    });
+    dateFormats.set(key, format);
+  }
+  return format;
+}
+
 /**
  * A date at the precision the author gave: `2022`, `février 2022`, `28 février 2022`,
  * `28 février 2022 à 14:30 UTC`. The clock time is shown as written (never converted), so
@@ -253,13 +272,6 @@ export function formatDate(date: PartialDate, language: Language): string {
   const instant = new Date(Date.UTC(2000, (date.month ?? 1) - 1, date.day ?? 1, time?.hour ?? 0, time?.minute ?? 0));
   // Date.UTC maps years 0–99 to 1900–1999.
   instant.setUTCFullYear(date.year);
-  const format = new Intl.DateTimeFormat(language.dateLocale, {
-    timeZone: 'UTC',
-    year: 'numeric',
-    ...(date.month === undefined ? {} : { month: 'long' }),
-    ...(date.day === undefined ? {} : { day: 'numeric' }),
-    ...(time === null ? {} : { hour: 'numeric', minute: '2-digit' }),
-  });
-  const formatted = format.format(instant);
+  const formatted = dateFormat(language.dateLocale, date.month !== undefined, date.day !== undefined, time !== null).format(instant);
   return time?.zone ? `${formatted} ${time.zone}` : formatted;
 }
