@@ -1,0 +1,25 @@
+/**
+ * `npx cdk synth` / `npx cdk deploy` entry point (cdk.json "app").
+ * cdk-nag's AWS Solutions pack checks every synth: a finding fails it unless acknowledged with a reason.
+ */
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { DeployContextError, readDeployChoices, type DeployChoices } from './context';
+import { PublisherStack } from './publisher-stack';
+
+const app = new App();
+new PublisherStack(app, ...stackArguments());
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+app.synth();
+
+function stackArguments(): [string, DeployChoices['stackProps']] {
+  try {
+    const choices = readDeployChoices((key) => app.node.tryGetContext(key));
+    return [choices.stackName, choices.stackProps];
+  } catch (error) {
+    // A mistyped -c value is the deployer's to fix: the message, not a stack trace.
+    if (!(error instanceof DeployContextError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}

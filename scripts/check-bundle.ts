@@ -1,0 +1,335 @@
+/**
+ * Runs the function asset that `npx cdk synth` produced, the very files CDK would upload, against
+ * the embedded S3 server, and checks that it publishes the French sample exactly as the source tree
+ * renders it. Bundling bugs (a dependency that reads files beside itself, `import.meta.url`, a
+ * template or font left out of the asset, a path of the build machine baked in) only show here.
+ *
+ *   npx cdk synth && npx tsx scripts/check-bundle.ts [--cdk-out cdk.out] [--stack FactSheetPublisher] [--sample file]
+ *
+ * The asset is copied out of the repository first, so that nothing resolves from its node_modules.
+ */
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { DEFAULT_KEY_LAYOUT, errorReportKeyFor, factsheetKeyFor } from '../lambdas/publisher/keys';
+import { unquoteEtag } from '../lambdas/publisher/s3';
+import { PublisherStore } from '../lambdas/publisher/store';
+import { createRenderer } from '../lambdas/render/index';
+import { DEFAULT_STACK_NAME } from '../infra/outputs';
+import { download } from './lib/bucket-client';
+import { LOCAL_CREDENTIALS, s3Record, startLocalS3 } from './lib/local-s3';
+
+const REPOSITORY_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** The French AFP dispatch, exactly as the wire delivered it. */
+export const DEFAULT_SAMPLE = join(REPOSITORY_ROOT, 'content/depeche-afp-2022-02-28.txt');
+/** Where Lambda unpacks the asset; the function's environment points into it. */
+const LAMBDA_TASK_ROOT = '/var/task';
+/** Stands in for the deployed bucket name, which only exists once CloudFormation resolves it. */
+const LOCAL_BUCKET = 'factsheetpublisher-000000000000-eu-west-3';
+/** Far above a cold start; a hung handler must not hang CI. */
+const INVOCATION_TIMEOUT_MS = 60_000;
+
+export interface BundleCheckOptions {
+  /** The cloud assembly directory `cdk synth` wrote. */
+  readonly cloudAssembly: string;
+  readonly stackName?: string;
+  readonly samplePath?: string;
+}
+
+export interface BundleCheckReport {
+  readonly assetDirectory: string;
+  readonly assetBytes: number;
+  readonly publisherVersion: string;
+  readonly factsheetKey: string;
+  readonly pdfBytes: number;
+  /** A fresh Node process importing the bundle (Lambda's init phase)... */
+  readonly importMs: number;
+  /** ...then handling the first event: renderer start-up, first render, S3 round trips. */
+  readonly firstInvocationMs: number;
+  /** Peak resident memory of that process: what the function's memory setting must hold. */
+  readonly peakRssMb: number;
+}
+
+/** The bundle did not do what the source tree does: the message says what differs. */
+export class BundleCheckError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'BundleCheckError';
+  }
+}
+
+interface PublisherFunction {
+  readonly assetDirectory: string;
+  readonly handlerFile: string;
+  readonly handlerExport: string;
+  readonly environment: Readonly<Record<string, unknown>>;
+}
+
+export async function checkBundle(options: BundleCheckOptions): Promise<BundleCheckReport> {
+  const stackName = options.stackName ?? DEFAULT_STACK_NAME;
+  const samplePath = options.samplePath ?? DEFAULT_SAMPLE;
+  const sample = await readFile(samplePath).catch((error: unknown) => {
+    throw new BundleCheckError(`cannot read the sample ${samplePath}: ${(error as Error).message}`, { cause: error });
+  });
+  const fn = await findPublisherFunction(options.cloudAssembly, stackName);
+  await refuseBuildMachinePaths(fn.assetDirectory);
+
+  const workspace = await mkdtemp(join(tmpdir(), 'check-bundle-'));
+  const taskRoot = join(workspace, 'task');
+  const localS3 = await startLocalS3({ bucket: LOCAL_BUCKET, directory: join(workspace, 's3'), port: 0 });
+  try {
+    await cp(fn.assetDirectory, taskRoot, { recursive: true });
+    const environment = lambdaEnvironment(fn.environment, taskRoot, localS3.endpoint);
+    const sourceKey = `content/${basename(samplePath)}`;
+    const put = await localS3.client.send(new PutObjectCommand({ Bucket: LOCAL_BUCKET, Key: sourceKey, Body: sample }));
+    const bucket = { s3: localS3.client, name: LOCAL_BUCKET, layout: DEFAULT_KEY_LAYOUT };
+    const store = new PublisherStore(bucket.s3, bucket.name, bucket.layout);
+    const event = {
+      Records: [
+        s3Record({
+          eventName: 'ObjectCreated:Put',
+          bucket: LOCAL_BUCKET,
+          key: sourceKey,
+          size: sample.length,
+          eTag: unquoteEtag(put.ETag ?? ''),
+          sequencer: '0062F1A7C1D3E4F501',
+        }),
+      ],
+    };
+
+    const invocation = await invokeInFreshProcess(join(taskRoot, fn.handlerFile), fn.handlerExport, event, environment, workspace);
+
+    const factsheetKey = factsheetKeyFor(sourceKey);
+    const errorReportKey = errorReportKeyFor(sourceKey);
+    if ((await store.headOutput(errorReportKey)) !== null) {
+      const report = Buffer.from(await download(bucket, errorReportKey)).toString('utf8');
+      throw new BundleCheckError(`the bundle refused the sample; its error report says:\n${report}`);
+    }
+    const factsheet = await store.headOutput(factsheetKey);
+    if (factsheet === null) {
+      throw new BundleCheckError(`the bundle wrote no ${factsheetKey}; the handler returned ${JSON.stringify(invocation.result)}`);
+    }
+    const publisherVersion = String(environment.PUBLISHER_VERSION);
+    if (factsheet.publisherVersion !== publisherVersion) {
+      throw new BundleCheckError(`${factsheetKey} records publisher version ${factsheet.publisherVersion}, expected ${publisherVersion}`);
+    }
+
+    // The same source, through the source tree's renderer, must give the same bytes. The creation
+    // date is the upload's, as in the function, whatever SOURCE_DATE_EPOCH this shell has.
+    const pdf = Buffer.from(await download(bucket, factsheetKey));
+    const uploadedAt = (await store.headSource(sourceKey))?.lastModified ?? new Date(0);
+    const renderer = await createRenderer();
+    const expected = await renderer.render(
+      { name: sourceKey, bytes: sample, modifiedAt: uploadedAt },
+      { sourceDateEpoch: uploadedAt.getTime() / 1000 },
+    );
+    if (!expected.pdf.equals(pdf)) {
+      throw new BundleCheckError(
+        `the bundle's ${factsheetKey} (${pdf.length} bytes) differs from the source tree's render ` +
+          `(${expected.pdf.length} bytes): the asset lacks a template or font, or bundles another dependency version`,
+      );
+    }
+    return {
+      assetDirectory: fn.assetDirectory,
+      assetBytes: await directorySize(fn.assetDirectory),
+      publisherVersion,
+      factsheetKey,
+      pdfBytes: pdf.length,
+      importMs: invocation.importMs,
+      firstInvocationMs: invocation.invocationMs,
+      peakRssMb: invocation.peakRssMb,
+    };
+  } finally {
+    await localS3.close();
+    await rm(workspace, { recursive: true, force: true });
+  }
+}
+
+/** The parts of the cloud assembly (cdk.out) read here. */
+interface AssemblyManifest {
+  readonly artifacts?: Record<string, { readonly type: string; readonly properties?: { readonly templateFile?: string; readonly file?: string } }>;
+}
+interface AssetManifest {
+  readonly files?: Record<string, { readonly source: { readonly path: string; readonly packaging?: string } }>;
+}
+interface StackTemplate {
+  readonly Outputs?: Record<string, { readonly Value?: { readonly Ref?: string } }>;
+  readonly Resources?: Record<
+    string,
+    {
+      readonly Type: string;
+      readonly Properties: {
+        readonly Code?: { readonly S3Key?: string };
+        readonly Handler?: string;
+        readonly Environment?: { readonly Variables?: Record<string, unknown> };
+      };
+    }
+  >;
+}
+
+/** The function behind the stack's FunctionName output, and the asset directory its code comes from. */
+async function findPublisherFunction(cloudAssembly: string, stackName: string): Promise<PublisherFunction> {
+  const readJson = async <T>(file: string | undefined): Promise<T> => {
+    const path = join(cloudAssembly, file ?? '');
+    try {
+      return JSON.parse(await readFile(path, 'utf8')) as T;
+    } catch (error) {
+      throw new BundleCheckError(`cannot read ${path}: run npx cdk synth first`, { cause: error });
+    }
+  };
+  const artifacts = Object.entries((await readJson<AssemblyManifest>('manifest.json')).artifacts ?? {});
+  const stack = artifacts.find(([id, artifact]) => id === stackName && artifact.type === 'aws:cloudformation:stack')?.[1];
+  if (stack === undefined) {
+    const stacks = artifacts.filter(([, artifact]) => artifact.type === 'aws:cloudformation:stack').map(([id]) => id);
+    throw new BundleCheckError(`${cloudAssembly} holds no stack ${stackName} (it holds ${stacks.join(', ') || 'none'}): pass --stack`);
+  }
+  const template = await readJson<StackTemplate>(stack.properties?.templateFile);
+  const functionId = template.Outputs?.FunctionName?.Value?.Ref ?? '';
+  const resource = template.Resources?.[functionId];
+  if (resource?.Type !== 'AWS::Lambda::Function') {
+    throw new BundleCheckError(`stack ${stackName} has no FunctionName output naming a function`);
+  }
+
+  const assetHash = (resource.Properties.Code?.S3Key ?? '').replace(/\.zip$/, '');
+  const assetManifests = await Promise.all(
+    artifacts
+      .filter(([, artifact]) => artifact.type === 'cdk:asset-manifest')
+      .map(([, artifact]) => readJson<AssetManifest>(artifact.properties?.file)),
+  );
+  const source = assetManifests.map((assets) => assets.files?.[assetHash]?.source).find((found) => found !== undefined);
+  if (source?.packaging !== 'zip') throw new BundleCheckError(`no directory asset ${assetHash} for ${functionId} in ${cloudAssembly}`);
+
+  const handler = resource.Properties.Handler ?? '';
+  const [module, handlerExport = ''] = handler.split('.');
+  const assetDirectory = join(cloudAssembly, source.path);
+  const candidates = (await readdir(assetDirectory)).filter((file) => /^(.+)\.(mjs|cjs|js)$/.exec(file)?.[1] === module);
+  if (candidates.length !== 1) {
+    throw new BundleCheckError(`the asset ${assetDirectory} has no single ${module}.mjs/.js for handler ${handler}`);
+  }
+  return {
+    assetDirectory,
+    handlerFile: candidates[0] as string,
+    handlerExport,
+    environment: resource.Properties.Environment?.Variables ?? {},
+  };
+}
+
+/** A path of this machine inside the bundle would not exist in Lambda. */
+async function refuseBuildMachinePaths(assetDirectory: string): Promise<void> {
+  for (const file of await readdir(assetDirectory)) {
+    if (!/\.(mjs|cjs|js)$/.test(file)) continue;
+    if ((await readFile(join(assetDirectory, file), 'utf8')).includes(REPOSITORY_ROOT)) {
+      throw new BundleCheckError(`${file} contains the build machine's path ${REPOSITORY_ROOT}: it would not exist in Lambda`);
+    }
+  }
+}
+
+/**
+ * The function's own environment, as CloudFormation would set it, pointed at the copy of the task
+ * root and at the local server. Nothing else of this machine's environment is passed on.
+ */
+function lambdaEnvironment(
+  variables: Readonly<Record<string, unknown>>,
+  taskRoot: string,
+  endpoint: string,
+): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const [name, value] of Object.entries(variables)) {
+    if (name === 'BUCKET_NAME') environment[name] = LOCAL_BUCKET;
+    else if (typeof value === 'string') environment[name] = value.replace(new RegExp(`^${LAMBDA_TASK_ROOT}(?=/|$)`), taskRoot);
+    else throw new BundleCheckError(`environment variable ${name} is only known at deploy time (${JSON.stringify(value)})`);
+  }
+  return {
+    ...environment,
+    PATH: process.env.PATH ?? '',
+    LAMBDA_TASK_ROOT: taskRoot,
+    AWS_REGION: 'eu-west-3',
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    // An IP-address endpoint makes the SDK address buckets by path, as the local server needs.
+    AWS_ENDPOINT_URL_S3: endpoint,
+    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+  };
+}
+
+interface Invocation {
+  readonly result: unknown;
+  readonly importMs: number;
+  readonly invocationMs: number;
+  readonly peakRssMb: number;
+}
+
+/** Imports the bundle in a new Node process, as a Lambda cold start does, and hands it `event`. */
+async function invokeInFreshProcess(
+  handlerPath: string,
+  handlerExport: string,
+  event: unknown,
+  environment: Record<string, string>,
+  workspace: string,
+): Promise<Invocation> {
+  const resultFile = join(workspace, 'result.json');
+  // The handler's logs go to stdout as in Lambda; its result goes to a file so the two never mix.
+  const runner = `
+    import { writeFileSync } from 'node:fs';
+    import { pathToFileURL } from 'node:url';
+    const started = performance.now();
+    const module = await import(pathToFileURL(process.argv[1]).href);
+    const imported = performance.now();
+    const result = await module[process.argv[2]](JSON.parse(process.argv[3]));
+    const importMs = Math.round(imported - started);
+    const invocationMs = Math.round(performance.now() - imported);
+    const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+    writeFileSync(process.argv[4], JSON.stringify({ result: result ?? null, importMs, invocationMs, peakRssMb }));
+  `;
+  return new Promise((resolvePromise, reject) => {
+    execFile(
+      process.execPath,
+      ['--input-type=module', '--eval', runner, handlerPath, handlerExport, JSON.stringify(event), resultFile],
+      { cwd: dirname(handlerPath), env: environment, timeout: INVOCATION_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) {
+          reject(new BundleCheckError(`the bundled handler failed:\n${stderr || stdout || error.message}`, { cause: error }));
+          return;
+        }
+        readFile(resultFile, 'utf8').then((text) => resolvePromise(JSON.parse(text) as Invocation), reject);
+      },
+    );
+  });
+}
+
+async function directorySize(directory: string): Promise<number> {
+  const entries = await readdir(directory, { withFileTypes: true, recursive: true });
+  const sizes = await Promise.all(
+    entries.filter((entry) => entry.isFile()).map(async (entry) => (await stat(join(entry.parentPath, entry.name))).size),
+  );
+  return sizes.reduce((total, size) => total + size, 0);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'cdk-out': { type: 'string', default: 'cdk.out' },
+      stack: { type: 'string', default: DEFAULT_STACK_NAME },
+      sample: { type: 'string', default: DEFAULT_SAMPLE },
+    },
+  });
+  const report = await checkBundle({ cloudAssembly: values['cdk-out'], stackName: values.stack, samplePath: values.sample });
+  console.log(
+    `bundle ok: ${report.assetDirectory} (${(report.assetBytes / 1024 / 1024).toFixed(1)} MiB) published ${report.factsheetKey} ` +
+      `(${report.pdfBytes} bytes, publisher ${report.publisherVersion}); cold start: import ${report.importMs} ms, ` +
+      `first event ${report.firstInvocationMs} ms, peak memory ${report.peakRssMb} MB; ` +
+      'byte-identical to the source tree’s render',
+  );
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof BundleCheckError ? `bundle check failed: ${error.message}` : error);
+    process.exitCode = 1;
+  });
+}

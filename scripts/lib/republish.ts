@@ -1,0 +1,162 @@
+/**
+ * Re-renders every document whose fact sheet (or error report) was made by another publisher
+ * version, or from another upload than the one now in the bucket.
+ *
+ * Templates, theme and fonts ship inside the function, so a deploy that changes them leaves the
+ * published fact sheets stale; so does an upload whose event was lost to the failure queue. The
+ * publisher records its version and the source ETag on everything it writes: comparing those with
+ * the bucket as it is now finds exactly the documents to render again. Each is handed to the
+ * publisher as the S3 notification its upload produced, so the deployed function does the work
+ * under its usual rules (a newer upload meanwhile wins, and duplicates are skipped).
+ */
+import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Event, S3EventRecord } from 'aws-lambda';
+import {
+  DEFAULT_KEY_LAYOUT,
+  documentPathOf,
+  errorReportKeyFor,
+  factsheetKeyFor,
+  type KeyLayout,
+} from '../../lambdas/publisher/keys';
+import { unquoteEtag } from '../../lambdas/publisher/s3';
+import { type OutputObject, PublisherStore } from '../../lambdas/publisher/store';
+import { s3Record } from './local-s3';
+
+export interface RepublishOptions {
+  readonly s3: S3Client;
+  readonly bucket: string;
+  /** The deployed publisher's version (the stack's PublisherVersion output). */
+  readonly currentVersion: string;
+  /** Documents checked and invocations in flight at once. */
+  readonly concurrency: number;
+  /** Hands one notification to the publisher: an asynchronous Lambda invocation against AWS. */
+  invoke(event: S3Event): Promise<void>;
+  onProgress?(done: number, total: number): void;
+  /** @default content/ */
+  readonly contentPrefix?: string;
+}
+
+export interface RepublishReport {
+  /** Source keys handed to the publisher again. */
+  readonly republished: string[];
+  /** Source keys whose fact sheet or error report is already this version's, for this upload. */
+  readonly upToDate: string[];
+  /** Source keys that could not be checked or handed over, with why. */
+  readonly failed: { key: string; error: string }[];
+}
+
+interface ContentObject {
+  readonly key: string;
+  readonly etag: string;
+  readonly size: number;
+}
+
+export async function republish(options: RepublishOptions): Promise<RepublishReport> {
+  if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
+    throw new RangeError(`concurrency ${options.concurrency}: expected a whole number of at least 1`);
+  }
+  const layout: KeyLayout = { ...DEFAULT_KEY_LAYOUT, contentPrefix: options.contentPrefix ?? DEFAULT_KEY_LAYOUT.contentPrefix };
+  const store = new PublisherStore(options.s3, options.bucket, layout);
+  const documents = await listDocuments(options.s3, options.bucket, layout);
+
+  const republished: string[] = [];
+  const upToDate: string[] = [];
+  const failed: { key: string; error: string }[] = [];
+  let done = 0;
+  options.onProgress?.(done, documents.length);
+
+  await forEachConcurrently(documents, options.concurrency, async (document) => {
+    try {
+      const outputs = await Promise.all([
+        store.headOutput(factsheetKeyFor(document.key, layout)),
+        store.headOutput(errorReportKeyFor(document.key, layout)),
+      ]);
+      if (isCurrent(latestAnswer(outputs, document.key), document, options.currentVersion)) {
+        upToDate.push(document.key);
+      } else {
+        await options.invoke({ Records: [createdRecord(options.bucket, document)] });
+        republished.push(document.key);
+      }
+    } catch (error) {
+      failed.push({ key: document.key, error: error instanceof Error ? error.message : String(error) });
+    }
+    done += 1;
+    options.onProgress?.(done, documents.length);
+  });
+
+  // Invocations finish in any order; the report reads in key order.
+  return {
+    republished: republished.sort(),
+    upToDate: upToDate.sort(),
+    failed: failed.sort((a, b) => (a.key < b.key ? -1 : 1)),
+  };
+}
+
+/**
+ * What the publisher last answered for this source. A successful publication deletes the error
+ * report, so an error report recorded for this source is newer than the fact sheet beside it
+ * (which stays as the last good version).
+ */
+function latestAnswer([factsheet, errorReport]: (OutputObject | null)[], sourceKey: string): OutputObject | null {
+  if (errorReport?.sourceKey === sourceKey) return errorReport;
+  if (factsheet?.sourceKey === sourceKey) return factsheet;
+  return null;
+}
+
+function isCurrent(answer: OutputObject | null, document: ContentObject, currentVersion: string): boolean {
+  return (
+    answer !== null &&
+    answer.publisherVersion === currentVersion &&
+    answer.sourceEtag !== undefined &&
+    unquoteEtag(answer.sourceEtag) === document.etag
+  );
+}
+
+/** Every document under the content prefix (folder markers and stray keys are not documents). */
+async function listDocuments(s3: S3Client, bucket: string, layout: KeyLayout): Promise<ContentObject[]> {
+  const documents: ContentObject[] = [];
+  let continuationToken: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: layout.contentPrefix, ContinuationToken: continuationToken }),
+    );
+    for (const object of page.Contents ?? []) {
+      if (object.Key === undefined || documentPathOf(object.Key, layout) === null) continue;
+      documents.push({ key: object.Key, etag: unquoteEtag(object.ETag ?? ''), size: object.Size ?? 0 });
+    }
+    continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (continuationToken !== undefined);
+  return documents;
+}
+
+/**
+ * The notification S3 sent for the upload now in the bucket. It carries the ETag, so that the
+ * publisher skips it if the document is overwritten meanwhile, and no sequencer: the publisher
+ * then keeps the one it recorded, so that a genuine later event still counts as newer.
+ */
+function createdRecord(bucket: string, document: ContentObject): S3EventRecord {
+  const record = s3Record({
+    eventName: 'ObjectCreated:Put',
+    bucket,
+    key: document.key,
+    size: document.size,
+    eTag: document.etag,
+    sequencer: '',
+  });
+  const { sequencer: _none, ...object } = record.s3.object;
+  // The type insists on the sequencer S3 always sends; this record deliberately has none.
+  return { ...record, s3: { ...record.s3, object: object as S3EventRecord['s3']['object'] } };
+}
+
+/** Runs `work` on every item, at most `limit` at a time, in order of the list. */
+async function forEachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next] as T;
+      next += 1;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

@@ -1,0 +1,345 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { App, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_KEY_LAYOUT } from '../lambdas/publisher/keys';
+import { publisherVersion } from '../infra/publisher-version';
+import { PublisherStack } from '../infra/publisher-stack';
+
+const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+// How cdk-nag and the helper below print the bucket name of a stack called "Test".
+const BUCKET = 'test-<AWS::AccountId>-<AWS::Region>';
+const BUCKET_ARN = `arn:<AWS::Partition>:s3:::${BUCKET}`;
+
+/** The feature flags `cdk synth` runs with, and no asset bundling: tests/bundle.test.ts covers that. */
+function testApp(): App {
+  const { context } = JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8')) as { context: object };
+  return new App({ builtinCloudFormationValidation: false, context: { ...context, 'aws:cdk:bundling-stacks': [] } });
+}
+
+/** CloudFormation intrinsics flattened into readable text: `{ Ref: X }` → `<X>`, joins joined. */
+function flatten(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(flatten).join(',');
+  const intrinsic = value as Record<string, unknown>;
+  if ('Ref' in intrinsic) return `<${String(intrinsic.Ref)}>`;
+  if ('Fn::GetAtt' in intrinsic) return `<${(intrinsic['Fn::GetAtt'] as string[]).join('.')}>`;
+  if ('Fn::Join' in intrinsic) {
+    const [separator, parts] = intrinsic['Fn::Join'] as [string, unknown[]];
+    return parts.map(flatten).join(separator);
+  }
+  throw new Error(`cannot flatten ${JSON.stringify(value)}`);
+}
+
+interface Statement {
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+  readonly Sid?: string;
+}
+const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+function logicalIdOf(template: Template, type: string): string {
+  const ids = Object.keys(template.findResources(type));
+  expect(ids).toHaveLength(1);
+  return ids[0] as string;
+}
+
+describe('PublisherStack', () => {
+  let app: App;
+  let nag: AwsSolutionsChecks;
+  let template: Template;
+  let variant: Template;
+
+  beforeAll(() => {
+    app = testApp();
+    const stack = new PublisherStack(app, 'Test');
+    const variantStack = new PublisherStack(app, 'Variant', {
+      encryptionKeyArn: KEY_ARN,
+      publisher: {
+        bucketNamePrefix: 'newsroom-dev',
+        removalPolicy: RemovalPolicy.DESTROY,
+        alarmEmail: 'desk@example.org',
+        reservedConcurrency: 5,
+        memorySize: 2048,
+        logLevel: 'DEBUG',
+        maxSourceBytes: 2_000_000,
+      },
+    });
+    nag = new AwsSolutionsChecks(app, { verbose: true });
+    Validations.of(app).addPlugins(nag);
+    // One synthesis for the whole file; it fails on any unacknowledged cdk-nag finding.
+    template = Template.fromStack(stack);
+    variant = Template.fromStack(variantStack);
+  });
+
+  describe('bucket', () => {
+    it('blocks public access, enforces TLS, encrypts, versions and logs access', () => {
+      template.hasResourceProperties('AWS::S3::Bucket', {
+        BucketName: { 'Fn::Join': ['-', ['test', { Ref: 'AWS::AccountId' }, { Ref: 'AWS::Region' }]] },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+        VersioningConfiguration: { Status: 'Enabled' },
+        LoggingConfiguration: { DestinationBucketName: { Ref: Match.stringLikeRegexp('^PublisherAccessLogs') } },
+      });
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: Match.stringLikeRegexp('^PublisherBucket') },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    });
+
+    it('expires noncurrent versions after 30 days by default', () => {
+      template.hasResourceProperties('AWS::S3::Bucket', {
+        VersioningConfiguration: { Status: 'Enabled' },
+        LifecycleConfiguration: {
+          Rules: Match.arrayWith([Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: 'Enabled' })]),
+        },
+      });
+    });
+
+    it('keeps both buckets when the stack is deleted, unless told otherwise', () => {
+      const buckets = Object.values(template.findResources('AWS::S3::Bucket'));
+      expect(buckets.map((bucket) => bucket.DeletionPolicy)).toEqual(['Retain', 'Retain']);
+      expect(template.findResources('Custom::S3AutoDeleteObjects')).toEqual({});
+
+      const disposable = Object.values(variant.findResources('AWS::S3::Bucket'));
+      expect(disposable.map((bucket) => bucket.DeletionPolicy)).toEqual(['Delete', 'Delete']);
+      variant.resourceCountIs('Custom::S3AutoDeleteObjects', 2);
+    });
+
+    it('uses the given KMS key instead of S3-managed keys', () => {
+      variant.hasResourceProperties('AWS::S3::Bucket', {
+        BucketName: { 'Fn::Join': ['-', ['newsroom-dev', { Ref: 'AWS::AccountId' }, { Ref: 'AWS::Region' }]] },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            { ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: KEY_ARN }, BucketKeyEnabled: true },
+          ],
+        },
+      });
+      variant.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([{ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: KEY_ARN }]),
+        },
+      });
+    });
+
+    it('refuses a bucket name prefix S3 would refuse, saying what is expected', () => {
+      const build = () => new PublisherStack(testApp(), 'Bad', { publisher: { bucketNamePrefix: 'News_Room' } });
+      expect(build).toThrow(/bucketNamePrefix "News_Room".*expected 1 to 33 lowercase letters, digits or inner hyphens/);
+    });
+  });
+
+  describe('function', () => {
+    it('runs the bundled handler on Node.js 22, arm64, with its own log group and configuration', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Handler: 'index.handler',
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        MemorySize: 1024,
+        Timeout: 30,
+        LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^PublisherFunctionLogs') }, LogFormat: 'JSON' },
+        Environment: {
+          Variables: {
+            BUCKET_NAME: { 'Fn::Join': ['-', ['test', { Ref: 'AWS::AccountId' }, { Ref: 'AWS::Region' }]] },
+            CONTENT_PREFIX: DEFAULT_KEY_LAYOUT.contentPrefix,
+            FACTSHEETS_PREFIX: DEFAULT_KEY_LAYOUT.factsheetsPrefix,
+            ERRORS_PREFIX: DEFAULT_KEY_LAYOUT.errorsPrefix,
+            TEMPLATES_DIR: '/var/task/templates',
+            FONTS_DIR: '/var/task/fonts',
+            PUBLISHER_VERSION: publisherVersion(REPOSITORY_ROOT),
+            LOG_LEVEL: 'INFO',
+            POWERTOOLS_SERVICE_NAME: Match.anyValue(),
+          },
+        },
+      });
+      template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+    });
+
+    it('takes memory, concurrency, log level and size limit from its props', () => {
+      variant.hasResourceProperties('AWS::Lambda::Function', {
+        MemorySize: 2048,
+        ReservedConcurrentExecutions: 5,
+        LoggingConfig: { ApplicationLogLevel: 'DEBUG' },
+        Environment: { Variables: Match.objectLike({ LOG_LEVEL: 'DEBUG', MAX_SOURCE_BYTES: '2000000' }) },
+      });
+      const [defaultFunction] = Object.values(template.findResources('AWS::Lambda::Function'));
+      expect(defaultFunction?.Properties).not.toHaveProperty('ReservedConcurrentExecutions');
+      expect(defaultFunction?.Properties.Environment.Variables).not.toHaveProperty('MAX_SOURCE_BYTES');
+    });
+  });
+
+  describe('trigger', () => {
+    it('notifies the function of creations and removals under content/ only', () => {
+      const functionId = logicalIdOf(template, 'AWS::Lambda::Function');
+      const [bucket] = Object.values(template.findResources('AWS::S3::Bucket', { Properties: { VersioningConfiguration: {} } }));
+      const onContent = { S3Key: { Rules: [{ Name: 'prefix', Value: DEFAULT_KEY_LAYOUT.contentPrefix }] } };
+
+      expect(bucket?.Properties.NotificationConfiguration).toEqual({
+        LambdaConfigurations: [
+          { Event: 's3:ObjectCreated:*', Filter: onContent, Function: { 'Fn::GetAtt': [functionId, 'Arn'] } },
+          { Event: 's3:ObjectRemoved:*', Filter: onContent, Function: { 'Fn::GetAtt': [functionId, 'Arn'] } },
+        ],
+      });
+      // Outputs can only re-trigger the function if their prefix lies under the filtered one.
+      for (const output of [DEFAULT_KEY_LAYOUT.factsheetsPrefix, DEFAULT_KEY_LAYOUT.errorsPrefix]) {
+        expect(output.startsWith(DEFAULT_KEY_LAYOUT.contentPrefix)).toBe(false);
+      }
+    });
+
+    it('lets only this bucket in this account invoke the function, before the notification is set', () => {
+      const permissions = template.findResources('AWS::Lambda::Permission');
+      expect(Object.values(permissions).map((permission) => flatten(permission.Properties.SourceArn))).toEqual([BUCKET_ARN]);
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Principal: 's3.amazonaws.com',
+        SourceAccount: { Ref: 'AWS::AccountId' },
+        Action: 'lambda:InvokeFunction',
+      });
+      template.hasResource('AWS::S3::Bucket', { DependsOn: Object.keys(permissions) });
+    });
+  });
+
+  describe('least privilege', () => {
+    function functionStatements(): Statement[] {
+      const roleId = logicalIdOf(template, 'AWS::IAM::Role');
+      const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } });
+      expect(template.findResources('AWS::IAM::Role')[roleId]?.Properties).not.toHaveProperty('ManagedPolicyArns');
+      return Object.values(policies).flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+    }
+    /** `action on resource` for every S3 permission of the function. */
+    function s3Grants(): string[] {
+      return functionStatements().flatMap((statement) =>
+        asList(statement.Action)
+          .filter((action) => action.startsWith('s3:'))
+          .flatMap((action) => asList(statement.Resource).map((resource) => `${action} on ${flatten(resource)}`)),
+      );
+    }
+
+    it('reads content/, writes and deletes factsheets/ and errors/, lists the bucket, and nothing more', () => {
+      expect(s3Grants().sort()).toEqual(
+        [
+          `s3:GetObject on ${BUCKET_ARN}/content/*`,
+          `s3:GetObjectVersion on ${BUCKET_ARN}/content/*`,
+          `s3:GetObject on ${BUCKET_ARN}/factsheets/*`,
+          `s3:PutObject on ${BUCKET_ARN}/factsheets/*`,
+          `s3:DeleteObject on ${BUCKET_ARN}/factsheets/*`,
+          `s3:GetObject on ${BUCKET_ARN}/errors/*`,
+          `s3:PutObject on ${BUCKET_ARN}/errors/*`,
+          `s3:DeleteObject on ${BUCKET_ARN}/errors/*`,
+          `s3:ListBucket on ${BUCKET_ARN}`,
+        ].sort(),
+      );
+    });
+
+    it('allows no wildcard action anywhere in the stack', () => {
+      const policyTypes = ['AWS::IAM::Policy', 'AWS::S3::BucketPolicy', 'AWS::SQS::QueuePolicy', 'AWS::SNS::TopicPolicy'];
+      const allowed = policyTypes
+        .flatMap((type) => Object.values(template.findResources(type)))
+        .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[])
+        .filter((statement) => statement.Effect === 'Allow');
+      const actions = allowed.flatMap((statement) => asList(statement.Action));
+      expect(actions).toContain('s3:PutObject');
+      expect(actions.filter((action) => action.includes('*'))).toEqual([]);
+    });
+
+    it('writes its logs to its own log group only', () => {
+      const logGroupId = logicalIdOf(template, 'AWS::Logs::LogGroup');
+      const logs = functionStatements().filter((statement) => asList(statement.Action).some((action) => action.startsWith('logs:')));
+      expect(logs.map((statement) => flatten(statement.Resource))).toEqual([`<${logGroupId}.Arn>`]);
+    });
+  });
+
+  describe('failures', () => {
+    it('retries asynchronous events, bounds their age and sends the failed ones to an encrypted queue', () => {
+      const queueId = logicalIdOf(template, 'AWS::SQS::Queue');
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 6 * 3600,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+      });
+      template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 86400 });
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+        },
+      });
+    });
+
+    it('raises an alarm on function errors and on any message in the failure queue, to an SNS topic', () => {
+      const topic = { Ref: logicalIdOf(template, 'AWS::SNS::Topic') };
+      const notifies = { AlarmActions: [topic], OKActions: [topic], Threshold: 1, TreatMissingData: 'notBreaching' };
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        ...notifies,
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalIdOf(template, 'AWS::Lambda::Function') } }],
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        ...notifies,
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::SQS::Queue'), 'QueueName'] } }],
+      });
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' }),
+          ]),
+        },
+      });
+    });
+
+    it('e-mails the alarms only when an address is given', () => {
+      template.resourceCountIs('AWS::SNS::Subscription', 0);
+      variant.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'desk@example.org' });
+    });
+  });
+
+  describe('outputs', () => {
+    it('gives the bucket, function, queue and version under the keys the scripts read, the logs and the commands', () => {
+      const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+      const values = Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, flatten(output.Value)]));
+      expect(values).toEqual({
+        BucketName: BUCKET,
+        FunctionName: `<${logicalIdOf(template, 'AWS::Lambda::Function')}>`,
+        FailureQueueUrl: `<${logicalIdOf(template, 'AWS::SQS::Queue')}>`,
+        PublisherVersion: publisherVersion(REPOSITORY_ROOT),
+        LogGroupName: `<${logicalIdOf(template, 'AWS::Logs::LogGroup')}>`,
+        AlarmTopicArn: `<${logicalIdOf(template, 'AWS::SNS::Topic')}>`,
+        UploadCommand: `aws s3 cp my-event.yaml s3://${BUCKET}/content/my-event.yaml`,
+        DownloadCommand: `aws s3 sync s3://${BUCKET}/factsheets/ ./factsheets/`,
+      });
+    });
+  });
+
+  describe('cdk-nag', () => {
+    it('finds nothing unacknowledged in the AWS Solutions pack', () => {
+      expect(nag.validateScope(app).violations).toEqual([]);
+    });
+
+    it('gives a reason with every acknowledgement', () => {
+      const acknowledgements = app.node
+        .findAll()
+        .flatMap((construct) => construct.node.metadata)
+        .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((entry) => Object.entries(entry.data as Record<string, string>));
+      expect(acknowledgements.length).toBeGreaterThan(0);
+      const unexplained = acknowledgements.filter(([, reason]) => reason.trim().split(/\s+/).length < 8);
+      expect(unexplained).toEqual([]);
+    });
+  });
+});
