@@ -1,0 +1,99 @@
+/**
+ * Where things live in the bucket, and what the publisher records on what it writes.
+ *
+ * `content/<path>.<ext>` → `factsheets/<path>.pdf` and `errors/<path>.json`. Everything that reads
+ * or writes those keys (the handler, the publish command, republish) goes through this module.
+ */
+
+export interface KeyLayout {
+  readonly contentPrefix: string;
+  readonly factsheetsPrefix: string;
+  readonly errorsPrefix: string;
+}
+
+export const DEFAULT_KEY_LAYOUT: KeyLayout = {
+  contentPrefix: 'content/',
+  factsheetsPrefix: 'factsheets/',
+  errorsPrefix: 'errors/',
+};
+
+/**
+ * User metadata on every fact sheet and error report (`x-amz-meta-<name>`). Values are ASCII:
+ * S3 sends metadata as HTTP headers, so the source key is stored percent-encoded
+ * (see {@link toMetadataValue}).
+ */
+export const METADATA_SOURCE_KEY = 'source-key';
+export const METADATA_SOURCE_VERSION = 'source-version';
+export const METADATA_SOURCE_ETAG = 'source-etag';
+export const METADATA_TEMPLATE = 'template';
+export const METADATA_CONTENT_SHA256 = 'content-sha256';
+export const METADATA_PUBLISHER_VERSION = 'publisher-version';
+export const METADATA_SEQUENCER = 'sequencer';
+
+/**
+ * The document path of a content key: `content/world/a.fr.yaml` → `world/a.fr`.
+ * Null for keys the publisher must not act on: outside the content prefix, or folder markers
+ * (`content/world/`, which the S3 console creates as empty objects).
+ */
+export function documentPathOf(key: string, layout: KeyLayout = DEFAULT_KEY_LAYOUT): string | null {
+  if (!key.startsWith(layout.contentPrefix) || key.endsWith('/')) return null;
+  const relative = key.slice(layout.contentPrefix.length);
+  const nameStart = relative.lastIndexOf('/') + 1;
+  const extensionDot = relative.lastIndexOf('.');
+  // A dot that starts the file name (`.env`) is part of the name, not an extension.
+  return extensionDot > nameStart ? relative.slice(0, extensionDot) : relative;
+}
+
+export function factsheetKeyFor(sourceKey: string, layout: KeyLayout = DEFAULT_KEY_LAYOUT): string {
+  return `${layout.factsheetsPrefix}${requireDocumentPath(sourceKey, layout)}.pdf`;
+}
+
+export function errorReportKeyFor(sourceKey: string, layout: KeyLayout = DEFAULT_KEY_LAYOUT): string {
+  return `${layout.errorsPrefix}${requireDocumentPath(sourceKey, layout)}.json`;
+}
+
+function requireDocumentPath(sourceKey: string, layout: KeyLayout): string {
+  const path = documentPathOf(sourceKey, layout);
+  if (path === null) throw new RangeError(`"${sourceKey}" is not a document key under "${layout.contentPrefix}"`);
+  return path;
+}
+
+/**
+ * Keys in S3 event notifications are form-encoded: `content/été 2022.yaml` arrives as
+ * `content/%C3%A9t%C3%A9+2022.yaml`.
+ */
+export function decodeEventKey(eventKey: string): string {
+  return decodeURIComponent(eventKey.replace(/\+/g, ' '));
+}
+
+/** The inverse of {@link decodeEventKey}, the way S3 writes keys into notifications. */
+export function encodeEventKey(key: string): string {
+  return key
+    .split('/')
+    .map((segment) =>
+      encodeURIComponent(segment)
+        .replace(/[!'()~]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`)
+        .replace(/%20/g, '+'),
+    )
+    .join('/');
+}
+
+export function toMetadataValue(text: string): string {
+  return encodeURIComponent(text);
+}
+
+export function fromMetadataValue(value: string): string {
+  return decodeURIComponent(value);
+}
+
+/**
+ * Orders two S3 event sequencers. S3 documents them as hexadecimal strings that compare
+ * lexicographically once the shorter is left-padded with zeros, and only for the same key.
+ * Negative when `a` is older than `b`.
+ */
+export function compareSequencers(a: string, b: string): number {
+  const width = Math.max(a.length, b.length);
+  const left = a.toUpperCase().padStart(width, '0');
+  const right = b.toUpperCase().padStart(width, '0');
+  return left < right ? -1 : left > right ? 1 : 0;
+}

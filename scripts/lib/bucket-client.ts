@@ -1,0 +1,193 @@
+/**
+ * What the command-line tools do with the bucket, as a user would with any S3 client: upload a
+ * source, wait for the publisher's answer, download the fact sheet, list what is published.
+ * Nothing here talks to the publisher directly, so it works the same locally and against AWS.
+ */
+import { createHash } from 'node:crypto';
+import { extname } from 'node:path';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { ErrorReport } from '../../lambdas/render/errors';
+import {
+  errorReportKeyFor,
+  factsheetKeyFor,
+  fromMetadataValue,
+  type KeyLayout,
+  METADATA_PUBLISHER_VERSION,
+  METADATA_SOURCE_ETAG,
+  METADATA_SOURCE_KEY,
+  METADATA_TEMPLATE,
+} from '../../lambdas/publisher/keys';
+import { isNotFound, unquoteEtag } from '../../lambdas/publisher/s3';
+
+export interface Bucket {
+  readonly s3: S3Client;
+  readonly name: string;
+  readonly layout: KeyLayout;
+}
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.yaml': 'application/yaml; charset=utf-8',
+  '.yml': 'application/yaml; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8',
+  '.markdown': 'text/markdown; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** Uploads one source; returns its ETag, by which the publisher's answer is recognised. */
+export async function uploadSource(bucket: Bucket, key: string, bytes: Uint8Array): Promise<string> {
+  const response = await bucket.s3.send(
+    new PutObjectCommand({
+      Bucket: bucket.name,
+      Key: key,
+      Body: bytes,
+      ContentType: CONTENT_TYPES[extname(key).toLowerCase()] ?? 'application/octet-stream',
+      ContentMD5: createHash('md5').update(bytes).digest('base64'),
+    }),
+  );
+  return unquoteEtag(response.ETag ?? '');
+}
+
+export type Outcome =
+  | { readonly kind: 'published'; readonly factsheetKey: string; readonly template: string; readonly bytes: number }
+  | { readonly kind: 'rejected'; readonly errorReportKey: string; readonly report: ErrorReport };
+
+export class OutcomeTimeoutError extends Error {
+  constructor(key: string, seconds: number) {
+    super(
+      `no fact sheet and no error report for ${key} after ${seconds} s: is the publisher running ` +
+        '(npm run dev locally, or the deployed stack) and is this the right bucket?',
+    );
+    this.name = 'OutcomeTimeoutError';
+  }
+}
+
+/**
+ * Waits until the fact sheet or the error report records the upload with ETag `etag`.
+ * An earlier answer for the same key (older ETag) is not mistaken for this one.
+ */
+export async function waitForOutcome(
+  bucket: Bucket,
+  sourceKey: string,
+  etag: string,
+  options: { readonly timeoutMs?: number } = {},
+): Promise<Outcome> {
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const deadline = Date.now() + timeoutMs;
+  const factsheetKey = factsheetKeyFor(sourceKey, bucket.layout);
+  const errorReportKey = errorReportKeyFor(sourceKey, bucket.layout);
+  for (let pause = 50; ; pause = Math.min(pause * 2, 1000)) {
+    const [factsheet, errorReport] = await Promise.all([
+      headIfExists(bucket, factsheetKey),
+      headIfExists(bucket, errorReportKey),
+    ]);
+    if (factsheet !== null && answers(factsheet.Metadata, sourceKey, etag)) {
+      return {
+        kind: 'published',
+        factsheetKey,
+        template: fromMetadataValue(factsheet.Metadata?.[METADATA_TEMPLATE] ?? ''),
+        bytes: factsheet.ContentLength ?? 0,
+      };
+    }
+    if (errorReport !== null && answers(errorReport.Metadata, sourceKey, etag)) {
+      const report = JSON.parse(new TextDecoder().decode(await download(bucket, errorReportKey))) as ErrorReport;
+      return { kind: 'rejected', errorReportKey, report };
+    }
+    if (Date.now() + pause > deadline) throw new OutcomeTimeoutError(sourceKey, Math.round(timeoutMs / 1000));
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
+}
+
+export async function download(bucket: Bucket, key: string): Promise<Uint8Array> {
+  const response = await bucket.s3.send(new GetObjectCommand({ Bucket: bucket.name, Key: key }));
+  return (await response.Body?.transformToByteArray()) ?? new Uint8Array();
+}
+
+/** A link that downloads `key` without credentials until it expires; nothing is made public. */
+export function presignedUrl(bucket: Bucket, key: string, expiresInSeconds: number): Promise<string> {
+  return getSignedUrl(bucket.s3, new GetObjectCommand({ Bucket: bucket.name, Key: key }), { expiresIn: expiresInSeconds });
+}
+
+export interface PublishedEntry {
+  readonly factsheetKey: string;
+  readonly sourceKey: string | null;
+  readonly template: string | null;
+  readonly publisherVersion: string | null;
+  readonly lastModified: Date | null;
+  readonly bytes: number;
+}
+
+export interface ListedErrorReport {
+  readonly errorReportKey: string;
+  readonly lastModified: Date | null;
+}
+
+/** Every fact sheet with what the publisher recorded on it, and every pending error report. */
+export async function listPublished(
+  bucket: Bucket,
+): Promise<{ readonly factsheets: PublishedEntry[]; readonly errorReports: ListedErrorReport[] }> {
+  const factsheetObjects = await listAll(bucket, bucket.layout.factsheetsPrefix);
+  const factsheets = await Promise.all(
+    factsheetObjects.map(async (object): Promise<PublishedEntry> => {
+      const metadata = (await headIfExists(bucket, object.key))?.Metadata ?? {};
+      const recorded = (name: string) => (metadata[name] === undefined ? null : fromMetadataValue(metadata[name]));
+      return {
+        factsheetKey: object.key,
+        sourceKey: recorded(METADATA_SOURCE_KEY),
+        template: recorded(METADATA_TEMPLATE),
+        publisherVersion: metadata[METADATA_PUBLISHER_VERSION] ?? null,
+        lastModified: object.lastModified,
+        bytes: object.size,
+      };
+    }),
+  );
+  const errorReports = (await listAll(bucket, bucket.layout.errorsPrefix)).map((object) => ({
+    errorReportKey: object.key,
+    lastModified: object.lastModified,
+  }));
+  return { factsheets, errorReports };
+}
+
+async function listAll(
+  bucket: Bucket,
+  prefix: string,
+): Promise<{ readonly key: string; readonly lastModified: Date | null; readonly size: number }[]> {
+  const objects: { key: string; lastModified: Date | null; size: number }[] = [];
+  let continuationToken: string | undefined;
+  do {
+    const page = await bucket.s3.send(
+      new ListObjectsV2Command({ Bucket: bucket.name, Prefix: prefix, ContinuationToken: continuationToken }),
+    );
+    for (const object of page.Contents ?? []) {
+      if (object.Key !== undefined) {
+        objects.push({ key: object.Key, lastModified: object.LastModified ?? null, size: object.Size ?? 0 });
+      }
+    }
+    continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (continuationToken !== undefined);
+  return objects;
+}
+
+async function headIfExists(bucket: Bucket, key: string) {
+  try {
+    return await bucket.s3.send(new HeadObjectCommand({ Bucket: bucket.name, Key: key }));
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw error;
+  }
+}
+
+function answers(metadata: Record<string, string> | undefined, sourceKey: string, etag: string): boolean {
+  const recordedKey = metadata?.[METADATA_SOURCE_KEY];
+  return (
+    recordedKey !== undefined && fromMetadataValue(recordedKey) === sourceKey && metadata?.[METADATA_SOURCE_ETAG] === etag
+  );
+}
+

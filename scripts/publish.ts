@@ -1,0 +1,254 @@
+/**
+ * `npm run publish`: the round trip a user makes with the bucket, in one command.
+ *
+ *   npm run publish -- <file>... [--local | --endpoint URL] [--bucket NAME] [--folder PATH] [--link]
+ *   npm run publish -- --list [--link]
+ *   npm run publish -- --republish            (deployed stack, or --local)
+ *
+ * Against AWS the bucket comes from --bucket or from the deployed stack's outputs, with the
+ * user's own credentials. Against an S3-compatible endpoint (the local server of `npm run dev`)
+ * nothing touches AWS.
+ */
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CopyObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { S3Event } from 'aws-lambda';
+import packageJson from '../package.json' with { type: 'json' };
+import { DEFAULT_STACK_NAME } from '../infra/outputs';
+import { DEFAULT_KEY_LAYOUT, decodeEventKey } from '../lambdas/publisher/keys';
+import { createS3Client } from '../lambdas/publisher/s3';
+import { formatProblems } from '../lambdas/render/errors';
+import { type Bucket, download, listPublished, presignedUrl, uploadSource, waitForOutcome } from './lib/bucket-client';
+import { DEFAULT_LOCAL_BUCKET, DEFAULT_LOCAL_PORT, LOCAL_CREDENTIALS } from './lib/local-s3';
+import { republish } from './lib/republish';
+import { readStackOutputs } from './lib/stack-outputs';
+
+const USAGE = `Usage:
+  npm run publish -- <file>... [options]   upload, wait for the fact sheet, save it next to the file
+  npm run publish -- --list [options]      what is published, when, with which template
+  npm run publish -- --republish [options] re-render fact sheets made by an older publisher version
+
+Where:
+  --local               the server of npm run dev (${`http://127.0.0.1:${DEFAULT_LOCAL_PORT}`}, bucket ${DEFAULT_LOCAL_BUCKET})
+  --endpoint URL        another S3-compatible endpoint (env FACTSHEET_S3_ENDPOINT)
+  --bucket NAME         the bucket (env FACTSHEET_BUCKET); on AWS, default: the deployed stack's
+  --stack NAME          the deployed stack (default ${DEFAULT_STACK_NAME})
+  --region REGION       AWS region (default: AWS_REGION / your profile)
+Options:
+  --folder PATH         upload under content/PATH/ instead of content/
+  --out DIR             save PDFs in DIR instead of next to each file
+  --link                also print a presigned download link (shares one file, makes nothing public)
+  --expires SECONDS     how long links stay valid (default 86400, at most 604800)
+  --timeout SECONDS     how long to wait for each fact sheet (default 120)
+  --concurrency N       republish: documents at once (default 4)`;
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    local: { type: 'boolean', default: false },
+    endpoint: { type: 'string', default: process.env.FACTSHEET_S3_ENDPOINT },
+    bucket: { type: 'string', default: process.env.FACTSHEET_BUCKET },
+    stack: { type: 'string', default: DEFAULT_STACK_NAME },
+    region: { type: 'string' },
+    folder: { type: 'string' },
+    out: { type: 'string' },
+    link: { type: 'boolean', default: false },
+    expires: { type: 'string', default: '86400' },
+    timeout: { type: 'string', default: '120' },
+    concurrency: { type: 'string', default: '4' },
+    list: { type: 'boolean', default: false },
+    republish: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+class UsageError extends Error {}
+
+try {
+  process.exitCode = await main();
+} catch (error) {
+  console.error(error instanceof UsageError ? `${error.message}\n\n${USAGE}` : describeFailure(error));
+  process.exitCode = error instanceof UsageError ? 2 : 1;
+}
+
+async function main(): Promise<number> {
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const modes = [values.list, values.republish, positionals.length > 0].filter(Boolean).length;
+  if (modes !== 1) throw new UsageError('Give files to publish, or --list, or --republish (one of them).');
+  const expires = wholeNumber('--expires', values.expires, 1, 604_800);
+  const timeoutMs = wholeNumber('--timeout', values.timeout, 1, 3600) * 1000;
+
+  const target = await resolveTarget();
+  if (values.list) return list(target.bucket, expires);
+  if (values.republish) return runRepublish(target);
+  return publishFiles(target.bucket, positionals, { expires, timeoutMs });
+}
+
+interface Target {
+  readonly bucket: Bucket;
+  /** Absent for S3-compatible endpoints: there is no Lambda to invoke. */
+  readonly aws?: { readonly functionName: string; readonly publisherVersion: string };
+}
+
+async function resolveTarget(): Promise<Target> {
+  const endpoint = values.endpoint ?? (values.local ? `http://127.0.0.1:${DEFAULT_LOCAL_PORT}` : undefined);
+  if (endpoint !== undefined) {
+    const loopback = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/.test(endpoint);
+    const s3 = createS3Client({ endpoint, credentials: loopback ? LOCAL_CREDENTIALS : undefined, region: values.region });
+    return { bucket: { s3, name: values.bucket ?? DEFAULT_LOCAL_BUCKET, layout: DEFAULT_KEY_LAYOUT } };
+  }
+  const s3 = createS3Client({ region: values.region });
+  if (values.bucket !== undefined && !values.republish) {
+    return { bucket: { s3, name: values.bucket, layout: DEFAULT_KEY_LAYOUT } };
+  }
+  const outputs = await readStackOutputs(values.stack, values.region);
+  return {
+    bucket: { s3, name: values.bucket ?? outputs.BucketName, layout: DEFAULT_KEY_LAYOUT },
+    aws: { functionName: outputs.FunctionName, publisherVersion: outputs.PublisherVersion },
+  };
+}
+
+async function publishFiles(
+  bucket: Bucket,
+  files: readonly string[],
+  options: { readonly expires: number; readonly timeoutMs: number },
+): Promise<number> {
+  const isFile = async (file: string) => (await stat(file).catch(() => null))?.isFile() === true;
+  const missing = (await Promise.all(files.map(async (file) => ((await isFile(file)) ? [] : [file])))).flat();
+  if (missing.length > 0) throw new UsageError(`Not a file: ${missing.join(', ')}`);
+  const folder = values.folder?.replace(/^\/+|\/+$/g, '');
+
+  let failures = 0;
+  // One at a time, in the order given, so that the messages read like a log.
+  for (const file of files) {
+    const sourceKey = `${bucket.layout.contentPrefix}${folder ? `${folder}/` : ''}${basename(file)}`;
+    try {
+      const etag = await uploadSource(bucket, sourceKey, await readFile(file));
+      console.log(`uploaded ${file} → s3://${bucket.name}/${sourceKey}`);
+      const outcome = await waitForOutcome(bucket, sourceKey, etag, { timeoutMs: options.timeoutMs });
+      if (outcome.kind === 'rejected') {
+        failures += 1;
+        console.log(`  not published, see s3://${bucket.name}/${outcome.errorReportKey}:`);
+        console.log(indent(formatProblems(outcome.report.file, outcome.report.problems)));
+        continue;
+      }
+      const pdfPath = join(values.out ?? dirname(file), `${basename(file, extname(file))}.pdf`);
+      await writeFile(pdfPath, await download(bucket, outcome.factsheetKey));
+      const where = `s3://${bucket.name}/${outcome.factsheetKey}`;
+      console.log(`  published ${where} (${outcome.template}, ${outcome.bytes} bytes) → ${pdfPath}`);
+      if (values.link) {
+        const link = await presignedUrl(bucket, outcome.factsheetKey, options.expires);
+        console.log(`  link (valid ${describeSeconds(options.expires)}): ${link}`);
+      }
+    } catch (error) {
+      failures += 1;
+      console.log(`  failed: ${describeFailure(error)}`);
+    }
+  }
+  if (files.length > 1) console.log(`\n${files.length - failures} of ${files.length} published`);
+  return failures > 0 ? 1 : 0;
+}
+
+async function list(bucket: Bucket, expires: number): Promise<number> {
+  const { factsheets, errorReports } = await listPublished(bucket);
+  if (factsheets.length === 0) console.log(`Nothing published in s3://${bucket.name}/${bucket.layout.factsheetsPrefix} yet.`);
+  for (const entry of factsheets.sort((a, b) => a.factsheetKey.localeCompare(b.factsheetKey))) {
+    const when = entry.lastModified?.toISOString().replace('T', ' ').slice(0, 19) ?? '?';
+    console.log(
+      `${entry.factsheetKey}  ${when} UTC  template ${entry.template ?? '?'}  from ${entry.sourceKey ?? '?'}  ` +
+        `${entry.bytes} bytes  publisher ${entry.publisherVersion ?? '?'}`,
+    );
+    if (values.link) console.log(`  ${await presignedUrl(bucket, entry.factsheetKey, expires)}`);
+  }
+  if (errorReports.length > 0) {
+    console.log(`\nNot published (error reports):`);
+    for (const report of errorReports) console.log(`  ${report.errorReportKey}`);
+  }
+  return 0;
+}
+
+async function runRepublish(target: Target): Promise<number> {
+  const { bucket } = target;
+  const concurrency = wholeNumber('--concurrency', values.concurrency, 1, 64);
+  let invoke: (event: S3Event) => Promise<void>;
+  let currentVersion: string;
+  if (target.aws !== undefined) {
+    const lambda = new LambdaClient({ region: values.region });
+    const { functionName } = target.aws;
+    currentVersion = target.aws.publisherVersion;
+    invoke = async (event) => {
+      await lambda.send(
+        new InvokeCommand({
+          FunctionName: functionName,
+          InvocationType: 'Event',
+          Payload: new TextEncoder().encode(JSON.stringify(event)),
+        }),
+      );
+    };
+  } else {
+    // No Lambda to invoke locally: copying each source onto itself makes the running
+    // `npm run dev` receive an ObjectCreated:Copy event, exactly as for a new upload.
+    currentVersion = process.env.PUBLISHER_VERSION ?? packageJson.version;
+    invoke = async (event) => {
+      for (const record of event.Records) await touch(bucket, decodeEventKey(record.s3.object.key));
+    };
+  }
+  const report = await republish({
+    s3: bucket.s3,
+    bucket: bucket.name,
+    currentVersion,
+    concurrency,
+    invoke,
+    contentPrefix: bucket.layout.contentPrefix,
+    onProgress: (done, total) => process.stdout.write(`\r${done}/${total}`),
+  });
+  process.stdout.write('\n');
+  console.log(`${report.republished.length} sent for republishing, ${report.upToDate.length} already made by ${currentVersion}`);
+  for (const failure of report.failed) console.log(`  failed: ${failure.key}: ${failure.error}`);
+  return report.failed.length > 0 ? 1 : 0;
+}
+
+async function touch(bucket: Bucket, key: string): Promise<void> {
+  const head = await bucket.s3.send(new HeadObjectCommand({ Bucket: bucket.name, Key: key }));
+  await bucket.s3.send(
+    new CopyObjectCommand({
+      Bucket: bucket.name,
+      Key: key,
+      // s3rver decodes this header with decodeURI, which leaves %26 or %2B encoded: encodeURI matches it.
+      CopySource: encodeURI(`${bucket.name}/${key}`),
+      MetadataDirective: 'REPLACE',
+      ContentType: head.ContentType,
+      Metadata: head.Metadata,
+    }),
+  );
+}
+
+function describeFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const refused = /ECONNREFUSED ([\w.:[\]]+)/.exec(message);
+  if (refused !== null) return `nothing answers at ${refused[1]}: is npm run dev running (or --endpoint wrong)?`;
+  return message;
+}
+
+function wholeNumber(flag: string, text: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new UsageError(`${flag} "${text}" is not a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function describeSeconds(seconds: number): string {
+  if (seconds % 86_400 === 0) return `${seconds / 86_400} day(s)`;
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  return `${seconds} s`;
+}
+
+function indent(text: string): string {
+  return text.replace(/^/gm, '    ');
+}

@@ -1,0 +1,115 @@
+import { readFile } from 'node:fs/promises';
+import type { S3Event } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import {
+  compareSequencers,
+  decodeEventKey,
+  documentPathOf,
+  encodeEventKey,
+  errorReportKeyFor,
+  factsheetKeyFor,
+  fromMetadataValue,
+  toMetadataValue,
+} from '../lambdas/publisher/keys';
+
+const KEYS = [
+  'content/plain.yaml',
+  'content/with space.yaml',
+  'content/a+b & c=d.yaml',
+  'content/Élysée « sommet » l’œuvre.md',
+  'content/Кирилиця/Київ 2022.txt',
+  "content/what's (new)? ~50%!.json",
+];
+
+describe('keys: event key encoding', () => {
+  it('decodes the key of a recorded S3 notification (`+` is a space, %XX is UTF-8)', async () => {
+    // Prepare
+    const event = JSON.parse(await readFile('tests/fixtures/events/object-created-put.json', 'utf8')) as S3Event;
+
+    // Act
+    const key = decodeEventKey(event.Records[0]?.s3.object.key ?? '');
+
+    // Assert
+    expect(key).toBe('content/Élysée & Kremlin + Київ.txt');
+  });
+
+  it.each(KEYS)('round-trips %s, keeping slashes and writing spaces as +', (key) => {
+    // Act
+    const encoded = encodeEventKey(key);
+
+    // Assert
+    expect(decodeEventKey(encoded)).toBe(key);
+    expect(encoded).toMatch(/^[A-Za-z0-9%+/._*-]+$/);
+    expect(encoded.split('/')).toHaveLength(key.split('/').length);
+    expect(encoded.includes('+')).toBe(key.includes(' ') || key.includes('+'));
+  });
+
+  it('encodes the recorded key exactly as S3 did', async () => {
+    // Prepare
+    const event = JSON.parse(await readFile('tests/fixtures/events/object-created-put.json', 'utf8')) as S3Event;
+    const recorded = event.Records[0]?.s3.object.key ?? '';
+
+    // Act
+    const encoded = encodeEventKey(decodeEventKey(recorded));
+
+    // Assert
+    expect(encoded).toBe(recorded);
+  });
+});
+
+describe('keys: document paths', () => {
+  it.each([
+    ['content/a.yaml', 'a', 'factsheets/a.pdf', 'errors/a.json'],
+    ['content/world/a.fr.md', 'world/a.fr', 'factsheets/world/a.fr.pdf', 'errors/world/a.fr.json'],
+    ['content/dir.v2/readme', 'dir.v2/readme', 'factsheets/dir.v2/readme.pdf', 'errors/dir.v2/readme.json'],
+    ['content/.hidden', '.hidden', 'factsheets/.hidden.pdf', 'errors/.hidden.json'],
+    ['content/Київ 2022.txt', 'Київ 2022', 'factsheets/Київ 2022.pdf', 'errors/Київ 2022.json'],
+  ])('%s → %s', (key, path, factsheet, errorReport) => {
+    // Act and Assert
+    expect(documentPathOf(key)).toBe(path);
+    expect(factsheetKeyFor(key)).toBe(factsheet);
+    expect(errorReportKeyFor(key)).toBe(errorReport);
+  });
+
+  it.each(['factsheets/a.pdf', 'errors/a.json', 'contents/a.yaml', 'content/world/', 'content/'])(
+    'has no document for %s (outside content/ or a folder marker)',
+    (key) => {
+      // Act and Assert
+      expect(documentPathOf(key)).toBeNull();
+      expect(() => factsheetKeyFor(key)).toThrow(RangeError);
+    },
+  );
+
+  it('follows a custom layout', () => {
+    // Prepare
+    const layout = { contentPrefix: 'in/', factsheetsPrefix: 'out/pdf/', errorsPrefix: 'out/errors/' };
+
+    // Act and Assert
+    expect(factsheetKeyFor('in/x/y.yaml', layout)).toBe('out/pdf/x/y.pdf');
+    expect(errorReportKeyFor('in/x/y.yaml', layout)).toBe('out/errors/x/y.json');
+    expect(documentPathOf('content/y.yaml', layout)).toBeNull();
+  });
+});
+
+describe('keys: metadata values and sequencers', () => {
+  it.each(KEYS)('stores %s as ASCII metadata and reads it back', (key) => {
+    // Act
+    const value = toMetadataValue(key);
+
+    // Assert
+    expect(value).toMatch(/^[\x21-\x7e]+$/);
+    expect(fromMetadataValue(value)).toBe(key);
+  });
+
+  it.each([
+    ['0055AED6DCD90281E5', '0055AED6DCD90281F2', -1],
+    ['55AED6DCD90281E5', '0055AED6DCD90281E5', 0],
+    ['FF', '0100', -1],
+    ['0100', 'ff', 1],
+    ['00a1', '00A1', 0],
+  ])('orders %s against %s after left-padding: %i', (a, b, expected) => {
+    // Act and Assert
+    expect(Math.sign(compareSequencers(a, b))).toBe(expected);
+    expect(Math.sign(compareSequencers(b, a))).toBe(expected === 0 ? 0 : -expected);
+  });
+});
