@@ -22,6 +22,8 @@ export interface RendererOptions {
   readonly templatesDir?: string;
   /** The four Noto Sans TTFs. @default lambdas/fonts/ */
   readonly fontsDir?: string;
+  /** Larger sources are refused as they are read. @default DEFAULT_LIMITS.maxBytes (1 MiB) */
+  readonly maxSourceBytes?: number;
 }
 
 export interface RenderOptions {
@@ -43,11 +45,12 @@ export const RENDERER_VERSION: string = packageJson.version;
 export async function createRenderer(options: RendererOptions = {}): Promise<Renderer> {
   const [fonts, templates] = await Promise.all([loadFonts(options.fontsDir), loadTemplates(options.templatesDir)]);
   const producer = `Factsheet Publisher ${RENDERER_VERSION}`;
+  const limits = options.maxSourceBytes === undefined ? {} : { maxBytes: options.maxSourceBytes };
   const defaultEpoch = options.sourceDateEpoch ?? epochFromEnvironment(process.env.SOURCE_DATE_EPOCH);
   return {
     templates: templates.names,
     async render(source, renderOptions = {}) {
-      const parsed = parseSource(source);
+      const parsed = parseSource(source, limits);
       const validated = validateDocument(parsed, { templates: templates.names });
       const filled = templates.fill(validated);
       const markup = parseMarkup(filled);
