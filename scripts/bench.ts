@@ -6,6 +6,7 @@
  * runs its bundle) until the PDF is written. Also a generated 100-page document, peak RSS, and
  * the local pipeline (uploads through the embedded S3 server to fact sheets).
  */
+import './lib/node-notice';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

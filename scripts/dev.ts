@@ -2,6 +2,7 @@
  * `npm run dev`: the local S3 server keeps running and publishes whatever any S3 client uploads
  * under content/, until Ctrl-C. Objects persist in the data folder between runs.
  */
+import './lib/node-notice';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { PublishResult, RecordOutcome } from '../lambdas/publisher/publisher';
