@@ -1,0 +1,254 @@
+/**
+ * YAML 1.2 (core schema) documents, and the YAML front matter of Markdown files.
+ *
+ * The document tree is turned into plain data here rather than by `yaml`'s `toJS`, so that in the
+ * same walk every field path gets its line and column, numbers keep the digits the author typed
+ * (`value: 1.50` stays "1.50" where a fact is text), and aliases are counted and refused before
+ * they can expand into a "billion laughs".
+ */
+import { type Alias, type Document, isAlias, isMap, isScalar, isSeq, type Node, parseAllDocuments, type YAMLError } from 'yaml';
+import { DocumentSyntaxError, type Problem } from '../errors';
+import type { ParsedDocument, SourcePosition } from '../types';
+import type { InputLimits } from './index';
+import { TextLocator } from './text';
+
+export interface DataReading {
+  readonly data: unknown;
+  readonly positions: ReadonlyMap<string, SourcePosition>;
+}
+
+/** Cascading errors after the first few rarely help the editor. */
+const MAX_SYNTAX_PROBLEMS = 10;
+/**
+ * `yaml` parses block nesting recursively, a stack frame per level of indentation; a stack overflow
+ * inside it leaves the process unable to compile regular expressions. Refusing deeper indentation
+ * than any event document needs keeps it far from that.
+ */
+const COLUMNS_PER_LEVEL = 8;
+
+export function parseYaml(text: string, file: string, limits: InputLimits): ParsedDocument {
+  const { data, positions } = requireMapping(readYaml(text, file, limits), file, 'YAML document');
+  return { file, format: 'yaml', data, positions };
+}
+
+/**
+ * Reads one YAML document. `text` may be a prefix of a larger file (front matter): offsets, lines
+ * and columns are the file's.
+ */
+export function readYaml(text: string, file: string, limits: InputLimits): DataReading {
+  const locator = new TextLocator(text);
+  checkNesting(text, file, locator, limits.maxDepth, { blockIndentation: true });
+  const documents = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, version: '1.2', schema: 'core' });
+  if (documents.length > 1) {
+    const second = documents[1]?.range[0] ?? 0;
+    throw new DocumentSyntaxError(file, [
+      {
+        ...locator.at(second),
+        message: `the file holds ${documents.length} YAML documents (a line \`---\` starts another one)`,
+        expected: 'one document: remove the extra `---` lines',
+      },
+    ]);
+  }
+  const [document] = documents;
+  if (!document) return { data: null, positions: new Map() };
+  if (document.errors.length > 0) {
+    throw new DocumentSyntaxError(file, document.errors.slice(0, MAX_SYNTAX_PROBLEMS).map((error) => yamlProblem(error, text, locator)));
+  }
+  return new YamlWalker(document, file, locator, limits).read();
+}
+
+/** The top level of YAML, JSON and front matter must be the mapping of fields. */
+export function requireMapping(reading: DataReading, file: string, what: string): DataReading {
+  const { data } = reading;
+  if (data !== null && typeof data === 'object' && !Array.isArray(data)) return reading;
+  const found = data === null ? 'empty' : Array.isArray(data) ? 'a list' : `a single value (${JSON.stringify(data)})`;
+  throw new DocumentSyntaxError(file, [
+    { line: 1, column: 1, message: `the ${what} is ${found}`, expected: 'a mapping of fields such as `title: …` and `date: …`' },
+  ]);
+}
+
+/**
+ * Refuses nesting deeper than `maxDepth` before a recursive parser sees it: `[`/`{` count as levels
+ * (unbalanced brackets in text only ever overestimate), and so does deep block indentation.
+ */
+export function checkNesting(
+  text: string,
+  file: string,
+  locator: TextLocator,
+  maxDepth: number,
+  options: { readonly blockIndentation: boolean },
+): void {
+  let depth = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text[index];
+    if (char === '[' || char === '{') depth += 1;
+    else if ((char === ']' || char === '}') && depth > 0) depth -= 1;
+    if (depth > maxDepth) throw tooDeep(file, locator.at(index), maxDepth);
+  }
+  if (!options.blockIndentation) return;
+  const maxColumns = maxDepth * COLUMNS_PER_LEVEL;
+  // Leading spaces plus compact `- ` / `? ` indicators: where the line's content really starts.
+  const indentation = /^(?:[ ]|[-?](?=[ ]))*/gm;
+  for (let match = indentation.exec(text); match; match = indentation.exec(text)) {
+    if (match[0].length > maxColumns) throw tooDeep(file, locator.at(match.index + maxColumns), maxDepth);
+    if (match[0].length === 0) indentation.lastIndex += 1;
+  }
+}
+
+function tooDeep(file: string, position: SourcePosition, maxDepth: number): DocumentSyntaxError {
+  return new DocumentSyntaxError(file, [
+    {
+      ...position,
+      message: `lists and mappings are nested too deeply here (more than ${maxDepth} levels)`,
+      expected: 'an event document, which needs three levels at most',
+    },
+  ]);
+}
+
+/** The YAML error codes editors actually meet, with what to do about them. */
+const YAML_HINTS: Readonly<Record<string, { readonly message?: string; readonly expected: string }>> = {
+  BLOCK_AS_IMPLICIT_KEY: {
+    message: 'a value is read as another `key: value` pair',
+    expected: 'a value containing ": " in quotes (title: "Macron: le point"), or the next line indented like its siblings',
+  },
+  MULTILINE_IMPLICIT_KEY: { expected: 'each `key:` on one line, indented like its siblings' },
+  TAB_AS_INDENT: { message: 'a tab is used for indentation', expected: 'spaces for indentation' },
+  MISSING_CHAR: { expected: 'the closing quote, bracket or `- ` that is missing here' },
+  BAD_INDENT: { expected: 'items of a list or mapping indented alike' },
+  UNEXPECTED_TOKEN: {
+    expected: "quotes around the whole value; inside 'single quotes' an apostrophe is written '' (or use ’)",
+  },
+  DUPLICATE_KEY: { expected: 'each field once' },
+};
+
+function yamlProblem(error: YAMLError, text: string, locator: TextLocator): Problem {
+  const [start] = error.pos;
+  const hint = YAML_HINTS[error.code];
+  if (error.code === 'DUPLICATE_KEY') {
+    return { ...locator.at(start), message: `the field "${keyAt(text, start)}" appears twice`, expected: hint?.expected };
+  }
+  const unclosed = /^Missing closing (["'])quote/.exec(error.message)?.[1];
+  if (unclosed) {
+    // YAML notices at the end of the file; the editor needs the quote that opened the value.
+    const opening = text.lastIndexOf(unclosed, start - 1);
+    return {
+      ...locator.at(opening < 0 ? start : opening),
+      message: 'a quoted value is never closed',
+      expected: unclosed === '"' ? 'a closing " (write \\" for a quote mark inside)' : "a closing ' (write '' for an apostrophe inside)",
+    };
+  }
+  return { ...locator.at(start), message: hint?.message ?? lowerFirst(error.message), expected: hint?.expected ?? 'valid YAML' };
+}
+
+/** The key written at `offset`: `title`, `"title"` or `'title'`, without its quotes. */
+function keyAt(text: string, offset: number): string {
+  const key = /^(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\n]|'')*)'|([^:\n]*):)/.exec(text.slice(offset, offset + 1024));
+  return (key?.[1] ?? key?.[2] ?? key?.[3] ?? '').trim();
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+class YamlWalker {
+  private readonly positions = new Map<string, SourcePosition>();
+  private aliasCount = 0;
+  /** Collections being read, so an alias to one of them (a cycle) is caught. */
+  private readonly ancestors = new Set<Node>();
+
+  constructor(
+    private readonly document: Document.Parsed,
+    private readonly file: string,
+    private readonly locator: TextLocator,
+    private readonly limits: InputLimits,
+  ) {}
+
+  read(): DataReading {
+    const data = this.value(this.document.contents, '', 0, true);
+    return { data, positions: this.positions };
+  }
+
+  /** `recordPositions` is off inside alias expansions: their nodes sit elsewhere in the file. */
+  private value(node: unknown, path: string, depth: number, recordPositions: boolean): unknown {
+    if (depth > this.limits.maxDepth) throw tooDeep(this.file, this.positionOf(node), this.limits.maxDepth);
+    if (isAlias(node)) return this.alias(node, path, depth);
+    if (isScalar(node)) {
+      // Core-schema numbers keep their digits as written; no field of the format is a number.
+      return typeof node.value === 'number' && node.source !== undefined ? node.source : node.value;
+    }
+    if (isMap(node) || isSeq(node)) {
+      this.ancestors.add(node);
+      const result = isMap(node)
+        ? this.mapping(node.items, path, depth, recordPositions)
+        : this.sequence(node.items, path, depth, recordPositions);
+      this.ancestors.delete(node);
+      return result;
+    }
+    return null;
+  }
+
+  private mapping(items: readonly { key: unknown; value: unknown }[], path: string, depth: number, recordPositions: boolean): object {
+    const entries = items.map((pair) => {
+      // `: value` has no key node; its value is where the editor must look.
+      const keyNode = pair.key ?? pair.value;
+      const key = this.key(pair.key, keyNode);
+      const childPath = path === '' ? key : `${path}.${key}`;
+      if (recordPositions) this.positions.set(childPath, this.positionOf(keyNode));
+      return [key, this.value(pair.value, childPath, depth + 1, recordPositions)] as const;
+    });
+    // fromEntries defines own properties: a `__proto__` field stays a field.
+    return Object.fromEntries(entries);
+  }
+
+  private sequence(items: readonly unknown[], path: string, depth: number, recordPositions: boolean): unknown[] {
+    return items.map((item, index) => {
+      const childPath = `${path}[${index}]`;
+      if (recordPositions) this.positions.set(childPath, this.positionOf(item));
+      return this.value(item, childPath, depth + 1, recordPositions);
+    });
+  }
+
+  private key(node: unknown, where: unknown): string {
+    if (isScalar(node)) {
+      if (typeof node.value === 'string') return node.value;
+      if (typeof node.value === 'number' || typeof node.value === 'boolean') return node.source ?? String(node.value);
+    }
+    throw new DocumentSyntaxError(this.file, [
+      { ...this.positionOf(where), message: 'a field name is missing or is not text', expected: 'field names such as `title:`' },
+    ]);
+  }
+
+  private alias(node: Alias, path: string, depth: number): unknown {
+    this.aliasCount += 1;
+    if (this.aliasCount > this.limits.maxAliasCount) {
+      throw new DocumentSyntaxError(this.file, [
+        {
+          ...this.positionOf(node),
+          message: `aliases (*${node.source}) are used more than ${this.limits.maxAliasCount} times, which is refused as a "billion laughs" attack`,
+          expected: `at most ${this.limits.maxAliasCount} aliases; write the text out instead`,
+        },
+      ]);
+    }
+    const target = node.resolve(this.document);
+    if (target === undefined) {
+      throw new DocumentSyntaxError(this.file, [
+        { ...this.positionOf(node), message: `the alias *${node.source} refers to no anchor`, expected: `an anchor &${node.source} before it` },
+      ]);
+    }
+    if (this.ancestors.has(target)) {
+      throw new DocumentSyntaxError(this.file, [
+        {
+          ...this.positionOf(node),
+          message: `the alias *${node.source} refers to the list or mapping that contains it`,
+          expected: 'no circular aliases',
+        },
+      ]);
+    }
+    return this.value(target, path, depth, false);
+  }
+
+  private positionOf(node: unknown): SourcePosition {
+    const range = (node as { range?: readonly number[] } | null)?.range;
+    return this.locator.at(range?.[0] ?? 0);
+  }
+}

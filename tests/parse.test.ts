@@ -1,0 +1,562 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type ContentError, DocumentSyntaxError, InputError, UnsupportedFormatError } from '../lambdas/render/errors';
+import { ACCEPTED_EXTENSIONS, DEFAULT_LIMITS, parseSource } from '../lambdas/render/parse';
+import { detectLanguage, MAX_TITLE_LENGTH, titleOf } from '../lambdas/render/parse/dispatch';
+import type { ParsedDocument, SourceFile } from '../lambdas/render/types';
+
+const fixtures = new URL('./fixtures/', import.meta.url).pathname;
+const contentDir = new URL('../content/', import.meta.url).pathname;
+const seedPath = join(contentDir, 'depeche-afp-2022-02-28.txt');
+const MODIFIED_AT = new Date('2022-03-01T09:15:00Z');
+
+function sourceOf(name: string, content: string | Uint8Array, modifiedAt = MODIFIED_AT): SourceFile {
+  return { name, bytes: typeof content === 'string' ? new TextEncoder().encode(content) : content, modifiedAt };
+}
+
+function fixture(path: string): SourceFile {
+  const full = join(fixtures, path);
+  return { name: path, bytes: readFileSync(full), modifiedAt: statSync(full).mtime };
+}
+
+function parseError(source: SourceFile, limits = {}): ContentError {
+  try {
+    parseSource(source, limits);
+  } catch (error) {
+    return error as ContentError;
+  }
+  throw new Error(`${source.name} parsed, but should have been refused`);
+}
+
+/** 1-based line and column of the first occurrence of `needle`, read independently of the parser. */
+function positionIn(text: string, needle: string): { line: number; column: number } {
+  const offset = text.indexOf(needle);
+  expect(offset, `"${needle}" in the fixture`).toBeGreaterThanOrEqual(0);
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length, column: Array.from(before[before.length - 1] as string).length + 1 };
+}
+
+function record(parsed: ParsedDocument): Record<string, unknown> {
+  return parsed.data as Record<string, unknown>;
+}
+
+describe('parse', () => {
+  describe('file checks', () => {
+    it.each(['report.docx', 'notes', 'factsheet.pdf'])('refuses %s, listing the accepted extensions', (name) => {
+      // Prepare
+      const source = name === 'report.docx' ? fixture('bad/report.docx') : sourceOf(name, 'title: x\ndate: 2022\n');
+
+      // Act
+      const error = parseError(source);
+
+      // Assert
+      expect(error).toBeInstanceOf(UnsupportedFormatError);
+      expect(error.problems[0]?.expected).toBe(`one of ${ACCEPTED_EXTENSIONS.join(', ')}`);
+      expect(error.message).toContain(name);
+    });
+
+    it('lists every encoding of the content format as accepted extensions', () => {
+      expect([...ACCEPTED_EXTENSIONS].sort()).toEqual(['.json', '.markdown', '.md', '.txt', '.yaml', '.yml']);
+    });
+
+    it('refuses an empty file and a file of blank lines', () => {
+      const empty = parseError(fixture('bad/empty.yaml'));
+      const blank = parseError(sourceOf('blank.md', '\n  \n\t\n'));
+
+      expect(empty).toBeInstanceOf(InputError);
+      expect(empty.problems[0]?.message).toBe('the file is empty');
+      expect(blank).toBeInstanceOf(InputError);
+      expect(blank.problems[0]?.message).toBe('the file contains only blank space');
+    });
+
+    it('refuses a file over the size limit, saying both sizes', () => {
+      const oversized = sourceOf('big.yaml', new Uint8Array(DEFAULT_LIMITS.maxBytes + 1).fill(0x61));
+
+      const error = parseError(oversized);
+
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.problems[0]?.message).toContain(`${DEFAULT_LIMITS.maxBytes + 1} bytes`);
+      expect(error.problems[0]?.expected).toBe(`at most 1 MiB (${DEFAULT_LIMITS.maxBytes} bytes)`);
+    });
+
+    it('takes a lower size limit from the caller', () => {
+      const text = 'title: Une dépêche\ndate: 2022-02-28\n';
+
+      const error = parseError(sourceOf('small.yaml', text), { maxBytes: 10 });
+
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.problems[0]?.expected).toBe('at most 10 bytes');
+    });
+
+    it('names a PNG uploaded as YAML', () => {
+      const error = parseError(fixture('bad/image.yaml'));
+
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.problems[0]?.message).toBe('this is a PNG image, not a text document');
+    });
+
+    it('refuses NUL bytes as binary, with their position', () => {
+      const error = parseError(sourceOf('nul.yaml', 'title: a\ndate: 20\u000022\n'));
+
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.problems[0]).toMatchObject({ line: 2, column: 9, message: expect.stringContaining('binary') });
+    });
+
+    it('refuses Latin-1 text at the first byte that is not UTF-8', () => {
+      const bytes = readFileSync(join(fixtures, 'bad/latin1.yaml'));
+
+      const error = parseError(fixture('bad/latin1.yaml'));
+
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.problems[0]).toMatchObject({ line: 1, column: bytes.indexOf(0xe9) + 1 });
+      expect(error.problems[0]?.message).toContain('byte 0xE9');
+      expect(error.problems[0]?.message).toContain('Latin-1');
+    });
+
+    it('refuses UTF-16 without a byte order mark', () => {
+      const error = parseError(fixture('bad/utf16-no-bom.yaml'));
+
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.problems[0]?.message).toContain('UTF-16 without a byte order mark');
+    });
+
+    it.each([
+      ['UTF-8 with a byte order mark', 'good/bom.yaml', 'Document avec BOM, « guillemets » et œuvre'],
+      ['UTF-16LE with a byte order mark', 'good/utf16le-bom.yaml', 'Документ у UTF-16 з позначкою порядку байтів'],
+      ['UTF-16BE with a byte order mark', 'good/utf16be-bom.json', 'UTF-16 big-endian with a byte order mark'],
+      ['an upper-case extension', 'good/UPPER.YML', 'Extension en majuscules'],
+    ])('reads %s', (_, path, title) => {
+      const parsed = parseSource(fixture(path));
+
+      expect(record(parsed).title).toBe(title);
+    });
+
+    it('reads CRLF line endings with the same positions as LF', () => {
+      const source = fixture('good/crlf.yaml');
+      const raw = new TextDecoder().decode(source.bytes);
+      const unix = raw.replace(/\r\n/g, '\n');
+
+      const parsed = parseSource(source);
+
+      expect(raw).toContain('\r\n');
+      expect(record(parsed).summary).toBe('Première ligne\ndeuxième ligne\n');
+      expect(parsed.positions.get('quotes[0].speaker')).toEqual(positionIn(unix, 'speaker'));
+    });
+
+    it('composes decomposed accents (NFC), so that é is one character', () => {
+      const raw = new TextDecoder().decode(fixture('good/nfd.yaml').bytes);
+
+      const parsed = parseSource(fixture('good/nfd.yaml'));
+
+      expect(raw).toContain('e\u0301');
+      expect(record(parsed).title).toBe('Caf\u00e9 d\u00e9compos\u00e9');
+    });
+  });
+
+  describe('YAML', () => {
+    it('gives the line and column of every field path', () => {
+      const path = join(contentDir, 'macron-poutine-2022-02-28.yaml');
+      const text = readFileSync(path, 'utf8');
+
+      const parsed = parseSource(sourceOf(path, text));
+
+      expect(parsed.format).toBe('yaml');
+      expect(parsed.positions.get('title')).toEqual(positionIn(text, 'title:'));
+      expect(parsed.positions.get('quotes[2].text')).toEqual(positionIn(text, 'text: >-\n      de nouveau'));
+      expect(parsed.positions.get('sections[0].bullets[1]')).toEqual(positionIn(text, 'une préservation'));
+    });
+
+    it('keeps dates as text and numbers as written', () => {
+      const parsed = parseSource(fixture('good/year-number.yaml'));
+
+      expect(record(parsed)).toMatchObject({ date: '2022', facts: [{ label: 'Montant', value: '1.50' }] });
+    });
+
+    it('reports a value containing ": " at its line and column, with the fix', () => {
+      const text = readFileSync(join(fixtures, 'bad/yaml-syntax.yaml'), 'utf8');
+
+      const error = parseError(fixture('bad/yaml-syntax.yaml'));
+
+      expect(error).toBeInstanceOf(DocumentSyntaxError);
+      expect(error.problems[0]).toMatchObject({ ...positionIn(text, 'Ukraine:'), message: 'a value is read as another `key: value` pair' });
+      expect(error.problems[0]?.expected).toContain('in quotes');
+    });
+
+    it('reports bad indentation where it is', () => {
+      const error = parseError(fixture('bad/yaml-bad-indent.yaml'));
+
+      expect(error).toBeInstanceOf(DocumentSyntaxError);
+      expect(error.problems[0]).toMatchObject({ line: 5, message: 'sequence item without - indicator' });
+    });
+
+    it('refuses an alias bomb before expanding it', () => {
+      const error = parseError(fixture('bad/alias-bomb.yaml'));
+
+      expect(error).toBeInstanceOf(DocumentSyntaxError);
+      expect(error.problems[0]?.message).toContain(`more than ${DEFAULT_LIMITS.maxAliasCount} times`);
+      expect(error.problems[0]?.message).toContain('billion laughs');
+    });
+
+    it('accepts a few aliases, and refuses one that contains itself or names no anchor', () => {
+      const few = parseSource(sourceOf('few.yaml', 'title: &t Un titre\ndate: 2022\nsubtitle: *t\n'));
+      const cycleText = 'title: x\ndate: 2022\ntags: &a [x, *a]\n';
+      const cycle = parseError(sourceOf('cycle.yaml', cycleText));
+      const dangling = parseError(sourceOf('dangling.yaml', 'title: x\ndate: 2022\nsubtitle: *nope\n'));
+
+      expect(record(few).subtitle).toBe('Un titre');
+      expect(cycle.problems[0]).toMatchObject({ ...positionIn(cycleText, '*a'), message: 'the alias *a refers to the list or mapping that contains it' });
+      expect(dangling.problems[0]).toMatchObject({ line: 3, column: 11, message: 'the alias *nope refers to no anchor' });
+    });
+
+    it('refuses more than one document, pointing at the second', () => {
+      const error = parseError(fixture('bad/multi-document.yaml'));
+
+      expect(error).toBeInstanceOf(DocumentSyntaxError);
+      expect(error.problems[0]).toMatchObject({ line: 3, column: 1, message: expect.stringContaining('2 YAML documents') });
+    });
+
+    it('refuses a top level that is not a mapping', () => {
+      const list = parseError(fixture('bad/top-level-list.yaml'));
+      const scalar = parseError(sourceOf('scalar.yaml', 'just a sentence\n'));
+
+      expect(list).toBeInstanceOf(DocumentSyntaxError);
+      expect(list.problems[0]?.message).toBe('the YAML document is a list');
+      expect(scalar.problems[0]?.message).toBe('the YAML document is a single value ("just a sentence")');
+    });
+
+    it('names the field that appears twice', () => {
+      const error = parseError(sourceOf('twice.yaml', 'title: a\ndate: 2022\ntitle: b\n'));
+
+      expect(error.problems[0]).toMatchObject({ line: 3, column: 1, message: 'the field "title" appears twice' });
+    });
+
+    it('points an unclosed quote at its opening quote, not at the end of the file', () => {
+      const text = 'title: "Appel Macron\ndate: 2022\n';
+
+      const error = parseError(sourceOf('quote.yaml', text));
+
+      expect(error.problems[0]).toMatchObject({ ...positionIn(text, '"'), message: 'a quoted value is never closed' });
+    });
+
+    it.each([
+      ['flow nesting', `title: x\ndate: 2022\nextra: ${'['.repeat(5000)}${']'.repeat(5000)}\n`],
+      ['compact block nesting', `title: x\ndate: 2022\nextra:\n  ${'- '.repeat(5000)}x\n`],
+      ['indentation', `title: x\ndate: 2022\n${Array.from({ length: 600 }, (_, level) => `${' '.repeat(level)}k${level}:`).join('\n')}\n`],
+      ['nesting within the column limit', `title: x\ndate: 2022\nextra:\n${Array.from({ length: 40 }, (_, level) => `${' '.repeat(level + 1)}k${level}:`).join('\n')} x\n`],
+    ])('refuses %s deeper than the limit without overflowing the stack', (_, text) => {
+      const error = parseError(sourceOf('deep.yaml', text));
+
+      expect(error).toBeInstanceOf(DocumentSyntaxError);
+      expect(error.problems[0]?.message).toContain(`more than ${DEFAULT_LIMITS.maxDepth} levels`);
+      expect(error.problems[0]?.line).toBeGreaterThanOrEqual(3);
+    });
+  });
+
+  describe('JSON', () => {
+    it('reads the English sample with field positions', () => {
+      const path = join(contentDir, 'macron-putin-call-en.json');
+      const text = readFileSync(path, 'utf8');
+
+      const parsed = parseSource(sourceOf(path, text));
+
+      expect(parsed.format).toBe('json');
+      expect(record(parsed).title).toBe(JSON.parse(text).title);
+      expect(parsed.positions.get('parties[1].name')).toEqual(positionIn(text, '"name": "Vladimir Putin"'));
+    });
+
+    it.each([
+      ['bad/json-syntax.json', '"Russia",', 'a comma comes before the closing ]', 9],
+      ['bad/json-unquoted.json', '2022-02-28', '2022-02-28 is not a JSON value', 0],
+    ])('reports %s at the line and column of the mistake', (path, near, message, shift) => {
+      const text = readFileSync(join(fixtures, path), 'utf8');
+      const at = positionIn(text, near);
+
+      const error = parseError(fixture(path));
+
+      expect(error).toBeInstanceOf(DocumentSyntaxError);
+      expect(error.problems[0]).toMatchObject({ line: at.line, column: at.column + shift, message });
+    });
+
+    it.each([
+      ["{'title': 'x'}", 1, 2, 'single quotes are not JSON'],
+      ['{"title": "x" "date": "2022"}', 1, 15, 'a comma or } is missing after a field value'],
+      ['{"title": tru}', 1, 11, '"tru" is not a JSON value'],
+      ['{"title": "x",\n  // note\n  "date": "2022"}', 2, 3, 'comments are not allowed in JSON'],
+      ['{title: "x"}', 1, 2, 'a field name is not in double quotes'],
+      ['{"title": "line\nbreak"}', 1, 16, 'a line break or control character is inside a string'],
+      ['{"title": "x"', 1, 14, 'the JSON ends inside a mapping'],
+      ['{"title": "\\q"}', 1, 12, 'invalid escape "\\q" in a string'],
+      ['{"title": "x"} extra', 1, 16, 'there is more text after the end of the JSON document'],
+      ['{"title": "never closed}', 1, 11, 'a string is never closed'],
+    ])('explains %j', (text, line, column, message) => {
+      const error = parseError(sourceOf('doc.json', text));
+
+      expect(error).toBeInstanceOf(DocumentSyntaxError);
+      expect(error.problems[0]).toMatchObject({ line, column, message });
+    });
+
+    it('refuses a field given twice, which JSON.parse would silently drop', () => {
+      const text = readFileSync(join(fixtures, 'bad/duplicate-field.json'), 'utf8');
+
+      const error = parseError(fixture('bad/duplicate-field.json'));
+
+      expect(error).toBeInstanceOf(DocumentSyntaxError);
+      expect(error.problems[0]).toMatchObject({ ...positionIn(text, '"title": "A second'), message: 'the field "title" appears twice' });
+    });
+
+    it('refuses a JSON list at the top level', () => {
+      const error = parseError(sourceOf('list.json', '[{"title": "x"}]'));
+
+      expect(error.problems[0]?.message).toBe('the JSON document is a list');
+    });
+  });
+
+  describe('Markdown', () => {
+    it('takes metadata from the front matter and the narrative from the body', () => {
+      const path = join(contentDir, 'macron-poutine-call.md');
+      const text = readFileSync(path, 'utf8');
+
+      const parsed = parseSource(sourceOf(path, text));
+      const data = record(parsed);
+
+      expect(parsed.format).toBe('markdown');
+      expect(data.title).toBe('Ukraine — Emmanuel Macron a parlé 1 h 30 avec Vladimir Poutine');
+      expect(data.summary).toMatch(/^Au \*\*cinquième jour\*\* de l’offensive russe, Emmanuel Macron a demandé à Vladimir Poutine l’arrêt des frappes/);
+      expect(data.key_points).toHaveLength(3);
+      expect((data.sections as { heading: string }[]).map((section) => section.heading)).toEqual([
+        'Trois demandes',
+        'Droit humanitaire',
+        'Le contact avec Kiev',
+      ]);
+      expect(data.quotes).toEqual([
+        {
+          text: 'Le président Poutine a confirmé sa volonté de s’engager sur ces trois points',
+          speaker: 'Présidence française',
+          context: 'communiqué du 28 février 2022',
+        },
+        {
+          text: 'de nouveau salué le sens des responsabilités du président ukrainien dans la perspective des négociations qui commencent et alors même que l’Ukraine est agressée par la Russie',
+          speaker: 'Élysée',
+        },
+      ]);
+      expect(parsed.positions.get('sections[1].heading')).toEqual(positionIn(text, 'Droit humanitaire'));
+      expect(parsed.positions.get('parties[2].name')).toEqual(positionIn(text, 'name: Volodymyr Zelensky'));
+    });
+
+    it('reads headings, bullets, numbered items, sub-headings and quotes', () => {
+      const parsed = parseSource(fixture('good/Notes.Md'));
+      const data = record(parsed);
+
+      expect(data.title).toBe('Macron and Putin speak for an hour and a half');
+      expect(data.summary).toBe('Emmanuel Macron asked Vladimir Putin to halt strikes on civilians, according to the *Élysée*.');
+      expect(data.key_points).toEqual(['The call lasted an hour and a half.', 'It was made at the request of Volodymyr Zelensky.']);
+      expect(data.sections).toEqual([
+        {
+          heading: 'Three demands',
+          body: ['As talks began, he asked for three things.', '1. First numbered point.', '2. Second numbered point.', '**A smaller heading**'],
+          bullets: ['a halt to strikes against civilians;', 'the preservation of civilian infrastructure;', 'secure roads.'],
+        },
+        { heading: 'Second section', body: ['Text with a [link](https://www.elysee.fr/).'] },
+      ]);
+      expect(data.quotes).toEqual([
+        {
+          text: 'President Putin confirmed his willingness to commit to these three points on the ground',
+          speaker: 'French presidency',
+          context: 'statement of 28 February 2022',
+        },
+        { text: 'A quote nobody is named for.' },
+      ]);
+    });
+
+    it('appends body sections and quotes to those of the front matter, and drops a repeated title', () => {
+      const parsed = parseSource(fixture('good/front-matter.markdown'));
+      const data = record(parsed);
+
+      expect((data.sections as { heading: string }[]).map((section) => section.heading)).toEqual(['From the front matter', 'From the body']);
+      expect((data.quotes as { text: string }[]).map((quote) => quote.text)).toEqual([
+        'A quote from the front matter itself',
+        'A quote from the body of the document',
+      ]);
+      expect(parsed.positions.get('sections[1].heading')?.line).toBe(14);
+    });
+
+    it('gives front matter errors the line of the whole file', () => {
+      const text = readFileSync(join(fixtures, 'bad/front-matter-syntax.md'), 'utf8');
+
+      const error = parseError(fixture('bad/front-matter-syntax.md'));
+
+      expect(error).toBeInstanceOf(DocumentSyntaxError);
+      expect(error.problems[0]).toMatchObject({ ...positionIn(text, '"Président'), message: 'a quoted value is never closed' });
+    });
+
+    it('refuses front matter that is never closed', () => {
+      const error = parseError(fixture('bad/front-matter-unclosed.md'));
+
+      expect(error).toBeInstanceOf(DocumentSyntaxError);
+      expect(error.problems[0]).toMatchObject({ line: 1, column: 1, message: 'the front matter opened by `---` on line 1 is never closed' });
+    });
+
+    it('refuses text before the first section when the front matter already has a summary', () => {
+      const error = parseError(fixture('bad/two-summaries.md'));
+
+      expect(error).toBeInstanceOf(DocumentSyntaxError);
+      expect(error.problems[0]).toMatchObject({ line: 7, column: 1 });
+      expect(error.problems[0]?.message).toContain('already has `summary:`');
+    });
+
+    it('refuses a `#` title that contradicts the front matter', () => {
+      const error = parseError(sourceOf('titles.md', '---\ntitle: Un\ndate: 2022\n---\n\n# Deux\n'));
+
+      expect(error.problems[0]).toMatchObject({ line: 6, column: 3, message: expect.stringContaining('two different titles') });
+    });
+  });
+
+  describe('wire dispatch', () => {
+    const seed = (): ParsedDocument => parseSource(sourceOf(seedPath, readFileSync(seedPath)));
+    const seedText = readFileSync(seedPath, 'utf8');
+    const seedParagraphs = seedText.trim().replace(/^date \S+ /, '').split(/\n\n/);
+
+    it('titles the seed by its first sentence, shortened at a word boundary', () => {
+      const { title } = record(seed()) as { title: string };
+
+      expect(title.length).toBeLessThanOrEqual(MAX_TITLE_LENGTH);
+      expect(title.endsWith('…')).toBe(true);
+      expect(seedParagraphs[0]?.startsWith(title.slice(0, -1))).toBe(true);
+      expect(title).toMatch(/^Emmanuel Macron a échangé lundi pendant 1h30 avec Vladimir Poutine, /);
+      expect(title).not.toMatch(/ (?:la|et|les|contre)…$/);
+    });
+
+    it('dates the seed February 2022 and detects French', () => {
+      const parsed = seed();
+
+      expect(record(parsed)).toMatchObject({ date: '2022-02', lang: 'fr' });
+      expect(parsed.positions.get('date')).toEqual(positionIn(seedText, '2022-02'));
+    });
+
+    it('makes the first paragraph the summary and keeps every paragraph, inline dashes included, in one section', () => {
+      const data = record(seed());
+
+      expect(data.summary).toBe(seedParagraphs[0]);
+      expect(data.sections).toEqual([{ heading: 'Texte de la dépêche', body: seedParagraphs }]);
+      expect(JSON.stringify(data.sections)).toContain('sur le terrain : - un arrêt de toutes les frappes');
+    });
+
+    it('lists the quotes of four words or more, with the speaker where the sentence names one', () => {
+      const quotes = record(seed()).quotes as { text: string; speaker?: string }[];
+      const quoted = [...seedText.matchAll(/«([^»]+)»/g)].map((match) => match[1] as string);
+
+      expect(quotes).toContainEqual({ text: 'a confirmé sa volonté de s’engager', speaker: 'Élysée' });
+      expect(quotes).toContainEqual({
+        text: 'le respect du droit international humanitaire et la protection des populations civiles comme de l’acheminement de l’aide, conformément à la résolution portée par la France au Conseil de sécurité de l’ONU',
+        speaker: 'Emmanuel Macron',
+      });
+      expect(quotes).toContainEqual({ text: 'Le président Poutine a confirmé sa volonté de s’engager sur ces trois points' });
+      expect(quotes.map((quote) => quote.text)).toEqual(quoted.filter((text) => text.trim().split(/\s+/).length >= 4));
+      expect(quotes.map((quote) => quote.text)).not.toContain('à la demande');
+    });
+
+    it('reads “ ” quotes, “…,” said X, deduplicates, and dates an undated dispatch by its file', () => {
+      const parsed = parseSource(fixture('good/dispatch-en.txt'));
+      const data = record(parsed);
+
+      expect(data.lang).toBe('en');
+      expect(data.date).toBe(statSync(join(fixtures, 'good/dispatch-en.txt')).mtime.toISOString().slice(0, 10));
+      expect(data.title).toBe('Emmanuel Macron spoke with Vladimir Putin for an hour and a half on Monday…');
+      expect(data.quotes).toEqual([
+        { text: 'confirmed his willingness to commit to these points', speaker: 'Élysée' },
+        { text: 'We have asked for a halt to all strikes against civilians', speaker: 'Emmanuel Macron' },
+      ]);
+      expect(data.sections).toEqual([{ heading: 'Full text', body: expect.arrayContaining([expect.stringMatching(/^“We have asked/)]) }]);
+    });
+
+    it('reads a Ukrainian dispatch with a dash before the attribution', () => {
+      const data = record(parseSource(fixture('good/dispatch-uk.txt')));
+
+      expect(data).toMatchObject({ lang: 'uk', date: '2022-02-28', title: 'Коротке повідомлення' });
+      expect(data.quotes).toEqual([{ text: 'підтвердив свою готовність узяти зобов’язання', speaker: 'Макрон' }]);
+      expect(data.sections).toMatchObject([{ heading: 'Повний текст' }]);
+    });
+
+    it('refuses a dispatch that has a date and nothing else', () => {
+      const error = parseError(sourceOf('empty.txt', '  date 2022-02-28\n\n'));
+
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.problems[0]?.message).toBe('the dispatch has a date but no text');
+    });
+
+    it('never cuts a title inside « »', () => {
+      const quote = `«${'une très longue citation qui ne doit pas être coupée '.repeat(3)}»`;
+      const paragraph = `Le président a déclaré lundi devant les journalistes réunis à Paris ${quote} avant de partir.`;
+
+      const title = titleOf(paragraph);
+
+      expect(title).toBe('Le président a déclaré lundi devant les journalistes réunis à Paris…');
+    });
+
+    it('keeps a short first sentence whole, without its final full stop, and reads past abbreviations', () => {
+      expect(titleOf('M. Poutine a parlé avec MM. Macron et Scholz. Suite du texte.')).toBe('M. Poutine a parlé avec MM. Macron et Scholz');
+      expect(titleOf('Pourquoi parler maintenant ? Parce que.')).toBe('Pourquoi parler maintenant ?');
+    });
+
+    it.each([
+      ['fr', 'Le président a parlé avec son homologue et les délégations sont arrivées dans la ville.'],
+      ['en', 'The president spoke with his counterpart and the delegations have arrived in the city.'],
+      ['uk', 'Президент розмовляв зі своїм колегою, і делегації вже прибули до міста на переговори.'],
+      ['de', 'Der Präsident hat mit seinem Amtskollegen gesprochen und die Delegationen sind in der Stadt.'],
+      ['es', 'El presidente habló con su homólogo y las delegaciones llegaron a la ciudad para la reunión.'],
+      ['en', '1234 5678'],
+    ])('detects %s', (lang, text) => {
+      expect(detectLanguage(text)).toBe(lang);
+    });
+  });
+
+  describe('hostile input', () => {
+    // These took minutes when a regular expression backtracked or a position was counted from the
+    // line start each time; linear code takes milliseconds, so the bound is generous.
+    const LINEAR_TIME_MS = 5_000;
+
+    it('reads a heading line of 200 000 spaces in linear time', () => {
+      const text = `---\ndate: 2022\n---\n# x${' '.repeat(200_000)}y ##\n`;
+      const started = performance.now();
+
+      const parsed = parseSource(sourceOf('spaces.md', text));
+
+      expect(performance.now() - started).toBeLessThan(LINEAR_TIME_MS);
+      expect(record(parsed).title).toBe(`x${' '.repeat(200_000)}y`);
+    });
+
+    it('reads a one-line dispatch of 18 000 quotes in linear time', () => {
+      const quotes = Array.from({ length: 18_000 }, (_, index) => `«un deux trois ${index}», selon l’Élysée, `);
+      const text = `date 2022 Emmanuel Macron a dit ${quotes.join('')}`;
+      const started = performance.now();
+
+      const parsed = parseSource(sourceOf('quotes.txt', text));
+
+      expect(performance.now() - started).toBeLessThan(LINEAR_TIME_MS);
+      expect(record(parsed).quotes).toHaveLength(quotes.length);
+      expect(parsed.positions.get('quotes[17999].text')).toEqual(positionIn(text, 'un deux trois 17999'));
+    });
+
+    it('reads a paragraph of 500 000 full stops in linear time', () => {
+      const started = performance.now();
+
+      const parsed = parseSource(sourceOf('dots.txt', '. '.repeat(500_000)));
+
+      expect(performance.now() - started).toBeLessThan(LINEAR_TIME_MS);
+      expect(record(parsed).title).toMatch(/^\. \. .*…$/);
+    });
+  });
+
+  describe('samples', () => {
+    it.each(readdirSync(contentDir).filter((name) => !name.startsWith('.')))('parses content/%s into a mapping', (name) => {
+      const path = join(contentDir, name);
+
+      const parsed = parseSource(sourceOf(path, readFileSync(path)));
+
+      expect(typeof parsed.data).toBe('object');
+      expect(record(parsed).title).toEqual(expect.any(String));
+      expect(parsed.positions.get('title')).toEqual(expect.objectContaining({ line: expect.any(Number) }));
+    });
+  });
+});

@@ -1,0 +1,378 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { parsePartialDate, readPartialDate } from '../lambdas/render/dates';
+import { ContentError, type Problem, ValidationError } from '../lambdas/render/errors';
+import { parseSource } from '../lambdas/render/parse';
+import type { ParsedDocument } from '../lambdas/render/types';
+import { DOCUMENT_LIMITS, validateDocument } from '../lambdas/render/validate';
+import { STRESS_SHAPE, longDocument } from '../scripts/lib/long-document';
+
+const fixtures = new URL('./fixtures/', import.meta.url).pathname;
+const contentDir = new URL('../content/', import.meta.url).pathname;
+const TEMPLATES = ['briefing', 'brief'] as const;
+const MODIFIED_AT = new Date('2022-03-01T09:15:00Z');
+
+function parsedFile(path: string): ParsedDocument {
+  return parseSource({ name: path, bytes: readFileSync(path), modifiedAt: MODIFIED_AT });
+}
+
+function parsedYaml(text: string, name = 'doc.yaml'): ParsedDocument {
+  return parseSource({ name, bytes: new TextEncoder().encode(text), modifiedAt: MODIFIED_AT });
+}
+
+/** A parsed document as a parser would hand it over, without positions. */
+function parsedData(data: unknown): ParsedDocument {
+  return { file: 'data.json', format: 'json', data, positions: new Map() };
+}
+
+function problemsOf(parsed: ParsedDocument, options = {}): readonly Problem[] {
+  try {
+    validateDocument(parsed, { templates: TEMPLATES, ...options });
+  } catch (error) {
+    expect(error).toBeInstanceOf(ValidationError);
+    return (error as ValidationError).problems;
+  }
+  throw new Error(`${parsed.file} validated, but should have been refused`);
+}
+
+describe('validate', () => {
+  describe('samples', () => {
+    it.each(readdirSync(contentDir).filter((name) => !name.startsWith('.')))('accepts content/%s without a problem or warning', (name) => {
+      // Prepare
+      const parsed = parsedFile(join(contentDir, name));
+
+      // Act
+      const validated = validateDocument(parsed, { templates: TEMPLATES });
+
+      // Assert
+      expect(validated.warnings).toEqual([]);
+      expect(validated.document.title).toBe((parsed.data as { title: string }).title.replace(/\s+/g, ' ').trim());
+      expect(validated.document.template).toBe('briefing');
+    });
+
+    it('normalises the French sample: optional lists present, body and context as paragraphs, dates parsed', () => {
+      const path = join(contentDir, 'macron-poutine-2022-02-28.yaml');
+      const parsed = parsedFile(path);
+      const raw = parsed.data as { sections: { body: unknown }[]; timeline: unknown[] };
+
+      const { document } = validateDocument(parsed, { templates: TEMPLATES });
+
+      expect(document.date).toEqual({ year: 2022, month: 2, day: 28, raw: '2022-02-28' });
+      expect(document.lang).toBe('fr');
+      expect(typeof raw.sections[0]?.body).toBe('string');
+      expect(document.sections[0]?.body).toHaveLength(1);
+      expect(document.sections[0]?.bullets).toHaveLength(3);
+      expect(document.sections[2]?.body).toEqual([
+        'Emmanuel Macron a également demandé le respect du droit international humanitaire et la protection des populations civiles comme de l’acheminement de l’aide.',
+        'Il s’est référé à la résolution portée par la France au Conseil de sécurité de l’ONU.',
+      ]);
+      expect(document.timeline.map((entry) => entry.date)).toEqual([
+        { year: 2022, month: 2, day: 24, raw: '2022-02-24' },
+        'jeudi 24 février',
+        { year: 2022, month: 2, day: 28, raw: '2022-02-28' },
+        { year: 2022, month: 2, day: 28, raw: '2022-02-28' },
+      ]);
+      expect(document.facts).toContainEqual({ label: 'Demandes formulées', value: '3' });
+      expect(document.sources[1]).toEqual({
+        name: 'Présidence de la République, communiqué',
+        url: 'https://www.elysee.fr/',
+        date: { year: 2022, month: 2, day: 28, raw: '2022-02-28' },
+      });
+      expect(raw.timeline).toHaveLength(document.timeline.length);
+    });
+
+    it('turns the seed dispatch into a French fact sheet of February 2022 with its quotes', () => {
+      const parsed = parsedFile(join(contentDir, 'depeche-afp-2022-02-28.txt'));
+
+      const { document } = validateDocument(parsed, { templates: TEMPLATES });
+
+      expect(document.date).toEqual({ year: 2022, month: 2, raw: '2022-02' });
+      expect(document.lang).toBe('fr');
+      expect(document.title).toMatch(/^Emmanuel Macron a échangé lundi pendant 1h30 avec Vladimir Poutine/);
+      expect(document.quotes).toContainEqual({ text: 'a confirmé sa volonté de s’engager', speaker: 'Élysée' });
+      expect(document.context).toEqual([]);
+    });
+
+    it('accepts the long document of the stress test (30 sections, 60 key points, 40 timeline entries)', () => {
+      const { yaml } = longDocument(STRESS_SHAPE);
+
+      const { document } = validateDocument(parsedYaml(yaml), { templates: TEMPLATES });
+
+      expect(document.sections).toHaveLength(STRESS_SHAPE.sections);
+      expect(document.key_points).toHaveLength(STRESS_SHAPE.keyPoints);
+      expect(document.timeline).toHaveLength(STRESS_SHAPE.timeline);
+    });
+  });
+
+  describe('good edge cases', () => {
+    it('fills the defaults and empty lists of a minimal document', () => {
+      const { document, warnings } = validateDocument(parsedFile(join(fixtures, 'good/UPPER.YML')), { templates: TEMPLATES });
+
+      expect(warnings).toEqual([]);
+      expect(document).toEqual({
+        title: 'Extension en majuscules',
+        date: { year: 2022, month: 2, day: 28, raw: '2022-02-28' },
+        lang: 'en',
+        template: 'briefing',
+        facts: [],
+        parties: [],
+        key_points: [],
+        sections: [],
+        quotes: [],
+        timeline: [],
+        context: [],
+        sources: [],
+        tags: [],
+      });
+    });
+
+    it('accepts a year written as a number, and a date-time with its zone', () => {
+      const year = validateDocument(parsedFile(join(fixtures, 'good/year-number.yaml')), { templates: TEMPLATES });
+      const dateTime = validateDocument(parsedFile(join(fixtures, 'good/date-time.yaml')), { templates: TEMPLATES });
+
+      expect(year.document.date).toEqual({ year: 2022, raw: '2022' });
+      expect(year.document.timeline[0]?.date).toEqual({ year: 2021, raw: '2021' });
+      expect(dateTime.document.date).toEqual({ year: 2022, month: 2, day: 28, time: '14:30:00+01:00', raw: '2022-02-28T14:30:00+01:00' });
+      expect(dateTime.document.sources[0]?.date).toMatchObject({ day: 28, time: '14:30' });
+    });
+
+    it('warns about unknown fields with their position and a suggestion, and still publishes', () => {
+      const path = join(fixtures, 'good/unknown-field.yaml');
+      const text = readFileSync(path, 'utf8');
+      const sumaryLine = text.split('\n').findIndex((line) => line.startsWith('sumary:')) + 1;
+
+      const { document, warnings } = validateDocument(parsedFile(path), { templates: TEMPLATES });
+
+      expect(warnings).toHaveLength(2);
+      expect(warnings[0]).toBe(
+        `${path}:${sumaryLine}:1: sumary: unknown field, ignored (did you mean "summary"?) (expected one of title, date, lang, template, subtitle, category, classification, location, summary, facts, parties, key_points, sections, quotes, timeline, context, sources, tags, author)`,
+      );
+      expect(warnings[1]).toContain('quotes[0].speeker: unknown field, ignored (did you mean "speaker"?)');
+      expect(document.summary).toBeUndefined();
+    });
+
+    it('normalises the case of a language tag and strips quotation marks typed around a quote', () => {
+      const { document } = validateDocument(parsedFile(join(fixtures, 'good/unknown-field.yaml')), { templates: TEMPLATES });
+
+      expect(document.lang).toBe('pt-BR');
+      expect(document.quotes[0]?.text).toBe('une citation entre guillemets typographiques');
+      expect(document.timeline[0]?.date).toBe('jeudi');
+    });
+
+    it.each([
+      ['tlh', 'tlh'],
+      ['zh-hant-tw', 'zh-Hant-TW'],
+      ['de-CH-1996', 'de-CH-1996'],
+      ['es-419', 'es-419'],
+      ['en-GB-x-newsroom', 'en-GB-x-newsroom'],
+    ])('accepts the well-formed tag %s, known or not, as %s', (lang, expected) => {
+      const { document } = validateDocument(parsedData({ title: 't', date: '2022', lang }), { templates: TEMPLATES });
+
+      expect(document.lang).toBe(expected);
+    });
+
+    it('keeps quotation marks that are part of the text', () => {
+      const { document } = validateDocument(
+        parsedData({ title: 't', date: '2022', quotes: [{ text: '«Oui», a-t-il dit, «sans réserve»' }] }),
+        { templates: TEMPLATES },
+      );
+
+      expect(document.quotes[0]?.text).toBe('«Oui», a-t-il dit, «sans réserve»');
+    });
+  });
+
+  describe('bad documents', () => {
+    it('reports a missing title, pointing at the misspelled field', () => {
+      const path = join(fixtures, 'bad/missing-title.yaml');
+
+      const problems = problemsOf(parsedFile(path));
+
+      expect(problems).toEqual([
+        { path: 'title', line: 2, column: 1, message: 'is required (found "titel": a misspelling?)', expected: 'text' },
+      ]);
+    });
+
+    it('reports every impossible date together, in file order', () => {
+      const problems = problemsOf(parsedFile(join(fixtures, 'bad/bad-dates.yaml')));
+
+      expect(problems).toMatchObject([
+        { path: 'date', line: 2, column: 1, message: 'is not a real date: "2022-02-30": February 2022 has 28 days, not 30' },
+        { path: 'timeline[1].date', line: 6, column: 5, message: 'is not a real date: "2022-13-01": there is no month 13' },
+        { path: 'sources[0].date', line: 10, column: 5, message: '"28/02/2022" is not a date' },
+      ]);
+      expect(problems.every((problem) => problem.expected?.startsWith('YYYY, YYYY-MM, YYYY-MM-DD'))).toBe(true);
+    });
+
+    it('reports every wrong type with its path', () => {
+      const problems = problemsOf(parsedFile(join(fixtures, 'bad/wrong-types.yaml')));
+
+      expect(problems.map((problem) => [problem.path, problem.line, problem.message])).toEqual([
+        ['quotes', 3, 'must be a list, not the text "« a confirmé sa volonté de s’engager »"'],
+        ['facts[1].value', 7, 'is required'],
+        ['parties[0]', 9, 'must be a mapping of fields, not the text "Emmanuel Macron"'],
+        ['key_points', 10, 'must be a list, not a mapping of fields'],
+        ['sections[0].bullets', 14, 'must be a list, not the text "un arrêt des frappes"'],
+        ['tags[1]', 15, 'must be text, not true (yes/no)'],
+      ]);
+    });
+
+    it('refuses an unknown template, listing the available ones', () => {
+      const problems = problemsOf(parsedFile(join(fixtures, 'bad/unknown-template.yaml')));
+
+      expect(problems).toEqual([
+        {
+          path: 'template',
+          line: 3,
+          column: 1,
+          message: 'there is no template "breifing" (did you mean "briefing"?)',
+          expected: `one of ${TEMPLATES.join(', ')}`,
+        },
+      ]);
+    });
+
+    it('refuses a malformed language tag, a URL that is not http(s), and a control character', () => {
+      const problems = problemsOf(parsedFile(join(fixtures, 'bad/bad-fields.yaml')));
+
+      expect(problems).toMatchObject([
+        { path: 'lang', line: 3, message: '"fr_FR" is not a language tag (write fr-FR with a hyphen)' },
+        { path: 'sources[0].url', line: 6, message: '"www.elysee.fr" is not a web address' },
+        { path: 'sources[1].url', line: 8, message: '"ftp://example.org/communique.txt" is not a web address' },
+        { path: 'summary', line: 9, message: 'contains an invisible control character (U+0007) at character 26' },
+      ]);
+    });
+
+    it('refuses a title longer than the format allows', () => {
+      const problems = problemsOf(parsedFile(join(fixtures, 'bad/title-too-long.yaml')));
+      const { title } = parsedFile(join(fixtures, 'bad/title-too-long.yaml')).data as { title: string };
+
+      expect(problems).toEqual([
+        {
+          path: 'title',
+          line: 1,
+          column: 1,
+          message: `is ${title.length} characters long`,
+          expected: `at most ${DOCUMENT_LIMITS.maxTitleLength} characters`,
+        },
+      ]);
+    });
+
+    it('refuses an impossible date in a dispatch at the date token', () => {
+      const problems = problemsOf(parsedFile(join(fixtures, 'bad/dispatch-bad-date.txt')));
+
+      expect(problems).toMatchObject([{ path: 'date', line: 1, column: 7, message: expect.stringContaining('February 2022 has 28 days') }]);
+    });
+
+    it('refuses lists longer than the limit, and takes limits from the caller', () => {
+      const tooMany = parsedData({ title: 't', date: '2022', key_points: Array.from({ length: 501 }, (_, index) => `point ${index}`) });
+      const fewAllowed = parsedData({ title: 't', date: '2022', tags: ['a', 'b', 'c'] });
+
+      expect(problemsOf(tooMany)).toEqual([
+        { path: 'key_points', message: 'has 501 items, too many for a fact sheet', expected: 'at most 500 items' },
+      ]);
+      expect(problemsOf(fewAllowed, { limits: { maxListItems: 2 } })).toMatchObject([{ path: 'tags', expected: 'at most 2 items' }]);
+    });
+
+    it('refuses empty items and empty required text', () => {
+      const problems = problemsOf(parsedYaml('title: "  "\ndate: 2022\nkey_points:\n  - Un point\n  -\n'));
+
+      expect(problems).toEqual([
+        { path: 'title', line: 1, column: 1, message: 'is empty', expected: 'text' },
+        { path: 'key_points[1]', line: 5, column: 4, message: 'is required', expected: 'text' },
+      ]);
+    });
+
+    it('lists at most the configured number of problems, then says how many more', () => {
+      const parsed = parsedData({ title: 't', date: '2022', tags: Array.from({ length: 60 }, () => [1]) });
+
+      const problems = problemsOf(parsed);
+
+      expect(problems).toHaveLength(DOCUMENT_LIMITS.maxReportedProblems + 1);
+      expect(problems[problems.length - 1]).toEqual({ message: `and ${60 - DOCUMENT_LIMITS.maxReportedProblems} more problems not listed here` });
+    });
+
+    it('refuses data that is not a mapping', () => {
+      expect(problemsOf(parsedData(['title']))).toEqual([
+        { message: 'must be a mapping of fields, not a list', expected: 'a mapping of fields such as `title:` and `date:`' },
+      ]);
+    });
+
+    it('reports title and date missing together, and a missing template default', () => {
+      const problems = problemsOf(parsedData({ lang: 'fr' }), { templates: ['brief'] });
+
+      expect(problems.map((problem) => [problem.path, problem.message])).toEqual([
+        ['title', 'is required'],
+        ['date', 'is required'],
+        ['template', 'there is no template "briefing"'],
+      ]);
+    });
+
+    it('round-trips through YAML the problems a JSON document would have', () => {
+      const document = { title: 't', date: '2022-02-29', sources: [{ name: 'AFP', url: 'elysee' }] };
+      const fromJson = problemsOf(parsedYaml(JSON.stringify(document, null, 2), 'doc.json'));
+      const fromYaml = problemsOf(parsedYaml(stringify(document)));
+
+      expect(fromJson.map((problem) => [problem.path, problem.message])).toEqual(fromYaml.map((problem) => [problem.path, problem.message]));
+      expect(fromJson[0]).toMatchObject({ path: 'date', line: 3, column: 3, message: expect.stringContaining('February 2022 has 28 days') });
+    });
+  });
+
+  describe('fixture corpus', () => {
+    const corpus = (folder: string): string[] => readdirSync(join(fixtures, folder)).map((name) => join(fixtures, folder, name));
+
+    it.each(corpus('good'))('publishes %s', (path) => {
+      const validated = validateDocument(parsedFile(path), { templates: TEMPLATES });
+
+      expect(validated.document.title.length).toBeGreaterThan(0);
+    });
+
+    it.each(corpus('bad'))('refuses %s with a content error naming the file', (path) => {
+      let refusal: unknown = null;
+      try {
+        validateDocument(parsedFile(path), { templates: TEMPLATES });
+      } catch (error) {
+        refusal = error;
+      }
+
+      expect(refusal).toBeInstanceOf(ContentError);
+      expect((refusal as ContentError).file).toBe(path);
+      expect((refusal as ContentError).problems.length).toBeGreaterThan(0);
+    });
+  });
+
+  describe('parsePartialDate', () => {
+    it.each([
+      ['2022', { year: 2022, raw: '2022' }],
+      ['2022-02', { year: 2022, month: 2, raw: '2022-02' }],
+      ['2024-02-29', { year: 2024, month: 2, day: 29, raw: '2024-02-29' }],
+      ['2022-02-28T14:30', { year: 2022, month: 2, day: 28, time: '14:30', raw: '2022-02-28T14:30' }],
+      ['2022-02-28T14:30:05.123Z', { year: 2022, month: 2, day: 28, time: '14:30:05.123Z', raw: '2022-02-28T14:30:05.123Z' }],
+      [' 2022-02-28 ', { year: 2022, month: 2, day: 28, raw: '2022-02-28' }],
+    ])('reads %j', (raw, expected) => {
+      expect(parsePartialDate(raw)).toEqual(expected);
+    });
+
+    it.each([
+      ['2022-13-01', 'there is no month 13'],
+      ['2022-02-30', 'February 2022 has 28 days, not 30'],
+      ['2023-02-29', 'February 2023 has 28 days, not 29'],
+      ['1900-02-29', 'February 1900 has 28 days, not 29'],
+      ['2022-04-31', 'April 2022 has 30 days, not 31'],
+      ['2022-02-28T24:00', 'there is no hour 24'],
+      ['2022-02-28T12:60', 'there is no minute 60'],
+      ['2022-02-28T12:00+15:00', 'there is no time zone offset +15:00'],
+      ['0000', 'there is no year 0000'],
+      ['2022-2-28', 'is not written as a date'],
+    ])('refuses %j: %s', (raw, reason) => {
+      const reading = readPartialDate(raw);
+
+      expect(parsePartialDate(raw)).toBeNull();
+      expect(reading).toEqual({ kind: 'invalid', reason: expect.stringContaining(reason) });
+    });
+
+    it.each(['jeudi', '24 février', 'Thursday 24 February', ''])('tells free text %j from a date', (raw) => {
+      expect(readPartialDate(raw)).toEqual({ kind: 'text' });
+    });
+  });
+});
