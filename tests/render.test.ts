@@ -148,6 +148,22 @@ describe('render engine', () => {
     }
   });
 
+  it('fits the brief template on one page, cutting after a whole key point with a visible ellipsis', async () => {
+    const points = Array.from({ length: 80 }, (_, n) => `Key point ${n + 1} keeps the humanitarian corridors open for one more day.`);
+    const yaml = `title: Digest\ndate: 2022-02-28\ntemplate: brief\nsummary: A short summary.\nkey_points:\n${points.map((point) => `  - "${point}"`).join('\n')}\n`;
+
+    const result = await renderer.render({ name: 'digest.yaml', bytes: Buffer.from(yaml), modifiedAt: new Date(0) });
+    const pdf = await readPdf(result.pdf);
+
+    expect(pdf.pages).toBe(1);
+    expect(pdf.text.endsWith('…')).toBe(true);
+    const shown = points.filter((point) => pdf.text.includes(point));
+    expect(shown.length).toBeGreaterThan(10);
+    expect(shown.length).toBeLessThan(points.length);
+    expect(shown).toEqual(points.slice(0, shown.length));
+    expect(pdf.text).not.toContain(`Key point ${shown.length + 1} `);
+  });
+
   it('reports a bad document and writes no PDF', async () => {
     const out = await mkdtemp(join(tmpdir(), 'render-bad-'));
     const path = join(out, 'missing-title.yaml');
