@@ -49,7 +49,7 @@ describe('validate', () => {
       // Assert
       expect(validated.warnings).toEqual([]);
       expect(validated.document.title).toBe((parsed.data as { title: string }).title.replace(/\s+/g, ' ').trim());
-      expect(validated.document.template).toBe('briefing');
+      expect(validated.document.template).toBe((parsed.data as { template?: string }).template ?? 'briefing');
     });
 
     it('normalises the French sample: optional lists present, body and context as paragraphs, dates parsed', () => {
