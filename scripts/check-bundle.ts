@@ -8,6 +8,7 @@
  *
  * The asset is copied out of the repository first, so that nothing resolves from its node_modules.
  */
+import './lib/node-notice';
 import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,8 +25,8 @@ import { download } from './lib/bucket-client';
 import { LOCAL_CREDENTIALS, s3Record, startLocalS3 } from './lib/local-s3';
 
 const REPOSITORY_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-/** The French AFP dispatch, exactly as the wire delivered it. */
-export const DEFAULT_SAMPLE = join(REPOSITORY_ROOT, 'content/depeche-afp-2022-02-28.txt');
+/** The French sample with every field of the content format: it exercises every template part. */
+export const DEFAULT_SAMPLE = join(REPOSITORY_ROOT, 'content/macron-poutine-2022-02-28.yaml');
 /** Where Lambda unpacks the asset; the function's environment points into it. */
 const LAMBDA_TASK_ROOT = '/var/task';
 /** Stands in for the deployed bucket name, which only exists once CloudFormation resolves it. */

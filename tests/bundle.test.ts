@@ -41,7 +41,7 @@ describe('function bundle', () => {
     // Assert: checkBundle throws on any difference; what it measured must describe this bundle.
     expect(report.assetDirectory).toBe(assetDirectory);
     expect(report.publisherVersion).toBe(publisherVersion(REPOSITORY_ROOT));
-    expect(report.factsheetKey).toBe('factsheets/depeche-afp-2022-02-28.pdf');
+    expect(report.factsheetKey).toBe('factsheets/macron-poutine-2022-02-28.pdf');
     expect(report.pdfBytes).toBeGreaterThan(1000);
   });
 });
