@@ -193,3 +193,26 @@ describe('paginate tables', () => {
     expect(pages.flat().filter((placed) => rows.includes(placed.slice as (typeof rows)[number]))).toHaveLength(7);
   });
 });
+
+describe('layout of rows taller than a page', () => {
+  let fonts: FontSet;
+  beforeAll(async () => {
+    fonts = await loadFonts();
+  });
+
+  it('sets every word of a huge table cell and fact value inside the page', () => {
+    const words = Array.from({ length: 1500 }, (_, n) => `w${n}`);
+    const huge = [run(words.join(' '))];
+    const body: MarkupBlock[] = [
+      { kind: 'grid', columns: 2, facts: [{ label: [run('Label')], value: huge }] },
+      { kind: 'table', widths: [1, 3], header: [[run('Date')], [run('Event')]], rows: [[[run('jeudi')], huge]] },
+    ];
+
+    const layout = layoutDocument(documentOf(body), theme, fonts);
+
+    const content = layout.pages.flatMap((page) => texts(page).filter((t) => t.struct !== null));
+    const printed = content.flatMap((t) => t.text.split(' '));
+    for (const word of words) expect(printed.filter((w) => w === word)).toHaveLength(2);
+    for (const t of content) expect(t.baseline).toBeLessThanOrEqual(layout.height - 62);
+  });
+});

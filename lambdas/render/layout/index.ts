@@ -183,8 +183,9 @@ function furniture(
 }
 
 /**
- * Right and centre slots take the width they need (up to a third of the line); the left slot
- * gets what remains, so a long source list is cut only when it must be.
+ * The centre slot takes what it needs up to a third of the line, the right one up to a third
+ * (half when the centre is empty); the left slot gets what remains, so a long source list is
+ * cut only when it must be.
  */
 function furnitureSlots(
   slots: Furniture,
@@ -206,8 +207,8 @@ function furnitureSlots(
     const run = { text, variant, size: style.size, color: style.color, x: place(width), width, href: null, struct: null };
     return { node: { kind: 'text', baseline, runs: [run] }, width };
   };
-  const right = node(slots.right, third, (width) => area.right - width);
   const center = node(slots.center, third, (width) => area.left + (area.right - area.left - width) / 2);
+  const right = node(slots.right, center.node ? third : area.width / 2 - gap, (width) => area.right - width);
   const leftLimit = center.node ? (area.right - area.left - center.width) / 2 - gap : area.right - area.left - right.width - gap;
   const left = node(slots.left, leftLimit, () => area.left);
   return [left.node, center.node, right.node].filter((placed): placed is LayoutNode => placed !== null);

@@ -194,19 +194,24 @@ export class BlockMeasurer {
     const { factLabel, factValue } = this.styles;
     const slices: Slice[] = [];
     for (let start = 0; start < block.facts.length; start += columns) {
+      const spaceBefore = start === 0 ? 12 : GRID_GAP;
       const cards = block.facts.slice(start, start + columns).map((fact, column) => {
         const row = this.structure.add(body, 'TR');
         const cardX = x + column * (cardWidth + GRID_GAP);
         const label = this.paragraph(fact.label, factLabel, cardX + CARD_PAD, textWidth, row, 'TH');
         const value = this.paragraph(fact.value, factValue, cardX + CARD_PAD, textWidth, row, 'TD');
-        return { cardX, content: stack([...label, { ...joinSlices(value, 2, false, index) }]) };
+        return { cardX, label, value, content: stack([...label, { ...joinSlices(value, 2, false, index) }]) };
       });
       const height = Math.max(...cards.map((card) => card.content.height)) + 2 * CARD_PAD;
+      if (height > this.pageHeight / 2) {
+        slices.push(...this.unwrapRow(cards.flatMap((card) => [card.label, card.value]), spaceBefore, index));
+        continue;
+      }
       const nodes: LayoutNode[] = [
         ...cards.map((card): LayoutNode => ({ kind: 'rect', x: card.cardX, y: 0, width: cardWidth, height, fill: this.colours.highlight })),
         ...cards.flatMap((card) => card.content.nodes.map((node) => shift(node, CARD_PAD))),
       ];
-      slices.push({ height, spaceBefore: start === 0 ? 12 : GRID_GAP, keepWithNext: false, nodes, decorations: [], block: index });
+      slices.push({ height, spaceBefore, keepWithNext: false, nodes, decorations: [], block: index });
     }
     return slices;
   }
@@ -222,30 +227,44 @@ export class BlockMeasurer {
       cursor += columnWidth;
       return columnWidth;
     });
-    const row = (cells: readonly (readonly TextRun[])[], group: number, cellType: 'TH' | 'TD', style: TextStyle, spaceBefore: number): Slice => {
+    const row = (cells: readonly (readonly TextRun[])[], group: number, cellType: 'TH' | 'TD', style: TextStyle, spaceBefore: number): Slice[] => {
       const tr = this.structure.add(group, 'TR');
-      const contents = cells.map((runs, column) =>
-        stack(this.paragraph(runs, style, (columnX[column] ?? x) + CELL_PAD, (columnWidths[column] ?? width) - 2 * CELL_PAD, tr, cellType)),
+      const cellLines = cells.map((runs, column) =>
+        this.paragraph(runs, style, (columnX[column] ?? x) + CELL_PAD, (columnWidths[column] ?? width) - 2 * CELL_PAD, tr, cellType),
       );
+      const contents = cellLines.map(stack);
       const height = Math.max(0, ...contents.map((content) => content.height)) + 2 * CELL_PAD;
+      if (height > this.pageHeight / 2) return this.unwrapRow(cellLines, spaceBefore, index);
       const nodes: LayoutNode[] = [
         ...contents.flatMap((content) => content.nodes.map((node) => shift(node, CELL_PAD))),
         { kind: 'rule', x1: x, y1: height, x2: x + width, y2: height, color: this.colours.rule, thickness: cellType === 'TH' ? 0.8 : 0.4 },
       ];
-      return { height, spaceBefore, keepWithNext: cellType === 'TH', nodes, decorations: [], block: index };
+      return [{ height, spaceBefore, keepWithNext: cellType === 'TH', nodes, decorations: [], block: index }];
     };
     const slices: Slice[] = [];
     let continuation: Slice | undefined;
     if (block.header) {
       const header = row(block.header, this.structure.add(table, 'THead'), 'TH', this.styles.tableHead, 10);
-      slices.push(header);
-      continuation = { ...header, keepWithNext: false, nodes: header.nodes.map(asArtifact) };
+      slices.push(...header);
+      continuation = header.length === 1 ? { ...(header[0] as Slice), keepWithNext: false, nodes: (header[0] as Slice).nodes.map(asArtifact) } : undefined;
     }
     const body = this.structure.add(table, 'TBody');
     block.rows.forEach((cells, rowIndex) =>
-      slices.push({ ...row(cells, body, 'TD', this.styles.tableCell, rowIndex === 0 && !block.header ? 10 : 0), continuation }),
+      slices.push(
+        ...row(cells, body, 'TD', this.styles.tableCell, rowIndex === 0 && !block.header ? 10 : 0).map((slice) => ({ ...slice, continuation })),
+      ),
     );
     return slices;
+  }
+
+  /**
+   * A table or fact row taller than half a page: kept whole, it would leave a page mostly empty
+   * or run off it. Its cells are set one under the other instead, each breaking like a paragraph.
+   */
+  private unwrapRow(cellLines: readonly (readonly Slice[])[], spaceBefore: number, index: number): Slice[] {
+    return cellLines
+      .filter((lines) => lines.length > 0)
+      .flatMap((lines, cell) => withWidowControl(lines, cell === 0 ? spaceBefore : 4, index));
   }
 
   /**
