@@ -103,11 +103,11 @@ describe('keys: metadata values and sequencers', () => {
 
   it.each([
     ['0055AED6DCD90281E5', '0055AED6DCD90281F2', -1],
-    ['55AED6DCD90281E5', '0055AED6DCD90281E5', 0],
-    ['FF', '0100', -1],
-    ['0100', 'ff', 1],
+    ['0055AED6DCD90281E5', '0055AED6DCD90282', -1],
+    ['0A', '0A00', 0],
+    ['FF', '0100', 1],
     ['00a1', '00A1', 0],
-  ])('orders %s against %s after left-padding: %i', (a, b, expected) => {
+  ])('orders %s against %s after right-padding: %i', (a, b, expected) => {
     // Act and Assert
     expect(Math.sign(compareSequencers(a, b))).toBe(expected);
     expect(Math.sign(compareSequencers(b, a))).toBe(expected === 0 ? 0 : -expected);

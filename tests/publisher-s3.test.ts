@@ -265,6 +265,21 @@ describe('publisher: at least once, in any order', () => {
     expect(await harness.head('factsheets/back.pdf')).not.toBeNull();
   });
 
+  it('publishes a document whose deletion was undone (a removal event while the source is there)', async () => {
+    // Prepare: a published document whose fact sheet is gone, as after a delete and a restore
+    // of the deleted version, which S3 announces with a removal event only.
+    await harness.put('content/restored.yaml', await read('sommet.yaml'));
+    await harness.localS3.client.send(new DeleteObjectCommand({ Bucket: harness.bucket.name, Key: 'factsheets/restored.pdf' }));
+    await harness.settled();
+
+    // Act
+    const result = await harness.handle(harness.removedEvent('content/restored.yaml', 'FFFFFFFFFFFFFFFFFF'));
+
+    // Assert
+    expect(result.records).toMatchObject([{ status: 'published' }]);
+    expect(await harness.head('factsheets/restored.pdf')).not.toBeNull();
+  });
+
   it('does not republish a removed document when its creation event arrives late', async () => {
     // Prepare
     await harness.put('content/late.yaml', await read('sommet.yaml'));

@@ -3,6 +3,7 @@
  * misconfigured deployment fails at start with every problem named instead of on the first upload.
  */
 import packageJson from '../../package.json' with { type: 'json' };
+import type { RendererOptions } from '../render/index';
 import { DEFAULT_LIMITS } from '../render/parse/index';
 import type { KeyLayout } from './keys';
 
@@ -96,4 +97,9 @@ function overlappingPrefixes(layout: KeyLayout): string[] {
     }
   });
   return problems;
+}
+
+/** What the renderer needs from the configuration, the same in the Lambda and locally. */
+export function rendererOptionsOf(config: PublisherConfig): RendererOptions {
+  return { templatesDir: config.templatesDir, fontsDir: config.fontsDir, maxSourceBytes: config.maxSourceBytes };
 }

@@ -5,7 +5,7 @@
  */
 import type { Context, S3Event } from 'aws-lambda';
 import { createRenderer } from '../render/index';
-import { loadConfig } from './config';
+import { loadConfig, rendererOptionsOf } from './config';
 import { createLogger } from './logging';
 import { createPublisher, type PublishResult } from './publisher';
 import { createS3Client } from './s3';
@@ -14,11 +14,7 @@ const config = loadConfig();
 const s3 = createS3Client();
 const logger = createLogger();
 
-const renderer = await createRenderer({
-  templatesDir: config.templatesDir,
-  fontsDir: config.fontsDir,
-  maxSourceBytes: config.maxSourceBytes,
-});
+const renderer = await createRenderer(rendererOptionsOf(config));
 const publisher = createPublisher({ config, s3, renderer, logger });
 
 export async function handler(event: S3Event, context?: Context): Promise<PublishResult> {

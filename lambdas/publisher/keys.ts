@@ -87,13 +87,13 @@ export function fromMetadataValue(value: string): string {
 }
 
 /**
- * Orders two S3 event sequencers. S3 documents them as hexadecimal strings that compare
- * lexicographically once the shorter is left-padded with zeros, and only for the same key.
- * Negative when `a` is older than `b`.
+ * Orders two S3 event sequencers. S3 documents them as hexadecimal strings of varying length
+ * that compare lexicographically once the shorter is right-padded with zeros, and only for the
+ * same key. Negative when `a` is older than `b`.
  */
 export function compareSequencers(a: string, b: string): number {
   const width = Math.max(a.length, b.length);
-  const left = a.toUpperCase().padStart(width, '0');
-  const right = b.toUpperCase().padStart(width, '0');
+  const left = a.toUpperCase().padEnd(width, '0');
+  const right = b.toUpperCase().padEnd(width, '0');
   return left < right ? -1 : left > right ? 1 : 0;
 }

@@ -255,7 +255,10 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
 
   async function unpublish(key: string): Promise<RecordOutcome[]> {
     if ((await store.headSource(key)) !== null) {
-      return [{ status: 'skipped', sourceKey: key, reason: 'the source exists again: a newer upload replaced the removed one' }];
+      // A newer upload, or a deleted version restored (which S3 announces as a removal of the
+      // delete marker and nothing else): either way the source is there, so it is published;
+      // publish() skips it when its fact sheet is already current.
+      return publish({ kind: 'created', key });
     }
     const outputs = await Promise.all([
       store.headOutput(factsheetKeyFor(key, config.layout)),

@@ -3,7 +3,7 @@
  * handler behind it, configured the way the Lambda is (through loadConfig).
  */
 import type { S3Event } from 'aws-lambda';
-import { loadConfig, type PublisherConfig } from '../../lambdas/publisher/config';
+import { loadConfig, rendererOptionsOf, type PublisherConfig } from '../../lambdas/publisher/config';
 import { createLogger, type Logger } from '../../lambdas/publisher/logging';
 import { createPublisher, type PublishResult } from '../../lambdas/publisher/publisher';
 import { createRenderer, type Renderer } from '../../lambdas/render/index';
@@ -36,8 +36,7 @@ export interface LocalPublisher {
 export async function startLocalPublisher(options: LocalPublisherOptions): Promise<LocalPublisher> {
   // The same variables as the Lambda's, so that prefixes and limits can be tried locally.
   const config = loadConfig({ ...process.env, ...options.environment, BUCKET_NAME: options.bucket });
-  const renderer =
-    options.renderer ?? (await createRenderer({ templatesDir: config.templatesDir, fontsDir: config.fontsDir }));
+  const renderer = options.renderer ?? (await createRenderer(rendererOptionsOf(config)));
   const localS3 = await startLocalS3({
     bucket: options.bucket,
     directory: options.directory,
