@@ -216,3 +216,34 @@ describe('layout of rows taller than a page', () => {
     for (const t of content) expect(t.baseline).toBeLessThanOrEqual(layout.height - 62);
   });
 });
+
+describe('layout of page-limited documents', () => {
+  let fonts: FontSet;
+  beforeAll(async () => {
+    fonts = await loadFonts();
+  });
+
+  it('keeps the facts that fit and marks the cut', () => {
+    const facts = Array.from({ length: 80 }, (_, n) => ({ label: [run(`Label ${n}`)], value: [run(`Value ${n}`)] }));
+
+    const layout = layoutDocument(documentOf([{ kind: 'grid', columns: 2, facts }], 1), theme, fonts);
+
+    expect(layout.pages).toHaveLength(1);
+    const content = texts(layout.pages[0] as LayoutDocument['pages'][number]).filter((t) => t.struct !== null).map((t) => t.text);
+    expect(content).toContain('Value 0');
+    expect(content).not.toContain('Value 79');
+    expect(content[content.length - 1]).toBe('…');
+  });
+
+  it('cuts a text with no sentence end after a whole word', () => {
+    const words = Array.from({ length: 3000 }, (_, n) => `word${n}`);
+
+    const layout = layoutDocument(documentOf([{ kind: 'paragraph', style: 'body', runs: [run(words.join(' '))] }], 1), theme, fonts);
+
+    expect(layout.pages).toHaveLength(1);
+    const printed = texts(layout.pages[0] as LayoutDocument['pages'][number]).filter((t) => t.struct !== null).map((t) => t.text).join(' ');
+    expect(printed).toMatch(/^word0 word1 .* word\d+ …$/);
+    const shown = printed.split(' ').filter((w) => w !== '…');
+    expect(shown).toEqual(words.slice(0, shown.length));
+  });
+});

@@ -86,46 +86,65 @@ function placeSlices(placed: readonly PlacedSlice[]): LayoutNode[] {
 
 /**
  * For templates with a page limit: keeps whole blocks while they fit, then as much of the next
- * one as fits, cut after a sentence (or list item) and marked with a visible "…".
+ * one as fits — cut after a sentence (after a word when it has no sentence end), or after a list
+ * item, fact or table row — marked with a visible "…".
  */
 function fitToPages(blocks: readonly MarkupBlock[], maxPages: number, measure: (blocks: readonly MarkupBlock[]) => Measured): Measured {
   const full = measure(blocks);
   const firstOverflow = (full.pages[maxPages]?.[0]?.slice as Slice).block;
   const kept = blocks.slice(0, firstOverflow);
-  for (const shortened of truncations(blocks[firstOverflow] as MarkupBlock)) {
-    const attempt = measure([...kept, shortened]);
-    if (attempt.pages.length <= maxPages) return attempt;
+  // Candidates run from longest to shortest, so the first that fits is found by bisection.
+  const candidates = truncations(blocks[firstOverflow] as MarkupBlock);
+  let fitting: Measured | null = null;
+  let low = 0;
+  let high = candidates.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const attempt = measure([...kept, ...(candidates[middle] as readonly MarkupBlock[])]);
+    if (attempt.pages.length <= maxPages) {
+      fitting = attempt;
+      high = middle - 1;
+    } else {
+      low = middle + 1;
+    }
   }
+  if (fitting) return fitting;
   while (kept.length > 0 && (kept[kept.length - 1] as MarkupBlock).kind === 'heading') kept.pop();
-  const marked = [...kept, { kind: 'paragraph', style: 'small', runs: [plainRun(ELLIPSIS)] } as const];
-  const attempt = measure(marked);
-  return attempt.pages.length <= maxPages ? attempt : measure(kept);
+  const marked = measure([...kept, ELLIPSIS_LINE]);
+  return marked.pages.length <= maxPages ? marked : measure(kept);
 }
 
-/** Shorter versions of a block, longest first, each ending in "…". */
-function* truncations(block: MarkupBlock): Generator<MarkupBlock> {
+/** Marks a cut that has no text of its own to end in "…" (fewer facts, fewer table rows). */
+const ELLIPSIS_LINE: MarkupBlock = { kind: 'paragraph', style: 'small', runs: [plainRun(ELLIPSIS)] };
+
+/** Shorter versions of a block, longest first, each with its visible "…". */
+function truncations(block: MarkupBlock): (readonly MarkupBlock[])[] {
+  return shortenedBlocks(block).map((shortened) => (shortened.kind === 'grid' || shortened.kind === 'table' ? [shortened, ELLIPSIS_LINE] : [shortened]));
+}
+
+function shortenedBlocks(block: MarkupBlock): MarkupBlock[] {
   switch (block.kind) {
     case 'paragraph':
-      for (const runs of sentencePrefixes(block.runs)) yield { ...block, runs };
-      return;
+      return textPrefixes(block.runs).map((runs) => ({ ...block, runs }));
     case 'list':
-      for (let count = block.items.length - 1; count >= 0; count--) {
-        const item = block.items[count] as readonly TextRun[];
-        for (const runs of sentencePrefixes(item)) yield { ...block, items: [...block.items.slice(0, count), runs] };
-        if (count > 0) yield { ...block, items: [...block.items.slice(0, count - 1), [...(block.items[count - 1] as readonly TextRun[]), plainRun(` ${ELLIPSIS}`)]] };
-      }
-      return;
+      return block.items.flatMap((item, index) => {
+        const before = block.items.slice(0, index);
+        return [
+          ...textPrefixes(item).map((runs) => ({ ...block, items: [...before, runs] })),
+          ...(index > 0 ? [{ ...block, items: [...before.slice(0, -1), [...(before[before.length - 1] as readonly TextRun[]), plainRun(` ${ELLIPSIS}`)]] }] : []),
+        ];
+      }).reverse();
+    case 'grid':
+      return block.facts.slice(1).map((_, index) => ({ ...block, facts: block.facts.slice(0, block.facts.length - 1 - index) }));
+    case 'table':
+      return block.rows.slice(1).map((_, index) => ({ ...block, rows: block.rows.slice(0, block.rows.length - 1 - index) }));
     case 'box': {
       const last = block.blocks[block.blocks.length - 1];
-      if (!last) return;
-      for (const shortened of truncations(last)) yield { ...block, blocks: [...block.blocks.slice(0, -1), shortened] };
-      return;
+      return last ? shortenedBlocks(last).map((shortened) => ({ ...block, blocks: [...block.blocks.slice(0, -1), shortened] })) : [];
     }
     case 'heading':
     case 'quote':
-    case 'grid':
-    case 'table':
-      return;
+      return [];
     default: {
       const unknown: never = block;
       throw new Error(`unhandled markup block ${JSON.stringify(unknown)}`);
@@ -133,11 +152,15 @@ function* truncations(block: MarkupBlock): Generator<MarkupBlock> {
   }
 }
 
-/** Runs cut after each sentence end, longest first, with " …" appended. */
-function sentencePrefixes(runs: readonly TextRun[]): (readonly TextRun[])[] {
+/**
+ * The runs cut after each sentence end, longest first, with " …" appended; a text with no
+ * sentence end is cut after each word instead, never inside one.
+ */
+function textPrefixes(runs: readonly TextRun[]): (readonly TextRun[])[] {
   const text = runs.map((run) => run.text).join('');
-  const ends: number[] = [];
-  for (const match of text.matchAll(/[.!?…»”"](?=\s)/g)) ends.push((match.index ?? 0) + 1);
+  const cutsAt = (pattern: RegExp): number[] => [...text.matchAll(pattern)].map((match) => (match.index ?? 0) + match[0].length);
+  const sentenceEnds = cutsAt(/[.!?…»”"](?=\s)/g);
+  const ends = sentenceEnds.length > 0 ? sentenceEnds : cutsAt(/\S(?=\s)/g);
   return ends.reverse().map((end) => {
     const cut: TextRun[] = [];
     let offset = 0;
