@@ -3,7 +3,7 @@
  * the README: page 1 of the French sample at 80 dpi. Needs pdftoppm (apt-get install -y poppler-utils).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,8 @@ try {
   const pdf = join(work, 'sample.pdf');
   writeFileSync(pdf, result.pdf);
   execFileSync('pdftoppm', ['-r', '80', '-f', '1', '-l', '1', '-singlefile', '-png', pdf, join(work, 'page')]);
-  renameSync(join(work, 'page.png'), join(root, 'docs/images/sample-page-1.png'));
+  mkdirSync(join(root, 'docs/images'), { recursive: true });
+  copyFileSync(join(work, 'page.png'), join(root, 'docs/images/sample-page-1.png'));
   console.log('docs/images/sample-page-1.png');
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -64,6 +64,14 @@ export class TemplateError extends Error {
   }
 }
 
+/** The renderer's own settings are wrong (an environment variable, an option): the operator's to fix. */
+export class RendererConfigError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RendererConfigError';
+  }
+}
+
 /** `file:12:3 quotes[2].text: required (expected a string)`, one problem a line. */
 export function formatProblems(file: string, problems: readonly Problem[]): string {
   return problems

@@ -4,6 +4,7 @@
  */
 import packageJson from '../../package.json' with { type: 'json' };
 import { drawDocument } from './draw';
+import { RendererConfigError } from './errors';
 import { loadFonts } from './fonts';
 import { layoutDocument } from './layout';
 import { parseMarkup } from './markup';
@@ -71,6 +72,6 @@ export async function createRenderer(options: RendererOptions = {}): Promise<Ren
 
 function epochFromEnvironment(value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
-  if (!/^\d+$/.test(value)) throw new Error(`SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01, not "${value}"`);
+  if (!/^\d+$/.test(value)) throw new RendererConfigError(`SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01, not "${value}"`);
   return Number(value);
 }
