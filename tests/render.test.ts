@@ -59,7 +59,7 @@ describe('render engine', () => {
       expect(pdf.lang).toBe(result.lang);
       for (const role of ['Document', 'H1', 'P']) expect(pdf.structureRoles).toContain(role);
       const label = pageLabel[result.lang.split('-')[0] as string] as string;
-      pdf.pageTexts.forEach((text, index) => expect(text).toContain(`${label} ${index + 1} / ${pdf.pages}`));
+      pdf.furnitureTexts.forEach((text, index) => expect(text).toContain(`${label} ${index + 1} / ${pdf.pages}`));
       expect(pdf.text).not.toContain('\uFFFD');
       if (expected) {
         expect(result.lang).toBe(expected.lang);
@@ -119,6 +119,24 @@ describe('render engine', () => {
     expect((await readPdf(pinned.pdf)).info.CreationDate).toBe('D:20220228000000Z');
   });
 
+  it('gives the same bytes whatever the process rendered before', async () => {
+    // Prepare: two engines, one of which has shaped French, Ukrainian and English words first.
+    const english = await loadFile(join(contentDir, 'macron-putin-call-en.json'));
+    const fresh = await createRenderer();
+    const used = await createRenderer();
+    for (const name of ['macron-poutine-2022-02-28.yaml', 'macron-putin-call-uk.yaml', 'depeche-afp-2022-02-28.txt']) {
+      await used.render(await loadFile(join(contentDir, name)));
+    }
+
+    // Act
+    const alone = await fresh.render(english);
+    const after = await used.render(english);
+
+    // Assert
+    expect(Buffer.compare(alone.pdf, after.pdf)).toBe(0);
+    expect((await readPdf(after.pdf)).text).toContain('Event');
+  });
+
   it('prints markup-looking content literally', async () => {
     const source: SourceFile = {
       name: 'literal.yaml',
@@ -162,6 +180,18 @@ describe('render engine', () => {
     expect(shown.length).toBeLessThan(points.length);
     expect(shown).toEqual(points.slice(0, shown.length));
     expect(pdf.text).not.toContain(`Key point ${shown.length + 1} `);
+  });
+
+  it.each(readdirSync(new URL('fixtures/bad/', import.meta.url)).sort())('refuses tests/fixtures/bad/%s in words and writes no PDF', async (name) => {
+    const out = await mkdtemp(join(tmpdir(), 'render-bad-'));
+    const path = new URL(`fixtures/bad/${name}`, import.meta.url).pathname;
+
+    const outcome = await renderTarget(renderer, { path, outputName: 'bad' }, out);
+
+    expect(outcome.ok).toBe(false);
+    expect(outcome.ok ? '' : outcome.message).toContain(path);
+    expect(outcome.ok ? '' : outcome.message).not.toMatch(/^\s+at /m);
+    expect(readdirSync(out)).toEqual([]);
   });
 
   it('reports a bad document and writes no PDF', async () => {

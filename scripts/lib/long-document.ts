@@ -16,8 +16,8 @@ export interface LongDocumentShape {
 
 export const STRESS_SHAPE: LongDocumentShape = {
   sections: 30,
-  paragraphsPerSection: 3,
-  sentencesPerParagraph: 4,
+  paragraphsPerSection: 4,
+  sentencesPerParagraph: 6,
   bulletsPerSection: 3,
   keyPoints: 60,
   timeline: 40,
@@ -25,9 +25,9 @@ export const STRESS_SHAPE: LongDocumentShape = {
 
 /** About 100 A4 pages with the briefing template. */
 export const HUNDRED_PAGE_SHAPE: LongDocumentShape = {
-  sections: 120,
-  paragraphsPerSection: 4,
-  sentencesPerParagraph: 5,
+  sections: 180,
+  paragraphsPerSection: 5,
+  sentencesPerParagraph: 7,
   bulletsPerSection: 4,
   keyPoints: 40,
   timeline: 60,
@@ -46,15 +46,18 @@ export function longDocument(shape: LongDocumentShape): { yaml: string; sentence
     sentences.push(text);
     return text;
   };
+  // Sizes vary from section to section (up to the shape's numbers), so that page breaks fall
+  // in every kind of place: before headings, inside paragraphs, between list items.
+  const upTo = (limit: number, seed: number): number => 1 + (seed % limit);
   const sections = Array.from({ length: shape.sections }, (_, s) => {
     const heading = `Section ${s + 1}: negotiations, day ${s + 1}`;
     headings.push(heading);
     return {
       heading,
-      body: Array.from({ length: shape.paragraphsPerSection }, (_, p) =>
-        Array.from({ length: shape.sentencesPerParagraph }, (_, n) => take(`S${s + 1}.P${p + 1}.N${n + 1}`)).join(' '),
+      body: Array.from({ length: upTo(shape.paragraphsPerSection, s * 7) }, (_, p) =>
+        Array.from({ length: upTo(shape.sentencesPerParagraph, s * 5 + p * 3) }, (_, n) => take(`S${s + 1}.P${p + 1}.N${n + 1}`)).join(' '),
       ),
-      bullets: Array.from({ length: shape.bulletsPerSection }, (_, b) => take(`S${s + 1}.B${b + 1}`)),
+      bullets: Array.from({ length: upTo(shape.bulletsPerSection + 1, s * 3) - 1 }, (_, b) => take(`S${s + 1}.B${b + 1}`)),
     };
   });
   const document = {

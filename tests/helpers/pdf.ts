@@ -3,8 +3,11 @@ import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 
 export interface PdfReading {
   readonly pages: number;
-  /** Text of each page, items joined by spaces and white space folded. */
+  /** Text of each page, items joined by spaces and white space folded; artifacts left out. */
   readonly pageTexts: readonly string[];
+  /** Text of the page furniture (header, footer: content marked as artifacts) of each page. */
+  readonly furnitureTexts: readonly string[];
+  /** All pages' text as a reader's assistive technology reads it: content only, in order. */
   readonly text: string;
   readonly info: Record<string, unknown>;
   readonly lang: string | null;
@@ -21,13 +24,16 @@ export async function readPdf(bytes: Uint8Array): Promise<PdfReading> {
   const doc = await getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, disableFontFace: true, verbosity: 0 }).promise;
   try {
     const pageTexts: string[] = [];
+    const furnitureTexts: string[] = [];
     const links: string[] = [];
     const structureRoles = new Set<string>();
     for (let number = 1; number <= doc.numPages; number++) {
       const page = await doc.getPage(number);
-      const content = await page.getTextContent();
-      const items = content.items as { str: string; hasEOL?: boolean }[];
-      pageTexts.push(fold(items.map((item) => item.str).join(' ')));
+      const content = await page.getTextContent({ includeMarkedContent: true });
+      const items = content.items as { str?: string; type?: string; tag?: string }[];
+      const [text, furniture] = splitArtifacts(items);
+      pageTexts.push(text);
+      furnitureTexts.push(furniture);
       for (const annotation of (await page.getAnnotations()) as { url?: string }[]) if (annotation.url) links.push(annotation.url);
       collectRoles(await page.getStructTree(), structureRoles);
     }
@@ -39,6 +45,7 @@ export async function readPdf(bytes: Uint8Array): Promise<PdfReading> {
     return {
       pages: doc.numPages,
       pageTexts,
+      furnitureTexts,
       text: pageTexts.join(' '),
       info,
       lang: /\/Lang \(([^)]*)\)/.exec(raw)?.[1] ?? null,
@@ -60,6 +67,18 @@ export async function readPdf(bytes: Uint8Array): Promise<PdfReading> {
 /** White space folded to single spaces: line breaks in the PDF are not the author's. */
 export function fold(text: string): string {
   return text.replace(/[\s\u00A0\u202F]+/g, ' ').trim();
+}
+
+function splitArtifacts(items: readonly { str?: string; type?: string; tag?: string }[]): [string, string] {
+  const content: string[] = [];
+  const artifacts: string[] = [];
+  const open: boolean[] = [];
+  for (const item of items) {
+    if (item.type === 'beginMarkedContent' || item.type === 'beginMarkedContentProps') open.push(item.tag === 'Artifact');
+    else if (item.type === 'endMarkedContent') open.pop();
+    else if (item.str !== undefined) (open.includes(true) ? artifacts : content).push(item.str);
+  }
+  return [fold(content.join(' ')), fold(artifacts.join(' '))];
 }
 
 function collectRoles(node: unknown, roles: Set<string>): void {
