@@ -15,7 +15,6 @@ import type { ParsedDocument, SourceFile, SourcePosition } from '../types';
 import { TextLocator } from './text';
 
 export const MAX_TITLE_LENGTH = 120;
-const MIN_QUOTE_WORDS = 4;
 /** Characters between a quote and the words that name its speaker, at most. */
 const SPEAKER_DISTANCE = 300;
 
@@ -272,7 +271,8 @@ function quotesOf(paragraph: Paragraph): FoundQuote[] {
     // Spans come in order, so the sentence holding each one is found by walking forward once.
     while ((sentences[sentenceIndex]?.end ?? Infinity) <= span.start) sentenceIndex += 1;
     const text = trimQuoted(paragraph.text.slice(span.start + 1, span.end - 1));
-    if (text.split(/\s+/).length < MIN_QUOTE_WORDS) return [];
+    // The content format lists every quoted span, short ones too («à la demande»).
+    if (text === '') return [];
     const sentence = sentences[sentenceIndex] ?? { start: 0, end: paragraph.text.length };
     // A subject further away than this is not an obvious speaker, and looking further would make
     // a long run-on paragraph of quotes quadratic.
