@@ -76,6 +76,7 @@ describe('publisher: transient faults', () => {
     // Assert
     await expect(attempt).rejects.toBeInstanceOf(PublishFailedError);
     await expect(attempt).rejects.toThrow(/content\/a\.yaml/);
+    await expect(attempt).rejects.toHaveProperty('cause.name', error().name);
     expect(await harness.bytes('factsheets/a.pdf')).toEqual(previous);
     expect(await harness.head('errors/a.json')).toBeNull();
   });

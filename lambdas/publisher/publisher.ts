@@ -100,17 +100,21 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
 
   async function handle(event: S3Event): Promise<PublishResult> {
     const outcomes: RecordOutcome[] = [];
+    const errors: unknown[] = [];
     for (const record of event.Records ?? []) {
-      outcomes.push(...(await handleRecord(record)));
+      outcomes.push(...(await handleRecord(record, errors)));
     }
     const failures = outcomes.flatMap((outcome) =>
       outcome.status === 'failed' ? [{ key: outcome.sourceKey, error: outcome.error }] : [],
     );
-    if (failures.length > 0) throw new PublishFailedError(failures);
+    if (failures.length > 0) {
+      throw new PublishFailedError(failures, { cause: errors.length === 1 ? errors[0] : new AggregateError(errors) });
+    }
     return { records: outcomes };
   }
 
-  async function handleRecord(record: S3EventRecord): Promise<RecordOutcome[]> {
+  /** A record that fails leaves its error in `errors`, kept as the cause of the invocation's failure. */
+  async function handleRecord(record: S3EventRecord, errors: unknown[]): Promise<RecordOutcome[]> {
     const intent = intentOf(record);
     if ('reason' in intent) {
       logger.debug('record ignored', { key: intent.key, reason: intent.reason });
@@ -123,6 +127,7 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
       return outcomes;
     } catch (error) {
       logger.error('record failed', { key: intent.key, event: record.eventName, error: describeError(error) });
+      errors.push(error);
       return [{ status: 'failed', sourceKey: intent.key, error: describeError(error) }];
     }
   }
