@@ -19,7 +19,7 @@ import type { S3Event } from 'aws-lambda';
 import packageJson from '../package.json' with { type: 'json' };
 import { DEFAULT_STACK_NAME } from '../infra/outputs';
 import { DEFAULT_KEY_LAYOUT, decodeEventKey } from '../lambdas/publisher/keys';
-import { createS3Client } from '../lambdas/publisher/s3';
+import { createS3Client, unquoteEtag } from '../lambdas/publisher/s3';
 import { formatProblems } from '../lambdas/render/errors';
 import { type Bucket, download, listPublished, presignedUrl, uploadSource, waitForOutcome } from './lib/bucket-client';
 import { DEFAULT_LOCAL_BUCKET, DEFAULT_LOCAL_PORT, LOCAL_CREDENTIALS } from './lib/local-s3';
@@ -210,8 +210,22 @@ async function runRepublish(target: Target): Promise<number> {
   });
   process.stdout.write('\n');
   console.log(`${report.republished.length} sent for republishing, ${report.upToDate.length} already made by ${currentVersion}`);
-  for (const failure of report.failed) console.log(`  failed: ${failure.key}: ${failure.error}`);
-  return report.failed.length > 0 ? 1 : 0;
+  for (const failure of report.failed) console.log(`  not sent: ${failure.key}: ${failure.error}`);
+  // The invocations are asynchronous: what was re-published is known from the bucket.
+  let failed = report.failed.length;
+  for (const key of report.republished) {
+    const etag = unquoteEtag((await bucket.s3.send(new HeadObjectCommand({ Bucket: bucket.name, Key: key }))).ETag ?? '');
+    const outcome = await waitForOutcome(bucket, key, etag, { publisherVersion: currentVersion, timeoutMs: 300_000 }).catch(
+      (error: unknown) => ({ kind: 'unanswered' as const, error: error instanceof Error ? error.message : String(error) }),
+    );
+    if (outcome.kind === 'published') {
+      console.log(`  re-published: ${key} → ${outcome.factsheetKey}`);
+    } else {
+      failed += 1;
+      console.log(`  failed: ${key}: ${outcome.kind === 'rejected' ? `refused, see ${outcome.errorReportKey}` : outcome.error}`);
+    }
+  }
+  return failed > 0 ? 1 : 0;
 }
 
 async function touch(bucket: Bucket, key: string): Promise<void> {

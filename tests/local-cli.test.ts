@@ -3,6 +3,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { CopyObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPdf } from './helpers/pdf';
 import { BUCKET, type Harness, startHarness } from './publisher-harness';
@@ -16,10 +17,10 @@ interface Run {
 }
 
 /** Runs a script as a user would; never throws on a non-zero exit. */
-async function run(script: string, args: readonly string[]): Promise<Run> {
+async function run(script: string, args: readonly string[], environment: Record<string, string> = {}): Promise<Run> {
   try {
     const { stdout, stderr } = await promisify(execFile)(TSX, [script, ...args], {
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...environment },
       timeout: 120_000,
     });
     return { code: 0, output: stdout + stderr };
@@ -159,5 +160,45 @@ describe('npm start', () => {
     expect(result.output).toMatch(/rejected → errors\/sans-titre\.json/);
     expect(result.output).toMatch(/content\/sans-titre\.yaml(:\d+:\d+)?: title:/);
     expect(result.output).toContain('0 of 1 published');
+  });
+});
+
+describe('npm run publish -- --republish, against the local server', () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await startHarness({ environment: { PUBLISHER_VERSION: '2.0.0' } });
+  });
+
+  afterAll(async () => {
+    await harness.close();
+  });
+
+  it('re-renders what an older version made, reports it, and leaves current fact sheets alone', async () => {
+    // Prepare: two published documents; one fact sheet is marked as made by an older version.
+    await harness.put('content/stale.yaml', await readFile(join(UPLOADS, 'sommet.yaml')));
+    await harness.put('content/current.yaml', await readFile(join(UPLOADS, 'sommet.yaml')));
+    const stale = await harness.head('factsheets/stale.pdf');
+    await harness.localS3.client.send(
+      new CopyObjectCommand({
+        Bucket: BUCKET,
+        Key: 'factsheets/stale.pdf',
+        CopySource: `${BUCKET}/factsheets/stale.pdf`,
+        MetadataDirective: 'REPLACE',
+        ContentType: 'application/pdf',
+        Metadata: { ...stale?.Metadata, 'publisher-version': '1.0.0' },
+      }),
+    );
+
+    // Act
+    const result = await run('scripts/publish.ts', ['--republish', '--endpoint', harness.localS3.endpoint, '--bucket', BUCKET], {
+      PUBLISHER_VERSION: '2.0.0',
+    });
+
+    // Assert
+    expect(result.output).toContain('1 sent for republishing, 1 already made by 2.0.0');
+    expect(result.output).toContain('re-published: content/stale.yaml → factsheets/stale.pdf');
+    expect(result.code).toBe(0);
+    expect((await harness.head('factsheets/stale.pdf'))?.Metadata?.['publisher-version']).toBe('2.0.0');
   });
 });

@@ -77,7 +77,8 @@ export async function waitForOutcome(
   bucket: Bucket,
   sourceKey: string,
   etag: string,
-  options: { readonly timeoutMs?: number } = {},
+  /** `publisherVersion`: only an answer made by that publisher version counts (after a republish). */
+  options: { readonly timeoutMs?: number; readonly publisherVersion?: string } = {},
 ): Promise<Outcome> {
   const timeoutMs = options.timeoutMs ?? 120_000;
   const deadline = Date.now() + timeoutMs;
@@ -88,7 +89,7 @@ export async function waitForOutcome(
       headIfExists(bucket, factsheetKey),
       headIfExists(bucket, errorReportKey),
     ]);
-    if (factsheet !== null && answers(factsheet.Metadata, sourceKey, etag)) {
+    if (factsheet !== null && answers(factsheet.Metadata, sourceKey, etag, options.publisherVersion)) {
       return {
         kind: 'published',
         factsheetKey,
@@ -96,7 +97,7 @@ export async function waitForOutcome(
         bytes: factsheet.ContentLength ?? 0,
       };
     }
-    if (errorReport !== null && answers(errorReport.Metadata, sourceKey, etag)) {
+    if (errorReport !== null && answers(errorReport.Metadata, sourceKey, etag, options.publisherVersion)) {
       const report = JSON.parse(new TextDecoder().decode(await download(bucket, errorReportKey))) as ErrorReport;
       return { kind: 'rejected', errorReportKey, report };
     }
@@ -184,10 +185,13 @@ async function headIfExists(bucket: Bucket, key: string) {
   }
 }
 
-function answers(metadata: Record<string, string> | undefined, sourceKey: string, etag: string): boolean {
+function answers(metadata: Record<string, string> | undefined, sourceKey: string, etag: string, publisherVersion?: string): boolean {
   const recordedKey = metadata?.[METADATA_SOURCE_KEY];
   return (
-    recordedKey !== undefined && fromMetadataValue(recordedKey) === sourceKey && metadata?.[METADATA_SOURCE_ETAG] === etag
+    recordedKey !== undefined &&
+    fromMetadataValue(recordedKey) === sourceKey &&
+    metadata?.[METADATA_SOURCE_ETAG] === etag &&
+    (publisherVersion === undefined || metadata?.[METADATA_PUBLISHER_VERSION] === publisherVersion)
   );
 }
 
