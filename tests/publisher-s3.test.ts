@@ -220,6 +220,17 @@ describe('publisher: at least once, in any order', () => {
     expect((await harness.head('factsheets/twice.pdf'))?.ETag).toBe(before?.ETag);
   });
 
+  it('skips a duplicate delivery of bad content and leaves its error report byte for byte', async () => {
+    await harness.put('content/twice-bad.yaml', await read('sommet-missing-title.yaml'));
+    const [event] = eventsFor('content/twice-bad.yaml');
+    const before = await harness.bytes('errors/twice-bad.json');
+
+    const result = await harness.handle(event as S3Event);
+
+    expect(result.records).toMatchObject([{ status: 'skipped', reason: expect.stringMatching(/duplicate/) }]);
+    expect(await harness.bytes('errors/twice-bad.json')).toEqual(before);
+  });
+
   it('never lets an older event overwrite the fact sheet of a newer upload', async () => {
     // Prepare
     await harness.put('content/order.yaml', await read('sommet-missing-title.yaml'));

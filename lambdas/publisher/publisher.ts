@@ -182,6 +182,11 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
     if (errorReport === null && isSamePublication(factsheet, key, source, event.sequencer)) {
       return skipped('already published (duplicate event)');
     }
+    // Only a redelivered S3 event: one made by the publisher itself (the survivor of a conflict,
+    // a republish) comes without a sequencer and must look at the document again.
+    if (event.sequencer !== undefined && isSamePublication(errorReport, key, source, event.sequencer)) {
+      return skipped('already reported (duplicate event)');
+    }
 
     const metadata: Record<string, string> = {
       [METADATA_SOURCE_KEY]: toMetadataValue(key),
@@ -282,18 +287,19 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
     return outcomes;
   }
 
+  /** The output (fact sheet or error report) answers this very upload and event already. */
   function isSamePublication(
-    factsheet: OutputObject | null,
+    output: OutputObject | null,
     key: string,
     source: SourceObject,
     eventSequencer: string | undefined,
   ): boolean {
     return (
-      factsheet !== null &&
-      factsheet.sourceKey === key &&
-      factsheet.sourceEtag === unquoteEtag(source.etag) &&
-      factsheet.publisherVersion === config.publisherVersion &&
-      (eventSequencer === undefined || factsheet.sequencer === eventSequencer)
+      output !== null &&
+      output.sourceKey === key &&
+      output.sourceEtag === unquoteEtag(source.etag) &&
+      output.publisherVersion === config.publisherVersion &&
+      (eventSequencer === undefined || output.sequencer === eventSequencer)
     );
   }
 
