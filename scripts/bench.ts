@@ -2,15 +2,16 @@
  * npm run bench [-- --json] [--file F] [--iterations N] [--no-pipeline]
  *
  * Warm: one process renders the document N times (median, p95, pages per second).
- * Cold: a fresh node process runs the esbuild bundle of scripts/lib/cold-render.ts (as Lambda
- * runs its bundle) until the PDF is written. Also a generated 100-page document, peak RSS, and
- * the local pipeline (uploads through the embedded S3 server to fact sheets).
+ * Cold: a fresh node process runs the esbuild bundle of scripts/lib/cold-render.ts, bundled and
+ * started as Lambda bundles and starts the function (infra/fact-sheet-publisher.ts), until the
+ * PDF is written. Also a generated 100-page document (in this process, and alone in a fresh
+ * process for its peak RSS), and the local pipeline (uploads through the embedded S3 server).
  */
 import './lib/node-notice';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
@@ -20,6 +21,8 @@ import type { SourceFile } from '../lambdas/render/types';
 import { HUNDRED_PAGE_SHAPE, longDocument } from './lib/long-document';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+/** The function's NODE_OPTIONS (infra/fact-sheet-publisher.ts): a cold start pays for them too. */
+const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
 const { values } = parseArgs({
   options: {
     json: { type: 'boolean', default: false },
@@ -47,11 +50,12 @@ const hundredSource: SourceFile = { name: 'generated-100-pages.yaml', bytes: Buf
 const long = await timeRenders(hundredSource, 5, 1);
 log(`100-page document: median ${long.median.toFixed(0)} ms for ${long.pages} pages`);
 
-const cold = await coldStart(values.file, Number(values['cold-runs']));
+const { cold, hundredAlone } = await freshProcesses(hundred.yaml);
 log(`cold: new process → PDF written, median of ${cold.runs}: ${cold.median.toFixed(0)} ms (bare node -e 0: ${cold.bareNode.toFixed(0)} ms)`);
+log(`100-page document alone in a fresh process, as in Lambda: peak RSS ${hundredAlone.peakRssMb.toFixed(0)} MB`);
 
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
-log(`peak RSS of the warm process: ${peakRssMb.toFixed(0)} MB`);
+log(`peak RSS of this process (tsx, ${iterations} + 6 renders): ${peakRssMb.toFixed(0)} MB`);
 
 let pipeline: { factsheetsPerSecond: number; latencyP50Ms: number; latencyP95Ms: number } | null = null;
 if (!values['no-pipeline']) {
@@ -73,7 +77,7 @@ if (values.json) {
       coldMs: round(cold.median),
       bareNodeMs: round(cold.bareNode),
       peakRssMb: round(peakRssMb),
-      hundredPages: { pages: long.pages, medianMs: round(long.median) },
+      hundredPages: { pages: long.pages, medianMs: round(long.median), freshProcessPeakRssMb: round(hundredAlone.peakRssMb) },
       pipeline,
     }),
   );
@@ -91,37 +95,68 @@ async function timeRenders(file: SourceFile, runs: number, warmup: number): Prom
   return { median: percentile(times, 50), p95: percentile(times, 95), pages };
 }
 
-async function coldStart(file: string, runs: number): Promise<{ median: number; bareNode: number; runs: number }> {
+/** Cold starts of the sample, and the 100-page document rendered alone, each in a new process. */
+async function freshProcesses(hundredYaml: string) {
   const work = mkdtempSync(join(tmpdir(), 'factsheet-bench-'));
   try {
-    const bundle = join(work, 'cold-render.mjs');
-    // Bundled like the Lambda asset, so module resolution and transpiling are not counted.
-    await build({
-      entryPoints: [join(root, 'scripts/lib/cold-render.ts')],
-      outfile: bundle,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      banner: { js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);" },
-      logLevel: 'error',
-    });
-    const time = (args: string[]): number => {
-      const started = performance.now();
-      const child = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-      if (child.status !== 0) throw new Error(`cold render failed: ${child.stderr.toString()}`);
-      return performance.now() - started;
+    const bundle = await buildColdRender(work);
+    const hundredFile = join(work, hundredSource.name);
+    writeFileSync(hundredFile, hundredYaml);
+    return {
+      cold: coldStart(bundle, values.file, Number(values['cold-runs'])),
+      hundredAlone: runColdRender(bundle, hundredFile).report,
     };
-    const times: number[] = [];
-    const bare: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      bare.push(time(['-e', '0']));
-      times.push(time([bundle, resolve(file), join(work, 'out.pdf'), join(root, 'templates'), join(root, 'lambdas/fonts')]));
-    }
-    return { median: percentile(times, 50), bareNode: percentile(bare, 50), runs };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The function's bundling, as infra/fact-sheet-publisher.ts configures it (esbuild through CDK):
+ * minified ESM with a linked source map, module entry points first, a require() for bundled
+ * CommonJS. Only the target differs: Lambda runs Node 22, this bundle runs on this machine.
+ */
+async function buildColdRender(directory: string): Promise<string> {
+  const bundle = join(directory, 'cold-render.mjs');
+  await build({
+    entryPoints: [join(root, 'scripts/lib/cold-render.ts')],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: `node${process.versions.node.split('.')[0]}`,
+    mainFields: ['module', 'main'],
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    banner: { js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);" },
+    logLevel: 'error',
+  });
+  return bundle;
+}
+
+function runColdRender(bundle: string, file: string): { ms: number; report: { pages: number; peakRssMb: number } } {
+  const started = performance.now();
+  const child = spawnSync(process.execPath, [bundle, resolve(file), join(dirname(bundle), 'out.pdf'), join(root, 'templates'), join(root, 'lambdas/fonts')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_OPTIONS: LAMBDA_NODE_OPTIONS },
+  });
+  const ms = performance.now() - started;
+  if (child.status !== 0) throw new Error(`cold render of ${file} failed: ${child.stderr.toString()}`);
+  return { ms, report: JSON.parse(child.stdout.toString()) as { pages: number; peakRssMb: number } };
+}
+
+function coldStart(bundle: string, file: string, runs: number): { median: number; bareNode: number; runs: number } {
+  const times: number[] = [];
+  const bare: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    const child = spawnSync(process.execPath, ['-e', '0']);
+    bare.push(performance.now() - started);
+    if (child.status !== 0) throw new Error(`node -e 0 failed: ${child.stderr.toString()}`);
+    times.push(runColdRender(bundle, file).ms);
+  }
+  return { median: percentile(times, 50), bareNode: percentile(bare, 50), runs };
 }
 
 function percentile(values: number[], p: number): number {

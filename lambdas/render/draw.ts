@@ -54,7 +54,8 @@ export async function drawDocument(layout: LayoutDocument, fonts: FontSet, optio
   const structure = new TaggedStructure(doc, layout.structure);
   for (const page of layout.pages) {
     doc.addPage({ size: [layout.width, layout.height], margin: 0 });
-    for (const node of page.nodes) drawNode(doc, node, structure);
+    const colours = new PageColours(doc);
+    for (const node of page.nodes) drawNode(doc, node, structure, colours);
   }
   structure.end();
   doc.end();
@@ -62,15 +63,19 @@ export async function drawDocument(layout: LayoutDocument, fonts: FontSet, optio
   return { pdf: Buffer.concat(chunks), pages: layout.pages.length };
 }
 
-function drawNode(doc: Doc, node: LayoutNode, structure: TaggedStructure): void {
+function drawNode(doc: Doc, node: LayoutNode, structure: TaggedStructure, colours: PageColours): void {
   switch (node.kind) {
     case 'rect':
-      asArtifact(doc, 'Layout', () => doc.rect(node.x, node.y, node.width, node.height).fill(node.fill));
+      asArtifact(doc, 'Layout', () => {
+        colours.fill(node.fill);
+        doc.rect(node.x, node.y, node.width, node.height).fill();
+      });
       return;
     case 'rule':
-      asArtifact(doc, 'Layout', () =>
-        doc.moveTo(node.x1, node.y1).lineTo(node.x2, node.y2).lineWidth(node.thickness).strokeColor(node.color).stroke(),
-      );
+      asArtifact(doc, 'Layout', () => {
+        colours.stroke(node.color);
+        doc.moveTo(node.x1, node.y1).lineTo(node.x2, node.y2).lineWidth(node.thickness).stroke();
+      });
       return;
     case 'image':
       asArtifact(doc, 'Layout', () =>
@@ -78,7 +83,7 @@ function drawNode(doc: Doc, node: LayoutNode, structure: TaggedStructure): void 
       );
       return;
     case 'text':
-      for (const run of node.runs) drawRun(doc, run, node.baseline, structure);
+      for (const run of node.runs) drawRun(doc, run, node.baseline, structure, colours);
       return;
     default: {
       const unknown: never = node;
@@ -87,17 +92,18 @@ function drawNode(doc: Doc, node: LayoutNode, structure: TaggedStructure): void 
   }
 }
 
-function drawRun(doc: Doc, run: PositionedRun, baseline: number, structure: TaggedStructure): void {
+function drawRun(doc: Doc, run: PositionedRun, baseline: number, structure: TaggedStructure, colours: PageColours): void {
   const paint = (): void => {
+    colours.fill(run.color);
     // The layout measured the run already; passing its width spares pdfkit a second measure.
     doc
       .font(run.variant)
       .fontSize(run.size)
-      .fillColor(run.color)
       .text(run.text, run.x, baseline, { lineBreak: false, baseline: 'alphabetic', textWidth: run.width } as PDFKit.Mixins.TextOptions);
     if (run.href) {
       const underline = baseline + run.size * 0.12;
-      doc.moveTo(run.x, underline).lineTo(run.x + run.width, underline).lineWidth(0.5).strokeColor(run.color).stroke();
+      colours.stroke(run.color);
+      doc.moveTo(run.x, underline).lineTo(run.x + run.width, underline).lineWidth(0.5).stroke();
     }
   };
   if (run.struct === null) {
@@ -112,6 +118,31 @@ function drawRun(doc: Doc, run: PositionedRun, baseline: number, structure: Tagg
   if (run.href) {
     // structParent (missing from @types/pdfkit) ties the annotation to its Link element.
     doc.link(run.x, baseline - run.size, run.width, run.size * 1.3, run.href, { structParent: element } as object);
+  }
+}
+
+/**
+ * pdfkit writes the colour operators every time a colour is set; most runs repeat the colour
+ * before them, and those operators were a quarter of the page content (docs/performance.md). Colours
+ * persist through pdfkit's save/restore around text and through marked content, and each page
+ * starts afresh.
+ */
+class PageColours {
+  private fillColour: string | null = null;
+  private strokeColour: string | null = null;
+
+  constructor(private readonly doc: Doc) {}
+
+  fill(colour: string): void {
+    if (colour === this.fillColour) return;
+    this.doc.fillColor(colour);
+    this.fillColour = colour;
+  }
+
+  stroke(colour: string): void {
+    if (colour === this.strokeColour) return;
+    this.doc.strokeColor(colour);
+    this.strokeColour = colour;
   }
 }
 
