@@ -36,6 +36,7 @@ import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULT_KEY_LAYOUT } from '../lambdas/publisher/keys';
 import { publisherVersion } from './publisher-version';
+import { BUNDLE_BANNER, BUNDLE_MAIN_FIELDS } from './bundle-settings';
 
 export type PublisherLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
@@ -354,10 +355,8 @@ function publisherBundling(): BundlingOptions {
   return {
     forceDockerBundling: false,
     format: OutputFormat.ESM,
-    // pdfkit's ESM build needs import.meta.url, which a CJS bundle does not define.
-    mainFields: ['module', 'main'],
-    // Bundled CommonJS dependencies call require() for Node built-ins; ESM has no require.
-    banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    mainFields: BUNDLE_MAIN_FIELDS,
+    banner: BUNDLE_BANNER,
     target: 'node22',
     minify: true,
     sourceMap: true,

@@ -19,6 +19,7 @@ import { createRenderer } from '../lambdas/render';
 import { loadFile } from '../lambdas/render/load';
 import type { SourceFile } from '../lambdas/render/types';
 import { HUNDRED_PAGE_SHAPE, longDocument } from './lib/long-document';
+import { BUNDLE_BANNER, BUNDLE_MAIN_FIELDS } from '../infra/bundle-settings';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** The function's NODE_OPTIONS (infra/fact-sheet-publisher.ts): a cold start pays for them too. */
@@ -125,11 +126,11 @@ async function buildColdRender(directory: string): Promise<string> {
     platform: 'node',
     format: 'esm',
     target: `node${process.versions.node.split('.')[0]}`,
-    mainFields: ['module', 'main'],
+    mainFields: BUNDLE_MAIN_FIELDS,
     minify: true,
     sourcemap: true,
     sourcesContent: false,
-    banner: { js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);" },
+    banner: { js: BUNDLE_BANNER },
     logLevel: 'error',
   });
   return bundle;
