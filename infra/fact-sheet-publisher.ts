@@ -3,6 +3,7 @@
  * `content/` into `factsheets/` and `errors/`, and the failure path that tells someone when it breaks.
  * docs/architecture.md draws it; docs/deploy.md explains the choices to the person deploying it.
  */
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Aws, Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
@@ -36,7 +37,7 @@ import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULT_KEY_LAYOUT } from '../lambdas/publisher/keys';
 import { publisherVersion } from './publisher-version';
-import { BUNDLE_BANNER, BUNDLE_MAIN_FIELDS } from './bundle-settings';
+import { BUNDLE_ALIASES, BUNDLE_BANNER, BUNDLE_MAIN_FIELDS } from './bundle-settings';
 
 export type PublisherLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
@@ -112,6 +113,8 @@ export interface FactSheetPublisherProps {
 }
 
 const REPOSITORY_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** Runs the TypeScript build scripts that bundling calls, as `npm run` does. */
+const TSX_CLI = createRequire(import.meta.url).resolve('tsx/cli');
 /** Where the afterBundling hook puts templates and fonts inside the function's asset. */
 const TASK_ROOT = '/var/task';
 const MAX_BUCKET_NAME_PREFIX_LENGTH = 33;
@@ -357,6 +360,7 @@ function publisherBundling(): BundlingOptions {
     format: OutputFormat.ESM,
     mainFields: BUNDLE_MAIN_FIELDS,
     banner: BUNDLE_BANNER,
+    esbuildArgs: Object.fromEntries(Object.entries(BUNDLE_ALIASES).map(([name, replacement]) => [`--alias:${name}`, replacement])),
     target: 'node22',
     minify: true,
     sourceMap: true,
@@ -366,9 +370,11 @@ function publisherBundling(): BundlingOptions {
     commandHooks: {
       beforeBundling: () => [],
       beforeInstall: () => [],
-      // The renderer reads these at start-up from TEMPLATES_DIR and FONTS_DIR.
+      // The renderer reads these at start-up from TEMPLATES_DIR and FONTS_DIR. The templates are
+      // compiled here, once, rather than at every cold start; a broken one stops the deployment.
       afterBundling: (inputDir: string, outputDir: string) => [
         `cp -R "${inputDir}/templates" "${outputDir}/templates"`,
+        `"${process.execPath}" "${TSX_CLI}" "${inputDir}/scripts/compile-templates.ts" "${outputDir}/templates"`,
         `cp -R "${inputDir}/lambdas/fonts" "${outputDir}/fonts"`,
       ],
     },

@@ -1,29 +1,30 @@
 /**
  * npm run bench [-- --json] [--file F] [--iterations N] [--no-pipeline]
  *
- * Warm: one process renders the document N times (median, p95, pages per second).
- * Cold: a fresh node process runs the esbuild bundle of scripts/lib/cold-render.ts, bundled and
- * started as Lambda bundles and starts the function (infra/fact-sheet-publisher.ts), until the
- * PDF is written. Also a generated 100-page document (in this process, and alone in a fresh
- * process for its peak RSS), and the local pipeline (uploads through the embedded S3 server).
+ * Every render figure comes from what Lambda runs: scripts/lib/bundled-render.ts, bundled as
+ * infra/fact-sheet-publisher.ts bundles the function (same esbuild settings, templates compiled
+ * as at deployment), started in a fresh node process with the function's NODE_OPTIONS.
+ * Warm: one such process renders the document N times (median, p95, pages per second).
+ * Cold: new process → PDF written. Also a generated 100-page document, and the local pipeline
+ * (uploads through the embedded S3 server, in this process, as `npm start` runs it).
  */
 import './lib/node-notice';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { createRenderer } from '../lambdas/render';
-import { loadFile } from '../lambdas/render/load';
-import type { SourceFile } from '../lambdas/render/types';
+import { COMPILED_TEMPLATES_FILE, compileTemplates } from '../lambdas/render/template';
 import { HUNDRED_PAGE_SHAPE, longDocument } from './lib/long-document';
-import { BUNDLE_BANNER, BUNDLE_MAIN_FIELDS } from '../infra/bundle-settings';
+import { BUNDLE_ALIASES, BUNDLE_BANNER, BUNDLE_MAIN_FIELDS } from '../infra/bundle-settings';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** The function's NODE_OPTIONS (infra/fact-sheet-publisher.ts): a cold start pays for them too. */
 const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
+/** Renders left out of the warm figures: the first ones in a process compile and optimise code. */
+const WARMUP_RENDERS = 10;
 const { values } = parseArgs({
   options: {
     json: { type: 'boolean', default: false },
@@ -35,119 +36,121 @@ const { values } = parseArgs({
 });
 const iterations = Number(values.iterations);
 if (!Number.isInteger(iterations) || iterations < 1) throw new Error(`--iterations must be a positive whole number, not ${values.iterations}`);
+const file = resolve(values.file);
 const log = (line: string): void => {
   if (!values.json) console.log(line);
 };
 
-const renderer = await createRenderer();
-const source = await loadFile(values.file);
+const work = mkdtempSync(join(tmpdir(), 'factsheet-bench-'));
+let figures;
+try {
+  const bundled = await prepareBundle(work);
 
-log(`warm: ${iterations} renders of ${values.file}`);
-const warm = await timeRenders(source, iterations, 10);
-log(`  median ${warm.median.toFixed(1)} ms, p95 ${warm.p95.toFixed(1)} ms, ${warm.pages} pages, ${(warm.pages / (warm.median / 1000)).toFixed(0)} pages/s`);
+  log(`warm: ${iterations} renders of ${file} in one process`);
+  const warmRun = bundled.run(file, WARMUP_RENDERS + iterations);
+  const warm = summarise(warmRun.repeatMs.slice(WARMUP_RENDERS));
+  log(`  median ${warm.median.toFixed(1)} ms, p95 ${warm.p95.toFixed(1)} ms, ${warmRun.pages} pages, ${(warmRun.pages / (warm.median / 1000)).toFixed(0)} pages/s`);
+  log(`  peak RSS of that process: ${warmRun.peakRssMb.toFixed(0)} MB`);
 
-const hundred = longDocument(HUNDRED_PAGE_SHAPE);
-const hundredSource: SourceFile = { name: 'generated-100-pages.yaml', bytes: Buffer.from(hundred.yaml), modifiedAt: new Date(0) };
-const long = await timeRenders(hundredSource, 5, 1);
-log(`100-page document: median ${long.median.toFixed(0)} ms for ${long.pages} pages`);
+  const hundredFile = join(work, 'generated-100-pages.yaml');
+  writeFileSync(hundredFile, longDocument(HUNDRED_PAGE_SHAPE).yaml);
+  const longRun = bundled.run(hundredFile, 6);
+  const long = summarise(longRun.repeatMs.slice(1));
+  log(`100-page document: median ${long.median.toFixed(0)} ms for ${longRun.pages} pages`);
+  const hundredAlone = bundled.run(hundredFile, 0);
+  log(`100-page document alone in a fresh process, as in Lambda: peak RSS ${hundredAlone.peakRssMb.toFixed(0)} MB`);
 
-const { cold, hundredAlone } = await freshProcesses(hundred.yaml);
-log(`cold: new process → PDF written, median of ${cold.runs}: ${cold.median.toFixed(0)} ms (bare node -e 0: ${cold.bareNode.toFixed(0)} ms)`);
-log(`100-page document alone in a fresh process, as in Lambda: peak RSS ${hundredAlone.peakRssMb.toFixed(0)} MB`);
-
-const peakRssMb = process.resourceUsage().maxRSS / 1024;
-log(`peak RSS of this process (tsx, ${iterations} + 6 renders): ${peakRssMb.toFixed(0)} MB`);
+  const cold = coldStart(bundled, file, Number(values['cold-runs']));
+  log(`cold: new process → PDF written, median of ${cold.runs}: ${cold.median.toFixed(0)} ms (bare node -e 0: ${cold.bareNode.toFixed(0)} ms)`);
+  figures = { warm, warmRun, long, longRun, hundredAlone, cold };
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
 
 let pipeline: { factsheetsPerSecond: number; latencyP50Ms: number; latencyP95Ms: number } | null = null;
 if (!values['no-pipeline']) {
   const { benchPipeline } = await import('./lib/bench-pipeline');
   log('local pipeline: 200 uploads through the embedded S3 server');
-  pipeline = await benchPipeline({ uploads: 200, file: values.file });
+  pipeline = await benchPipeline({ uploads: 200, file });
   log(`  ${pipeline.factsheetsPerSecond.toFixed(1)} fact sheets/s, upload → PDF p50 ${pipeline.latencyP50Ms.toFixed(0)} ms, p95 ${pipeline.latencyP95Ms.toFixed(0)} ms`);
 }
 
 if (values.json) {
+  const { warm, warmRun, long, longRun, hundredAlone, cold } = figures;
   console.log(
     JSON.stringify({
-      file: values.file,
+      file,
       iterations,
-      pages: warm.pages,
+      pages: warmRun.pages,
       warmMedianMs: round(warm.median),
       warmP95Ms: round(warm.p95),
-      pagesPerSecond: round(warm.pages / (warm.median / 1000)),
+      pagesPerSecond: round(warmRun.pages / (warm.median / 1000)),
       coldMs: round(cold.median),
       bareNodeMs: round(cold.bareNode),
-      peakRssMb: round(peakRssMb),
-      hundredPages: { pages: long.pages, medianMs: round(long.median), freshProcessPeakRssMb: round(hundredAlone.peakRssMb) },
+      peakRssMb: round(warmRun.peakRssMb),
+      hundredPages: { pages: longRun.pages, medianMs: round(long.median), freshProcessPeakRssMb: round(hundredAlone.peakRssMb) },
       pipeline,
     }),
   );
 }
 
-async function timeRenders(file: SourceFile, runs: number, warmup: number): Promise<{ median: number; p95: number; pages: number }> {
-  let pages = 0;
-  for (let i = 0; i < warmup; i++) pages = (await renderer.render(file)).pages;
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    pages = (await renderer.render(file)).pages;
-    times.push(performance.now() - started);
-  }
-  return { median: percentile(times, 50), p95: percentile(times, 95), pages };
+interface BundledRun {
+  readonly pages: number;
+  readonly peakRssMb: number;
+  readonly repeatMs: readonly number[];
+  /** New process → exit, the first PDF written on the way. */
+  readonly processMs: number;
 }
 
-/** Cold starts of the sample, and the 100-page document rendered alone, each in a new process. */
-async function freshProcesses(hundredYaml: string) {
-  const work = mkdtempSync(join(tmpdir(), 'factsheet-bench-'));
-  try {
-    const bundle = await buildColdRender(work);
-    const hundredFile = join(work, hundredSource.name);
-    writeFileSync(hundredFile, hundredYaml);
-    return {
-      cold: coldStart(bundle, values.file, Number(values['cold-runs'])),
-      hundredAlone: runColdRender(bundle, hundredFile).report,
-    };
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+interface BundledRender {
+  run(document: string, repeats: number): BundledRun;
 }
 
 /**
- * The function's bundling, as infra/fact-sheet-publisher.ts configures it (esbuild through CDK):
- * minified ESM with a linked source map, module entry points first, a require() for bundled
- * CommonJS. Only the target differs: Lambda runs Node 22, this bundle runs on this machine.
+ * The function's bundling, as infra/fact-sheet-publisher.ts configures it (esbuild through CDK,
+ * settings from infra/bundle-settings.ts, templates compiled beside the bundle). Only the target
+ * differs: Lambda runs Node 22, this bundle runs on this machine.
  */
-async function buildColdRender(directory: string): Promise<string> {
-  const bundle = join(directory, 'cold-render.mjs');
+async function prepareBundle(directory: string): Promise<BundledRender> {
+  const bundle = join(directory, 'bundled-render.mjs');
   await build({
-    entryPoints: [join(root, 'scripts/lib/cold-render.ts')],
+    entryPoints: [join(root, 'scripts/lib/bundled-render.ts')],
     outfile: bundle,
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: `node${process.versions.node.split('.')[0]}`,
     mainFields: BUNDLE_MAIN_FIELDS,
+    alias: BUNDLE_ALIASES,
     minify: true,
     sourcemap: true,
     sourcesContent: false,
     banner: { js: BUNDLE_BANNER },
     logLevel: 'error',
   });
-  return bundle;
+  const templates = join(directory, 'templates');
+  cpSync(join(root, 'templates'), templates, { recursive: true });
+  writeFileSync(join(templates, COMPILED_TEMPLATES_FILE), JSON.stringify(await compileTemplates(templates)));
+  return {
+    run(document, repeats) {
+      const started = performance.now();
+      const child = spawnSync(
+        process.execPath,
+        [bundle, document, join(directory, 'out.pdf'), templates, join(root, 'lambdas/fonts'), String(repeats)],
+        { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: LAMBDA_NODE_OPTIONS }, maxBuffer: 64 * 1024 * 1024 },
+      );
+      const processMs = performance.now() - started;
+      if (child.status !== 0) throw new Error(`the bundled render of ${document} failed: ${child.stderr.toString()}`);
+      return { ...(JSON.parse(child.stdout.toString()) as Omit<BundledRun, 'processMs'>), processMs };
+    },
+  };
 }
 
-function runColdRender(bundle: string, file: string): { ms: number; report: { pages: number; peakRssMb: number } } {
-  const started = performance.now();
-  const child = spawnSync(process.execPath, [bundle, resolve(file), join(dirname(bundle), 'out.pdf'), join(root, 'templates'), join(root, 'lambdas/fonts')], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_OPTIONS: LAMBDA_NODE_OPTIONS },
-  });
-  const ms = performance.now() - started;
-  if (child.status !== 0) throw new Error(`cold render of ${file} failed: ${child.stderr.toString()}`);
-  return { ms, report: JSON.parse(child.stdout.toString()) as { pages: number; peakRssMb: number } };
+function summarise(times: readonly number[]): { median: number; p95: number } {
+  return { median: percentile(times, 50), p95: percentile(times, 95) };
 }
 
-function coldStart(bundle: string, file: string, runs: number): { median: number; bareNode: number; runs: number } {
+function coldStart(bundled: BundledRender, document: string, runs: number): { median: number; bareNode: number; runs: number } {
   const times: number[] = [];
   const bare: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -155,12 +158,12 @@ function coldStart(bundle: string, file: string, runs: number): { median: number
     const child = spawnSync(process.execPath, ['-e', '0']);
     bare.push(performance.now() - started);
     if (child.status !== 0) throw new Error(`node -e 0 failed: ${child.stderr.toString()}`);
-    times.push(runColdRender(bundle, file).ms);
+    times.push(bundled.run(document, 0).processMs);
   }
   return { median: percentile(times, 50), bareNode: percentile(bare, 50), runs };
 }
 
-function percentile(values: number[], p: number): number {
+function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +6,7 @@ import { App } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PublisherStack } from '../infra/publisher-stack';
 import { publisherVersion } from '../infra/publisher-version';
+import { COMPILED_TEMPLATES_FILE, type CompiledTemplates } from '../lambdas/render/template';
 import { checkBundle, type BundleCheckReport } from '../scripts/check-bundle';
 
 const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -32,6 +33,27 @@ describe('function bundle', () => {
     expect(existsSync(join(assetDirectory, 'fonts', 'NotoSans-Regular.ttf'))).toBe(true);
     expect(existsSync(join(assetDirectory, 'fonts', 'OFL.txt'))).toBe(true);
     expect(existsSync(join(assetDirectory, 'templates'))).toBe(true);
+  });
+
+  it('carries every template compiled, as its text reads in the asset', () => {
+    const templatesDir = join(assetDirectory, 'templates');
+    const compiled = JSON.parse(readFileSync(join(templatesDir, COMPILED_TEMPLATES_FILE), 'utf8')) as CompiledTemplates;
+    const templateFiles = readdirSync(templatesDir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.hbs'));
+
+    expect(Object.keys(compiled.templates).sort()).toEqual(templateFiles.sort());
+    for (const file of templateFiles) expect(compiled.templates[file]?.source).toBe(readFileSync(join(templatesDir, file), 'utf8'));
+  });
+
+  it('bundles the replacements of infra/bundle-settings.ts instead of the WOFF2 decoder, AES and eager Unicode tables', () => {
+    const { sources } = JSON.parse(readFileSync(join(assetDirectory, 'index.mjs.map'), 'utf8')) as { sources: string[] };
+
+    expect(sources.filter((source) => /node_modules\/(brotli|@noble\/ciphers)\//.test(source))).toEqual([]);
+    expect(sources.filter((source) => source.includes('lambdas/bundle-shims/')).map((source) => source.replace(/^.*bundle-shims\//, '')).sort()).toEqual([
+      'brotli-decompress.js',
+      'lazy-unicode-trie.js',
+      'noble-aes.js',
+    ]);
+    expect(sources.some((source) => source.endsWith('node_modules/unicode-trie/index.js'))).toBe(true);
   });
 
   it('publishes the French sample from a cold start against the embedded S3 server, as the source tree renders it', async () => {

@@ -213,7 +213,7 @@ describe('fonts', () => {
     // Prepare
     const dir = await mkdtemp(join(tmpdir(), 'fonts-test-'));
     const render = (out: string) =>
-      spawnSync(process.execPath, ['--import', 'tsx', 'scripts/lib/cold-render.ts', join(CONTENT, 'macron-putin-call-uk.yaml'), out, 'templates', DEFAULT_FONTS_DIR], {
+      spawnSync(process.execPath, ['--import', 'tsx', 'scripts/lib/bundled-render.ts', join(CONTENT, 'macron-putin-call-uk.yaml'), out, 'templates', DEFAULT_FONTS_DIR], {
         cwd: join(import.meta.dirname, '..'),
         env: { ...process.env, SOURCE_DATE_EPOCH: '1646006400' },
         encoding: 'utf8',

@@ -1,10 +1,10 @@
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TemplateError } from '../lambdas/render/errors';
 import { parseMarkup } from '../lambdas/render/markup';
-import { loadTemplates, type TemplateSet } from '../lambdas/render/template';
+import { COMPILED_TEMPLATES_FILE, compileTemplates, loadTemplates, type CompiledTemplates, type TemplateSet } from '../lambdas/render/template';
 import { inlineMarkup } from '../lambdas/render/template/inline';
 import { contrastRatio, loadTheme } from '../lambdas/render/template/theme';
 import type { MarkupDocument } from '../lambdas/render/types';
@@ -92,6 +92,96 @@ describe('template', () => {
       expect(error.template).toBe(join(dir, `${name}.hbs`));
       expect([error.line, error.column]).toEqual([line, column]);
       expect(error.message).toMatch(message);
+    });
+  });
+
+  describe('compiled templates', () => {
+    const shippedTemplates = new URL('../templates/', import.meta.url).pathname;
+    let dir: string;
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'templates-'));
+      return () => rm(dir, { recursive: true, force: true });
+    });
+
+    /** A copy of the shipped templates with `compiled` as its compiled-templates.json. */
+    async function copyWith(compiled: unknown): Promise<string> {
+      const copy = await mkdtemp(join(dir, 'copy-'));
+      await cp(shippedTemplates, copy, { recursive: true });
+      await writeFile(join(copy, COMPILED_TEMPLATES_FILE), typeof compiled === 'string' ? compiled : JSON.stringify(compiled));
+      return copy;
+    }
+
+    /** The shipped templates compiled, with brief.hbs's specification swapped for one titled `marker`. */
+    async function compiledWithMarker(marker: string): Promise<CompiledTemplates> {
+      const compiled = await compileTemplates(shippedTemplates);
+      const other = await mkdtemp(join(dir, 'other-'));
+      await cp(shippedTemplates, other, { recursive: true });
+      const brief = await readFile(join(other, 'brief.hbs'), 'utf8');
+      await writeFile(join(other, 'brief.hbs'), brief.replace('{{> headline}}', `<h1>${marker}</h1>`));
+      const { templates: changed } = await compileTemplates(other);
+      const shipped = compiled.templates['brief.hbs'];
+      expect(shipped).toBeDefined();
+      return { ...compiled, templates: { ...compiled.templates, 'brief.hbs': { source: shipped?.source ?? '', specification: changed['brief.hbs']?.specification ?? '' } } };
+    }
+
+    const briefTitle = (set: TemplateSet): string[] => headingTexts(parseMarkup(set.fill(validated({ ...frenchDocument, template: 'brief' }))).body, 1);
+
+    it('compiles every template and partial, keyed by its path in the folder', async () => {
+      const compiled = await compileTemplates(shippedTemplates);
+
+      expect(Object.keys(compiled.templates).sort()).toEqual(
+        ['brief.hbs', 'briefing.hbs', 'partials/dateline.hbs', 'partials/facts.hbs', 'partials/furniture.hbs', 'partials/headline.hbs', 'partials/key-points.hbs', 'partials/meta.hbs', 'partials/summary.hbs'],
+      );
+      expect(compiled.partials.slice().sort()).toEqual(['dateline', 'facts', 'furniture', 'headline', 'key-points', 'meta', 'summary']);
+      expect(compiled.templates['briefing.hbs']?.source).toBe(await readFile(join(shippedTemplates, 'briefing.hbs'), 'utf8'));
+    });
+
+    it('fills from the compiled copy of a template whose text it matches', async () => {
+      const copy = await copyWith(await compiledWithMarker('COMPILED COPY'));
+
+      const loaded = await loadTemplates(copy);
+
+      expect(briefTitle(loaded)).toEqual(['COMPILED COPY']);
+    });
+
+    it('compiles a template edited since its copy was compiled', async () => {
+      const copy = await copyWith(await compiledWithMarker('COMPILED COPY'));
+      const brief = join(copy, 'brief.hbs');
+      await writeFile(brief, (await readFile(brief, 'utf8')).replace('{{> headline}}', '<h1>EDITED</h1>'));
+
+      const loaded = await loadTemplates(copy);
+
+      expect(briefTitle(loaded)).toEqual(['EDITED']);
+    });
+
+    it('ignores copies compiled against other partials or by another Handlebars', async () => {
+      const compiled = await compiledWithMarker('COMPILED COPY');
+      const otherPartials = await copyWith({ ...compiled, partials: [...compiled.partials, 'removed-since'] });
+      const otherHandlebars = await copyWith({ ...compiled, handlebarsVersion: '0.0.1' });
+
+      const loaded = await Promise.all([loadTemplates(otherPartials), loadTemplates(otherHandlebars)]);
+
+      for (const set of loaded) expect(briefTitle(set)).toEqual(briefTitle(templates));
+    });
+
+    it.each([
+      ['not JSON', '{"handlebarsVersion": ', /cannot read the compiled templates: .*JSON/],
+      ['another shape', '{"templates": []}', /not compiled templates: regenerate it with scripts\/compile-templates\.ts, or delete it/],
+    ])('refuses a compiled-templates.json that is %s, naming it', async (_, text, message) => {
+      const copy = await copyWith(text);
+
+      const error = await thrown(() => loadTemplates(copy));
+
+      expect(error.template).toBe(join(copy, COMPILED_TEMPLATES_FILE));
+      expect(error.message).toMatch(message);
+    });
+
+    it('refuses to compile a broken template, naming its file, line and column', async () => {
+      const broken = await folderWith('unknown-partial');
+
+      const error = await thrown(() => compileTemplates(broken));
+
+      expect([error.template, error.line, error.column]).toEqual([join(broken, 'unknown-partial.hbs'), 3, 1]);
     });
   });
 

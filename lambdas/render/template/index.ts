@@ -7,7 +7,7 @@
  * so `<b>`, `{{x}}` and `&amp;` in a document print as typed and cannot break the markup.
  */
 import { readdir, readFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { TemplateError, type Problem } from '../errors';
@@ -153,17 +153,41 @@ function checkTemplate(file: TemplateFile, ast: hbs.AST.Program, partials: Reado
 type TemplateSpecification = ReturnType<typeof Handlebars.precompile>;
 
 /**
- * Compiles now rather than at the first document (Handlebars' `compile` is lazy), so that a broken
- * template stops the start-up and the first render does not pay for compilation.
+ * Written into the function's templates folder when it is bundled (scripts/compile-templates.ts):
+ * a cold start then skips Handlebars' parser and compiler, about 40 ms of it
+ * (docs/performance.md). A template whose text differs from its compiled copy is compiled as usual.
  */
-function compile(env: typeof Handlebars, file: TemplateFile, partials: ReadonlySet<string>): Handlebars.TemplateDelegate {
-  let template: Handlebars.TemplateDelegate;
+export const COMPILED_TEMPLATES_FILE = 'compiled-templates.json';
+
+export interface CompiledTemplates {
+  /** The Handlebars that compiled them: a specification is only sure to run on the same one. */
+  readonly handlebarsVersion: string;
+  /** The partials the templates were checked against: with another set, a template may name a missing one. */
+  readonly partials: readonly string[];
+  /** By path inside the templates folder (`briefing.hbs`, `partials/facts.hbs`). */
+  readonly templates: Readonly<Record<string, { readonly source: string; readonly specification: string }>>;
+}
+
+/** Parses, checks and compiles a template to Handlebars' specification, as JavaScript source. */
+function compileSpecification(env: typeof Handlebars, file: TemplateFile, partials: ReadonlySet<string>): string {
   try {
     const ast = env.parse(file.text);
     checkTemplate(file, ast, partials);
-    // precompile returns the template as JavaScript source (its type says otherwise): evaluate it once.
-    const source = env.precompile(ast, compileOptions) as unknown as string;
-    template = env.template(new Function(`return ${source};`)() as TemplateSpecification);
+    // precompile returns the template as JavaScript source (its type says otherwise).
+    return env.precompile(ast, compileOptions) as unknown as string;
+  } catch (error) {
+    throw located(file.path, error);
+  }
+}
+
+/**
+ * Evaluates a specification once, at load time rather than at the first document (Handlebars'
+ * `compile` is lazy), so that a broken template stops the start-up.
+ */
+function instantiate(env: typeof Handlebars, file: TemplateFile, specification: string): Handlebars.TemplateDelegate {
+  let template: Handlebars.TemplateDelegate;
+  try {
+    template = env.template(new Function(`return ${specification};`)() as TemplateSpecification);
   } catch (error) {
     throw located(file.path, error);
   }
@@ -177,19 +201,71 @@ function compile(env: typeof Handlebars, file: TemplateFile, partials: ReadonlyS
   };
 }
 
-export async function loadTemplates(dir: string = defaultTemplatesDir): Promise<TemplateSet> {
+interface TemplateSources {
+  readonly theme: Theme;
+  readonly templateFiles: readonly TemplateFile[];
+  readonly partialFiles: readonly TemplateFile[];
+}
+
+async function readTemplateSources(dir: string): Promise<TemplateSources> {
   const [theme, templateFiles, partialFiles] = await Promise.all([
     loadTheme(dir),
     readTemplateFiles(dir, true),
     readTemplateFiles(join(dir, 'partials'), false),
   ]);
   if (templateFiles.length === 0) throw new TemplateError(dir, 'no templates: expected at least one <name>.hbs file');
+  return { theme, templateFiles, partialFiles };
+}
 
+function isolatedEnvironment(): typeof Handlebars {
   const env = Handlebars.create();
   env.registerHelper(helpers);
+  return env;
+}
+
+/** Every template and partial of `dir`, checked and compiled, for COMPILED_TEMPLATES_FILE. */
+export async function compileTemplates(dir: string = defaultTemplatesDir): Promise<CompiledTemplates> {
+  const { templateFiles, partialFiles } = await readTemplateSources(dir);
+  const env = isolatedEnvironment();
+  const partials = new Set(partialFiles.map((file) => file.name));
+  const templates = Object.fromEntries(
+    [...partialFiles, ...templateFiles].map((file) => [
+      relative(dir, file.path),
+      { source: file.text, specification: compileSpecification(env, file, partials) },
+    ]),
+  );
+  return { handlebarsVersion: Handlebars.VERSION, partials: [...partials], templates };
+}
+
+/** The compiled copies in `dir` that still match this Handlebars and these partials; none when absent. */
+async function readCompiledTemplates(dir: string, partials: ReadonlySet<string>): Promise<CompiledTemplates['templates']> {
+  const path = join(dir, COMPILED_TEMPLATES_FILE);
+  let compiled: Partial<CompiledTemplates> | null;
+  try {
+    compiled = JSON.parse(await readFile(path, 'utf8')) as Partial<CompiledTemplates> | null;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new TemplateError(path, `cannot read the compiled templates: ${(error as Error).message}`, { cause: error });
+  }
+  if (typeof compiled?.handlebarsVersion !== 'string' || !Array.isArray(compiled.partials) || typeof compiled.templates !== 'object' || compiled.templates === null) {
+    throw new TemplateError(path, 'not compiled templates: regenerate it with scripts/compile-templates.ts, or delete it');
+  }
+  const samePartials = compiled.partials.length === partials.size && compiled.partials.every((name) => partials.has(name));
+  return compiled.handlebarsVersion === Handlebars.VERSION && samePartials ? compiled.templates : {};
+}
+
+export async function loadTemplates(dir: string = defaultTemplatesDir): Promise<TemplateSet> {
+  const { theme, templateFiles, partialFiles } = await readTemplateSources(dir);
   const partialNames = new Set(partialFiles.map((file) => file.name));
-  for (const file of partialFiles) env.registerPartial(file.name, compile(env, file, partialNames));
-  const templates = new Map(templateFiles.map((file) => [file.name, compile(env, file, partialNames)] as const));
+  const compiled = await readCompiledTemplates(dir, partialNames);
+  const env = isolatedEnvironment();
+  const load = (file: TemplateFile): Handlebars.TemplateDelegate => {
+    const copy = compiled[relative(dir, file.path)];
+    const specification = copy?.source === file.text ? copy.specification : compileSpecification(env, file, partialNames);
+    return instantiate(env, file, specification);
+  };
+  for (const file of partialFiles) env.registerPartial(file.name, load(file));
+  const templates = new Map(templateFiles.map((file) => [file.name, load(file)] as const));
   const names = [...templates.keys()];
 
   return {

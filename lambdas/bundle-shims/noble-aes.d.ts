@@ -1,0 +1,2 @@
+export function cbc(...args: unknown[]): never;
+export function ecb(...args: unknown[]): never;

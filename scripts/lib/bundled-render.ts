@@ -1,0 +1,30 @@
+/**
+ * The benchmark's stand-in for the function: bundled by scripts/bench.ts as Lambda bundles the
+ * handler, run in a fresh process. Loads fonts and templates, renders the document once and
+ * writes the PDF, as a cold start does; then renders it `repeats` more times, as a warm
+ * instance does, timing each.
+ * usage: node bundled-render.mjs <document> <out.pdf> <templatesDir> <fontsDir> [repeats]
+ * Prints {"pages", "peakRssMb", "repeatMs"} on standard output.
+ */
+import { writeFileSync } from 'node:fs';
+import { createRenderer } from '../../lambdas/render';
+import { loadFile } from '../../lambdas/render/load';
+
+const [document, out, templatesDir, fontsDir, repeatArgument = '0'] = process.argv.slice(2);
+const repeats = Number(repeatArgument);
+if (!document || !out || !templatesDir || !fontsDir || !Number.isInteger(repeats) || repeats < 0) {
+  console.error('usage: bundled-render <document> <out.pdf> <templatesDir> <fontsDir> [repeats]');
+  process.exit(2);
+}
+const renderer = await createRenderer({ templatesDir, fontsDir });
+const source = await loadFile(document);
+const result = await renderer.render(source);
+writeFileSync(out, result.pdf);
+
+const repeatMs: number[] = [];
+for (let i = 0; i < repeats; i++) {
+  const started = performance.now();
+  await renderer.render(source);
+  repeatMs.push(performance.now() - started);
+}
+console.log(JSON.stringify({ pages: result.pages, peakRssMb: process.resourceUsage().maxRSS / 1024, repeatMs }));
