@@ -247,14 +247,32 @@ const ATTRIBUTION_VERBS = [
   'dijo|afirmó|declaró|señaló|añadió|explicó|según',
 ].join('|');
 
-/** `«…», selon l’Élysée`, `“…,” said Emmanuel Macron`, `«…», – заявив Зеленський`. */
-const VERB_THEN_NAME = new RegExp(String.raw`^[\s,–—-]*(?:${ATTRIBUTION_VERBS})\s+${ATTRIBUTED}`, 'u');
-/** `“…,” Emmanuel Macron said`. */
-const NAME_THEN_VERB = new RegExp(String.raw`^[\s,–—-]*${ATTRIBUTED}\s+(?:said|says|added|told|stated|wrote|explained)\b`, 'u');
-/** `Selon l’Élysée, «…»`. */
-const ACCORDING_TO = new RegExp(String.raw`(?:^|[\s,])(?:selon|d[’']après|according\s+to|за\s+словами|laut|según)\s+${ATTRIBUTED}\s*,`, 'gu');
-/** A subject opening the sentence or a clause: `Emmanuel Macron a également demandé «…»`. */
-const CLAUSE_SUBJECT = new RegExp(String.raw`(?:^|,\s+)(?:${SUBJECT})(?=\s+(?:\p{Ll}|«|“)|\s*$)`, 'gu');
+interface AttributionPatterns {
+  /** `«…», selon l’Élysée`, `“…,” said Emmanuel Macron`, `«…», – заявив Зеленський`. */
+  readonly verbThenName: RegExp;
+  /** `“…,” Emmanuel Macron said`. */
+  readonly nameThenVerb: RegExp;
+  /** `Selon l’Élysée, «…»`. */
+  readonly accordingTo: RegExp;
+  /** A subject opening the sentence or a clause: `Emmanuel Macron a également demandé «…»`. */
+  readonly clauseSubject: RegExp;
+}
+
+let attributionPatterns: AttributionPatterns | undefined;
+
+/**
+ * Built by the first dispatch rather than on import: patterns this large over Unicode letter
+ * classes take milliseconds each to build, which every cold start would pay, dispatch or not.
+ */
+function attribution(): AttributionPatterns {
+  attributionPatterns ??= {
+    verbThenName: new RegExp(String.raw`^[\s,–—-]*(?:${ATTRIBUTION_VERBS})\s+${ATTRIBUTED}`, 'u'),
+    nameThenVerb: new RegExp(String.raw`^[\s,–—-]*${ATTRIBUTED}\s+(?:said|says|added|told|stated|wrote|explained)\b`, 'u'),
+    accordingTo: new RegExp(String.raw`(?:^|[\s,])(?:selon|d[’']après|according\s+to|за\s+словами|laut|según)\s+${ATTRIBUTED}\s*,`, 'gu'),
+    clauseSubject: new RegExp(String.raw`(?:^|,\s+)(?:${SUBJECT})(?=\s+(?:\p{Ll}|«|“)|\s*$)`, 'gu'),
+  };
+  return attributionPatterns;
+}
 
 interface FoundQuote {
   readonly text: string;
@@ -310,12 +328,13 @@ function quotedSpans(paragraph: string): Span[] {
 
 /** Who the sentence says is speaking: attribution after the quote, then before it, then its subject. */
 function speakerOf(before: string, after: string): string | null {
-  const attributed = VERB_THEN_NAME.exec(after) ?? NAME_THEN_VERB.exec(after);
+  const { verbThenName, nameThenVerb, accordingTo, clauseSubject } = attribution();
+  const attributed = verbThenName.exec(after) ?? nameThenVerb.exec(after);
   if (attributed?.[1]) return attributed[1];
-  const according = [...before.matchAll(ACCORDING_TO)].pop();
+  const according = [...before.matchAll(accordingTo)].pop();
   if (according?.[1]) return according[1];
   // "Au Conseil de sécurité, …" opens with two capitals but no one speaks: a name never starts with a function word.
-  const subject = [...before.matchAll(CLAUSE_SUBJECT)]
+  const subject = [...before.matchAll(clauseSubject)]
     .map((match) => match[1] ?? match[2])
     .filter((name): name is string => name !== undefined && !DANGLING.has((name.split(/\s/)[0] as string).toLowerCase()))
     .pop();
