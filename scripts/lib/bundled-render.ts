@@ -4,7 +4,8 @@
  * writes the PDF, as a cold start does; then renders it `repeats` more times, as a warm
  * instance does, timing each.
  * usage: node bundled-render.mjs <document> <out.pdf> <templatesDir> <fontsDir> [repeats]
- * Prints {"pages", "peakRssMb", "repeatMs"} on standard output.
+ * Prints {"pages", "peakRssMb", "repeatMs", "writtenAt"} on standard output; `writtenAt` is when
+ * the first PDF was written, in milliseconds since the epoch (performance.timeOrigin's clock).
  */
 import { writeFileSync } from 'node:fs';
 import { createRenderer } from '../../lambdas/render';
@@ -20,6 +21,7 @@ const renderer = await createRenderer({ templatesDir, fontsDir });
 const source = await loadFile(document);
 const result = await renderer.render(source);
 writeFileSync(out, result.pdf);
+const writtenAt = performance.timeOrigin + performance.now();
 
 const repeatMs: number[] = [];
 for (let i = 0; i < repeats; i++) {
@@ -27,4 +29,4 @@ for (let i = 0; i < repeats; i++) {
   await renderer.render(source);
   repeatMs.push(performance.now() - started);
 }
-console.log(JSON.stringify({ pages: result.pages, peakRssMb: process.resourceUsage().maxRSS / 1024, repeatMs }));
+console.log(JSON.stringify({ pages: result.pages, peakRssMb: process.resourceUsage().maxRSS / 1024, repeatMs, writtenAt }));

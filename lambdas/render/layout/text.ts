@@ -163,30 +163,31 @@ export class TextSetter {
 
   /** Merges neighbouring tokens of one style into runs and measures them as pdfkit will draw them. */
   private position(tokens: readonly Token[], style: TextStyle): SetLine {
-    const merged: Token[] = [];
-    for (const token of tokens) {
-      const last = merged[merged.length - 1];
-      if (last && last.variant === token.variant && last.href === token.href && last.struct === token.struct) {
-        merged[merged.length - 1] = { ...last, text: last.text + token.text };
-      } else {
-        merged.push(token);
-      }
-    }
     const runs: PositionedRun[] = [];
     let x = 0;
-    for (const token of merged) {
-      const width = this.widthOf(token.text, token.variant, style.size);
+    let start = 0;
+    while (start < tokens.length) {
+      const first = tokens[start] as Token;
+      let text = first.text;
+      let end = start + 1;
+      for (; end < tokens.length; end++) {
+        const token = tokens[end] as Token;
+        if (token.variant !== first.variant || token.href !== first.href || token.struct !== first.struct) break;
+        text += token.text;
+      }
+      const width = this.widthOf(text, first.variant, style.size);
       runs.push({
-        text: token.text,
-        variant: token.variant,
+        text,
+        variant: first.variant,
         size: style.size,
-        color: token.href ? style.linkColor : style.color,
+        color: first.href ? style.linkColor : style.color,
         x,
         width,
-        href: token.href,
-        struct: token.struct,
+        href: first.href,
+        struct: first.struct,
       });
       x += width;
+      start = end;
     }
     return { runs, width: x };
   }
