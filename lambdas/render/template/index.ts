@@ -9,7 +9,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Handlebars from 'handlebars';
+import type HandlebarsCompiler from 'handlebars';
+import Handlebars from 'handlebars/runtime';
 import { TemplateError, type Problem } from '../errors';
 import type { EventDocument, FilledTemplate, Party, Quote, Source, Theme, ValidatedDocument } from '../types';
 import { HelperError, type HelperData } from './helper-call';
@@ -123,16 +124,26 @@ function located(file: string, error: unknown): TemplateError {
   return new TemplateError(file, message, { cause: error });
 }
 
+type Compiler = typeof HandlebarsCompiler;
+
+/**
+ * The full Handlebars, imported only when a template must be compiled: templates compiled at
+ * bundling run on the runtime alone, and a cold start then skips evaluating the compiler.
+ */
+async function loadCompiler(): Promise<Compiler> {
+  return (await import('handlebars')).default;
+}
+
 /** Mistakes the Handlebars compiler lets through, caught when the templates load. */
-function checkTemplate(file: TemplateFile, ast: hbs.AST.Program, partials: ReadonlySet<string>): void {
+function checkTemplate(compiler: Compiler, file: TemplateFile, ast: hbs.AST.Program, partials: ReadonlySet<string>): void {
   const problems: Problem[] = [];
-  const checker = new Handlebars.Visitor();
+  const checker = new compiler.Visitor();
   const at = (node: hbs.AST.Node): { line: number; column: number } => ({ line: node.loc.start.line, column: node.loc.start.column + 1 });
   checker.MustacheStatement = function (mustache) {
     if (!mustache.escaped) {
       problems.push({ ...at(mustache), message: '{{{…}}} prints without escaping, so content could break the markup', expected: '{{…}}, and {{inline …}} for content' });
     }
-    Handlebars.Visitor.prototype.MustacheStatement.call(this, mustache);
+    compiler.Visitor.prototype.MustacheStatement.call(this, mustache);
   };
   const checkPartial = (partial: hbs.AST.PartialStatement | hbs.AST.PartialBlockStatement): void => {
     const name = partial.name.type === 'PathExpression' ? (partial.name as hbs.AST.PathExpression).original : null;
@@ -144,13 +155,13 @@ function checkTemplate(file: TemplateFile, ast: hbs.AST.Program, partials: Reado
   checker.PartialStatement = checkPartial;
   checker.PartialBlockStatement = function (partial) {
     checkPartial(partial);
-    Handlebars.Visitor.prototype.PartialBlockStatement.call(this, partial);
+    compiler.Visitor.prototype.PartialBlockStatement.call(this, partial);
   };
   checker.accept(ast);
   if (problems.length > 0) throw templateProblemsError(file.path, 'the template has mistakes', problems);
 }
 
-type TemplateSpecification = ReturnType<typeof Handlebars.precompile>;
+type TemplateSpecification = ReturnType<Compiler['precompile']>;
 
 /**
  * Written into the function's templates folder when it is bundled (scripts/compile-templates.ts):
@@ -169,12 +180,12 @@ export interface CompiledTemplates {
 }
 
 /** Parses, checks and compiles a template to Handlebars' specification, as JavaScript source. */
-function compileSpecification(env: typeof Handlebars, file: TemplateFile, partials: ReadonlySet<string>): string {
+function compileSpecification(compiler: Compiler, file: TemplateFile, partials: ReadonlySet<string>): string {
   try {
-    const ast = env.parse(file.text);
-    checkTemplate(file, ast, partials);
+    const ast = compiler.parse(file.text);
+    checkTemplate(compiler, file, ast, partials);
     // precompile returns the template as JavaScript source (its type says otherwise).
-    return env.precompile(ast, compileOptions) as unknown as string;
+    return compiler.precompile(ast, compileOptions) as unknown as string;
   } catch (error) {
     throw located(file.path, error);
   }
@@ -226,12 +237,12 @@ function isolatedEnvironment(): typeof Handlebars {
 /** Every template and partial of `dir`, checked and compiled, for COMPILED_TEMPLATES_FILE. */
 export async function compileTemplates(dir: string = defaultTemplatesDir): Promise<CompiledTemplates> {
   const { templateFiles, partialFiles } = await readTemplateSources(dir);
-  const env = isolatedEnvironment();
+  const compiler = await loadCompiler();
   const partials = new Set(partialFiles.map((file) => file.name));
   const templates = Object.fromEntries(
     [...partialFiles, ...templateFiles].map((file) => [
       relative(dir, file.path),
-      { source: file.text, specification: compileSpecification(env, file, partials) },
+      { source: file.text, specification: compileSpecification(compiler, file, partials) },
     ]),
   );
   return { handlebarsVersion: Handlebars.VERSION, partials: [...partials], templates };
@@ -258,12 +269,15 @@ export async function loadTemplates(dir: string = defaultTemplatesDir): Promise<
   const { theme, templateFiles, partialFiles } = await readTemplateSources(dir);
   const partialNames = new Set(partialFiles.map((file) => file.name));
   const compiled = await readCompiledTemplates(dir, partialNames);
-  const env = isolatedEnvironment();
-  const load = (file: TemplateFile): Handlebars.TemplateDelegate => {
+  const compiledCopy = (file: TemplateFile): string | undefined => {
     const copy = compiled[relative(dir, file.path)];
-    const specification = copy?.source === file.text ? copy.specification : compileSpecification(env, file, partialNames);
-    return instantiate(env, file, specification);
+    return copy?.source === file.text ? copy.specification : undefined;
   };
+  const allFiles = [...partialFiles, ...templateFiles];
+  const compiler = allFiles.every((file) => compiledCopy(file) !== undefined) ? null : await loadCompiler();
+  const env = isolatedEnvironment();
+  const load = (file: TemplateFile): Handlebars.TemplateDelegate =>
+    instantiate(env, file, compiledCopy(file) ?? compileSpecification(compiler as Compiler, file, partialNames));
   for (const file of partialFiles) env.registerPartial(file.name, load(file));
   const templates = new Map(templateFiles.map((file) => [file.name, load(file)] as const));
   const names = [...templates.keys()];

@@ -7,7 +7,7 @@
  * follows it and closes when a non-space precedes it; `***` is bold and italic together; an
  * opener without its closer (or a closer without its opener) prints literally.
  */
-import Handlebars from 'handlebars';
+import Handlebars from 'handlebars/runtime';
 
 type InlineNode =
   | { readonly kind: 'text'; readonly text: string }

@@ -1,4 +1,4 @@
-import Handlebars from 'handlebars';
+import Handlebars from 'handlebars/runtime';
 import type { PartialDate } from '../../types';
 import { describeValue, helperCall } from '../helper-call';
 import { formatDate } from '../i18n';

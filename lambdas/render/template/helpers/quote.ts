@@ -1,4 +1,4 @@
-import Handlebars from 'handlebars';
+import Handlebars from 'handlebars/runtime';
 import { helperCall, textArgument } from '../helper-call';
 import { inlineMarkup } from '../inline';
 
