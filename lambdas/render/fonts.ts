@@ -142,9 +142,32 @@ export async function loadFonts(dir: string = DEFAULT_FONTS_DIR): Promise<FontSe
     entries.map(([variant, font, tables, glyphs]) => [variant, embeddedFont(font, tables, glyphs)]),
   ) as Record<FontVariant, EmbeddedFont>;
   const allTables = entries.map(([, , tables]) => tables);
-  return {
-    variants,
-    covers: (codePoint) => allTables.every((tables) => tables.hasGlyph(codePoint)),
+  return { variants, covers: coverageOf(allTables) };
+}
+
+const UNKNOWN = 0;
+const COVERED = 1;
+const MISSING = 2;
+
+/**
+ * Whether every variant has a glyph, remembered per code point: the layout asks for every
+ * character it sets, and four table lookups each were a fifth of setting text.
+ */
+function coverageOf(allTables: readonly ShapingTables[]): (codePoint: number) => boolean {
+  const basicPlane = new Uint8Array(0x10000);
+  const otherPlanes = new Map<number, boolean>();
+  const lookUp = (codePoint: number): boolean => allTables.every((tables) => tables.hasGlyph(codePoint));
+  return (codePoint) => {
+    if (codePoint >= 0x10000) {
+      let covered = otherPlanes.get(codePoint);
+      if (covered === undefined) otherPlanes.set(codePoint, (covered = lookUp(codePoint)));
+      return covered;
+    }
+    const known = basicPlane[codePoint];
+    if (known !== UNKNOWN) return known === COVERED;
+    const covered = lookUp(codePoint);
+    basicPlane[codePoint] = covered ? COVERED : MISSING;
+    return covered;
   };
 }
 

@@ -126,6 +126,19 @@ export class TextSetter {
    */
   private drawable(text: string): string {
     text = text.replace(/« +/g, '«\u00A0').replace(/ +»/g, '\u00A0»');
+    return this.allDrawable(text) ? text : this.withReplacements(text);
+  }
+
+  /** Almost all text: no control characters, no surrogates, every character in the fonts. */
+  private allDrawable(text: string): boolean {
+    for (let index = 0; index < text.length; index++) {
+      const code = text.charCodeAt(index);
+      if ((code < 0x20 && code !== 0x0a) || (code >= 0xd800 && code <= 0xdfff) || !this.fonts.covers(code)) return false;
+    }
+    return true;
+  }
+
+  private withReplacements(text: string): string {
     let out = '';
     let lastReplaced = false;
     for (const char of text) {
