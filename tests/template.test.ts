@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { englishDocument, frenchDocument, minimalDocument, ukrainianDocument, va
 import { blocksOf, headingTexts, runsMatching, sectionAfter, textOf } from './fixtures/templates/queries';
 
 const fixtures = new URL('./fixtures/templates/', import.meta.url).pathname;
+const repositoryRoot = new URL('..', import.meta.url).pathname;
 const brokenDir = join(fixtures, 'broken');
 const themesDir = join(fixtures, 'themes');
 
@@ -174,6 +176,20 @@ describe('template', () => {
 
       expect(error.template).toBe(join(copy, COMPILED_TEMPLATES_FILE));
       expect(error.message).toMatch(message);
+    });
+
+    it('are written by scripts/compile-templates.ts, which fails on a broken template naming its file, line and column', async () => {
+      const out = join(dir, 'written.json');
+      const broken = await folderWith('unknown-partial');
+      const run = (...args: string[]) =>
+        spawnSync(process.execPath, ['--import', 'tsx', 'scripts/compile-templates.ts', ...args], { cwd: repositoryRoot, encoding: 'utf8' });
+
+      const [good, bad] = [run(shippedTemplates, '--out', out), run(broken)];
+
+      expect(good.status, good.stderr).toBe(0);
+      expect(JSON.parse(await readFile(out, 'utf8'))).toEqual(await compileTemplates(shippedTemplates));
+      expect(bad.status).toBe(1);
+      expect(bad.stderr).toContain(`${join(broken, 'unknown-partial.hbs')}:3:1: unknown partial "fotoer"`);
     });
 
     it('refuses to compile a broken template, naming its file, line and column', async () => {
