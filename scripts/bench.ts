@@ -34,8 +34,8 @@ const { values } = parseArgs({
     'no-pipeline': { type: 'boolean', default: false },
   },
 });
-const iterations = Number(values.iterations);
-if (!Number.isInteger(iterations) || iterations < 1) throw new Error(`--iterations must be a positive whole number, not ${values.iterations}`);
+const iterations = wholeNumberOption('--iterations', values.iterations);
+const coldRuns = wholeNumberOption('--cold-runs', values['cold-runs']);
 const file = resolve(values.file);
 const log = (line: string): void => {
   if (!values.json) console.log(line);
@@ -60,7 +60,7 @@ try {
   const hundredAlone = bundled.run(hundredFile, 0);
   log(`100-page document alone in a fresh process, as in Lambda: peak RSS ${hundredAlone.peakRssMb.toFixed(0)} MB`);
 
-  const cold = coldStart(bundled, file, Number(values['cold-runs']));
+  const cold = coldStart(bundled, file, coldRuns);
   log(`cold: new process → first PDF written, median of ${cold.runs}: ${cold.median.toFixed(0)} ms (bare node -e 0, to its exit: ${cold.bareNode.toFixed(0)} ms)`);
   figures = { warm, warmRun, long, longRun, hundredAlone, cold };
 } finally {
@@ -146,11 +146,26 @@ async function prepareBundle(directory: string): Promise<BundledRender> {
         [bundle, document, join(directory, 'out.pdf'), templates, join(root, 'lambdas/fonts'), String(repeats)],
         { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: LAMBDA_NODE_OPTIONS }, maxBuffer: 64 * 1024 * 1024 },
       );
-      if (child.status !== 0) throw new Error(`the bundled render of ${document} failed: ${child.stderr.toString()}`);
+      if (child.status !== 0) {
+        rmSync(directory, { recursive: true, force: true });
+        fail(`the bundled render of ${document} failed: ${child.stderr.toString().trim()}`);
+      }
       const { writtenAt, ...run } = JSON.parse(child.stdout.toString()) as Omit<BundledRun, 'firstPdfMs'> & { writtenAt: number };
       return { ...run, firstPdfMs: writtenAt - started };
     },
   };
+}
+
+function wholeNumberOption(name: string, value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) fail(`${name} must be a positive whole number, not ${value}`);
+  return number;
+}
+
+/** A mistake in the arguments or the document: the message says what, without a stack trace. */
+function fail(message: string): never {
+  console.error(message);
+  process.exit(2);
 }
 
 function summarise(times: readonly number[]): { median: number; p95: number } {

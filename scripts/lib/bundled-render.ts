@@ -9,6 +9,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { createRenderer } from '../../lambdas/render';
+import { ContentError } from '../../lambdas/render/errors';
 import { loadFile } from '../../lambdas/render/load';
 
 const [document, out, templatesDir, fontsDir, repeatArgument = '0'] = process.argv.slice(2);
@@ -18,8 +19,8 @@ if (!document || !out || !templatesDir || !fontsDir || !Number.isInteger(repeats
   process.exit(2);
 }
 const renderer = await createRenderer({ templatesDir, fontsDir });
-const source = await loadFile(document);
-const result = await renderer.render(source);
+const source = await loadFile(document).catch(exitWithMessage);
+const result = await renderer.render(source).catch(exitWithMessage);
 writeFileSync(out, result.pdf);
 const writtenAt = performance.timeOrigin + performance.now();
 
@@ -30,3 +31,10 @@ for (let i = 0; i < repeats; i++) {
   repeatMs.push(performance.now() - started);
 }
 console.log(JSON.stringify({ pages: result.pages, peakRssMb: process.resourceUsage().maxRSS / 1024, repeatMs, writtenAt }));
+
+/** A document the renderer refuses: its message is the whole story for the benchmark. */
+function exitWithMessage(error: unknown): never {
+  if (!(error instanceof ContentError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
