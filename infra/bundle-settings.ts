@@ -15,7 +15,7 @@ const shim = (file: string): string => fileURLToPath(new URL(`../lambdas/bundle-
 
 /**
  * Dependencies replaced in the bundle, because a cold start paid for them and the renderer never
- * calls them (measured in docs/performance.md, "Cold start"):
+ * calls them (measured in docs/performance.md, "This round: cold start"):
  * - fontkit's WOFF2 decoder: 475 KB of the 1.2 MB bundle for fonts we never ship as WOFF2;
  * - pdfkit's AES, whose tables cost 12 ms to build on import, for encryption we never ask for;
  * - unicode-trie, whose five tables (fontkit's complex-script shapers, Unicode properties,

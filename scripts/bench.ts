@@ -5,7 +5,7 @@
  * infra/fact-sheet-publisher.ts bundles the function (same esbuild settings, templates compiled
  * as at deployment), started in a fresh node process with the function's NODE_OPTIONS.
  * Warm: one such process renders the document N times (median, p95, pages per second).
- * Cold: new process → PDF written. Also a generated 100-page document, and the local pipeline
+ * Cold: new process → first PDF written. Also a generated 100-page document, and the local pipeline
  * (uploads through the embedded S3 server, in this process, as `npm start` runs it).
  */
 import './lib/node-notice';

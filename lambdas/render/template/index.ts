@@ -127,11 +127,12 @@ function located(file: string, error: unknown): TemplateError {
 type Compiler = typeof HandlebarsCompiler;
 
 /**
- * The full Handlebars, imported only when a template must be compiled: templates compiled at
- * bundling run on the runtime alone, and a cold start then skips evaluating the compiler.
+ * The full Handlebars, imported on the first call only: templates compiled at bundling run on
+ * the runtime alone, and a cold start then skips evaluating the compiler.
  */
-async function loadCompiler(): Promise<Compiler> {
-  return (await import('handlebars')).default;
+function compilerOnDemand(): () => Promise<Compiler> {
+  let loading: Promise<Compiler> | undefined;
+  return () => (loading ??= import('handlebars').then((module) => module.default));
 }
 
 /** Mistakes the Handlebars compiler lets through, caught when the templates load. */
@@ -237,7 +238,7 @@ function isolatedEnvironment(): typeof Handlebars {
 /** Every template and partial of `dir`, checked and compiled, for COMPILED_TEMPLATES_FILE. */
 export async function compileTemplates(dir: string = defaultTemplatesDir): Promise<CompiledTemplates> {
   const { templateFiles, partialFiles } = await readTemplateSources(dir);
-  const compiler = await loadCompiler();
+  const compiler = await compilerOnDemand()();
   const partials = new Set(partialFiles.map((file) => file.name));
   const templates = Object.fromEntries(
     [...partialFiles, ...templateFiles].map((file) => [
@@ -248,38 +249,43 @@ export async function compileTemplates(dir: string = defaultTemplatesDir): Promi
   return { handlebarsVersion: Handlebars.VERSION, partials: [...partials], templates };
 }
 
-/** The compiled copies in `dir` that still match this Handlebars and these partials; none when absent. */
-async function readCompiledTemplates(dir: string, partials: ReadonlySet<string>): Promise<CompiledTemplates['templates']> {
+/** The compiled copies of `dir`, as written there; null when there are none. */
+async function readCompiledTemplates(dir: string): Promise<CompiledTemplates | null> {
   const path = join(dir, COMPILED_TEMPLATES_FILE);
   let compiled: Partial<CompiledTemplates> | null;
   try {
     compiled = JSON.parse(await readFile(path, 'utf8')) as Partial<CompiledTemplates> | null;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new TemplateError(path, `cannot read the compiled templates: ${(error as Error).message}`, { cause: error });
   }
   if (typeof compiled?.handlebarsVersion !== 'string' || !Array.isArray(compiled.partials) || typeof compiled.templates !== 'object' || compiled.templates === null) {
     throw new TemplateError(path, 'not compiled templates: regenerate it with scripts/compile-templates.ts, or delete it');
   }
+  return compiled as CompiledTemplates;
+}
+
+/** The copies that still match this Handlebars and these partials. */
+function usableCopies(compiled: CompiledTemplates | null, partials: ReadonlySet<string>): CompiledTemplates['templates'] {
+  if (compiled === null || compiled.handlebarsVersion !== Handlebars.VERSION) return {};
   const samePartials = compiled.partials.length === partials.size && compiled.partials.every((name) => partials.has(name));
-  return compiled.handlebarsVersion === Handlebars.VERSION && samePartials ? compiled.templates : {};
+  return samePartials ? compiled.templates : {};
 }
 
 export async function loadTemplates(dir: string = defaultTemplatesDir): Promise<TemplateSet> {
-  const { theme, templateFiles, partialFiles } = await readTemplateSources(dir);
+  const [{ theme, templateFiles, partialFiles }, compiled] = await Promise.all([readTemplateSources(dir), readCompiledTemplates(dir)]);
   const partialNames = new Set(partialFiles.map((file) => file.name));
-  const compiled = await readCompiledTemplates(dir, partialNames);
-  const compiledCopy = (file: TemplateFile): string | undefined => {
-    const copy = compiled[relative(dir, file.path)];
-    return copy?.source === file.text ? copy.specification : undefined;
-  };
-  const allFiles = [...partialFiles, ...templateFiles];
-  const compiler = allFiles.every((file) => compiledCopy(file) !== undefined) ? null : await loadCompiler();
+  const copies = usableCopies(compiled, partialNames);
+  const compiler = compilerOnDemand();
   const env = isolatedEnvironment();
-  const load = (file: TemplateFile): Handlebars.TemplateDelegate =>
-    instantiate(env, file, compiledCopy(file) ?? compileSpecification(compiler as Compiler, file, partialNames));
-  for (const file of partialFiles) env.registerPartial(file.name, load(file));
-  const templates = new Map(templateFiles.map((file) => [file.name, load(file)] as const));
+  const load = async (file: TemplateFile): Promise<Handlebars.TemplateDelegate> => {
+    const copy = copies[relative(dir, file.path)];
+    const specification = copy?.source === file.text ? copy.specification : compileSpecification(await compiler(), file, partialNames);
+    return instantiate(env, file, specification);
+  };
+  for (const file of partialFiles) env.registerPartial(file.name, await load(file));
+  const templates = new Map<string, Handlebars.TemplateDelegate>();
+  for (const file of templateFiles) templates.set(file.name, await load(file));
   const names = [...templates.keys()];
 
   return {
