@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { TemplateError } from '../lambdas/render/errors';
 import { parseMarkup } from '../lambdas/render/markup';
 import { COMPILED_TEMPLATES_FILE, compileTemplates, loadTemplates, type CompiledTemplates, type TemplateSet } from '../lambdas/render/template';
@@ -144,6 +144,28 @@ describe('template', () => {
       const loaded = await loadTemplates(copy);
 
       expect(briefTitle(loaded)).toEqual(['COMPILED COPY']);
+    });
+
+    it('runs compiled copies without importing the Handlebars compiler', async () => {
+      // Prepare: a fresh template module whose compiler import fails.
+      const copy = await copyWith(await compileTemplates(shippedTemplates));
+      vi.resetModules();
+      vi.doMock('handlebars', () => {
+        throw new Error('the compiler was imported');
+      });
+      try {
+        const fresh = await import('../lambdas/render/template');
+
+        // Act
+        const loaded = await fresh.loadTemplates(copy);
+
+        // Assert: and a folder without compiled copies does need it.
+        expect(briefTitle(loaded)).toEqual(briefTitle(templates));
+        await expect(fresh.loadTemplates(shippedTemplates)).rejects.toThrow(/error when mocking a module/);
+      } finally {
+        vi.doUnmock('handlebars');
+        vi.resetModules();
+      }
     });
 
     it('compiles a template edited since its copy was compiled', async () => {

@@ -127,12 +127,11 @@ function located(file: string, error: unknown): TemplateError {
 type Compiler = typeof HandlebarsCompiler;
 
 /**
- * The full Handlebars, imported on the first call only: templates compiled at bundling run on
- * the runtime alone, and a cold start then skips evaluating the compiler.
+ * The full Handlebars, imported only when a template must be compiled: templates compiled at
+ * bundling run on the runtime alone, and a cold start then skips evaluating the compiler.
  */
-function compilerOnDemand(): () => Promise<Compiler> {
-  let loading: Promise<Compiler> | undefined;
-  return () => (loading ??= import('handlebars').then((module) => module.default));
+async function loadCompiler(): Promise<Compiler> {
+  return (await import('handlebars')).default;
 }
 
 /** Mistakes the Handlebars compiler lets through, caught when the templates load. */
@@ -213,20 +212,15 @@ function instantiate(env: typeof Handlebars, file: TemplateFile, specification: 
   };
 }
 
-interface TemplateSources {
-  readonly theme: Theme;
+interface TemplateFiles {
   readonly templateFiles: readonly TemplateFile[];
   readonly partialFiles: readonly TemplateFile[];
 }
 
-async function readTemplateSources(dir: string): Promise<TemplateSources> {
-  const [theme, templateFiles, partialFiles] = await Promise.all([
-    loadTheme(dir),
-    readTemplateFiles(dir, true),
-    readTemplateFiles(join(dir, 'partials'), false),
-  ]);
+async function readTemplateSources(dir: string): Promise<TemplateFiles> {
+  const [templateFiles, partialFiles] = await Promise.all([readTemplateFiles(dir, true), readTemplateFiles(join(dir, 'partials'), false)]);
   if (templateFiles.length === 0) throw new TemplateError(dir, 'no templates: expected at least one <name>.hbs file');
-  return { theme, templateFiles, partialFiles };
+  return { templateFiles, partialFiles };
 }
 
 function isolatedEnvironment(): typeof Handlebars {
@@ -238,7 +232,7 @@ function isolatedEnvironment(): typeof Handlebars {
 /** Every template and partial of `dir`, checked and compiled, for COMPILED_TEMPLATES_FILE. */
 export async function compileTemplates(dir: string = defaultTemplatesDir): Promise<CompiledTemplates> {
   const { templateFiles, partialFiles } = await readTemplateSources(dir);
-  const compiler = await compilerOnDemand()();
+  const compiler = await loadCompiler();
   const partials = new Set(partialFiles.map((file) => file.name));
   const templates = Object.fromEntries(
     [...partialFiles, ...templateFiles].map((file) => [
@@ -273,14 +267,13 @@ function usableCopies(compiled: CompiledTemplates | null, partials: ReadonlySet<
 }
 
 export async function loadTemplates(dir: string = defaultTemplatesDir): Promise<TemplateSet> {
-  const [{ theme, templateFiles, partialFiles }, compiled] = await Promise.all([readTemplateSources(dir), readCompiledTemplates(dir)]);
+  const [theme, { templateFiles, partialFiles }, compiled] = await Promise.all([loadTheme(dir), readTemplateSources(dir), readCompiledTemplates(dir)]);
   const partialNames = new Set(partialFiles.map((file) => file.name));
   const copies = usableCopies(compiled, partialNames);
-  const compiler = compilerOnDemand();
   const env = isolatedEnvironment();
   const load = async (file: TemplateFile): Promise<Handlebars.TemplateDelegate> => {
     const copy = copies[relative(dir, file.path)];
-    const specification = copy?.source === file.text ? copy.specification : compileSpecification(await compiler(), file, partialNames);
+    const specification = copy?.source === file.text ? copy.specification : compileSpecification(await loadCompiler(), file, partialNames);
     return instantiate(env, file, specification);
   };
   for (const file of partialFiles) env.registerPartial(file.name, await load(file));
