@@ -374,7 +374,7 @@ function publisherBundling(): BundlingOptions {
       // compiled here, once, rather than at every cold start; a broken one stops the deployment.
       afterBundling: (inputDir: string, outputDir: string) => [
         `cp -R "${inputDir}/templates" "${outputDir}/templates"`,
-        `"${process.execPath}" "${TSX_CLI}" "${inputDir}/scripts/compile-templates.ts" "${inputDir}/templates" --out "${outputDir}/templates/compiled-templates.json"`,
+        `"${process.execPath}" "${TSX_CLI}" "${inputDir}/build/compile-templates.ts" "${inputDir}/templates" --out "${outputDir}/templates/compiled-templates.json"`,
         `cp -R "${inputDir}/lambdas/fonts" "${outputDir}/fonts"`,
       ],
     },

@@ -4,7 +4,7 @@
  */
 export const DEFAULT_STACK_NAME = 'FactSheetPublisher';
 
-/** CloudFormation output keys read by scripts/lib/stack-outputs.ts: renaming one breaks `npm run publish`. */
+/** CloudFormation output keys read by client/stack-outputs.ts: renaming one breaks `npm run publish`. */
 export const OUTPUT_KEYS = ['BucketName', 'FunctionName', 'FailureQueueUrl', 'PublisherVersion'] as const;
 
 export type StackOutputs = Record<(typeof OUTPUT_KEYS)[number], string>;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 const bench = (...args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', ...args], { cwd: repositoryRoot, encoding: 'utf8', timeout: 120_000 });
+  spawnSync(process.execPath, ['--import', 'tsx', 'cli/bench.ts', ...args], { cwd: repositoryRoot, encoding: 'utf8', timeout: 120_000 });
 
 describe('npm run bench', () => {
   it('prints the figures of the issue as one JSON object, for any document', () => {

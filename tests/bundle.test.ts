@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PublisherStack } from '../infra/publisher-stack';
 import { publisherVersion } from '../infra/publisher-version';
 import { COMPILED_TEMPLATES_FILE, type CompiledTemplates } from '../lambdas/render/template';
-import { checkBundle, type BundleCheckReport } from '../scripts/check-bundle';
+import { checkBundle, type BundleCheckReport } from '../cli/check-bundle';
 
 const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
 

@@ -199,7 +199,7 @@ describe('fonts', () => {
 
       // Assert
       await expect(loading).rejects.toThrow(FontLoadError);
-      await expect(loading).rejects.toThrow(/NotoSans-Bold\.shaping\.json was made from another NotoSans-Bold\.ttf: run scripts\/subset-fonts\.sh --tables/);
+      await expect(loading).rejects.toThrow(/NotoSans-Bold\.shaping\.json was made from another NotoSans-Bold\.ttf: run build\/subset-fonts\.sh --tables/);
     });
 
     it('refuses to start without a shaping table, naming it and the fix', async () => {
@@ -207,7 +207,7 @@ describe('fonts', () => {
 
       const loading = loadFonts(dir);
 
-      await expect(loading).rejects.toThrow(/NotoSans-Italic\.shaping\.json cannot be read: run scripts\/subset-fonts\.sh --tables/);
+      await expect(loading).rejects.toThrow(/NotoSans-Italic\.shaping\.json cannot be read: run build\/subset-fonts\.sh --tables/);
     });
   });
 
@@ -215,7 +215,7 @@ describe('fonts', () => {
     // Prepare
     const dir = await mkdtemp(join(tmpdir(), 'fonts-test-'));
     const render = (out: string) =>
-      spawnSync(process.execPath, ['--import', 'tsx', 'scripts/lib/bundled-render.ts', join(CONTENT, 'macron-putin-call-uk.yaml'), out, 'templates', DEFAULT_FONTS_DIR], {
+      spawnSync(process.execPath, ['--import', 'tsx', 'bench/bundled-render.ts', join(CONTENT, 'macron-putin-call-uk.yaml'), out, 'templates', DEFAULT_FONTS_DIR], {
         cwd: join(import.meta.dirname, '..'),
         env: { ...process.env, SOURCE_DATE_EPOCH: '1646006400' },
         encoding: 'utf8',

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { readStackOutputs, StackOutputsError } from '../scripts/lib/stack-outputs';
+import { readStackOutputs, StackOutputsError } from '../client/stack-outputs';
 
 /**
  * A stand-in for the CloudFormation API (the query protocol the SDK speaks), so that the real

@@ -59,7 +59,7 @@ describe('npm run publish, against the local server', () => {
     await copyFile(join(UPLOADS, 'sommet.yaml'), file);
 
     // Act
-    const result = await run('scripts/publish.ts', [file, ...target()]);
+    const result = await run('cli/publish.ts', [file, ...target()]);
 
     // Assert
     expect(result.code, result.output).toBe(0);
@@ -76,7 +76,7 @@ describe('npm run publish, against the local server', () => {
     await copyFile(join(UPLOADS, 'kyiv.md'), good);
 
     // Act
-    const result = await run('scripts/publish.ts', [bad, good, ...target()]);
+    const result = await run('cli/publish.ts', [bad, good, ...target()]);
 
     // Assert
     expect(result.code).toBe(1);
@@ -91,7 +91,7 @@ describe('npm run publish, against the local server', () => {
     await harness.put('content/listed.yaml', await readFile(join(UPLOADS, 'sommet.yaml')));
 
     // Act
-    const result = await run('scripts/publish.ts', ['--list', '--link', '--expires', '600', ...target()]);
+    const result = await run('cli/publish.ts', ['--list', '--link', '--expires', '600', ...target()]);
 
     // Assert
     expect(result.code, result.output).toBe(0);
@@ -106,7 +106,7 @@ describe('npm run publish, against the local server', () => {
 
   it('explains a usage error', async () => {
     // Act
-    const result = await run('scripts/publish.ts', ['--list', join(workDir, 'x.yaml'), ...target()]);
+    const result = await run('cli/publish.ts', ['--list', join(workDir, 'x.yaml'), ...target()]);
 
     // Assert
     expect(result.code).toBe(2);
@@ -116,7 +116,7 @@ describe('npm run publish, against the local server', () => {
 
   it('names a file that does not exist', async () => {
     // Act
-    const result = await run('scripts/publish.ts', [join(workDir, 'missing.yaml'), ...target()]);
+    const result = await run('cli/publish.ts', [join(workDir, 'missing.yaml'), ...target()]);
 
     // Assert
     expect(result.code).toBe(2);
@@ -134,7 +134,7 @@ describe('npm start', () => {
     const out = join(workDir, 'start-out');
 
     // Act
-    const result = await run('scripts/start.ts', ['--content', content, '--out', out, '--data', join(workDir, 'start-data')]);
+    const result = await run('cli/start.ts', ['--content', content, '--out', out, '--data', join(workDir, 'start-data')]);
 
     // Assert
     expect(result.code, result.output).toBe(0);
@@ -153,7 +153,7 @@ describe('npm start', () => {
     const out = join(workDir, 'start-bad-out');
 
     // Act
-    const result = await run('scripts/start.ts', ['--content', content, '--out', out, '--data', join(workDir, 'start-bad-data')]);
+    const result = await run('cli/start.ts', ['--content', content, '--out', out, '--data', join(workDir, 'start-bad-data')]);
 
     // Assert
     expect(result.code).toBe(1);
@@ -191,7 +191,7 @@ describe('npm run publish -- --republish, against the local server', () => {
     );
 
     // Act
-    const result = await run('scripts/publish.ts', ['--republish', '--endpoint', harness.localS3.endpoint, '--bucket', BUCKET], {
+    const result = await run('cli/publish.ts', ['--republish', '--endpoint', harness.localS3.endpoint, '--bucket', BUCKET], {
       PUBLISHER_VERSION: '2.0.0',
     });
 

@@ -15,7 +15,7 @@ import {
   type LocalS3,
   PortInUseError,
   startLocalS3,
-} from '../scripts/lib/local-s3';
+} from '../emulator/local-s3';
 
 const BUCKET = 'factsheet-publisher';
 

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { encodeEventKey } from '../lambdas/publisher/keys';
-import { type LocalS3, s3Record, startLocalS3 } from '../scripts/lib/local-s3';
+import { type LocalS3, startLocalS3 } from '../emulator/local-s3';
+import { s3Record } from '../lambdas/publisher/event-record';
 
 const BUCKET = 'factsheet-publisher';
 

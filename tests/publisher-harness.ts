@@ -12,9 +12,10 @@ import { createLogger } from '../lambdas/publisher/logging';
 import { createPublisher, type PublishResult, type RecordOutcome } from '../lambdas/publisher/publisher';
 import { isNotFound } from '../lambdas/publisher/s3';
 import type { Renderer } from '../lambdas/render/index';
-import type { Bucket } from '../scripts/lib/bucket-client';
-import { type InvocationReport, type LocalS3, s3Record, startLocalS3 } from '../scripts/lib/local-s3';
-import { startLocalPublisher } from '../scripts/lib/local-publisher';
+import type { Bucket } from '../client/bucket-client';
+import { type InvocationReport, type LocalS3, startLocalS3 } from '../emulator/local-s3';
+import { s3Record } from '../lambdas/publisher/event-record';
+import { startLocalPublisher } from '../emulator/local-publisher';
 
 export const BUCKET = 'factsheet-publisher';
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 const root = new URL('..', import.meta.url).pathname;
 
 function render(...args: string[]): { status: number | null; output: string } {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/render.ts'), ...args], { cwd: root, encoding: 'utf8' });
+  const child = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'cli/render.ts'), ...args], { cwd: root, encoding: 'utf8' });
   return { status: child.status, output: child.stdout + child.stderr };
 }
 

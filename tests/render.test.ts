@@ -8,8 +8,8 @@ import { createRenderer, type Renderer } from '../lambdas/render';
 import { ContentError } from '../lambdas/render/errors';
 import { loadFile } from '../lambdas/render/load';
 import type { SourceFile } from '../lambdas/render/types';
-import { renderTarget } from '../scripts/lib/render-local';
-import { STRESS_SHAPE, longDocument } from '../scripts/lib/long-document';
+import { renderTarget } from '../client/render-files';
+import { STRESS_SHAPE, longDocument } from '../bench/long-document';
 import { fold, readPdf } from './helpers/pdf';
 
 const contentDir = new URL('../content/', import.meta.url).pathname;

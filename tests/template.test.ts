@@ -190,7 +190,7 @@ describe('template', () => {
 
     it.each([
       ['not JSON', '{"handlebarsVersion": ', /cannot read the compiled templates: .*JSON/],
-      ['another shape', '{"templates": []}', /not compiled templates: regenerate it with scripts\/compile-templates\.ts, or delete it/],
+      ['another shape', '{"templates": []}', /not compiled templates: regenerate it with build\/compile-templates\.ts, or delete it/],
     ])('refuses a compiled-templates.json that is %s, naming it', async (_, text, message) => {
       const copy = await copyWith(text);
 
@@ -200,11 +200,11 @@ describe('template', () => {
       expect(error.message).toMatch(message);
     });
 
-    it('are written by scripts/compile-templates.ts, which fails on a broken template naming its file, line and column', async () => {
+    it('are written by build/compile-templates.ts, which fails on a broken template naming its file, line and column', async () => {
       const out = join(dir, 'written.json');
       const broken = await folderWith('unknown-partial');
       const run = (...args: string[]) =>
-        spawnSync(process.execPath, ['--import', 'tsx', 'scripts/compile-templates.ts', ...args], { cwd: repositoryRoot, encoding: 'utf8' });
+        spawnSync(process.execPath, ['--import', 'tsx', 'build/compile-templates.ts', ...args], { cwd: repositoryRoot, encoding: 'utf8' });
 
       const [good, bad] = [run(shippedTemplates, '--out', out), run(broken)];
 

@@ -7,7 +7,7 @@ import { ContentError, type Problem, ValidationError } from '../lambdas/render/e
 import { parseSource } from '../lambdas/render/parse';
 import type { ParsedDocument } from '../lambdas/render/types';
 import { DOCUMENT_LIMITS, validateDocument } from '../lambdas/render/validate';
-import { STRESS_SHAPE, longDocument } from '../scripts/lib/long-document';
+import { STRESS_SHAPE, longDocument } from '../bench/long-document';
 
 const fixtures = new URL('./fixtures/', import.meta.url).pathname;
 const contentDir = new URL('../content/', import.meta.url).pathname;

@@ -7,7 +7,7 @@
  * documents and also serves the layout stage's measurements, so a word is shaped once per process.
  *
  * Shaping itself mostly avoids fontkit: warming up its OpenType machinery cost more than the rest
- * of a cold start (docs/performance.md). Beside each TTF, scripts/subset-fonts.sh writes what that
+ * of a cold start (docs/performance.md). Beside each TTF, build/subset-fonts.sh writes what that
  * machinery would do to "simple" text — glyphs, advances, the `liga` ligatures and pair kerning,
  * read from the font with fontTools — and words made only of simple code points are shaped from
  * those tables, to the same glyphs and positions. A word with a combining mark, a character that
@@ -86,7 +86,7 @@ export interface FontSet {
   covers(codePoint: number): boolean;
 }
 
-/** A font's `.shaping.json` as scripts/subset-fonts.sh writes it. */
+/** A font's `.shaping.json` as build/subset-fonts.sh writes it. */
 interface ShapingTableFile {
   readonly font: string;
   readonly checkSumAdjustment: number;
@@ -127,13 +127,13 @@ export async function loadFonts(dir: string = DEFAULT_FONTS_DIR): Promise<FontSe
       const [bytes, tableText] = await Promise.all([
         readFile(`${base}${name}.ttf`),
         readFile(`${base}${name}.shaping.json`, 'utf8').catch((error: unknown) => {
-          throw new FontLoadError(`${base}${name}.shaping.json cannot be read: run scripts/subset-fonts.sh --tables`, { cause: error });
+          throw new FontLoadError(`${base}${name}.shaping.json cannot be read: run build/subset-fonts.sh --tables`, { cause: error });
         }),
       ]);
       const font = fontkit.create(bytes) as unknown as FontkitFont;
       const table = JSON.parse(tableText) as ShapingTableFile;
       if (table.checkSumAdjustment !== font.head.checkSumAdjustment || table.unitsPerEm !== font.unitsPerEm) {
-        throw new FontLoadError(`${base}${name}.shaping.json was made from another ${name}.ttf: run scripts/subset-fonts.sh --tables`);
+        throw new FontLoadError(`${base}${name}.shaping.json was made from another ${name}.ttf: run build/subset-fonts.sh --tables`);
       }
       return [variant, font, new ShapingTables(table), new TrueTypeGlyphs(bytes)] as const;
     }),

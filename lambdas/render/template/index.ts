@@ -164,7 +164,7 @@ function checkTemplate(compiler: Compiler, file: TemplateFile, ast: hbs.AST.Prog
 type TemplateSpecification = ReturnType<Compiler['precompile']>;
 
 /**
- * Written into the function's templates folder when it is bundled (scripts/compile-templates.ts):
+ * Written into the function's templates folder when it is bundled (build/compile-templates.ts):
  * a cold start then skips Handlebars' parser and compiler, about 40 ms of it
  * (docs/performance.md). A template whose text differs from its compiled copy is compiled as usual.
  */
@@ -254,7 +254,7 @@ async function readCompiledTemplates(dir: string): Promise<CompiledTemplates | n
     throw new TemplateError(path, `cannot read the compiled templates: ${(error as Error).message}`, { cause: error });
   }
   if (typeof compiled?.handlebarsVersion !== 'string' || !Array.isArray(compiled.partials) || typeof compiled.templates !== 'object' || compiled.templates === null) {
-    throw new TemplateError(path, 'not compiled templates: regenerate it with scripts/compile-templates.ts, or delete it');
+    throw new TemplateError(path, 'not compiled templates: regenerate it with build/compile-templates.ts, or delete it');
   }
   return compiled as CompiledTemplates;
 }

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { createRenderer, type Renderer } from '../lambdas/render';
 import { RendererConfigError } from '../lambdas/render/errors';
 import { ACCEPTED_EXTENSIONS } from '../lambdas/render/parse';
-import { findTargets, renderTarget, type RenderOutcome, type RenderTarget } from './lib/render-local';
+import { findTargets, renderTarget, type RenderOutcome, type RenderTarget } from '../client/render-files';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

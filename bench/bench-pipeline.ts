@@ -10,11 +10,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { decodeEventKey } from '../../lambdas/publisher/keys';
-import type { PublishResult } from '../../lambdas/publisher/publisher';
-import { type Bucket, uploadSource } from './bucket-client';
-import type { InvocationReport } from './local-s3';
-import { startLocalPublisher } from './local-publisher';
+import { decodeEventKey } from '../lambdas/publisher/keys';
+import type { PublishResult } from '../lambdas/publisher/publisher';
+import { type Bucket, uploadSource } from '../client/bucket-client';
+import type { InvocationReport } from '../emulator/local-s3';
+import { startLocalPublisher } from '../emulator/local-publisher';
 
 export interface PipelineBenchOptions {
   readonly uploads: number;

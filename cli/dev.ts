@@ -2,13 +2,13 @@
  * `npm run dev`: the local S3 server keeps running and publishes whatever any S3 client uploads
  * under content/, until Ctrl-C. Objects persist in the data folder between runs.
  */
-import './lib/node-notice';
+import '../client/node-notice';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { PublishResult, RecordOutcome } from '../lambdas/publisher/publisher';
 import { formatProblems } from '../lambdas/render/errors';
-import { DEFAULT_LOCAL_BUCKET, DEFAULT_LOCAL_PORT, type InvocationReport, LOCAL_CREDENTIALS } from './lib/local-s3';
-import { startLocalPublisher } from './lib/local-publisher';
+import { DEFAULT_LOCAL_BUCKET, DEFAULT_LOCAL_PORT, type InvocationReport, LOCAL_CREDENTIALS } from '../emulator/local-s3';
+import { startLocalPublisher } from '../emulator/local-publisher';
 
 const { values } = parseArgs({
   options: {

@@ -16,10 +16,10 @@
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { S3Event, S3EventRecord } from 'aws-lambda';
+import type { S3Event } from 'aws-lambda';
 import S3rver from 's3rver';
-import { encodeEventKey } from '../../lambdas/publisher/keys';
-import { createS3Client } from '../../lambdas/publisher/s3';
+import { s3Record } from '../lambdas/publisher/event-record';
+import { createS3Client } from '../lambdas/publisher/s3';
 
 /** s3rver's only key pair. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
@@ -186,42 +186,6 @@ export function dispatchEvents<Result>(localS3: LocalS3, options: DispatchOption
     close() {
       server.off('event', onServerEvent);
       store.deleteObject = deleteObject;
-    },
-  };
-}
-
-/** A notification record shaped like S3's own (see tests/fixtures/events/). */
-export function s3Record(fields: {
-  readonly eventName: string;
-  readonly bucket: string;
-  /** The key as stored; the record carries it encoded. */
-  readonly key: string;
-  readonly sequencer: string;
-  readonly size?: number;
-  readonly eTag?: string;
-  readonly versionId?: string;
-}): S3EventRecord {
-  const object: S3EventRecord['s3']['object'] = {
-    key: encodeEventKey(fields.key),
-    sequencer: fields.sequencer,
-    ...(fields.size === undefined ? {} : { size: fields.size }),
-    ...(fields.eTag === undefined ? {} : { eTag: fields.eTag }),
-    ...(fields.versionId === undefined ? {} : { versionId: fields.versionId }),
-  } as S3EventRecord['s3']['object'];
-  return {
-    eventVersion: '2.1',
-    eventSource: 'aws:s3',
-    awsRegion: 'us-east-1',
-    eventTime: new Date().toISOString(),
-    eventName: fields.eventName,
-    userIdentity: { principalId: 'AWS:LOCAL' },
-    requestParameters: { sourceIPAddress: '127.0.0.1' },
-    responseElements: { 'x-amz-request-id': 'LOCAL', 'x-amz-id-2': 'LOCAL' },
-    s3: {
-      s3SchemaVersion: '1.0',
-      configurationId: 'publish-content',
-      bucket: { name: fields.bucket, ownerIdentity: { principalId: 'LOCAL' }, arn: `arn:aws:s3:::${fields.bucket}` },
-      object,
     },
   };
 }

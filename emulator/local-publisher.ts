@@ -3,10 +3,10 @@
  * handler behind it, configured the way the Lambda is (through loadConfig).
  */
 import type { S3Event } from 'aws-lambda';
-import { loadConfig, rendererOptionsOf, type PublisherConfig } from '../../lambdas/publisher/config';
-import { createLogger, type Logger } from '../../lambdas/publisher/logging';
-import { createPublisher, type PublishResult } from '../../lambdas/publisher/publisher';
-import { createRenderer, type Renderer } from '../../lambdas/render/index';
+import { loadConfig, rendererOptionsOf, type PublisherConfig } from '../lambdas/publisher/config';
+import { createLogger, type Logger } from '../lambdas/publisher/logging';
+import { createPublisher, type PublishResult } from '../lambdas/publisher/publisher';
+import { createRenderer, type Renderer } from '../lambdas/render/index';
 import { dispatchEvents, type EventDispatcher, type InvocationReport, type LocalS3, startLocalS3 } from './local-s3';
 
 export interface LocalPublisherOptions {

@@ -8,7 +8,7 @@
  *
  * The asset is copied out of the repository first, so that nothing resolves from its node_modules.
  */
-import './lib/node-notice';
+import '../client/node-notice';
 import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,8 +21,9 @@ import { unquoteEtag } from '../lambdas/publisher/s3';
 import { PublisherStore } from '../lambdas/publisher/store';
 import { createRenderer } from '../lambdas/render/index';
 import { DEFAULT_STACK_NAME } from '../infra/outputs';
-import { download } from './lib/bucket-client';
-import { LOCAL_CREDENTIALS, s3Record, startLocalS3 } from './lib/local-s3';
+import { download } from '../client/bucket-client';
+import { s3Record } from '../lambdas/publisher/event-record';
+import { LOCAL_CREDENTIALS, startLocalS3 } from '../emulator/local-s3';
 
 const REPOSITORY_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The French sample with every field of the content format: it exercises every template part. */

@@ -1,14 +1,14 @@
 /**
  * npm run bench [-- --json] [--file F] [--iterations N] [--no-pipeline]
  *
- * Every render figure comes from what Lambda runs: scripts/lib/bundled-render.ts, bundled as
+ * Every render figure comes from what Lambda runs: bench/bundled-render.ts, bundled as
  * infra/fact-sheet-publisher.ts bundles the function (same esbuild settings, templates compiled
  * as at deployment), started in a fresh node process with the function's NODE_OPTIONS.
  * Warm: one such process renders the document N times (median, p95, pages per second).
  * Cold: new process → first PDF written. Also a generated 100-page document, and the local pipeline
  * (uploads through the embedded S3 server, in this process, as `npm start` runs it).
  */
-import './lib/node-notice';
+import '../client/node-notice';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { COMPILED_TEMPLATES_FILE, compileTemplates } from '../lambdas/render/template';
-import { HUNDRED_PAGE_SHAPE, longDocument } from './lib/long-document';
+import { HUNDRED_PAGE_SHAPE, longDocument } from '../bench/long-document';
 import { BUNDLE_ALIASES, BUNDLE_BANNER, BUNDLE_MAIN_FIELDS } from '../infra/bundle-settings';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -69,7 +69,7 @@ try {
 
 let pipeline: { factsheetsPerSecond: number; latencyP50Ms: number; latencyP95Ms: number } | null = null;
 if (!values['no-pipeline']) {
-  const { benchPipeline } = await import('./lib/bench-pipeline');
+  const { benchPipeline } = await import('../bench/bench-pipeline');
   log('local pipeline: 200 uploads through the embedded S3 server');
   pipeline = await benchPipeline({ uploads: 200, file });
   log(`  ${pipeline.factsheetsPerSecond.toFixed(1)} fact sheets/s, upload → PDF p50 ${pipeline.latencyP50Ms.toFixed(0)} ms, p95 ${pipeline.latencyP95Ms.toFixed(0)} ms`);
@@ -121,7 +121,7 @@ interface BundledRender {
 async function prepareBundle(directory: string): Promise<BundledRender> {
   const bundle = join(directory, 'bundled-render.mjs');
   await build({
-    entryPoints: [join(root, 'scripts/lib/bundled-render.ts')],
+    entryPoints: [join(root, 'bench/bundled-render.ts')],
     outfile: bundle,
     bundle: true,
     platform: 'node',

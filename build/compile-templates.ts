@@ -1,5 +1,5 @@
 /**
- * tsx scripts/compile-templates.ts <templatesDir> [--out FILE]
+ * tsx build/compile-templates.ts <templatesDir> [--out FILE]
  * Checks and compiles every template and partial of the folder into compiled-templates.json
  * (beside them unless --out says otherwise), which the renderer then uses instead of compiling
  * at start-up. The function's bundling runs it on templates/ for the asset
@@ -15,7 +15,7 @@ import { COMPILED_TEMPLATES_FILE, compileTemplates } from '../lambdas/render/tem
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { out: { type: 'string' } } });
 const [dir, ...rest] = positionals;
 if (dir === undefined || rest.length > 0) {
-  console.error('usage: tsx scripts/compile-templates.ts <templatesDir> [--out FILE]');
+  console.error('usage: tsx build/compile-templates.ts <templatesDir> [--out FILE]');
   process.exit(2);
 }
 const out = values.out ?? join(dir, COMPILED_TEMPLATES_FILE);

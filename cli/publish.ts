@@ -9,7 +9,7 @@
  * user's own credentials. Against an S3-compatible endpoint (the local server of `npm run dev`)
  * nothing touches AWS.
  */
-import './lib/node-notice';
+import '../client/node-notice';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,10 +21,10 @@ import { DEFAULT_STACK_NAME } from '../infra/outputs';
 import { DEFAULT_KEY_LAYOUT, decodeEventKey } from '../lambdas/publisher/keys';
 import { createS3Client, unquoteEtag } from '../lambdas/publisher/s3';
 import { formatProblems } from '../lambdas/render/errors';
-import { type Bucket, download, listPublished, presignedUrl, uploadSource, waitForOutcome } from './lib/bucket-client';
-import { DEFAULT_LOCAL_BUCKET, DEFAULT_LOCAL_PORT, LOCAL_CREDENTIALS } from './lib/local-s3';
-import { republish } from './lib/republish';
-import { readStackOutputs } from './lib/stack-outputs';
+import { type Bucket, download, listPublished, presignedUrl, uploadSource, waitForOutcome } from '../client/bucket-client';
+import { DEFAULT_LOCAL_BUCKET, DEFAULT_LOCAL_PORT, LOCAL_CREDENTIALS } from '../emulator/local-s3';
+import { republish } from '../client/republish';
+import { readStackOutputs } from '../client/stack-outputs';
 
 const USAGE = `Usage:
   npm run publish -- <file>... [options]   upload, wait for the fact sheet, save it next to the file

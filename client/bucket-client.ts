@@ -13,7 +13,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { ErrorReport } from '../../lambdas/render/errors';
+import type { ErrorReport } from '../lambdas/render/errors';
 import {
   errorReportKeyFor,
   factsheetKeyFor,
@@ -23,8 +23,8 @@ import {
   METADATA_SOURCE_ETAG,
   METADATA_SOURCE_KEY,
   METADATA_TEMPLATE,
-} from '../../lambdas/publisher/keys';
-import { isNotFound, unquoteEtag } from '../../lambdas/publisher/s3';
+} from '../lambdas/publisher/keys';
+import { isNotFound, unquoteEtag } from '../lambdas/publisher/s3';
 
 export interface Bucket {
   readonly s3: S3Client;

@@ -4,16 +4,16 @@
  * content/, waits for each fact sheet or error report, downloads the PDFs into out/ and prints
  * one line per file. Exits non-zero when any file was not published.
  */
-import './lib/node-notice';
+import '../client/node-notice';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { PublishResult, RecordOutcome } from '../lambdas/publisher/publisher';
 import { formatProblems } from '../lambdas/render/errors';
-import { type Bucket, download, type Outcome, uploadSource, waitForOutcome } from './lib/bucket-client';
-import { DEFAULT_LOCAL_BUCKET, type InvocationReport } from './lib/local-s3';
-import { startLocalPublisher } from './lib/local-publisher';
-import { findTargets } from './lib/render-local';
+import { type Bucket, download, type Outcome, uploadSource, waitForOutcome } from '../client/bucket-client';
+import { DEFAULT_LOCAL_BUCKET, type InvocationReport } from '../emulator/local-s3';
+import { startLocalPublisher } from '../emulator/local-publisher';
+import { findTargets } from '../client/render-files';
 
 const { values } = parseArgs({
   options: {

@@ -3,7 +3,7 @@
  * being told. Every way this can fail is turned into one sentence that says what to do.
  */
 import { CloudFormationClient, CloudFormationServiceException, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { DEFAULT_STACK_NAME, OUTPUT_KEYS, type StackOutputs } from '../../infra/outputs';
+import { DEFAULT_STACK_NAME, OUTPUT_KEYS, type StackOutputs } from '../infra/outputs';
 
 /** The stack cannot be read: the message says why and what to do. */
 export class StackOutputsError extends Error {

@@ -17,10 +17,10 @@ import {
   errorReportKeyFor,
   factsheetKeyFor,
   type KeyLayout,
-} from '../../lambdas/publisher/keys';
-import { unquoteEtag } from '../../lambdas/publisher/s3';
-import { type OutputObject, PublisherStore } from '../../lambdas/publisher/store';
-import { s3Record } from './local-s3';
+} from '../lambdas/publisher/keys';
+import { unquoteEtag } from '../lambdas/publisher/s3';
+import { type OutputObject, PublisherStore } from '../lambdas/publisher/store';
+import { s3Record } from '../lambdas/publisher/event-record';
 
 export interface RepublishOptions {
   readonly s3: S3Client;

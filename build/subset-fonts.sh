@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates lambdas/fonts/ from the npm package @expo-google-fonts/noto-sans.
 #
-#   scripts/subset-fonts.sh              subset the TTFs, then write their shaping tables
-#   scripts/subset-fonts.sh --tables     only rewrite the shaping tables of the TTFs in place
+#   build/subset-fonts.sh              subset the TTFs, then write their shaping tables
+#   build/subset-fonts.sh --tables     only rewrite the shaping tables of the TTFs in place
 #
 # The full Noto Sans files are ~630 KB each and parsing them dominates cold start
 # (../shared/notes/render-profile.md); we keep only the scripts the product supports:

@@ -1,5 +1,5 @@
 /**
- * The benchmark's stand-in for the function: bundled by scripts/bench.ts as Lambda bundles the
+ * The benchmark's stand-in for the function: bundled by cli/bench.ts as Lambda bundles the
  * handler, run in a fresh process. Loads fonts and templates, renders the document once and
  * writes the PDF, as a cold start does; then renders it `repeats` more times, as a warm
  * instance does, timing each.
@@ -8,9 +8,9 @@
  * the first PDF was written, in milliseconds since the epoch (performance.timeOrigin's clock).
  */
 import { writeFileSync } from 'node:fs';
-import { createRenderer } from '../../lambdas/render';
-import { ContentError } from '../../lambdas/render/errors';
-import { loadFile } from '../../lambdas/render/load';
+import { createRenderer } from '../lambdas/render';
+import { ContentError } from '../lambdas/render/errors';
+import { loadFile } from '../lambdas/render/load';
 
 const [document, out, templatesDir, fontsDir, repeatArgument = '0'] = process.argv.slice(2);
 const repeats = Number(repeatArgument);
