@@ -6,6 +6,7 @@ import packageJson from '../../package.json' with { type: 'json' };
 import type { RendererOptions } from '../render/index';
 import { DEFAULT_LIMITS } from '../render/parse/index';
 import type { KeyLayout } from './keys';
+import { OperatorError } from '../render/errors';
 
 export interface PublisherConfig {
   readonly bucket: string;
@@ -21,12 +22,11 @@ export interface PublisherConfig {
 /** The parser's own limit: a larger source would be refused after download anyway. */
 export const DEFAULT_MAX_SOURCE_BYTES = DEFAULT_LIMITS.maxBytes;
 
-export class ConfigError extends Error {
+export class ConfigError extends OperatorError {
   readonly problems: readonly string[];
 
   constructor(problems: readonly string[]) {
     super(`Invalid publisher configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
-    this.name = 'ConfigError';
     this.problems = problems;
   }
 }

@@ -48,8 +48,20 @@ export class DocumentSyntaxError extends ContentError {}
 /** Parsed, but not an event document: every problem found, together. */
 export class ValidationError extends ContentError {}
 
+/**
+ * A mistake in the deployment's own setup (a template, the theme, fonts, an environment variable
+ * or option): the operator's or designer's to fix, never the uploader's. Its message is complete
+ * and located, so command-line tools print it alone, without a stack trace.
+ */
+export class OperatorError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
 /** A template or theme is broken: the designer's to fix, not the uploader's. */
-export class TemplateError extends Error {
+export class TemplateError extends OperatorError {
   readonly template: string;
   readonly line?: number;
   readonly column?: number;
@@ -57,7 +69,6 @@ export class TemplateError extends Error {
   constructor(template: string, message: string, options?: { cause?: unknown; line?: number; column?: number }) {
     const where = options?.line === undefined ? template : `${template}:${options.line}:${options.column ?? 1}`;
     super(`${where}: ${message}`, { cause: options?.cause });
-    this.name = 'TemplateError';
     this.template = template;
     this.line = options?.line;
     this.column = options?.column;
@@ -65,12 +76,7 @@ export class TemplateError extends Error {
 }
 
 /** The renderer's own settings are wrong (an environment variable, an option): the operator's to fix. */
-export class RendererConfigError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'RendererConfigError';
-  }
-}
+export class RendererConfigError extends OperatorError {}
 
 /** `file:12:3 quotes[2].text: required (expected a string)`, one problem a line. */
 export function formatProblems(file: string, problems: readonly Problem[]): string {

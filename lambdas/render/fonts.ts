@@ -17,6 +17,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as fontkit from 'fontkit';
+import { OperatorError } from './errors';
 
 export type FontVariant = 'regular' | 'bold' | 'italic' | 'boldItalic';
 
@@ -112,12 +113,7 @@ type KerningSubtableFile =
     };
 
 /** The tables' or the fonts' files cannot be used: the message says which and what to do. */
-export class FontLoadError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'FontLoadError';
-  }
-}
+export class FontLoadError extends OperatorError {}
 
 export async function loadFonts(dir: string = DEFAULT_FONTS_DIR): Promise<FontSet> {
   const base = dir.replace(/\/?$/, '/');
