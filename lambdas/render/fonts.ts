@@ -36,14 +36,14 @@ export const REPLACEMENT_CHARACTER = '\uFFFD';
 /** Past this many cached words per font the cache starts again, bounding a long-lived process. */
 const MAX_CACHED_RUNS = 50_000;
 
-export interface GlyphPosition {
+interface GlyphPosition {
   xAdvance: number;
   yAdvance: number;
   xOffset: number;
   yOffset: number;
   advanceWidth?: number;
 }
-export interface Glyph {
+interface Glyph {
   readonly id: number;
   readonly advanceWidth: number;
   readonly codePoints: readonly number[];
@@ -53,7 +53,7 @@ export interface GlyphRun {
   readonly glyphs: readonly Glyph[];
   readonly positions: readonly GlyphPosition[];
 }
-export interface ShapedRun extends GlyphRun {
+interface ShapedRun extends GlyphRun {
   /** In font units. */
   readonly advanceWidth: number;
   /** `tables`: the precomputed shaping tables; `fontkit`: its full OpenType layout. */
@@ -70,7 +70,7 @@ interface FontkitFont {
   getGlyph(id: number, codePoints?: readonly number[]): Glyph;
 }
 
-export interface EmbeddedFont {
+interface EmbeddedFont {
   /** Handed to pdfkit's `doc.font()`: a fontkit font whose `layout` answers from the shared cache. */
   readonly pdfkitFont: unknown;
   readonly ascent: number;
@@ -126,7 +126,7 @@ export async function loadFonts(dir: string = DEFAULT_FONTS_DIR): Promise<FontSe
           throw new FontLoadError(`${base}${name}.shaping.json cannot be read: run build/subset-fonts.sh --tables`, { cause: error });
         }),
       ]);
-      const font = fontkit.create(bytes) as unknown as FontkitFont;
+      const font = fontkit.create(bytes) as FontkitFont;
       const table = JSON.parse(tableText) as ShapingTableFile;
       if (table.checkSumAdjustment !== font.head.checkSumAdjustment || table.unitsPerEm !== font.unitsPerEm) {
         throw new FontLoadError(`${base}${name}.shaping.json was made from another ${name}.ttf: run build/subset-fonts.sh --tables`);
@@ -346,7 +346,7 @@ function embeddedFont(font: FontkitFont, tables: ShapingTables, glyphs: TrueType
       },
     };
   };
-  const pdfkitFont = Object.create(font as object, {
+  const pdfkitFont: unknown = Object.create(font, {
     layout: {
       value(text: string, features?: unknown) {
         return features === undefined ? pdfkitRun(text) : font.layout(text, features);
@@ -386,7 +386,7 @@ function embeddedFont(font: FontkitFont, tables: ShapingTables, glyphs: TrueType
  * its own each time, with the code points it shaped.
  */
 function withOwnGlyphObjects(font: FontkitFont): FontkitFont {
-  return Object.create(font as object, {
+  return Object.create(font, {
     getGlyph: {
       value: (id: number, codePoints: readonly number[] = []): Glyph => ({ id, advanceWidth: font.getGlyph(id).advanceWidth, codePoints }),
     },
