@@ -76,7 +76,7 @@ export interface PublishResult {
 
 export interface Publisher {
   /** Throws PublishFailedError, after trying every record, when any failed for a reason retrying may fix. */
-  handle(event: S3Event): Promise<PublishResult>;
+  handle(this: void, event: S3Event): Promise<PublishResult>;
 }
 
 /** What an event asks for. Version, ETag and sequencer are absent when the publisher reconciles on its own. */
