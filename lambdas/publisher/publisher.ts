@@ -59,7 +59,7 @@ export interface PublishResult {
 
 export interface Publisher {
   /** Throws PublishFailedError, after trying every record, when any failed for a reason retrying may fix. */
-  handle(event: S3Event): Promise<PublishResult>;
+  handle(this: void, event: S3Event): Promise<PublishResult>;
 }
 
 // A lost conditional write means another invocation changed the same output meanwhile:
