@@ -92,10 +92,8 @@ describe('createLimiter: at most N tasks at once', () => {
   it('frees the place of a task that fails, and passes its error on', async () => {
     const limit = createLimiter(1);
 
-    const failed = limit(async () => {
-      throw new Error('Rate exceeded');
-    });
-    const next = limit(async () => 'ran');
+    const failed = limit(() => Promise.reject(new Error('Rate exceeded')));
+    const next = limit(() => Promise.resolve('ran'));
 
     await expect(failed).rejects.toThrow('Rate exceeded');
     await expect(next).resolves.toBe('ran');
