@@ -67,14 +67,17 @@ const TITLE_SET = lazily(() => new Set(TITLE_WORDS));
 export function mentionsOf(paragraph: string, quoted: readonly { start: number; end: number }[]): Mention[] {
   const { mention, pairedName, roleBefore, roleAfter } = PATTERNS();
   const mentions: Mention[] = [];
+  let span = 0;
   for (const match of paragraph.matchAll(mention)) {
+    // Mentions come in order, so the quote that may hold each one is found by walking forward once.
+    while ((quoted[span]?.end ?? Infinity) <= match.index) span += 1;
     const honorific = match[1];
     const nameAt = match.index + match[0].length - (match[2] as string).length;
     const split = splitTitle(match[2] as string);
     if (split === null) continue;
-    const inQuote = quoted.some((span) => match.index > span.start && match.index < span.end);
-    const before = completeRole(roleBefore.exec(paragraph.slice(Math.max(0, match.index - 80), match.index)));
-    const after = completeRole(roleAfter.exec(paragraph.slice(match.index + match[0].length, match.index + match[0].length + 120)));
+    const inQuote = match.index > (quoted[span]?.start ?? Infinity);
+    const before = roleNear(roleBefore, paragraph.slice(Math.max(0, match.index - 80), match.index));
+    const after = roleNear(roleAfter, paragraph.slice(match.index + match[0].length, match.index + match[0].length + 120));
     const role = inQuote
       ? undefined
       : split.role !== undefined
@@ -92,8 +95,14 @@ export function mentionsOf(paragraph: string, quoted: readonly { start: number; 
   return mentions;
 }
 
-/** "le ministre de la Santé": a role never ends on "de la", which says that "Santé" is not a name but the role's end. */
-function completeRole(match: RegExpExecArray | null): RegExpExecArray | null {
+/**
+ * The role an apposition gives, if the words near a name hold a title at all (looked up word by
+ * word first: the pattern tries every title at every position). "le ministre de la Santé": a role
+ * never ends on "de la", which says that "Santé" is not a name but the role's end.
+ */
+function roleNear(pattern: RegExp, near: string): RegExpExecArray | null {
+  if (!near.split(/[\s,(«“]+/).some((word) => TITLE_SET().has(word.toLowerCase()))) return null;
+  const match = pattern.exec(near);
   const last = match?.[1]?.split(/\s+/).pop();
   return last !== undefined && FUNCTION_WORDS().has(last.toLowerCase().replace(/[’']$/, '')) ? null : match;
 }
@@ -167,13 +176,20 @@ export class People {
 
   /** "he said", "a-t-il ajouté": the last person named before that point. */
   lastBefore(at: number): Person | null {
-    let found: Person | null = null;
-    for (const mention of this.mentions) {
-      if (mention.at >= at) break;
-      if (mention.person.named) found = mention.person;
+    // Asked once every name is in: mentions of people never named in full are left out once.
+    this.namedMentions ??= this.mentions.filter((mention) => mention.person.named);
+    const mentions = this.namedMentions;
+    let low = 0;
+    let high = mentions.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((mentions[middle] as { at: number }).at < at) low = middle + 1;
+      else high = middle;
     }
-    return found;
+    return mentions[low - 1]?.person ?? null;
   }
+
+  private namedMentions: readonly { readonly at: number; readonly person: Person }[] | undefined;
 
   listed(): Person[] {
     return this.persons.filter((person) => person.named);

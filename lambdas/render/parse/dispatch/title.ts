@@ -20,8 +20,10 @@ const ELLIPSIS = '…';
 export function titleOf(lead: string): string {
   const [first] = sentencesOf(lead, 1);
   const sentence = lead.slice(first?.start ?? 0, first?.end ?? lead.length).trim().replace(/\.$/, '');
-  const breaks = clauseBreaks(sentence);
-  const whole = withoutAttribution(sentence, breaks);
+  // Past this length, no attribution clause to drop can bring a sentence down to a headline.
+  const short = sentence.length <= MAX_TITLE_LENGTH * 3;
+  const breaks = clauseBreaks(short ? sentence : sentence.slice(0, MAX_TITLE_LENGTH + 1));
+  const whole = short ? withoutAttribution(sentence, breaks) : sentence;
   if (whole.length <= MAX_TITLE_LENGTH) return whole;
   const clauses = breaks
     .filter((cut) => cut <= MAX_TITLE_LENGTH)
@@ -32,11 +34,13 @@ export function titleOf(lead: string): string {
   return `${trimDangling(sentence.slice(0, outsideQuotes(sentence, wordBreak(sentence, MAX_TITLE_LENGTH - 1))))}${ELLIPSIS}`;
 }
 
+/** A sentence ends on one attribution, two at most ("…, a-t-il dit, selon l’AFP"): looking further is wasted work. */
+const MAX_ATTRIBUTIONS = 2;
+
 /** Drops closing clauses that only attribute ("…, a annoncé l’Élysée", "…, officials said"). */
 function withoutAttribution(text: string, breaks: readonly number[]): string {
   let end = text.length;
-  for (const cut of [...breaks].reverse()) {
-    if (cut >= end) continue;
+  for (const cut of breaks.filter((other) => other < end).slice(-MAX_ATTRIBUTIONS).reverse()) {
     if (!isAttributionClause(text.slice(cut + 1, end))) break;
     end = cut;
   }
