@@ -39,8 +39,19 @@ export function sentencesOf(paragraph: string, limit = Infinity): Span[] {
   let start = 0;
   for (let match = marks.exec(paragraph); match && sentences.length < limit; match = marks.exec(paragraph)) {
     const [char] = match;
-    if (char === open[open.length - 1]) open.pop();
-    else if (char === '"') {
+    if (char === open[open.length - 1]) {
+      open.pop();
+      // “We will stay.” He left: the sentence ended inside the marks that close here.
+      if (open.length === 0 && '.!?…'.includes(paragraph[match.index - 1] ?? '')) {
+        ending.lastIndex = match.index + 1;
+        const end = ending.exec(paragraph);
+        if (end) {
+          sentences.push({ start, end: match.index + 1 + (end[1] as string).length });
+          start = match.index + 1 + end[0].length;
+          marks.lastIndex = start;
+        }
+      }
+    } else if (char === '"') {
       if (straightQuotes) open.push('"');
     } else if (CLOSING_MARK.has(char)) open.push(CLOSING_MARK.get(char) as string);
     else if (open.length === 0 && '.!?…'.includes(char)) {

@@ -57,7 +57,7 @@ export const ORDINAL_WORDS: Readonly<Record<string, number>> = {
 };
 
 export const SCALE_WORDS = 'millions?|milliards?|billions?|thousand|mille|million|billion|trillion';
-export const APPROXIMATIONS = String.raw`plus\s+d[’']\s*|plus\s+de|près\s+d[’']\s*|près\s+de|environ|quelque|more\s+than|about|nearly|almost|over|some|up\s+to`;
+export const APPROXIMATIONS = String.raw`[Pp]lus\s+d[’']\s*|[Pp]lus\s+de|[Pp]rès\s+d[’']\s*|[Pp]rès\s+de|[Ee]nviron|[Qq]uelque|[Mm]ore\s+than|[Aa]bout|[Nn]early|[Aa]lmost|[Oo]ver|[Ss]ome|[Uu]p\s+to`;
 export const TIME_UNITS = lazily(() => new Set<string>(
   'heure heures minute minutes jour jours semaine semaines mois an ans année années hour hours minute minutes day days week weeks month months year years'.split(' '),
 ));

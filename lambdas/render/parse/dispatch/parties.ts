@@ -40,7 +40,7 @@ const COMPLEMENT_WORD = lazily(() => {
 const PATTERNS = lazily(() => {
   const titles = capitalisedVariants(TITLE_WORDS);
   return {
-    mention: new RegExp(String.raw`(?<![\p{L}\p{M}.])(?:(${HONORIFICS})\s+)?(${NAME})`, 'gu'),
+    mention: new RegExp(String.raw`(?=\p{Lu})(?<![\p{L}\p{M}.])(?:(${HONORIFICS})\s+)?(${NAME})`, 'gu'),
     /** "MM. Macron et Poutine": the second name of a pair under one honorific. */
     pairedName: new RegExp(String.raw`^\s+(?:et|and)\s+(${CAPITALISED})`, 'u'),
     /** "le président ukrainien Volodymyr Zelensky", "Le ministre de la Santé, François Braun". */

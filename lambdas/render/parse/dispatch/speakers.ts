@@ -33,7 +33,7 @@ const PATTERNS = lazily(() => ({
     'u',
   ),
   /** `Selon l’Élysée, «…»`. */
-  accordingTo: new RegExp(String.raw`(?:^|[\s,])(?:selon|d[’']après|according\s+to|за\s+словами|laut|según)\s+(?:${ARTICLE})?((?:${HONORIFIC})?${NAME})\s*,`, 'gu'),
+  accordingTo: new RegExp(String.raw`(?:^|[\s,])(?:[Ss]elon|[Dd][’']après|[Aa]ccording\s+to|[Зз]а\s+словами|[Ll]aut|[Ss]egún)\s+(?:${ARTICLE})?((?:${HONORIFIC})?${NAME})\s*,`, 'gu'),
   /** A subject opening the sentence or a clause: `Emmanuel Macron a également demandé «…»`; a pronoun too. */
   clauseSubject: new RegExp(
     String.raw`(?:^|,\s+|\s(?:mais|et|puis|and|but|while)\s+)(?:(${HONORIFIC}${NAME}|${NAME}\s+${NAME})|${ARTICLE}(${NAME})|(il|elle|he|she|Il|Elle|He|She))(?=\s+(?:\p{Ll}|«|“|")|\s*$)`,
