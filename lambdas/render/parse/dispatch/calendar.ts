@@ -80,7 +80,7 @@ export function nearestYear(month: number, day: number, reference: DispatchDate)
 }
 
 /** `YYYY-MM-DD`, or null for a day the calendar does not have (31 avril). */
-export function isoDay(year: number, month: number, day: number): string | null {
+function isoDay(year: number, month: number, day: number): string | null {
   const date = new Date(Date.UTC(year, month - 1, day));
   if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;
   return date.toISOString().slice(0, 10);

@@ -69,7 +69,7 @@ export function parseDispatch(text: string, source: SourceFile): ParsedDocument 
   const data: Record<string, unknown> = { title: titleOf(lead.text), date, lang, summary: lead.text };
   at('title', lead.toFile(0));
   at('summary', lead.toFile(0));
-  if (token && date === tokenDate) at('date', leading + token[0].indexOf(tokenDate as string));
+  if (token && tokenDate !== undefined && date === tokenDate) at('date', leading + token[0].indexOf(tokenDate));
   if (rest.length > 0) {
     data.sections = [{ heading: SECTION_HEADINGS[lang], body: rest.map((paragraph) => paragraph.text) }];
     at('sections[0]', rest[0]?.toFile(0) as number);
