@@ -6,6 +6,11 @@ import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
+const renderInternals = {
+  group: ['**/render/*', '!**/render/index'],
+  message: 'import the engine from lambdas/render (its index.ts), not from one of its stages',
+};
+
 export default defineConfig(
   { ignores: ['node_modules/', 'cdk.out/', 'out/', 'dist/', 'coverage/', '.local-s3/'] },
   js.configs.recommended,
@@ -29,6 +34,20 @@ export default defineConfig(
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'all', caughtErrorsIgnorePattern: '^_' },
       ],
+    },
+  },
+  // Outside the engine, lambdas/render/index.ts is its one public face; the build steps also
+  // reach the template compiler, which nothing that renders needs.
+  {
+    files: ['lambdas/publisher/**', 'client/**', 'cli/**', 'bench/**', 'emulator/**', 'infra/**', 'build/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [renderInternals] }],
+    },
+  },
+  {
+    files: ['build/**', 'cli/bench.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ ...renderInternals, group: [...renderInternals.group, '!**/render/template'] }] }],
     },
   },
   {

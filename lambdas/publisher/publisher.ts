@@ -10,10 +10,7 @@ import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
-import { ContentError, type ErrorReport, InputError } from '../render/errors';
-import type { Renderer } from '../render/index';
-import { tooLargeProblem } from '../render/parse/index';
-import type { RenderResult } from '../render/types';
+import { ContentError, type ErrorReport, type Renderer, type RenderResult, sourceSizeError } from '../render';
 import type { PublisherConfig } from './config';
 import { PublishFailedError, SourceConflictError } from './errors';
 import {
@@ -216,9 +213,8 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
       (other) => other !== key,
     );
     if (otherSources.length > 0) return reject(conflictError(key, otherSources, factsheetKey, factsheet));
-    if (source.size > config.maxSourceBytes) {
-      return reject(new InputError(key, [tooLargeProblem(source.size, config.maxSourceBytes)]));
-    }
+    const tooLarge = sourceSizeError(key, source.size, config.maxSourceBytes);
+    if (tooLarge !== null) return reject(tooLarge);
 
     let bytes: Uint8Array;
     try {

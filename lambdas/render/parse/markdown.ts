@@ -12,7 +12,7 @@
  */
 import { DocumentSyntaxError } from '../errors';
 import type { ParsedDocument, SourcePosition } from '../types';
-import type { InputLimits } from './index';
+import type { InputLimits } from '../limits';
 import { TextLocator } from './text';
 import { type DataReading, readYaml, requireMapping } from './yaml';
 
