@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadCommonMark } from '../lambdas/render/commonmark';
 import { type ContentError, DocumentSyntaxError, InputError, UnsupportedFormatError } from '../lambdas/render/errors';
 import { DEFAULT_LIMITS } from '../lambdas/render/limits';
 import { parseSource } from '../lambdas/render/parse';
@@ -43,6 +44,9 @@ function positionIn(text: string, needle: string): { line: number; column: numbe
 function record(parsed: ParsedDocument): Record<string, unknown> {
   return parsed.data as Record<string, unknown>;
 }
+
+// The renderer loads the CommonMark parser before the stages that need it; these tests call the stages directly.
+beforeAll(loadCommonMark);
 
 describe('parse', () => {
   describe('file checks', () => {

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadCommonMark } from '../lambdas/render/commonmark';
 import { parsePartialDate, readPartialDate } from '../lambdas/render/dates';
 import { ContentError, type Problem, ValidationError } from '../lambdas/render/errors';
 import { parseSource } from '../lambdas/render/parse';
@@ -38,6 +39,9 @@ function problemsOf(parsed: ParsedDocument, options = {}): readonly Problem[] {
   }
   throw new Error(`${parsed.file} validated, but should have been refused`);
 }
+
+// The renderer loads the CommonMark parser before the stages that need it; these tests call the stages directly.
+beforeAll(loadCommonMark);
 
 describe('validate', () => {
   describe('samples', () => {

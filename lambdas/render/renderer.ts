@@ -5,12 +5,14 @@
  * cost a command-line tool nothing when it renders nothing.
  */
 import packageJson from '../../package.json' with { type: 'json' };
+import { holdsInlineMarkup, loadCommonMark } from './commonmark';
 import { drawDocument } from './draw';
 import { RendererConfigError } from './errors';
 import { loadFonts } from './fonts';
 import { layoutDocument } from './layout';
 import { parseMarkup } from './markup';
 import { parseSource } from './parse';
+import { formatOf } from './parse/formats';
 import { loadTemplates } from './template';
 import type { RenderResult, SourceFile } from './types';
 import { validateDocument } from './validate';
@@ -53,8 +55,11 @@ export async function buildRenderer(options: RendererOptions = {}): Promise<Rend
   return {
     templates: templates.names,
     async render(source, renderOptions = {}) {
+      // The CommonMark parser is loaded only for what needs it: a Markdown file, a string with emphasis.
+      if (formatOf(source.name) === 'markdown') await loadCommonMark();
       const parsed = parseSource(source);
       const validated = validateDocument(parsed, { templates: templates.names });
+      if (holdsInlineMarkup(validated.document)) await loadCommonMark();
       const filled = templates.fill(validated);
       const markup = parseMarkup(filled);
       const layout = layoutDocument(markup, templates.theme, fonts);
