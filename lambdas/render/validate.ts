@@ -10,6 +10,7 @@
  */
 import { DATE_FORMATS, readPartialDate } from './dates';
 import { formatProblems, type Problem, ValidationError } from './errors';
+import { DOCUMENT_LIMITS, type DocumentLimits } from './limits';
 import type {
   EventDocument,
   Fact,
@@ -23,28 +24,6 @@ import type {
   TimelineEntry,
   ValidatedDocument,
 } from './types';
-
-export interface DocumentLimits {
-  /** The content format's own limit. */
-  readonly maxTitleLength: number;
-  /** Names, labels, headings, categories: text meant for one line. */
-  readonly maxShortTextLength: number;
-  /** Paragraphs, quotes, bullets, the summary. */
-  readonly maxTextLength: number;
-  readonly maxListItems: number;
-  readonly maxUrlLength: number;
-  /** Beyond this many problems the report lists how many more there are instead. */
-  readonly maxReportedProblems: number;
-}
-
-export const DOCUMENT_LIMITS: DocumentLimits = {
-  maxTitleLength: 300,
-  maxShortTextLength: 300,
-  maxTextLength: 10_000,
-  maxListItems: 500,
-  maxUrlLength: 2_000,
-  maxReportedProblems: 50,
-};
 
 export interface ValidateOptions {
   /** Names of the templates that exist; `template` must be one of them. */
