@@ -27,6 +27,8 @@ export interface MappingKind {
   readonly fields: Readonly<Record<string, Field>>;
   /** The validator's word for a value that is not this mapping. */
   readonly expected: string;
+  /** Keys for the editors' tools (`$schema`), accepted without a warning and not read. */
+  readonly annotations?: readonly string[];
 }
 
 export interface Field {
@@ -44,6 +46,7 @@ const texts = { kind: 'list', items: { ...longText }, expected: 'a list of texts
 export const EVENT_DOCUMENT: MappingKind = {
   kind: 'mapping',
   expected: 'a mapping of fields such as `title:` and `date:`',
+  annotations: ['$schema'],
   fields: {
     title: { type: { kind: 'text', max: 'maxTitleLength' }, required: true, description: 'Headline of the fact sheet.', example: 'Ukraine: Emmanuel Macron spoke with Vladimir Putin for an hour and a half' },
     date: {

@@ -97,7 +97,7 @@ function readValue(reader: FieldReader, type: FieldKind, value: unknown, path: s
 
 /** The mapping's fields that could be read; undefined when a required one could not. */
 function readMapping(reader: FieldReader, type: MappingKind, value: unknown, path: string, templates: readonly string[]): Record<string, unknown> | undefined {
-  const fields = reader.mapping(value, path, Object.keys(type.fields), type.expected);
+  const fields = reader.mapping(value, path, [...Object.keys(type.fields), ...(type.annotations ?? [])], type.expected);
   if (fields === null) return undefined;
   const read = Object.entries(type.fields).map(([name, field]) => {
     const fieldPath = path === '' ? name : `${path}.${name}`;
