@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRenderer, type Renderer } from '../lambdas/render';
 import { loadCommonMark } from '../lambdas/render/commonmark';
 import { DocumentSyntaxError } from '../lambdas/render/errors';
@@ -81,6 +81,31 @@ describe('parse: the five Markdown cases of issue 12', () => {
     expect(error).toBeInstanceOf(DocumentSyntaxError);
     expect((error as DocumentSyntaxError).problems[0]).toMatchObject({ line: 4 });
     expect((error as DocumentSyntaxError).problems[0]?.message).toContain('nested more than');
+  });
+});
+
+describe('render: the CommonMark parser is loaded only by what needs it', () => {
+  it('renders plain strings without markdown-it, and loads it for emphasis and for Markdown files', async () => {
+    // Prepare: a fresh engine whose markdown-it import fails.
+    vi.resetModules();
+    vi.doMock('markdown-it', () => {
+      throw new Error('markdown-it was imported');
+    });
+    try {
+      const fresh = await import('../lambdas/render');
+      const renderer = await fresh.createRenderer();
+
+      // Act
+      const plain = await renderer.render(source('plain.yaml', 'title: Plain\ndate: 2022\nsummary: No emphasis, a & b, <b>.\n'));
+
+      // Assert
+      expect(plain.pages).toBe(1);
+      await expect(renderer.render(source('bold.yaml', 'title: Bold\ndate: 2022\nsummary: Some **emphasis**.\n'))).rejects.toThrow(/error when mocking a module/);
+      await expect(renderer.render(source('doc.md', `${FRONT_MATTER}# Plain title\n`))).rejects.toThrow(/error when mocking a module/);
+    } finally {
+      vi.doUnmock('markdown-it');
+      vi.resetModules();
+    }
   });
 });
 
