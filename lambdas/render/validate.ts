@@ -61,7 +61,8 @@ export function validateDocument(parsed: ParsedDocument, options: ValidateOption
   const document = readMapping(reader, EVENT_DOCUMENT, reader.root, '', options.templates);
   if (reader.problems.length > 0 || document === undefined) throw new ValidationError(parsed.file, reader.report());
   // The definition's shape is the EventDocument's: tests/schema.test.ts reads every sample both ways.
-  return { file: parsed.file, format: parsed.format, document: document as unknown as EventDocument, warnings: reader.warnings };
+  const warnings = [...(parsed.warnings ?? []), ...reader.warnings];
+  return { file: parsed.file, format: parsed.format, document: document as unknown as EventDocument, warnings };
 }
 
 /** Reads `value` as the definition says (document-definition.ts); undefined when it cannot be used. */
