@@ -31,6 +31,15 @@ if [[ "${1:-}" != "--tables" ]]; then
       --output-file="$out/NotoSans-$to.ttf"
   done
   cp "$src/LICENSE_FONT" "$out/OFL.txt"
+  # Script fonts, loaded only by documents that contain their script (lambdas/render/fonts/scripts.ts):
+  # shipped whole, with every layout feature HarfBuzz applies, and each with its own licence file.
+  for family in Arabic Hebrew; do
+    package=node_modules/@expo-google-fonts/noto-sans-${family,,}
+    for weight in 400Regular:Regular 700Bold:Bold; do
+      cp "$package/${weight%%:*}/NotoSans${family}_${weight%%:*}.ttf" "$out/NotoSans$family-${weight##*:}.ttf"
+    done
+    cp "$package/LICENSE_FONT" "$out/OFL-NotoSans$family.txt"
+  done
 fi
 
 for pair in $variants; do

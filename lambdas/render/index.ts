@@ -6,7 +6,7 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { drawDocument } from './draw';
 import { RendererConfigError } from './errors';
 import { loadFonts } from './fonts';
-import { layoutDocument } from './layout';
+import { layoutDocument, prepareLayout } from './layout';
 import { parseMarkup } from './markup';
 import { parseSource } from './parse';
 import { loadTemplates } from './template';
@@ -55,6 +55,7 @@ export async function createRenderer(options: RendererOptions = {}): Promise<Ren
       const validated = validateDocument(parsed, { templates: templates.names });
       const filled = templates.fill(validated);
       const markup = parseMarkup(filled);
+      await prepareLayout(filled.markup, markup.meta.lang, fonts);
       const layout = layoutDocument(markup, templates.theme, fonts);
       const epoch = renderOptions.sourceDateEpoch ?? defaultEpoch;
       const creationDate = epoch === undefined ? source.modifiedAt : new Date(epoch * 1000);
