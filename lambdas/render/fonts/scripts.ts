@@ -88,5 +88,6 @@ function scriptFont(name: string, bytes: Uint8Array, shaper: HarfBuzzShaper): Sc
     // The layout hands script fonts runs without spaces, which pdfkit draws as one chunk.
     widthOf: (text, size) => shape(text).advanceWidth * unitsToPoints * size,
     covers: (codePoint) => font.hasGlyphForCodePoint(codePoint),
+    outlineOf: (id) => shaper.outlineOf(id),
   };
 }

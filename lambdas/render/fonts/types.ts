@@ -68,6 +68,8 @@ export interface ScriptFont extends EmbeddedFont {
   /** The name it is registered under in each document. */
   readonly name: string;
   covers(codePoint: number): boolean;
+  /** The font's glyph that a run's glyph id stands for (ids are per (glyph, text) pair). */
+  outlineOf(id: number): number;
 }
 
 /** The tables' or the fonts' files cannot be used: the message says which and what to do. */

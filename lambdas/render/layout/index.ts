@@ -248,7 +248,17 @@ function furnitureSlots(
   const right = node(slots.right, center.node ? third : area.width / 2 - gap, (width) => area.right - width);
   const leftLimit = center.node ? (area.right - area.left - center.width) / 2 - gap : area.right - area.left - right.width - gap;
   const left = node(slots.left, leftLimit, () => area.left);
-  return [left.node, center.node, right.node].filter((placed): placed is LayoutNode => placed !== null);
+  const nodes = [left.node, center.node, right.node].filter((placed): placed is LayoutNode => placed !== null);
+  return setter.direction === 'rtl' ? nodes.map((placed) => mirrored(placed, area)) : nodes;
+}
+
+/** A furniture line moved to the other side of the band, its runs kept in their order. */
+function mirrored(node: LayoutNode, area: { left: number; right: number }): LayoutNode {
+  if (node.kind !== 'text') return node;
+  const start = Math.min(...node.runs.map((run) => run.x));
+  const end = Math.max(...node.runs.map((run) => run.x + run.width));
+  const shift = area.left + area.right - end - start;
+  return { ...node, runs: node.runs.map((run) => ({ ...run, x: run.x + shift })) };
 }
 
 function furnitureText(runs: readonly FurnitureRun[], page: number, pages: number): string {

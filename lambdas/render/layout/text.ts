@@ -67,11 +67,14 @@ export class TextSetter {
     return this.fonts.variants[variant].widthOf(text, size);
   }
 
-  /** Width of a word or line in any script, each piece shaped in its own font. */
-  private measure(text: string, variant: FontVariant, size: number): number {
+  /**
+   * Width of a word or line in any script, each piece shaped in its own font and direction
+   * (`levels` from `start`; none: the document's direction).
+   */
+  private measure(text: string, variant: FontVariant, size: number, levels: Uint8Array | null = null, start = 0): number {
     if (this.notoOnly(text)) return this.widthOf(text, variant, size);
     let width = 0;
-    for (const piece of this.pieces({ text, variant, href: null, struct: 0, start: 0 }, null)) width += this.pieceWidth(piece, size);
+    for (const piece of this.pieces({ text, variant, href: null, struct: 0, start }, levels)) width += this.pieceWidth(piece, size);
     return width;
   }
 
@@ -98,7 +101,7 @@ export class TextSetter {
       return this.breakLines(runs, drawable, style, width, structOf, measure).map((tokens) => this.position(tokens, style));
     }
     const levels = embeddingLevels(paragraph, this.direction);
-    const measure = (text: string, variant: FontVariant) => this.measure(text, variant, style.size);
+    const measure = (text: string, variant: FontVariant, start: number) => this.measure(text, variant, style.size, levels, start);
     return this.breakLines(runs, drawable, style, width, structOf, measure).map((tokens) => this.positionBidi(tokens, levels, style, width));
   }
 
@@ -109,7 +112,7 @@ export class TextSetter {
     style: TextStyle,
     width: number,
     structOf: (run: TextRun) => number,
-    measure: (text: string, variant: FontVariant) => number,
+    measure: (text: string, variant: FontVariant, start: number) => number,
   ): Token[][] {
     const lines: Token[][] = [[]];
     let lineWidth = 0;
@@ -137,16 +140,16 @@ export class TextSetter {
           if (current().length > 0) pendingSpace = { ...token, text: ' ' };
           continue;
         }
-        const wordWidth = measure(piece, variant);
-        const spaceWidth = pendingSpace ? measure(' ', pendingSpace.variant) : 0;
+        const wordWidth = measure(piece, variant, token.start);
+        const spaceWidth = pendingSpace ? measure(' ', pendingSpace.variant, pendingSpace.start) : 0;
         if (current().length > 0 && lineWidth + spaceWidth + wordWidth > width) newLine();
         if (wordWidth > width) {
           let offset = token.start;
-          for (const part of this.splitWord(piece, style.size, width - lineWidth, width, (text) => measure(text, variant))) {
+          for (const part of this.splitWord(piece, style.size, width - lineWidth, width, (text) => measure(text, variant, offset))) {
             if (current().length > 0) newLine();
             current().push({ ...token, text: part, start: offset });
+            lineWidth = measure(part, variant, offset);
             offset += part.length;
-            lineWidth = measure(part, variant);
           }
           continue;
         }
@@ -225,7 +228,7 @@ export class TextSetter {
     let offset = 0;
     chars.forEach((char, index) => {
       const font = fonts[index] as ScriptFont | null;
-      const level = levels === null ? 0 : (levels[token.start + offset] ?? 0);
+      const level = levels === null ? (this.direction === 'rtl' ? 1 : 0) : (levels[token.start + offset] ?? 0);
       const last = pieces[pieces.length - 1];
       if (last !== undefined && last.font === font && last.level === level) pieces[pieces.length - 1] = { ...last, text: last.text + char };
       else pieces.push({ token, text: char, font, level, space: false });
