@@ -41,7 +41,7 @@ describe('shaping-table generator', () => {
     run('pyftsubset', [join(DEFAULT_FONTS_DIR, 'NotoSans-Regular.ttf'), `--text=${TEXT}`, "--layout-features=*", '--notdef-outline', `--output-file=${font}`]);
     run('/usr/bin/python3', ['build/shaping-tables.py', font, out]);
     table = JSON.parse(await readFile(out, 'utf8')) as ShapingTableFile;
-    reference = fontkit.create(await readFile(font)) as unknown as typeof reference;
+    reference = fontkit.create(await readFile(font)) as typeof reference;
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });

@@ -44,7 +44,7 @@ export async function loadFonts(dir: string = DEFAULT_FONTS_DIR): Promise<FontSe
           throw new FontLoadError(`${base}${name}.shaping.json cannot be read: run build/subset-fonts.sh --tables`, { cause: error });
         }),
       ]);
-      const font = fontkit.create(bytes) as unknown as FontkitFont;
+      const font = fontkit.create(bytes) as FontkitFont;
       const table = JSON.parse(tableText) as ShapingTableFile;
       if (table.checkSumAdjustment !== font.head.checkSumAdjustment || table.unitsPerEm !== font.unitsPerEm) {
         throw new FontLoadError(`${base}${name}.shaping.json was made from another ${name}.ttf: run build/subset-fonts.sh --tables`);
@@ -134,7 +134,7 @@ function embeddedFont(font: FontkitFont, tables: ShapingTables, glyphs: TrueType
  * its own each time, with the code points it shaped.
  */
 function withOwnGlyphObjects(font: FontkitFont): FontkitFont {
-  return Object.create(font as object, {
+  return Object.create(font, {
     getGlyph: {
       value: (id: number, codePoints: readonly number[] = []): Glyph => ({ id, advanceWidth: font.getGlyph(id).advanceWidth, codePoints }),
     },

@@ -31,7 +31,7 @@ export function pdfkitFontOf(font: FontkitFont, shape: (text: string) => ShapedR
       },
     };
   };
-  return Object.create(font as object, {
+  return Object.create(font, {
     layout: {
       value(text: string, features?: unknown) {
         return features === undefined ? pdfkitRun(text) : font.layout(text, features);
