@@ -42,7 +42,7 @@ beforeAll(async () => {
     const pdf = join(dir, `${lang}.pdf`);
     await writeFile(pdf, result.pdf);
     const text = execFileSync('pdftotext', ['-enc', 'UTF-8', pdf, '-'], { encoding: 'utf8' }).replace(EMBEDDING_CONTROLS, '');
-    samples.set(lang, { document: parse(bytes.toString('utf8')), pdf, text });
+    samples.set(lang, { document: parse(bytes.toString('utf8')) as Sample['document'], pdf, text });
   }
 });
 afterAll(async () => {

@@ -67,7 +67,7 @@ async function readFont(dir: string, name: string): Promise<Uint8Array> {
 const MAX_CACHED_RUNS = 20_000;
 
 function scriptFont(name: string, bytes: Uint8Array, shaper: HarfBuzzShaper): ScriptFont {
-  const font = fontkit.create(bytes) as unknown as FontkitFont & { hasGlyphForCodePoint(codePoint: number): boolean };
+  const font = fontkit.create(bytes) as FontkitFont & { hasGlyphForCodePoint(codePoint: number): boolean };
   let cache = new Map<string, ShapedRun>();
   const shape = (text: string): ShapedRun => {
     let run = cache.get(text);

@@ -13,7 +13,7 @@ export function loadBidi(): Promise<Bidi> {
 }
 
 /** The algorithm, once loadBidi() has resolved; the layout is synchronous. */
-export function bidi(): Bidi {
+function bidi(): Bidi {
   if (loaded === null) throw new Error('bidi-js used before loadBidi() resolved');
   return loaded;
 }

@@ -283,7 +283,7 @@ function furnitureText(runs: readonly FurnitureRun[], page: number, pages: numbe
 }
 
 /** The document's writing direction, from its language (ar, he, fa, ur… are right to left). */
-export function directionOf(lang: string): Direction {
+function directionOf(lang: string): Direction {
   try {
     return (new Intl.Locale(lang) as Intl.Locale & { textInfo?: { direction?: string } }).textInfo?.direction === 'rtl' ? 'rtl' : 'ltr';
   } catch {
