@@ -19,6 +19,7 @@ const ROOT = join(import.meta.dirname, '..');
 const SAMPLES = {
   ar: join(ROOT, 'content/macron-putin-call-ar.yaml'),
   he: join(ROOT, 'tests/fixtures/world/he.yaml'),
+  'zh-Hans': join(ROOT, 'content/macron-putin-call-zh.yaml'),
 };
 /** Embedding controls pdftotext writes around what it reads as right-to-left or left-to-right. */
 const EMBEDDING_CONTROLS = /[\u202A-\u202E]/g;
@@ -101,6 +102,48 @@ describe.each(['ar', 'he'])('%s fact sheet read back with poppler', (lang) => {
     // List text is indented from the right by 14 pt; its bullet sits in that indent, 3 pt from the margin.
     expect(point?.xMax).toBeCloseTo(rightMargin - 14, 0);
     expect(bullet?.xMax).toBeCloseTo(rightMargin - 3, 0);
+  });
+});
+
+describe('zh-Hans fact sheet read back with poppler', () => {
+  it('gives back the title, every key point and quote exactly, tagged zh-Hans, in an embedded subset of Noto Sans SC', async () => {
+    const sample = samples.get('zh-Hans') as Sample;
+    const text = lines(sample);
+    const raw = (await readFile(sample.pdf)).toString('latin1');
+    const fonts = execFileSync('pdffonts', [sample.pdf], { encoding: 'utf8' });
+
+    expect(text).toContain(sample.document.title);
+    for (const point of sample.document.key_points) expect(text).toContain(point);
+    for (const quote of sample.document.quotes) expect(sample.text).toContain(quote.text);
+    expect(sample.text).not.toContain('\uFFFD');
+    expect(raw).toContain('/Lang (zh-Hans)');
+    expect(fonts).toMatch(/[A-Z]{6}\+NotoSansSC-Regular\s+CID TrueType\s+Identity-H\s+yes yes yes/);
+  });
+});
+
+describe('CJK line breaking', () => {
+  it('breaks Chinese between characters, never before 。，、）」 nor after （「, and never past the margin', async () => {
+    // Prepare: a narrow column, so that the paragraph breaks many times.
+    const fonts = await loadFonts();
+    const text = '法国总统马克龙（Emmanuel Macron）周一与俄罗斯总统普京通话一个半小时，要求停止对平民的打击。据爱丽舍宫称，俄罗斯总统「确认愿意就这些问题作出承诺」，并表示、将会继续对话。';
+    await fonts.prepare(text);
+    const setter = new TextSetter(fonts, 'ltr');
+    const widths = [60, 73, 88, 101, 130];
+
+    for (const width of widths) {
+      // Act
+      const setLines = setter.setLines([{ kind: 'text', text, bold: false, italic: false, href: null }], { size: 10, lineHeight: 12, color: '#000', bold: false, italic: false, linkColor: '#000' }, width, () => 1);
+      const shown = setLines.map((line) => line.runs.map((run) => run.text).join(''));
+
+      // Assert
+      expect(shown.join(''), `width ${width}`).toBe(text.replace(/ /g, ''));
+      expect(setLines.length).toBeGreaterThan(3);
+      for (const [index, line] of shown.entries()) {
+        expect('。，、）」'.includes(line[0] as string), `width ${width}, line ${index} "${line}"`).toBe(false);
+        expect('（「'.includes(line.at(-1) as string), `width ${width}, line ${index} "${line}"`).toBe(false);
+        expect(setLines[index]?.width).toBeLessThanOrEqual(width + 0.001);
+      }
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * Fonts for the scripts Noto Sans does not draw (Arabic, Hebrew), loaded with their shaper on
+ * Fonts for the scripts Noto Sans does not draw (Arabic, Hebrew, Chinese), loaded with their shaper on
  * the first document that contains them: a French or English document never reads them.
  * Noto Sans has no italics for these scripts either; italic text uses the upright face.
  */
@@ -10,7 +10,7 @@ import { pdfkitFontOf } from './pdfkit-bridge';
 import { TrueTypeGlyphs } from './subset';
 import { FontLoadError, type FontkitFont, type FontVariant, type ScriptFont, type ShapedRun } from './types';
 
-export type Script = 'arabic' | 'hebrew';
+export type Script = 'arabic' | 'hebrew' | 'han';
 
 interface ScriptFiles {
   readonly regular: string;
@@ -33,6 +33,14 @@ const SCRIPTS: Readonly<Record<Script, ScriptFiles>> = {
     bold: 'NotoSansHebrew-Bold',
     language: 'he',
     ranges: [[0x0590, 0x05ff], [0xfb1d, 0xfb4f]],
+  },
+  // Simplified Chinese glyph forms (GB 2312 subset): Han is unified, so Japanese, Korean and
+  // Traditional Chinese text would need their own fonts chosen by language (not done yet).
+  han: {
+    regular: 'NotoSansSC-Regular',
+    bold: 'NotoSansSC-Bold',
+    language: 'zh-Hans',
+    ranges: [[0x2e80, 0x2fdf], [0x3000, 0x303f], [0x3400, 0x4dbf], [0x4e00, 0x9fff], [0xf900, 0xfaff], [0xff00, 0xffef]],
   },
 };
 

@@ -18,8 +18,19 @@ function bidi(): Bidi {
   return loaded;
 }
 
-/** Embedding levels of each UTF-16 unit of a paragraph (even: left to right). */
+/** Hebrew, Arabic and the other right-to-left blocks. */
+const RIGHT_TO_LEFT = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
+
+export function hasRightToLeft(text: string): boolean {
+  return RIGHT_TO_LEFT.test(text);
+}
+
+/**
+ * Embedding levels of each UTF-16 unit of a paragraph (even: left to right). Left-to-right text
+ * without a right-to-left character is level 0 throughout, without the algorithm (not loaded then).
+ */
 export function embeddingLevels(text: string, direction: 'ltr' | 'rtl'): Uint8Array {
+  if (direction === 'ltr' && !hasRightToLeft(text)) return new Uint8Array(text.length);
   return bidi().getEmbeddingLevels(text, direction).levels;
 }
 

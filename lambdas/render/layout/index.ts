@@ -4,7 +4,7 @@
  */
 import type { FontSet } from '../fonts';
 import type { Furniture, FurnitureRun, MarkupBlock, MarkupDocument, TextRun, Theme } from '../types';
-import { loadBidi } from './bidi';
+import { hasRightToLeft, loadBidi } from './bidi';
 import { BlockMeasurer, shift, type Slice } from './measure';
 import { paginate, type PlacedSlice } from './paginate';
 import { StructBuilder } from './structure';
@@ -29,12 +29,9 @@ interface Measured {
  * Resolves at once for a document Noto Sans draws alone, left to right.
  */
 export async function prepareLayout(text: string, lang: string, fonts: FontSet): Promise<void> {
-  const rightToLeft = directionOf(lang) === 'rtl' || RIGHT_TO_LEFT.test(text);
+  const rightToLeft = directionOf(lang) === 'rtl' || hasRightToLeft(text);
   await Promise.all([fonts.prepare(text), rightToLeft ? loadBidi() : undefined]);
 }
-
-/** Hebrew, Arabic and the other right-to-left blocks. */
-const RIGHT_TO_LEFT = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
 
 export function layoutDocument(markup: MarkupDocument, theme: Theme, fonts: FontSet): LayoutDocument {
   const geometry = pageGeometry(theme);

@@ -1,6 +1,7 @@
 /**
  * Inline text: sets runs of styled text into lines of a given width.
- * Breaks at spaces only (no-break spaces hold French « guillemets » and "1 h 30" together);
+ * Breaks at spaces (no-break spaces hold French « guillemets » and "1 h 30" together) and,
+ * in Chinese and Japanese, between characters where the kinsoku rules allow (breaks.ts);
  * a word longer than the line is split between characters rather than drawn past the margin.
  *
  * A paragraph that Noto Sans draws alone, in a left-to-right document, is set as one run per
@@ -11,6 +12,7 @@
  */
 import { REPLACEMENT_CHARACTER, isRightToLeft, type FontSet, type FontVariant, type ScriptFont } from '../fonts';
 import { embeddingLevels, mirrored, visualOrder } from './bidi';
+import { breakableParts } from './breaks';
 import type { TextRun } from '../types';
 import type { PositionedRun } from './types';
 
@@ -140,26 +142,32 @@ export class TextSetter {
           if (current().length > 0) pendingSpace = { ...token, text: ' ' };
           continue;
         }
-        const wordWidth = measure(piece, variant, token.start);
-        const spaceWidth = pendingSpace ? measure(' ', pendingSpace.variant, pendingSpace.start) : 0;
-        if (current().length > 0 && lineWidth + spaceWidth + wordWidth > width) newLine();
-        if (wordWidth > width) {
-          let offset = token.start;
-          for (const part of this.splitWord(piece, style.size, width - lineWidth, width, (text) => measure(text, variant, offset))) {
-            if (current().length > 0) newLine();
-            current().push({ ...token, text: part, start: offset });
-            lineWidth = measure(part, variant, offset);
-            offset += part.length;
+        // Chinese and Japanese words break between characters too (kinsoku rules kept).
+        let partStart = token.start;
+        for (const part of breakableParts(piece)) {
+          const partToken: Token = { ...token, text: part, start: partStart };
+          partStart += part.length;
+          const wordWidth = measure(part, variant, partToken.start);
+          const spaceWidth = pendingSpace ? measure(' ', pendingSpace.variant, pendingSpace.start) : 0;
+          if (current().length > 0 && lineWidth + spaceWidth + wordWidth > width) newLine();
+          if (wordWidth > width) {
+            let offset = partToken.start;
+            for (const split of this.splitWord(part, style.size, width - lineWidth, width, (text) => measure(text, variant, offset))) {
+              if (current().length > 0) newLine();
+              current().push({ ...partToken, text: split, start: offset });
+              lineWidth = measure(split, variant, offset);
+              offset += split.length;
+            }
+            continue;
           }
-          continue;
+          if (pendingSpace && current().length > 0) {
+            current().push(pendingSpace);
+            lineWidth += spaceWidth;
+          }
+          pendingSpace = null;
+          current().push(partToken);
+          lineWidth += wordWidth;
         }
-        if (pendingSpace && current().length > 0) {
-          current().push(pendingSpace);
-          lineWidth += spaceWidth;
-        }
-        pendingSpace = null;
-        current().push(token);
-        lineWidth += wordWidth;
       }
     });
     return lines;
