@@ -75,8 +75,8 @@ export interface Source {
 }
 
 /**
- * validate: an event document that satisfies ../shared/spec/content-format.md.
- * Field names are the spec's own, so template authors read the spec and nothing else.
+ * validate: an event document that satisfies docs/content-format.md.
+ * Field names are the format's own, so template authors read the format and nothing else.
  * Optional lists are always present (empty when absent).
  */
 export interface EventDocument {
