@@ -1,6 +1,6 @@
 /**
- * validate: a ParsedDocument checked against the content format
- * (/work/shared/spec/content-format.md) and normalised into an EventDocument.
+ * validate: a ParsedDocument checked against the content format (docs/content-format.md) and
+ * normalised into an EventDocument.
  *
  * Every problem is collected before anything is thrown, so an editor fixes the file in one go. Text
  * is trimmed and its runs of spaces and line breaks become one space (a blank line separates
