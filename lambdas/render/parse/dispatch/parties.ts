@@ -67,6 +67,7 @@ const TITLE_SET = lazily(() => new Set(TITLE_WORDS));
 export function mentionsOf(paragraph: string, quoted: readonly { start: number; end: number }[]): Mention[] {
   const { mention, pairedName, roleBefore, roleAfter } = PATTERNS();
   const mentions: Mention[] = [];
+  const titles = titleWordOffsets(paragraph);
   let span = 0;
   for (const match of paragraph.matchAll(mention)) {
     // Mentions come in order, so the quote that may hold each one is found by walking forward once.
@@ -76,8 +77,10 @@ export function mentionsOf(paragraph: string, quoted: readonly { start: number; 
     const split = splitTitle(match[2] as string);
     if (split === null) continue;
     const inQuote = match.index > (quoted[span]?.start ?? Infinity);
-    const before = roleNear(roleBefore, paragraph.slice(Math.max(0, match.index - 80), match.index));
-    const after = roleNear(roleAfter, paragraph.slice(match.index + match[0].length, match.index + match[0].length + 120));
+    const beforeFrom = Math.max(0, match.index - 80);
+    const afterFrom = match.index + match[0].length;
+    const before = titleWordBetween(titles, beforeFrom, match.index) ? roleOf(roleBefore, paragraph.slice(beforeFrom, match.index)) : null;
+    const after = titleWordBetween(titles, afterFrom, afterFrom + 120) ? roleOf(roleAfter, paragraph.slice(afterFrom, afterFrom + 120)) : null;
     const role = inQuote
       ? undefined
       : split.role !== undefined
@@ -95,13 +98,24 @@ export function mentionsOf(paragraph: string, quoted: readonly { start: number; 
   return mentions;
 }
 
-/**
- * The role an apposition gives, if the words near a name hold a title at all (looked up word by
- * word first: the pattern tries every title at every position). "le ministre de la Santé": a role
- * never ends on "de la", which says that "Santé" is not a name but the role's end.
- */
-function roleNear(pattern: RegExp, near: string): RegExpExecArray | null {
-  if (!near.split(/[\s,(«“]+/).some((word) => TITLE_SET().has(word.toLowerCase()))) return null;
+/** Where the paragraph's title words start, found once: the role patterns try every title at every position. */
+function titleWordOffsets(paragraph: string): number[] {
+  return [...paragraph.matchAll(/[\p{L}-]+/gu)].filter((word) => TITLE_SET().has(word[0].toLowerCase())).map((word) => word.index);
+}
+
+function titleWordBetween(offsets: readonly number[], from: number, to: number): boolean {
+  let low = 0;
+  let high = offsets.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((offsets[middle] as number) < from) low = middle + 1;
+    else high = middle;
+  }
+  return low < offsets.length && (offsets[low] as number) < to;
+}
+
+/** "le ministre de la Santé": a role never ends on "de la", which says that "Santé" is not a name but the role's end. */
+function roleOf(pattern: RegExp, near: string): RegExpExecArray | null {
   const match = pattern.exec(near);
   const last = match?.[1]?.split(/\s+/).pop();
   return last !== undefined && FUNCTION_WORDS().has(last.toLowerCase().replace(/[’']$/, '')) ? null : match;
