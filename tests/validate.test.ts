@@ -7,7 +7,8 @@ import { parsePartialDate, readPartialDate } from '../lambdas/render/dates';
 import { ContentError, type Problem, ValidationError } from '../lambdas/render/errors';
 import { parseSource } from '../lambdas/render/parse';
 import type { ParsedDocument } from '../lambdas/render/types';
-import { DOCUMENT_LIMITS, validateDocument } from '../lambdas/render/validate';
+import { DOCUMENT_LIMITS } from '../lambdas/render/limits';
+import { validateDocument } from '../lambdas/render/validate';
 import { STRESS_SHAPE, longDocument } from '../bench/long-document';
 import { textContaining } from './helpers/matchers';
 
