@@ -41,6 +41,7 @@ const PATTERNS = lazily(() => {
   const titles = capitalisedVariants(TITLE_WORDS);
   return {
     mention: new RegExp(String.raw`(?=\p{Lu})(?<![\p{L}\p{M}.])(?:(${HONORIFICS})\s+)?(${NAME})`, 'gu'),
+    leadingHonorific: new RegExp(String.raw`^(?:${HONORIFIC})`, 'u'),
     /** "MM. Macron et Poutine": the second name of a pair under one honorific. */
     pairedName: new RegExp(String.raw`^\s+(?:et|and)\s+(${CAPITALISED})`, 'u'),
     /** "le président ukrainien Volodymyr Zelensky", "Le ministre de la Santé, François Braun". */
@@ -55,7 +56,7 @@ const PATTERNS = lazily(() => {
     ),
     /** Organisations that speak outside quotes too: "selon l’Élysée", "the agency said", "according to the IEA". */
     attributed: new RegExp(
-      String.raw`(?=[\p{L}\s,])(?:(?:${ATTRIBUTION_VERBS})\s+(?:${ARTICLE})?((?:${HONORIFIC})?${NAME})|(?:^|[\s,])(?:${ARTICLE})?((?:${HONORIFIC})?${NAME})\s+(?:said|says|told|stated|announced|a\s+(?:annoncé|déclaré|dit|jugé|estimé|indiqué))(?![\p{L}]))`,
+      String.raw`(?=\p{L}|[\s,]\p{L})(?:(?:${ATTRIBUTION_VERBS})\s+(?:${ARTICLE})?((?:${HONORIFIC})?${NAME})|(?:^|[\s,])(?:${ARTICLE})?((?:${HONORIFIC})?${NAME})\s+(?:said|says|told|stated|announced|a\s+(?:annoncé|déclaré|dit|jugé|estimé|indiqué))(?![\p{L}]))`,
       'gu',
     ),
   };
@@ -182,7 +183,7 @@ export class People {
 
   /** The person a bare name ("Guterres", "M. Zelensky", "President Putin") stands for, if named elsewhere. */
   lookup(name: string): Person | null {
-    const split = splitTitle(name.replace(new RegExp(String.raw`^(?:${HONORIFIC})`, 'u'), ''));
+    const split = splitTitle(name.replace(PATTERNS().leadingHonorific, ''));
     if (split === null) return null;
     const key = (split.name[split.name.length - 1] as string).toLowerCase();
     return this.persons.find((person) => person.key === key && person.named) ?? null;
