@@ -9,7 +9,7 @@ import { holdsInlineMarkup, loadCommonMark } from './commonmark';
 import { drawDocument } from './draw';
 import { RendererConfigError } from './errors';
 import { loadFonts } from './fonts';
-import { layoutDocument } from './layout';
+import { layoutDocument, prepareLayout } from './layout';
 import { parseMarkup } from './markup';
 import { parseSource } from './parse';
 import { formatOf } from './parse/formats';
@@ -62,6 +62,7 @@ export async function buildRenderer(options: RendererOptions = {}): Promise<Rend
       if (holdsInlineMarkup(validated.document)) await loadCommonMark();
       const filled = templates.fill(validated);
       const markup = parseMarkup(filled);
+      await prepareLayout(filled.markup, markup.meta.lang, fonts);
       const layout = layoutDocument(markup, templates.theme, fonts);
       const epoch = renderOptions.sourceDateEpoch ?? defaultEpoch;
       const creationDate = epoch === undefined ? source.modifiedAt : new Date(epoch * 1000);
