@@ -43,7 +43,7 @@ export interface PartialDate {
   readonly raw: string;
 }
 
-export interface Fact {
+interface Fact {
   readonly label: string;
   readonly value: string;
 }
@@ -52,7 +52,7 @@ export interface Party {
   readonly role?: string;
   readonly country?: string;
 }
-export interface Section {
+interface Section {
   readonly heading: string;
   /** `body` normalised to a list of paragraphs. */
   readonly body: readonly string[];
@@ -63,7 +63,7 @@ export interface Quote {
   readonly speaker?: string;
   readonly context?: string;
 }
-export interface TimelineEntry {
+interface TimelineEntry {
   /** A parsed date, or free text such as "jeudi". */
   readonly date: PartialDate | string;
   readonly event: string;

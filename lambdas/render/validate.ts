@@ -98,7 +98,7 @@ function readValue(reader: FieldReader, type: FieldKind, value: unknown, path: s
 
 /** The mapping's fields that could be read; undefined when a required one could not. */
 function readMapping(reader: FieldReader, type: MappingKind, value: unknown, path: string, templates: readonly string[]): Record<string, unknown> | undefined {
-  const fields = reader.mapping(value, path, [...Object.keys(type.fields), ...(type.annotations ?? [])], type.expected);
+  const fields = reader.mapping(value, path, Object.keys(type.fields), type.expected, type.annotations);
   if (fields === null) return undefined;
   const read = Object.entries(type.fields).map(([name, field]) => {
     const fieldPath = path === '' ? name : `${path}.${name}`;
@@ -151,14 +151,17 @@ class FieldReader {
     this.problems.push({ ...(path === '' ? {} : { path }), ...this.positionOf(at), message, ...(expected ? { expected } : {}) });
   }
 
-  /** The mapping's fields; a field the format does not know is a warning, with a suggestion for typos. */
-  mapping(value: unknown, path: string, known: readonly string[], expected: string): Record<string, unknown> | null {
+  /**
+   * The mapping's fields; a field the format does not know is a warning, with a suggestion for typos.
+   * `annotations` (`$schema`) are neither read nor warned about.
+   */
+  mapping(value: unknown, path: string, known: readonly string[], expected: string, annotations: readonly string[] = []): Record<string, unknown> | null {
     if (!isMapping(value)) {
       this.problem(path, value === undefined || value === null ? 'is empty' : `must be a mapping of fields, not ${describe(value)}`, expected);
       return null;
     }
     for (const key of Object.keys(value)) {
-      if (known.includes(key)) continue;
+      if (known.includes(key) || annotations.includes(key)) continue;
       const fieldPath = path === '' ? key : `${path}.${key}`;
       const suggestion = closest(key, known);
       const warning: Problem = {
@@ -169,7 +172,7 @@ class FieldReader {
       };
       this.warnings.push(formatProblems(this.parsed.file, [warning]));
     }
-    this.unknownKeys.set(path, Object.keys(value).filter((key) => !known.includes(key)));
+    this.unknownKeys.set(path, Object.keys(value).filter((key) => !known.includes(key) && !annotations.includes(key)));
     return value;
   }
 
