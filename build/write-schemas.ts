@@ -9,7 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { EVENT_DOCUMENT, type Field, type FieldKind } from '../lambdas/render/document-definition';
 import { COLOUR, colourUses, papers, THEME_SETTINGS } from '../lambdas/render/template/theme';
-import { DOCUMENT_LIMITS } from '../lambdas/render/validate';
+import { DOCUMENT_LIMITS } from '../lambdas/render/limits';
 
 type Schema = Record<string, unknown>;
 

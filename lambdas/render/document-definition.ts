@@ -4,7 +4,7 @@
  * editors' schema and the validator cannot disagree about a field, its type, whether it is
  * required or its limit. The validator's own messages stay the validator's.
  */
-import type { DocumentLimits } from './validate';
+import type { DocumentLimits } from './limits';
 
 /** How a value is read; each kind is one FieldReader method in validate.ts. */
 export type FieldKind =

@@ -5,10 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { LineCounter, isMap, isScalar, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
-import type { Problem } from '../errors';
-import { TemplateError } from '../errors';
+import { type Problem, TemplateError, templateProblemsError } from '../errors';
 import type { Theme } from '../types';
-import { templateProblemsError } from './problems';
 
 const THEME_FILE = 'theme.yaml';
 

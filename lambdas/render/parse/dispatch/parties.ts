@@ -55,7 +55,7 @@ const PATTERNS = lazily(() => {
     ),
     /** Organisations that speak outside quotes too: "selon l’Élysée", "the agency said", "according to the IEA". */
     attributed: new RegExp(
-      String.raw`(?:${ATTRIBUTION_VERBS})\s+(?:${ARTICLE})?((?:${HONORIFIC})?${NAME})|(?:^|[\s,])(?:${ARTICLE})?((?:${HONORIFIC})?${NAME})\s+(?:said|says|told|stated|announced|a\s+(?:annoncé|déclaré|dit|jugé|estimé|indiqué))(?![\p{L}])`,
+      String.raw`(?=[\p{L}\s,])(?:(?:${ATTRIBUTION_VERBS})\s+(?:${ARTICLE})?((?:${HONORIFIC})?${NAME})|(?:^|[\s,])(?:${ARTICLE})?((?:${HONORIFIC})?${NAME})\s+(?:said|says|told|stated|announced|a\s+(?:annoncé|déclaré|dit|jugé|estimé|indiqué))(?![\p{L}]))`,
       'gu',
     ),
   };
