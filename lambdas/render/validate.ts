@@ -152,7 +152,7 @@ class FieldReader {
       };
       this.warnings.push(formatProblems(this.parsed.file, [warning]));
     }
-    this.unknownKeys.set(path, Object.keys(value).filter((key) => !known.includes(key) && !annotations.includes(key)));
+    this.unknownKeys.set(path, Object.keys(value).filter((key) => !known.includes(key)));
     return value;
   }
 
