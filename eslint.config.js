@@ -48,8 +48,10 @@ export default defineConfig(
     files: ['lambdas/publisher/**', 'client/**', 'cli/**', 'bench/**', 'emulator/**', 'infra/**', 'build/**'],
     rules: { 'no-restricted-imports': engineFaceOnly() },
   },
-  // Compiling the templates is a build step's business, not a renderer's.
-  { files: ['build/**', 'cli/bench.ts'], rules: { 'no-restricted-imports': engineFaceOnly('template') } },
+  // Compiling the templates, and writing the JSON schemas from the definitions and limits, is a
+  // build step's business, not a renderer's.
+  { files: ['build/**'], rules: { 'no-restricted-imports': engineFaceOnly('template', 'document-definition', 'limits') } },
+  { files: ['cli/bench.ts'], rules: { 'no-restricted-imports': engineFaceOnly('template') } },
   // The schema writer turns the validator's own definitions into JSON Schema.
   {
     files: ['build/write-schemas.ts'],

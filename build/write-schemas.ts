@@ -7,9 +7,8 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { EVENT_DOCUMENT, type Field, type FieldKind } from '../lambdas/render/document-definition';
+import { DOCUMENT_LIMITS, EVENT_DOCUMENT, type Field, type FieldKind } from '../lambdas/render';
 import { COLOUR, colourUses, papers, THEME_SETTINGS } from '../lambdas/render/template/theme';
-import { DOCUMENT_LIMITS } from '../lambdas/render/limits';
 
 type Schema = Record<string, unknown>;
 

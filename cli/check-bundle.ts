@@ -4,7 +4,7 @@
  * renders it. Bundling bugs (a dependency that reads files beside itself, `import.meta.url`, a
  * template or font left out of the asset, a path of the build machine baked in) only show here.
  *
- *   npx cdk synth && npx tsx scripts/check-bundle.ts [--cdk-out cdk.out] [--stack FactSheetPublisher] [--sample file]
+ *   npx cdk synth && npx tsx cli/check-bundle.ts [--cdk-out cdk.out] [--stack FactSheetPublisher] [--sample file]
  *
  * The asset is copied out of the repository first, so that nothing resolves from its node_modules.
  */

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { tests as specExamples } from 'commonmark-spec';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRenderer, type Renderer } from '../lambdas/render';
 import { loadCommonMark } from '../lambdas/render/commonmark';
@@ -7,15 +7,6 @@ import { parseSource } from '../lambdas/render/parse';
 import { inlineMarkup } from '../lambdas/render/template/inline';
 import { fold, readPdf } from './helpers/pdf';
 
-interface Example {
-  readonly markdown: string;
-  readonly html: string;
-  readonly section: string;
-  readonly number: number;
-}
-
-/** The spec's examples, as the commonmark-spec package extracts them from its text. */
-const spec = createRequire(import.meta.url)('commonmark-spec') as { readonly tests: readonly Example[] };
 const FRONT_MATTER = '---\ndate: 2022-02-28\n---\n';
 const source = (name: string, text: string) => ({ name, bytes: new TextEncoder().encode(text), modifiedAt: new Date('2022-03-01T00:00:00Z') });
 const read = (body: string): Document => parseSource(source('doc.md', `${FRONT_MATTER}${body}`)).data as Document;
@@ -173,7 +164,7 @@ function itemTexts(html: string): string[] {
 /** What the content format has no room for, and so prints as typed rather than as CommonMark says. */
 const OUTSIDE_THE_FORMAT = /[_`<&]|!\[|\]:|\t|^ {4}|\n {4}/;
 /** The spec writes a tab as →. */
-const examples = spec.tests
+const examples = specExamples
   .map((example) => ({ ...example, markdown: example.markdown.replace(/→/g, '\t'), html: example.html.replace(/→/g, '\t') }))
   .filter((example) => !OUTSIDE_THE_FORMAT.test(example.markdown) && !example.html.includes('<img'));
 const inSections = (...sections: string[]) => examples.filter((example) => sections.includes(example.section));

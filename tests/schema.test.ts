@@ -52,6 +52,19 @@ describe('schema: the committed files', () => {
     expect(missing).toEqual([]);
   });
 
+  it('lets a JSON document name its schema without a warning, and still warns about a misspelt field', () => {
+    const json = (text: string) => validateDocument(parseSource({ name: 'doc.json', bytes: new TextEncoder().encode(text), modifiedAt: new Date() }), { templates: TEMPLATES });
+
+    const named = json('{"$schema": "../schema/event-document.schema.json", "title": "T", "date": "2022"}');
+    const misspelt = json('{"$schema": "../schema/event-document.schema.json", "title": "T", "date": "2022", "$schemas": "x"}');
+
+    expect(named.warnings).toEqual([]);
+    expect(named.document).not.toHaveProperty('$schema');
+    expect(misspelt.warnings).toHaveLength(1);
+    expect(misspelt.warnings[0]).toContain('$schemas: unknown field');
+    expect(misspelt.warnings[0]).not.toContain('$schema,');
+  });
+
   it('points the samples at the schema', () => {
     for (const path of files('content').filter((name) => /\.ya?ml$/.test(name))) {
       expect(readFileSync(join(root, path), 'utf8').split('\n')[0], path).toBe('# yaml-language-server: $schema=../schema/event-document.schema.json');

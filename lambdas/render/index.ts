@@ -7,7 +7,9 @@
 import type { Renderer, RendererOptions } from './renderer';
 
 export { ContentError, formatProblems, OperatorError, RendererConfigError, TemplateError, type ErrorReport } from './errors';
-export { DEFAULT_LIMITS, sourceSizeError } from './limits';
+export { DEFAULT_LIMITS, DOCUMENT_LIMITS, sourceSizeError } from './limits';
+// The content format's fields, for build/write-schemas.ts.
+export { EVENT_DOCUMENT, type Field, type FieldKind } from './document-definition';
 export { loadFile } from './load';
 export { ACCEPTED_EXTENSIONS } from './parse/formats';
 export type { Renderer, RendererOptions } from './renderer';

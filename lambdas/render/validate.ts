@@ -1,6 +1,6 @@
 /**
- * validate: a ParsedDocument checked against the content format
- * (/work/shared/spec/content-format.md) and normalised into an EventDocument.
+ * validate: a ParsedDocument checked against the content format (docs/content-format.md) and
+ * normalised into an EventDocument.
  *
  * Every problem is collected before anything is thrown, so an editor fixes the file in one go. Text
  * is trimmed and its runs of spaces and line breaks become one space (a blank line separates
@@ -71,7 +71,7 @@ function readValue(reader: FieldReader, type: FieldKind, value: unknown, path: s
 
 /** The mapping's fields that could be read; undefined when a required one could not. */
 function readMapping(reader: FieldReader, type: MappingKind, value: unknown, path: string, templates: readonly string[]): Record<string, unknown> | undefined {
-  const fields = reader.mapping(value, path, [...Object.keys(type.fields), ...(type.annotations ?? [])], type.expected);
+  const fields = reader.mapping(value, path, Object.keys(type.fields), type.expected, type.annotations);
   if (fields === null) return undefined;
   const read = Object.entries(type.fields).map(([name, field]) => {
     const fieldPath = path === '' ? name : `${path}.${name}`;
@@ -124,8 +124,18 @@ class FieldReader {
     this.problems.push({ ...(path === '' ? {} : { path }), ...this.positionOf(at), message, ...(expected ? { expected } : {}) });
   }
 
-  /** The mapping's fields; a field the format does not know is a warning, with a suggestion for typos. */
-  mapping(value: unknown, path: string, known: readonly string[], expected: string): Record<string, unknown> | null {
+  /**
+   * The mapping's fields; a field the format does not know is a warning, with a suggestion for
+   * typos. `annotations` (`$schema`) are accepted silently but never suggested: they are not fields.
+   */
+  mapping(
+    value: unknown,
+    path: string,
+    fields: readonly string[],
+    expected: string,
+    annotations: readonly string[] = [],
+  ): Record<string, unknown> | null {
+    const known = [...fields, ...annotations];
     if (!isMapping(value)) {
       this.problem(path, value === undefined || value === null ? 'is empty' : `must be a mapping of fields, not ${describe(value)}`, expected);
       return null;
@@ -133,12 +143,12 @@ class FieldReader {
     for (const key of Object.keys(value)) {
       if (known.includes(key)) continue;
       const fieldPath = path === '' ? key : `${path}.${key}`;
-      const suggestion = closest(key, known);
+      const suggestion = closest(key, fields);
       const warning: Problem = {
         path: fieldPath,
         ...this.positionOf(fieldPath),
         message: `unknown field, ignored${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
-        expected: `one of ${known.join(', ')}`,
+        expected: `one of ${fields.join(', ')}`,
       };
       this.warnings.push(formatProblems(this.parsed.file, [warning]));
     }

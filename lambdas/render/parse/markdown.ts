@@ -18,7 +18,7 @@ import { commonMark, MAX_NESTING } from '../commonmark';
 import { DocumentSyntaxError } from '../errors';
 import type { ParsedDocument, SourcePosition } from '../types';
 import type { InputLimits } from '../limits';
-import { TextLocator } from './text';
+import { TextLocator } from '../locator';
 import { type DataReading, readYaml, requireMapping } from './yaml';
 
 interface Located<T> {

@@ -10,7 +10,7 @@ import { type Alias, type Document, isAlias, isMap, isScalar, isSeq, type Node, 
 import { DocumentSyntaxError, type Problem } from '../errors';
 import type { ParsedDocument, SourcePosition } from '../types';
 import type { InputLimits } from '../limits';
-import { TextLocator } from './text';
+import { TextLocator } from '../locator';
 
 export interface DataReading {
   readonly data: unknown;

@@ -4,8 +4,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { LineCounter, isMap, isScalar, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isScalar, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 import { type Problem, TemplateError, templateProblemsError } from '../errors';
+import { TextLocator } from '../locator';
 import type { Theme } from '../types';
 
 const THEME_FILE = 'theme.yaml';
@@ -205,20 +206,17 @@ export async function loadTheme(dir: string): Promise<Theme> {
   } catch (error) {
     throw new TemplateError(file, `cannot read the theme: ${(error as Error).message}`, { cause: error });
   }
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  const document = parseDocument(text, { prettyErrors: false });
+  const locator = new TextLocator(text);
   const reader: ThemeReader = {
     problems: [],
     at(node) {
       const offset = node?.range?.[0];
-      if (offset === undefined) return {};
-      const { line, col } = lineCounter.linePos(offset);
-      return { line, column: col };
+      return offset === undefined ? {} : locator.at(offset);
     },
   };
   for (const error of document.errors) {
-    const { line, col } = lineCounter.linePos(error.pos[0]);
-    reader.problems.push({ line, column: col, message: `not valid YAML: ${error.message}` });
+    reader.problems.push({ ...locator.at(error.pos[0]), message: `not valid YAML: ${error.message}` });
   }
   const contents = document.contents;
   if (reader.problems.length > 0 || !isMap(contents)) {
