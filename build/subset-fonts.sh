@@ -33,7 +33,7 @@ if [[ "${1:-}" != "--tables" ]]; then
   cp "$src/LICENSE_FONT" "$out/OFL.txt"
   # Script fonts, loaded only by documents that contain their script (lambdas/render/fonts/scripts.ts):
   # shipped whole, with every layout feature HarfBuzz applies, and each with its own licence file.
-  for family in Arabic Hebrew; do
+  for family in Arabic Hebrew Devanagari Thai; do
     package=node_modules/@expo-google-fonts/noto-sans-${family,,}
     for weight in 400Regular:Regular 700Bold:Bold; do
       cp "$package/${weight%%:*}/NotoSans${family}_${weight%%:*}.ttf" "$out/NotoSans$family-${weight##*:}.ttf"

@@ -135,6 +135,8 @@ async function prepareBundle(directory: string): Promise<BundledRender> {
     banner: { js: BUNDLE_BANNER },
     logLevel: 'error',
   });
+  // HarfBuzz (Arabic, Hebrew, CJK…) loads its WebAssembly from beside the bundle, as in the asset.
+  cpSync(join(root, 'node_modules/harfbuzzjs/dist/harfbuzz.wasm'), join(directory, 'harfbuzz.wasm'));
   const templates = join(directory, 'templates');
   cpSync(join(root, 'templates'), templates, { recursive: true });
   writeFileSync(join(templates, COMPILED_TEMPLATES_FILE), JSON.stringify(await compileTemplates(templates)));

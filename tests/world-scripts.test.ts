@@ -20,6 +20,8 @@ const SAMPLES = {
   ar: join(ROOT, 'content/macron-putin-call-ar.yaml'),
   he: join(ROOT, 'tests/fixtures/world/he.yaml'),
   'zh-Hans': join(ROOT, 'content/macron-putin-call-zh.yaml'),
+  hi: join(ROOT, 'tests/fixtures/world/hi.yaml'),
+  th: join(ROOT, 'tests/fixtures/world/th.yaml'),
 };
 /** Embedding controls pdftotext writes around what it reads as right-to-left or left-to-right. */
 const EMBEDDING_CONTROLS = /[\u202A-\u202E]/g;
@@ -118,6 +120,51 @@ describe('zh-Hans fact sheet read back with poppler', () => {
     expect(sample.text).not.toContain('\uFFFD');
     expect(raw).toContain('/Lang (zh-Hans)');
     expect(fonts).toMatch(/[A-Z]{6}\+NotoSansSC-Regular\s+CID TrueType\s+Identity-H\s+yes yes yes/);
+  });
+});
+
+describe.each([
+  ['hi', 'NotoSansDevanagari'],
+  ['th', 'NotoSansThai'],
+])('%s fact sheet read back with poppler', (lang, family) => {
+  it('gives back the letters of the title, key points and quotes in order, tagged with its language, in an embedded subset', async () => {
+    const sample = samples.get(lang) as Sample;
+    // poppler puts a space after a cluster drawn with more glyphs than the one carrying its text
+    // (Devanagari ि, Thai ำ): letters and order are checked, whitespace is not (docs/rendering.md).
+    const letters = (text: string) => text.replace(/\s/g, '');
+    const text = letters(sample.text);
+    const raw = (await readFile(sample.pdf)).toString('latin1');
+    const fonts = execFileSync('pdffonts', [sample.pdf], { encoding: 'utf8' });
+
+    for (const expected of [sample.document.title, ...sample.document.key_points, ...sample.document.quotes.map((quote) => quote.text)]) {
+      expect(text).toContain(letters(expected));
+    }
+    expect(sample.text).not.toContain('\uFFFD');
+    expect(raw).toContain(`/Lang (${lang})`);
+    expect(fonts).toMatch(new RegExp(`[A-Z]{6}\\+${family}-Regular\\s+CID TrueType\\s+Identity-H\\s+yes yes yes`));
+  });
+});
+
+describe('Thai line breaking', () => {
+  it('breaks Thai between the words Intl.Segmenter finds, never inside one, never past the margin', async () => {
+    const fonts = await loadFonts();
+    const text = 'ประธานาธิบดีฝรั่งเศสเอมมานุเอลมาครงคุยโทรศัพท์กับวลาดีมีร์ปูตินเป็นเวลาหนึ่งชั่วโมงครึ่งเมื่อวันจันทร์';
+    await fonts.prepare(text);
+    const setter = new TextSetter(fonts, 'ltr');
+    const words = [...new Intl.Segmenter('th', { granularity: 'word' }).segment(text)];
+    const boundaries = new Set(words.map((word) => word.index));
+
+    const lines = setter.setLines([{ kind: 'text', text, bold: false, italic: false, href: null }], { size: 10, lineHeight: 12, color: '#000', bold: false, italic: false, linkColor: '#000' }, 120, () => 1);
+    const shown = lines.map((line) => line.runs.map((run) => run.text).join(''));
+
+    expect(shown.join('')).toBe(text);
+    expect(lines.length).toBeGreaterThan(3);
+    let offset = 0;
+    for (const [index, line] of shown.entries()) {
+      expect(boundaries.has(offset), `line ${index} starts inside a word: "${line}"`).toBe(true);
+      expect(lines[index]?.width).toBeLessThanOrEqual(120.001);
+      offset += line.length;
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * Fonts for the scripts Noto Sans does not draw (Arabic, Hebrew, Chinese), loaded with their shaper on
+ * Fonts for the scripts Noto Sans does not draw (Arabic, Hebrew, Devanagari, Thai, Chinese), loaded with their shaper on
  * the first document that contains them: a French or English document never reads them.
  * Noto Sans has no italics for these scripts either; italic text uses the upright face.
  */
@@ -10,7 +10,7 @@ import { pdfkitFontOf } from './pdfkit-bridge';
 import { TrueTypeGlyphs } from './subset';
 import { FontLoadError, type FontkitFont, type FontVariant, type ScriptFont, type ShapedRun } from './types';
 
-export type Script = 'arabic' | 'hebrew' | 'han';
+export type Script = 'arabic' | 'hebrew' | 'devanagari' | 'thai' | 'han';
 
 interface ScriptFiles {
   readonly regular: string;
@@ -33,6 +33,18 @@ const SCRIPTS: Readonly<Record<Script, ScriptFiles>> = {
     bold: 'NotoSansHebrew-Bold',
     language: 'he',
     ranges: [[0x0590, 0x05ff], [0xfb1d, 0xfb4f]],
+  },
+  devanagari: {
+    regular: 'NotoSansDevanagari-Regular',
+    bold: 'NotoSansDevanagari-Bold',
+    language: 'hi',
+    ranges: [[0x0900, 0x097f], [0xa8e0, 0xa8ff], [0x1cd0, 0x1cff]],
+  },
+  thai: {
+    regular: 'NotoSansThai-Regular',
+    bold: 'NotoSansThai-Bold',
+    language: 'th',
+    ranges: [[0x0e00, 0x0e7f]],
   },
   // Simplified Chinese glyph forms (GB 2312 subset): Han is unified, so Japanese, Korean and
   // Traditional Chinese text would need their own fonts chosen by language (not done yet).

@@ -2,8 +2,9 @@
  * Where a line may break inside a word written without spaces (Chinese, Japanese): between
  * two characters when either is an ideograph, kana, Hangul or full-width form (UAX #14 class
  * ID and its neighbours), except before closing punctuation and small kana (classes CL, CP,
- * NS: 。，、）」…) and after opening punctuation (OP: （「…): the kinsoku rules. A pure
- * function; text in other scripts breaks at spaces only.
+ * NS: 。，、）」…) and after opening punctuation (OP: （「…): the kinsoku rules. Thai, written
+ * without spaces between words, breaks between the words `Intl.Segmenter` finds (UAX #14 leaves
+ * class SA to a dictionary). Text in other scripts breaks at spaces only.
  */
 
 /** Never at the start of a line. */
@@ -18,8 +19,16 @@ const NO_BREAK_AFTER = new Set('（［｛〔〈《「『【〘〖〝‘“｟«(
 /** Ideographs, kana, Hangul, CJK punctuation and full-width forms. */
 const WIDE = /[\u2E80-\u2FDF\u3000-\u30FF\u3100-\u312F\u3190-\u31FF\u3400-\u4DBF\u4E00-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFF00-\uFFEF]/u;
 
-/** `word` cut at every allowed break; a word with no wide character comes back whole. */
+const THAI = /[\u0E00-\u0E7F]/;
+/** Built on the first Thai word: building a segmenter costs more than using one. */
+let thaiWords: Intl.Segmenter | undefined;
+
+/** `word` cut at every allowed break; a word with no wide or Thai character comes back whole. */
 export function breakableParts(word: string): string[] {
+  if (THAI.test(word)) {
+    thaiWords ??= new Intl.Segmenter('th', { granularity: 'word' });
+    return [...thaiWords.segment(word)].map((segment) => segment.segment);
+  }
   if (!WIDE.test(word)) return [word];
   const chars = [...word];
   const parts: string[] = [];
