@@ -2,6 +2,19 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createRenderer, type Renderer } from '../lambdas/render';
 import { TooComplexError } from '../lambdas/render/errors';
 
+/** Each source a line of 100 characters, as agencies' credits run. */
+function withSources(count: number): string {
+  const sources = Array.from({ length: count }, (_, n) => `  - name: "${`Source ${n + 1}, dispatch of the day from the agency's wire service desk and its regional offices`.padEnd(100, '.')}"`);
+  return `title: Sources\ndate: 2022-02-28\nsummary: Many sources.\nsources:\n${sources.join('\n')}\n`;
+}
+
+/** CPU milliseconds per page of one render (this process only, so other load matters less). */
+async function msPerPage(renderer: Renderer, text: string): Promise<number> {
+  const started = process.cpuUsage();
+  const result = await renderer.render(yamlSource('timed.yaml', text));
+  return process.cpuUsage(started).user / 1000 / result.pages;
+}
+
 function yamlSource(name: string, text: string) {
   return { name, bytes: Buffer.from(text), modifiedAt: new Date(0) };
 }
@@ -26,5 +39,17 @@ describe('render engine: bounded work', () => {
     expect(report.file).toBe('stars.yaml');
     expect(report.problems[0]?.message).toMatch(/too complex to render \(Maximum call stack size exceeded\)/);
     expect((error as TooComplexError).cause).toBeInstanceOf(RangeError);
+  });
+
+  it('fits a footer credit of 100 sources in time proportional to its pages', async () => {
+    // Prepare: one warm-up render so that both timings see a loaded engine.
+    await renderer.render(yamlSource('warm.yaml', withSources(10)));
+
+    // Act
+    const few = await msPerPage(renderer, withSources(10));
+    const many = await msPerPage(renderer, withSources(100));
+
+    // Assert: fitting the credit word by word cost 100 times more per page for 10 times the sources.
+    expect(many).toBeLessThan(few * 4);
   });
 });
