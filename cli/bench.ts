@@ -19,8 +19,7 @@ import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { COMPILED_TEMPLATES_FILE, compileTemplates } from '../lambdas/render/template';
 import { HUNDRED_PAGE_SHAPE, longDocument, worstDocument } from '../bench/long-document';
-import { DEFAULT_LIMITS } from '../lambdas/render/parse';
-import { DOCUMENT_LIMITS } from '../lambdas/render/validate';
+import { DEFAULT_LIMITS, DOCUMENT_LIMITS } from '../lambdas/render';
 import { BUNDLE_ALIASES, BUNDLE_BANNER, BUNDLE_MAIN_FIELDS } from '../infra/bundle-settings';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -13,7 +13,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { ErrorReport } from '../lambdas/render/errors';
+import type { ErrorReport } from '../lambdas/render';
 import { currentAnswer, recordedOn } from '../lambdas/publisher/current';
 import {
   errorReportKeyFor,

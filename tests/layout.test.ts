@@ -258,4 +258,25 @@ describe('layout of page-limited documents', () => {
     const shown = printed.split(' ').filter((w) => w !== '…');
     expect(shown).toEqual(words.slice(0, shown.length));
   });
+
+  it('drops the headings that would end the last page when nothing of what they head fits', () => {
+    // Prepare: a quote cannot be shortened, and this one is longer than a page, so the two
+    // headings before it would be left heading nothing but the "…".
+    const quote = Array.from({ length: 120 }, (_, n) => sentence(n)).join(' ');
+    const body: MarkupBlock[] = [
+      { kind: 'paragraph', style: 'body', runs: [run('The opening paragraph fits.')] },
+      { kind: 'heading', level: 2, runs: [run('Heading one')] },
+      { kind: 'heading', level: 3, runs: [run('Heading two')] },
+      { kind: 'quote', paragraphs: [[run(quote)]], cite: null },
+    ];
+
+    // Act
+    const layout = layoutDocument(documentOf(body, 1), theme, fonts);
+
+    // Assert
+    expect(layout.pages).toHaveLength(1);
+    const content = texts(layout.pages[0] as LayoutDocument['pages'][number]).filter((t) => t.struct !== null).map((t) => t.text);
+    expect(content).toEqual(['The opening paragraph fits.', '…']);
+    expect(collect(layout, 'H2')).toEqual([]);
+  });
 });

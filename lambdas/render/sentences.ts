@@ -15,7 +15,7 @@ export interface Span {
 const ABBREVIATION = /^(?:M|MM|Mme|Mmes|Mlle|Me|Dr|Pr|St|Ste|Mr|Mrs|Ms|Prof|Gen|Gén|Col|Lt|Sgt|Jr|Sr|No|vs|cf|av|p|pp|\p{Lu})$/u;
 const LONGEST_ABBREVIATION = 4;
 /** Typographic marks open and close differently; `„` closes with `“` in German. */
-const CLOSING_MARK: ReadonlyMap<string, string> = new Map([
+export const CLOSING_MARK: ReadonlyMap<string, string> = new Map([
   ['«', '»'],
   ['“', '”'],
   ['„', '“'],

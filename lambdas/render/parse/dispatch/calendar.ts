@@ -22,11 +22,11 @@ const monthNames = (): string => Object.keys(MONTHS).sort((a, b) => b.length - a
 const DATE_MENTION = lazily(
   () =>
     new RegExp(
-      String.raw`(?<![\p{L}\p{N}])(?:(\d{1,2})(?:er|st|nd|rd|th)?\s+(${monthNames()})\.?(?:\s+(\d{4}))?|(${monthNames()})\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?)(?![\p{L}\p{N}])`,
+      String.raw`(?=[\p{L}\p{N}])(?<![\p{L}\p{N}])(?:(\d{1,2})(?:er|st|nd|rd|th)?\s+(${monthNames()})\.?(?:\s+(\d{4}))?|(${monthNames()})\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?)(?![\p{L}\p{N}])`,
       'gu',
     ),
 );
-const WEEKDAY_MENTION = lazily(() => new RegExp(String.raw`(?<![\p{L}])(${Object.keys(WEEKDAYS).join('|')})(?![\p{L}])`, 'gu'));
+const WEEKDAY_MENTION = lazily(() => new RegExp(String.raw`(?=\p{Lu}|[dlmjvs])(?<![\p{L}])(${Object.keys(WEEKDAYS).join('|')})(?![\p{L}])`, 'gu'));
 
 /** Every explicit date of the text; the year, when not written, is the one nearest the dispatch's date. */
 export function dateMentions(text: string, reference: DispatchDate): DayMention[] {

@@ -37,15 +37,15 @@ const PATTERNS = lazily(() => {
   const ordinals = Object.keys(ORDINAL_WORDS).join('|');
   return {
     duration: new RegExp(
-      String.raw`(?<![\p{L}])(?:pendant|durant|for|during|lasting)\s+(\d{1,2}\s?h(?:\s?\d{2})?(?![\p{L}\p{N}])|(?:${NUMBER}|${counts}|une|un|one|an)\s+(?:${[...TIME_UNITS()].join('|')})(?:\s+(?:et\s+demie?|and\s+a\s+half))?(?![\p{L}]))`,
+      String.raw`(?=[pdfl])(?<![\p{L}])(?:pendant|durant|for|during|lasting)\s+(\d{1,2}\s?h(?:\s?\d{2})?(?![\p{L}\p{N}])|(?:${NUMBER}|${counts}|une|un|one|an)\s+(?:${[...TIME_UNITS()].join('|')})(?:\s+(?:et\s+demie?|and\s+a\s+half))?(?![\p{L}]))`,
       'gu',
     ),
     count: new RegExp(
-      String.raw`(?<![\p{L}\p{N},.])((?:(?:${APPROXIMATIONS})\s*)?(?:(?:${NUMBER}|${counts})(?![\p{L}\p{N}])(?:\s+(?:${SCALE_WORDS}))?|(?:un|one|a)\s+(?:${SCALE_WORDS})))(?:\s+(?:de\s+|d[’']\s*|of\s+))?(?:\s*(?:more|additional|extra|new|de\s+plus)\s+)?\s*(${WORD})(\s+(?:a|per|par)\s+(?:day|year|week|month|jour|an|semaine|mois))?`,
+      String.raw`(?=[\p{L}\p{N}])(?<![\p{L}\p{N},.])((?:(?:${APPROXIMATIONS})\s*)?(?:(?:${NUMBER}|${counts})(?![\p{L}\p{N}])(?:\s+(?:${SCALE_WORDS}))?|(?:un|one|a)\s+(?:${SCALE_WORDS})))(?:\s+(?:de\s+|d[’']\s*|of\s+))?(?:\s*(?:more|additional|extra|new|de\s+plus)\s+)?\s*(${WORD})(\s+(?:a|per|par)\s+(?:day|year|week|month|jour|an|semaine|mois))?`,
       'gu',
     ),
     ordinal: new RegExp(
-      String.raw`(?<![\p{L}\p{N}])(${ordinals}|\d{1,3}(?:e|ème|st|nd|rd|th))\s+(${WORD})(\s+(?:de|du|des|of)\s+(?:l[’']|la\s|le\s|les\s|the\s)?\s*${WORD}|\s+d[’']${WORD})?`,
+      String.raw`(?=[\p{L}\p{N}])(?<![\p{L}\p{N}])(${ordinals}|\d{1,3}(?:e|ème|st|nd|rd|th))\s+(${WORD})(\s+(?:de|du|des|of)\s+(?:l[’']|la\s|le\s|les\s|the\s)?\s*${WORD}|\s+d[’']${WORD})?`,
       'gu',
     ),
   };

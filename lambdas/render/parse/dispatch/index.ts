@@ -9,7 +9,7 @@
 import { InputError } from '../../errors';
 import { sentencesOf } from '../../sentences';
 import type { ParsedDocument, SourceFile, SourcePosition } from '../../types';
-import { TextLocator } from '../text';
+import { TextLocator } from '../../locator';
 import { dispatchDateOf } from './calendar';
 import { type Dateline, datelineOf } from './dateline';
 import { distinctFacts, factsOf, type FoundFact } from './facts';

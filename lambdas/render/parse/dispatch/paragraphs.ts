@@ -23,28 +23,26 @@ export function paragraphsOf(text: string, from: number): Paragraph[] {
   }
 }
 
+/** Runs of spaces, tabs and line breaks become one space; each kept character remembers its offset. */
 function normalised(text: string, start: number, end: number): Paragraph {
-  const chars: string[] = [];
   const offsets = new Int32Array(end - start);
   let length = 0;
   let pendingSpace = false;
   for (let index = start; index < end; index += 1) {
-    const char = text[index] as string;
-    if (char === ' ' || char === '\t' || char === '\n') {
+    const code = text.charCodeAt(index);
+    if (code === 0x20 || code === 0x09 || code === 0x0a) {
       pendingSpace = length > 0;
       continue;
     }
     if (pendingSpace) {
-      chars.push(' ');
       offsets[length] = index - 1;
       length += 1;
       pendingSpace = false;
     }
-    chars.push(char);
     offsets[length] = index;
     length += 1;
   }
-  return { text: chars.join(''), offsets: offsets.subarray(0, length) };
+  return { text: text.slice(start, end).replace(/[ \t\n]+/g, ' ').trim(), offsets: offsets.subarray(0, length) };
 }
 
 /** The file offset of a character of the paragraph (its end maps just past its last character). */

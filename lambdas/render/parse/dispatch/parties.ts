@@ -41,6 +41,7 @@ const PATTERNS = lazily(() => {
   const titles = capitalisedVariants(TITLE_WORDS);
   return {
     mention: new RegExp(String.raw`(?=\p{Lu})(?<![\p{L}\p{M}.])(?:(${HONORIFICS})\s+)?(${NAME})`, 'gu'),
+    leadingHonorific: new RegExp(String.raw`^(?:${HONORIFIC})`, 'u'),
     /** "MM. Macron et Poutine": the second name of a pair under one honorific. */
     pairedName: new RegExp(String.raw`^\s+(?:et|and)\s+(${CAPITALISED})`, 'u'),
     /** "le président ukrainien Volodymyr Zelensky", "Le ministre de la Santé, François Braun". */
@@ -55,7 +56,7 @@ const PATTERNS = lazily(() => {
     ),
     /** Organisations that speak outside quotes too: "selon l’Élysée", "the agency said", "according to the IEA". */
     attributed: new RegExp(
-      String.raw`(?:${ATTRIBUTION_VERBS})\s+(?:${ARTICLE})?((?:${HONORIFIC})?${NAME})|(?:^|[\s,])(?:${ARTICLE})?((?:${HONORIFIC})?${NAME})\s+(?:said|says|told|stated|announced|a\s+(?:annoncé|déclaré|dit|jugé|estimé|indiqué))(?![\p{L}])`,
+      String.raw`(?=\p{L}|[\s,]\p{L})(?:(?:${ATTRIBUTION_VERBS})\s+(?:${ARTICLE})?((?:${HONORIFIC})?${NAME})|(?:^|[\s,])(?:${ARTICLE})?((?:${HONORIFIC})?${NAME})\s+(?:said|says|told|stated|announced|a\s+(?:annoncé|déclaré|dit|jugé|estimé|indiqué))(?![\p{L}]))`,
       'gu',
     ),
   };
@@ -67,6 +68,7 @@ const TITLE_SET = lazily(() => new Set(TITLE_WORDS));
 export function mentionsOf(paragraph: string, quoted: readonly { start: number; end: number }[]): Mention[] {
   const { mention, pairedName, roleBefore, roleAfter } = PATTERNS();
   const mentions: Mention[] = [];
+  const titles = titleWordOffsets(paragraph);
   let span = 0;
   for (const match of paragraph.matchAll(mention)) {
     // Mentions come in order, so the quote that may hold each one is found by walking forward once.
@@ -76,8 +78,10 @@ export function mentionsOf(paragraph: string, quoted: readonly { start: number; 
     const split = splitTitle(match[2] as string);
     if (split === null) continue;
     const inQuote = match.index > (quoted[span]?.start ?? Infinity);
-    const before = roleNear(roleBefore, paragraph.slice(Math.max(0, match.index - 80), match.index));
-    const after = roleNear(roleAfter, paragraph.slice(match.index + match[0].length, match.index + match[0].length + 120));
+    const beforeFrom = Math.max(0, match.index - 80);
+    const afterFrom = match.index + match[0].length;
+    const before = titleWordBetween(titles, beforeFrom, match.index) ? roleOf(roleBefore, paragraph.slice(beforeFrom, match.index)) : null;
+    const after = titleWordBetween(titles, afterFrom, afterFrom + 120) ? roleOf(roleAfter, paragraph.slice(afterFrom, afterFrom + 120)) : null;
     const role = inQuote
       ? undefined
       : split.role !== undefined
@@ -95,13 +99,24 @@ export function mentionsOf(paragraph: string, quoted: readonly { start: number; 
   return mentions;
 }
 
-/**
- * The role an apposition gives, if the words near a name hold a title at all (looked up word by
- * word first: the pattern tries every title at every position). "le ministre de la Santé": a role
- * never ends on "de la", which says that "Santé" is not a name but the role's end.
- */
-function roleNear(pattern: RegExp, near: string): RegExpExecArray | null {
-  if (!near.split(/[\s,(«“]+/).some((word) => TITLE_SET().has(word.toLowerCase()))) return null;
+/** Where the paragraph's title words start, found once: the role patterns try every title at every position. */
+function titleWordOffsets(paragraph: string): number[] {
+  return [...paragraph.matchAll(/[\p{L}-]+/gu)].filter((word) => TITLE_SET().has(word[0].toLowerCase())).map((word) => word.index);
+}
+
+function titleWordBetween(offsets: readonly number[], from: number, to: number): boolean {
+  let low = 0;
+  let high = offsets.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((offsets[middle] as number) < from) low = middle + 1;
+    else high = middle;
+  }
+  return low < offsets.length && (offsets[low] as number) < to;
+}
+
+/** "le ministre de la Santé": a role never ends on "de la", which says that "Santé" is not a name but the role's end. */
+function roleOf(pattern: RegExp, near: string): RegExpExecArray | null {
   const match = pattern.exec(near);
   const last = match?.[1]?.split(/\s+/).pop();
   return last !== undefined && FUNCTION_WORDS().has(last.toLowerCase().replace(/[’']$/, '')) ? null : match;
@@ -168,7 +183,7 @@ export class People {
 
   /** The person a bare name ("Guterres", "M. Zelensky", "President Putin") stands for, if named elsewhere. */
   lookup(name: string): Person | null {
-    const split = splitTitle(name.replace(new RegExp(String.raw`^(?:${HONORIFIC})`, 'u'), ''));
+    const split = splitTitle(name.replace(PATTERNS().leadingHonorific, ''));
     if (split === null) return null;
     const key = (split.name[split.name.length - 1] as string).toLowerCase();
     return this.persons.find((person) => person.key === key && person.named) ?? null;

@@ -2,14 +2,9 @@
  * Quoted spans of a paragraph: « », “ ”, „ “ and straight "…", outermost pair only (the marks of a
  * quote inside a quote stay in its text), and whether a span is a statement worth listing.
  */
-import type { Span } from '../../sentences';
+import { CLOSING_MARK, type Span } from '../../sentences';
 import { CLAUSE_WORDS, type RuleLanguage } from './lexicon';
 
-const CLOSING_MARK: ReadonlyMap<string, string> = new Map([
-  ['«', '»'],
-  ['“', '”'],
-  ['„', '“'],
-]);
 /** Shorter than this, a span is a fragment ("à la demande") unless it is a whole sentence. */
 const MIN_STATEMENT_WORDS = 4;
 /** From this length a span reads as a statement even without a verb the rules know. */

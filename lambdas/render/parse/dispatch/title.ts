@@ -3,18 +3,13 @@
  * longest opening run of whole clauses that fits (subject, verb, object come first in wire copy),
  * never ending on who said it. Only a sentence with no such clause is cut at a word, with "…".
  */
-import { sentencesOf } from '../../sentences';
-import { FUNCTION_WORDS } from './lexicon';
+import { CLOSING_MARK, sentencesOf } from '../../sentences';
+import { FUNCTION_WORDS, lazily } from './lexicon';
 import { isAttributionClause } from './speakers';
 
 export const MAX_TITLE_LENGTH = 120;
 /** A clause shorter than this is no headline ("Au cours de l’entretien"). */
 const MIN_TITLE_WORDS = 4;
-const CLOSING_MARK: ReadonlyMap<string, string> = new Map([
-  ['«', '»'],
-  ['“', '”'],
-  ['„', '“'],
-]);
 const ELLIPSIS = '…';
 
 export function titleOf(lead: string): string {
@@ -82,9 +77,19 @@ function outsideQuotes(sentence: string, cut: number): number {
   return open.length > 0 && openedAt !== null && openedAt > 0 ? openedAt : cut;
 }
 
-/** A cut title should not end on "et la…" or "contre…". */
+/** A cut title should not end on "et la…" or "contre…", in any language a dispatch is detected in. */
+const DANGLING = lazily(
+  () =>
+    new Set([
+      ...FUNCTION_WORDS(),
+      ...'і й та в у на що з із до не як за від це він вона його її про але який яка які також було був під після проти перед між через для без щодо'.split(' '),
+      ...'der die das und ist nicht mit den dem von zu im auf für ein eine sich des auch als wird wurde hat bei gegen nach vor zwischen über unter ohne durch'.split(' '),
+      ...'el la los las de del y en que es por con para una un se al su lo como más pero fue ha contra entre hacia sin sobre tras desde durante'.split(' '),
+    ]),
+);
+
 function trimDangling(text: string): string {
   const words = text.trimEnd().replace(/[\s,;:—–-]+$/, '').split(' ');
-  while (words.length > 1 && FUNCTION_WORDS().has((words[words.length - 1] as string).toLowerCase().replace(/[’']$/, ''))) words.pop();
+  while (words.length > 1 && DANGLING().has((words[words.length - 1] as string).toLowerCase().replace(/[’']$/, ''))) words.pop();
   return words.join(' ').replace(/[\s,;:—–-]+$/, '');
 }
