@@ -75,3 +75,42 @@ export function longDocument(shape: LongDocumentShape): { yaml: string; sentence
   };
   return { yaml: stringify(document), sentences, headings };
 }
+
+/**
+ * The worst document the limits accept: every list at its item limit, filled to just under the
+ * size limit with prose, so that its render time bounds every accepted document's.
+ */
+export function worstDocument(limits: { maxListItems: number; maxBytes: number }): string {
+  const items = limits.maxListItems;
+  const list = <T>(make: (index: number) => T): T[] => Array.from({ length: items }, (_, index) => make(index));
+  const shape = (textLength: number) => ({
+    title: 'Worst accepted document: every list at its limit',
+    date: '2022-02-28',
+    lang: 'en',
+    classification: 'Embargoed until 28 Feb 2022 14:00 CET',
+    summary: prose('SUMMARY', textLength),
+    facts: list((n) => ({ label: `Fact ${n + 1}`, value: prose(`F${n + 1}`, textLength) })),
+    parties: list((n) => ({ name: `Party ${n + 1}`, role: `Delegate number ${n + 1}`, country: 'Ukraine' })),
+    key_points: list((n) => prose(`K${n + 1}`, textLength)),
+    sections: list((n) => ({ heading: `Section ${n + 1}`, body: [prose(`S${n + 1}`, textLength)], bullets: [prose(`S${n + 1}.B`, textLength)] })),
+    quotes: list((n) => ({ text: prose(`Q${n + 1}`, textLength), speaker: `Speaker ${n + 1}` })),
+    timeline: list((n) => ({ date: `2022-03-${String((n % 28) + 1).padStart(2, '0')}`, event: prose(`T${n + 1}`, textLength) })),
+    context: list((n) => prose(`C${n + 1}`, textLength)).join('\n\n'),
+    sources: list((n) => ({ name: `Source ${n + 1}: agency dispatch of the day, with the wire's own reference`, url: `https://example.org/${n + 1}` })),
+    tags: list((n) => `tag${n + 1}`),
+  });
+  // The longest prose that keeps the file under the size limit, by bisection on its length.
+  let fits = 1;
+  let tooLong = 10_000;
+  while (tooLong - fits > 1) {
+    const middle = Math.floor((fits + tooLong) / 2);
+    if (Buffer.byteLength(stringify(shape(middle))) <= limits.maxBytes) fits = middle;
+    else tooLong = middle;
+  }
+  return stringify(shape(fits));
+}
+
+function prose(id: string, length: number): string {
+  const words = `Statement ${id} records that the delegations met again and agreed to keep the humanitarian corridors open `;
+  return words.repeat(Math.ceil(length / words.length)).slice(0, length).trim();
+}

@@ -5,7 +5,8 @@
  * infra/fact-sheet-publisher.ts bundles the function (same esbuild settings, templates compiled
  * as at deployment), started in a fresh node process with the function's NODE_OPTIONS.
  * Warm: one such process renders the document N times (median, p95, pages per second).
- * Cold: new process → first PDF written. Also a generated 100-page document, and the local pipeline
+ * Cold: new process → first PDF written. Also a generated 100-page document, the worst document the
+ * limits accept (every list at its limit), and the local pipeline
  * (uploads through the embedded S3 server, in this process, as `npm start` runs it).
  */
 import '../client/node-notice';
@@ -17,7 +18,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { COMPILED_TEMPLATES_FILE, compileTemplates } from '../lambdas/render/template';
-import { HUNDRED_PAGE_SHAPE, longDocument } from '../bench/long-document';
+import { HUNDRED_PAGE_SHAPE, longDocument, worstDocument } from '../bench/long-document';
+import { DEFAULT_LIMITS, DOCUMENT_LIMITS } from '../lambdas/render';
 import { BUNDLE_ALIASES, BUNDLE_BANNER, BUNDLE_MAIN_FIELDS } from '../infra/bundle-settings';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -60,9 +62,15 @@ try {
   const hundredAlone = bundled.run(hundredFile, 0);
   log(`100-page document alone in a fresh process, as in Lambda: peak RSS ${hundredAlone.peakRssMb.toFixed(0)} MB`);
 
+  const worstFile = join(work, 'worst-accepted.yaml');
+  writeFileSync(worstFile, worstDocument({ maxListItems: DOCUMENT_LIMITS.maxListItems, maxBytes: DEFAULT_LIMITS.maxBytes }));
+  const worstRun = bundled.run(worstFile, 2);
+  const worst = summarise(worstRun.repeatMs.slice(1));
+  log(`worst accepted document (every list at its limit, ${DEFAULT_LIMITS.maxBytes} bytes): median ${worst.median.toFixed(0)} ms for ${worstRun.pages} pages`);
+
   const cold = coldStart(bundled, file, coldRuns);
   log(`cold: new process → first PDF written, median of ${cold.runs}: ${cold.median.toFixed(0)} ms (bare node -e 0, to its exit: ${cold.bareNode.toFixed(0)} ms)`);
-  figures = { warm, warmRun, long, longRun, hundredAlone, cold };
+  figures = { warm, warmRun, long, longRun, hundredAlone, worst, worstRun, cold };
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
@@ -76,7 +84,7 @@ if (!values['no-pipeline']) {
 }
 
 if (values.json) {
-  const { warm, warmRun, long, longRun, hundredAlone, cold } = figures;
+  const { warm, warmRun, long, longRun, hundredAlone, worst, worstRun, cold } = figures;
   console.log(
     JSON.stringify({
       file,
@@ -89,6 +97,7 @@ if (values.json) {
       bareNodeMs: round(cold.bareNode),
       peakRssMb: round(warmRun.peakRssMb),
       hundredPages: { pages: longRun.pages, medianMs: round(long.median), freshProcessPeakRssMb: round(hundredAlone.peakRssMb) },
+      worstAccepted: { pages: worstRun.pages, medianMs: round(worst.median) },
       pipeline: pipeline && {
         factsheetsPerSecond: round(pipeline.factsheetsPerSecond),
         latencyP50Ms: round(pipeline.latencyP50Ms),

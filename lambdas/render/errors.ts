@@ -47,6 +47,25 @@ export class InputError extends ContentError {}
 export class DocumentSyntaxError extends ContentError {}
 /** Parsed, but not an event document: every problem found, together. */
 export class ValidationError extends ContentError {}
+/**
+ * Valid, but beyond what the renderer can lay out (too deep, too many pages, too long to render):
+ * the same bytes would fail again, so retrying cannot help and the uploader gets a report.
+ */
+export class TooComplexError extends ContentError {}
+
+/**
+ * The render stages are deterministic CPU work on the document, so an engine limit they hit
+ * (a RangeError: the call stack, a string's or an array's length) is the document's doing and
+ * would recur on every retry. Anything else stays ours.
+ */
+export function asContentLimit(file: string, error: unknown): unknown {
+  if (!(error instanceof RangeError)) return error;
+  return new TooComplexError(
+    file,
+    [{ message: `the document is too complex to render (${error.message})`, expected: 'less deeply nested emphasis, fewer or shorter items' }],
+    { cause: error },
+  );
+}
 
 /**
  * A mistake in the deployment's own setup (a template, the theme, fonts, an environment variable

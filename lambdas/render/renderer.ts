@@ -7,7 +7,7 @@
 import packageJson from '../../package.json' with { type: 'json' };
 import { holdsInlineMarkup, loadCommonMark } from './commonmark';
 import { drawDocument } from './draw';
-import { RendererConfigError } from './errors';
+import { asContentLimit, RendererConfigError } from './errors';
 import { loadFonts } from './fonts';
 import { layoutDocument, prepareLayout } from './layout';
 import { parseMarkup } from './markup';
@@ -55,25 +55,29 @@ export async function buildRenderer(options: RendererOptions = {}): Promise<Rend
   return {
     templates: templates.names,
     async render(source, renderOptions = {}) {
-      // The CommonMark parser is loaded only for what needs it: a Markdown file, a string with emphasis.
-      if (formatOf(source.name) === 'markdown') await loadCommonMark();
-      const parsed = parseSource(source);
-      const validated = validateDocument(parsed, { templates: templates.names });
-      if (holdsInlineMarkup(validated.document)) await loadCommonMark();
-      const filled = templates.fill(validated);
-      const markup = parseMarkup(filled);
-      await prepareLayout(filled.markup, markup.meta.lang, fonts);
-      const layout = layoutDocument(markup, templates.theme, fonts);
-      const epoch = renderOptions.sourceDateEpoch ?? defaultEpoch;
-      const creationDate = epoch === undefined ? source.modifiedAt : new Date(epoch * 1000);
-      const { pdf, pages } = await drawDocument(layout, fonts, { creationDate, producer });
-      return {
-        pdf,
-        pages,
-        template: filled.template,
-        lang: markup.meta.lang,
-        warnings: [...validated.warnings, ...filled.warnings, ...layout.warnings],
-      };
+      try {
+        // The CommonMark parser is loaded only for what needs it: a Markdown file, a string with emphasis.
+        if (formatOf(source.name) === 'markdown') await loadCommonMark();
+        const parsed = parseSource(source);
+        const validated = validateDocument(parsed, { templates: templates.names });
+        if (holdsInlineMarkup(validated.document)) await loadCommonMark();
+        const filled = templates.fill(validated);
+        const markup = parseMarkup(filled);
+        await prepareLayout(filled.markup, markup.meta.lang, fonts);
+        const layout = layoutDocument(markup, templates.theme, fonts);
+        const epoch = renderOptions.sourceDateEpoch ?? defaultEpoch;
+        const creationDate = epoch === undefined ? source.modifiedAt : new Date(epoch * 1000);
+        const { pdf, pages } = await drawDocument(layout, fonts, { creationDate, producer });
+        return {
+          pdf,
+          pages,
+          template: filled.template,
+          lang: markup.meta.lang,
+          warnings: [...validated.warnings, ...filled.warnings, ...layout.warnings],
+        };
+      } catch (error) {
+        throw asContentLimit(source.name, error);
+      }
     },
   };
 }

@@ -259,7 +259,19 @@ function mirrored(node: LayoutNode, area: { left: number; right: number }): Layo
   return { ...node, runs: node.runs.map((run) => ({ ...run, x: run.x + shift })) };
 }
 
+/** Slots without a page number are the same on every page: their text is joined once. */
+const fixedFurnitureText = new WeakMap<readonly FurnitureRun[], string>();
+
 function furnitureText(runs: readonly FurnitureRun[], page: number, pages: number): string {
+  const fixed = runs.every((run) => run.kind === 'text');
+  const known = fixed ? fixedFurnitureText.get(runs) : undefined;
+  if (known !== undefined) return known;
+  const text = joinFurniture(runs, page, pages);
+  if (fixed) fixedFurnitureText.set(runs, text);
+  return text;
+}
+
+function joinFurniture(runs: readonly FurnitureRun[], page: number, pages: number): string {
   return runs
     .map((run) => {
       switch (run.kind) {

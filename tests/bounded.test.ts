@@ -1,0 +1,55 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createRenderer, type Renderer } from '../lambdas/render';
+import { TooComplexError } from '../lambdas/render/errors';
+
+/** Each source a line of 100 characters, as agencies' credits run. */
+function withSources(count: number): string {
+  const sources = Array.from({ length: count }, (_, n) => `  - name: "${`Source ${n + 1}, dispatch of the day from the agency's wire service desk and its regional offices`.padEnd(100, '.')}"`);
+  return `title: Sources\ndate: 2022-02-28\nsummary: Many sources.\nsources:\n${sources.join('\n')}\n`;
+}
+
+/** CPU milliseconds per page of one render (this process only, so other load matters less). */
+async function msPerPage(renderer: Renderer, text: string): Promise<number> {
+  const started = process.cpuUsage();
+  const result = await renderer.render(yamlSource('timed.yaml', text));
+  return process.cpuUsage(started).user / 1000 / result.pages;
+}
+
+function yamlSource(name: string, text: string) {
+  return { name, bytes: Buffer.from(text), modifiedAt: new Date(0) };
+}
+
+describe('render engine: bounded work', () => {
+  let renderer: Renderer;
+  beforeAll(async () => {
+    renderer = await createRenderer();
+  });
+
+  it('reports content that exhausts the call stack as the document’s fault, with the cause kept', async () => {
+    // Prepare: 4 000 stars each side nest emphasis thousands of levels deep.
+    const stars = '*'.repeat(4000);
+    const source = yamlSource('stars.yaml', `title: T\ndate: 2022-02-28\nsummary: "${stars}a${stars}"\n`);
+
+    // Act
+    const error: unknown = await renderer.render(source).catch((caught: unknown) => caught);
+
+    // Assert
+    expect(error).toBeInstanceOf(TooComplexError);
+    const report = (error as TooComplexError).toReport();
+    expect(report.file).toBe('stars.yaml');
+    expect(report.problems[0]?.message).toMatch(/too complex to render \(Maximum call stack size exceeded\)/);
+    expect((error as TooComplexError).cause).toBeInstanceOf(RangeError);
+  });
+
+  it('fits a footer credit of 100 sources in time proportional to its pages', async () => {
+    // Prepare: one warm-up render so that both timings see a loaded engine.
+    await renderer.render(yamlSource('warm.yaml', withSources(10)));
+
+    // Act
+    const few = await msPerPage(renderer, withSources(10));
+    const many = await msPerPage(renderer, withSources(100));
+
+    // Assert: fitting the credit word by word cost 100 times more per page for 10 times the sources.
+    expect(many).toBeLessThan(few * 4);
+  });
+});
