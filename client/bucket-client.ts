@@ -77,8 +77,11 @@ export async function waitForOutcome(
   bucket: Bucket,
   sourceKey: string,
   etag: string,
-  /** `publisherVersion`: only an answer made by that publisher version counts (after a republish). */
-  options: { readonly timeoutMs?: number; readonly publisherVersion?: string } = {},
+  /**
+   * `publisherVersion`: only an answer made by that publisher version counts (after a republish);
+   * `newerThan`: only one written at or after that time (S3's clock) counts (a forced republish).
+   */
+  options: { readonly timeoutMs?: number; readonly publisherVersion?: string; readonly newerThan?: Date } = {},
 ): Promise<Outcome> {
   const timeoutMs = options.timeoutMs ?? 120_000;
   const deadline = Date.now() + timeoutMs;
@@ -89,7 +92,8 @@ export async function waitForOutcome(
       headIfExists(bucket, factsheetKey),
       headIfExists(bucket, errorReportKey),
     ]);
-    if (factsheet !== null && answers(factsheet.Metadata, sourceKey, etag, options.publisherVersion)) {
+    const fresh = (head: { LastModified?: Date }) => options.newerThan === undefined || (head.LastModified?.getTime() ?? 0) >= options.newerThan.getTime();
+    if (factsheet !== null && fresh(factsheet) && answers(factsheet.Metadata, sourceKey, etag, options.publisherVersion)) {
       return {
         kind: 'published',
         factsheetKey,
@@ -97,7 +101,7 @@ export async function waitForOutcome(
         bytes: factsheet.ContentLength ?? 0,
       };
     }
-    if (errorReport !== null && answers(errorReport.Metadata, sourceKey, etag, options.publisherVersion)) {
+    if (errorReport !== null && fresh(errorReport) && answers(errorReport.Metadata, sourceKey, etag, options.publisherVersion)) {
       const report = JSON.parse(new TextDecoder().decode(await download(bucket, errorReportKey))) as ErrorReport;
       return { kind: 'rejected', errorReportKey, report };
     }

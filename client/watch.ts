@@ -1,0 +1,31 @@
+/**
+ * Calls back once per burst of saves under some files or folders. Editors save in several
+ * steps (a temporary file, a rename, a touch), so changes within `quietMs` count as one.
+ */
+import { type FSWatcher, watch } from 'node:fs';
+
+export interface Watcher {
+  close(): void;
+}
+
+export function watchPaths(paths: readonly string[], onChange: (changed: readonly string[]) => void, quietMs = 60): Watcher {
+  let timer: NodeJS.Timeout | undefined;
+  let changed = new Set<string>();
+  const watchers: FSWatcher[] = paths.map((path) =>
+    watch(path, { recursive: true, persistent: true }, (_event, name) => {
+      changed.add(name === null ? path : `${path}/${name}`);
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        const burst = [...changed];
+        changed = new Set();
+        onChange(burst);
+      }, quietMs);
+    }),
+  );
+  return {
+    close() {
+      clearTimeout(timer);
+      for (const watcher of watchers) watcher.close();
+    },
+  };
+}
