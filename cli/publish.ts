@@ -12,12 +12,10 @@
 import '../client/node-notice';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CopyObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { S3Event } from 'aws-lambda';
 import { DEFAULT_STACK_NAME } from '../infra/outputs';
-import { publisherVersion } from '../infra/publisher-version';
 import { DEFAULT_KEY_LAYOUT, decodeEventKey } from '../lambdas/publisher/keys';
 import { createS3Client, unquoteEtag } from '../lambdas/publisher/s3';
 import { formatProblems } from '../lambdas/render/errors';
@@ -198,9 +196,10 @@ async function runRepublish(target: Target): Promise<number> {
   let invoke = async (event: S3Event): Promise<void> => {
     for (const record of event.Records) await touch(bucket, decodeEventKey(record.s3.object.key));
   };
-  // Locally, what `npm run dev` stamps: the deployment's hash of this tree's code, templates and fonts.
+  // Locally, what `npm run dev` stamps: the deployment's hash of this tree's code, templates and
+  // fonts (loaded only then: against AWS nothing of the emulator is needed).
   const currentVersion =
-    target.aws?.publisherVersion ?? process.env.PUBLISHER_VERSION ?? publisherVersion(fileURLToPath(new URL('..', import.meta.url)));
+    target.aws?.publisherVersion ?? (await import('../emulator/local-publisher')).localPublisherVersion(process.env);
   if (target.aws !== undefined) {
     const lambda = new LambdaClient({ region: values.region });
     const { functionName } = target.aws;

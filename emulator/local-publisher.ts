@@ -42,11 +42,22 @@ export interface LocalPublisher {
 
 const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/**
+ * What a deployment of this tree would stamp, plus the templates and fonts the environment points
+ * at (TEMPLATES_DIR, FONTS_DIR) when they are not the tree's: an edit to any of them changes it.
+ */
+export function localPublisherVersion(environment: Readonly<Record<string, string | undefined>>): string {
+  const elsewhere = [environment.TEMPLATES_DIR, environment.FONTS_DIR].filter((dir): dir is string => dir !== undefined && dir.trim() !== '');
+  return environment.PUBLISHER_VERSION ?? publisherVersion(REPOSITORY_ROOT, elsewhere);
+}
+
 export async function startLocalPublisher(options: LocalPublisherOptions): Promise<LocalPublisher> {
   // The same variables as the Lambda's, so that prefixes and limits can be tried locally, and the
   // deployment's version hash: `--republish` against this server then sees template and font edits.
-  const configure = () =>
-    loadConfig({ PUBLISHER_VERSION: publisherVersion(REPOSITORY_ROOT), ...process.env, ...options.environment, BUCKET_NAME: options.bucket });
+  const configure = () => {
+    const environment = { ...process.env, ...options.environment, BUCKET_NAME: options.bucket };
+    return loadConfig({ ...environment, PUBLISHER_VERSION: localPublisherVersion(environment) });
+  };
   let config = configure();
   const renderer = options.renderer ?? (await createRenderer(rendererOptionsOf(config)));
   const localS3 = await startLocalS3({
