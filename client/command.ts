@@ -133,15 +133,11 @@ function debugWanted(): boolean {
 function describeParseError(error: unknown): string {
   const { code, message } = error as { code?: string; message?: string };
   const text = message ?? String(error);
-  switch (code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return `unknown option ${/'([^']+)'/.exec(text)?.[1] ?? text}`;
-    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
-      return `unexpected argument ${/'([^']+)'/.exec(text)?.[1] ?? text}: this command takes options only`;
-    default:
-      // ERR_PARSE_ARGS_INVALID_OPTION_VALUE: "Option '--out <value>' argument missing" and the like.
-      return text.split('\n')[0] ?? text;
-  }
+  const quoted = /'([^']+)'/.exec(text)?.[1] ?? text;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option ${quoted}`;
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `unexpected argument ${quoted}: this command takes options only`;
+  // ERR_PARSE_ARGS_INVALID_OPTION_VALUE: "Option '--out <value>' argument missing" and the like.
+  return text.split('\n')[0] ?? text;
 }
 
 function describeError(error: unknown): string {

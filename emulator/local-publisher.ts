@@ -31,7 +31,7 @@ export interface LocalPublisher {
   readonly config: PublisherConfig;
   readonly dispatcher: EventDispatcher;
   /** The handler itself, for events made by hand (tests, republish). */
-  handle(event: S3Event): Promise<PublishResult>;
+  handle(this: void, event: S3Event): Promise<PublishResult>;
   /**
    * Reads templates, theme and fonts again and stamps what follows with their new version.
    * Throws (an OperatorError for a broken template) and keeps the previous ones if they cannot load.

@@ -38,10 +38,10 @@ export interface RenderOptions {
 export interface Renderer {
   readonly templates: readonly string[];
   /** Throws a ContentError when the uploader must fix the document; anything else is ours. */
-  render(source: SourceFile, options?: RenderOptions): Promise<RenderResult>;
+  render(this: void, source: SourceFile, options?: RenderOptions): Promise<RenderResult>;
 }
 
-export const RENDERER_VERSION: string = packageJson.version;
+const RENDERER_VERSION: string = packageJson.version;
 
 export async function createRenderer(options: RendererOptions = {}): Promise<Renderer> {
   const [fonts, templates] = await Promise.all([loadFonts(options.fontsDir), loadTemplates(options.templatesDir)]);

@@ -228,7 +228,7 @@ function merge(frontMatter: DataReading, body: Body, file: string): DataReading 
   }
 
   if (body.sections.length > 0) {
-    const before = Array.isArray(fields.sections) ? fields.sections : fields.sections === undefined ? [] : null;
+    const before: readonly unknown[] | null = Array.isArray(fields.sections) ? fields.sections : fields.sections === undefined ? [] : null;
     // A front-matter `sections` that is not a list is left as it is for validation to report.
     if (before !== null) {
       data.sections = [
@@ -250,7 +250,7 @@ function merge(frontMatter: DataReading, body: Body, file: string): DataReading 
   }
 
   if (body.quotes.length > 0) {
-    const before = Array.isArray(fields.quotes) ? fields.quotes : fields.quotes === undefined ? [] : null;
+    const before: readonly unknown[] | null = Array.isArray(fields.quotes) ? fields.quotes : fields.quotes === undefined ? [] : null;
     if (before !== null) {
       data.quotes = [
         ...before,
