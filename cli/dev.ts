@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { PublishResult, RecordOutcome } from '../lambdas/publisher/publisher';
 import { formatProblems, OperatorError } from '../lambdas/render/errors';
 import { parseCommand, runCommand, UsageError, wholeNumber } from '../client/command';
-import { watchPaths } from '../client/watch';
+import { type Watched, watchPaths } from '../client/watch';
 import { DEFAULT_LOCAL_BUCKET, DEFAULT_LOCAL_PORT, type InvocationReport, LOCAL_CREDENTIALS } from '../emulator/local-s3';
 import { type LocalPublisher, startLocalPublisher } from '../emulator/local-publisher';
 
@@ -55,9 +55,9 @@ await runCommand(async () => {
 });
 
 /** Templates, partials, theme and fonts: what a designer edits while the server runs. */
-function designFolders(local: LocalPublisher): string[] {
+function designFolders(local: LocalPublisher): Watched[] {
   const root = fileURLToPath(new URL('..', import.meta.url));
-  return [local.config.templatesDir ?? join(root, 'templates'), local.config.fontsDir ?? join(root, 'lambdas/fonts')];
+  return [local.config.templatesDir ?? join(root, 'templates'), local.config.fontsDir ?? join(root, 'lambdas/fonts')].map((path) => ({ path, recursive: true }));
 }
 
 async function reload(local: LocalPublisher): Promise<void> {
