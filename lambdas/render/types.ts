@@ -28,6 +28,8 @@ export interface ParsedDocument {
   readonly data: unknown;
   /** Where each field path (`quotes[2].text`) starts in the source, where the format knows. */
   readonly positions: ReadonlyMap<string, SourcePosition>;
+  /** What the reader wants the editor to know: a dispatch's fields were derived by rules. */
+  readonly warnings?: readonly string[];
 }
 
 /** A date at the precision the author gave it. */

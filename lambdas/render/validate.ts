@@ -76,7 +76,7 @@ export function validateDocument(parsed: ParsedDocument, options: ValidateOption
   const reader = new FieldReader(parsed, { ...DOCUMENT_LIMITS, ...options.limits });
   const document = readEventDocument(reader, options.templates);
   if (reader.problems.length > 0 || document === null) throw new ValidationError(parsed.file, reader.report());
-  return { file: parsed.file, format: parsed.format, document, warnings: reader.warnings };
+  return { file: parsed.file, format: parsed.format, document, warnings: [...(parsed.warnings ?? []), ...reader.warnings] };
 }
 
 function readEventDocument(reader: FieldReader, templates: readonly string[]): EventDocument | null {
