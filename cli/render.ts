@@ -4,6 +4,7 @@
  * the others are still rendered; the exit code is non-zero when any file failed.
  */
 import { createRenderer, type Renderer } from '../lambdas/render';
+import { formatProblems } from '../lambdas/render/errors';
 import { ACCEPTED_EXTENSIONS } from '../lambdas/render/parse';
 import { createProgress, parseCommand, runCommand, UsageError } from '../client/command';
 import { findTargets, renderTarget, type RenderOutcome, type RenderTarget } from '../client/render-files';
@@ -70,7 +71,8 @@ async function renderOne(engine: Renderer, target: RenderTarget, all: readonly R
 function describe(outcome: RenderOutcome): string {
   if (!outcome.ok) return `✗ ${outcome.target.path}\n${indent(outcome.message)}`;
   const line = `✓ ${outcome.target.path}  ${outcome.template}  ${outcome.pages} p  ${outcome.bytes} B  ${outcome.ms.toFixed(0)} ms  → ${outcome.output}`;
-  return outcome.warnings.length ? `${line}\n${indent(outcome.warnings.map((warning) => `warning: ${warning}`).join('\n'))}` : line;
+  if (outcome.warnings.length === 0) return line;
+  return `${line}\n${indent(outcome.warnings.map((warning) => `warning: ${formatProblems(outcome.target.path, [warning])}`).join('\n'))}`;
 }
 
 function toJson(outcome: RenderOutcome): Record<string, unknown> {

@@ -4,7 +4,7 @@
  */
 import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative } from 'node:path';
-import { ContentError } from '../lambdas/render/errors';
+import { ContentError, type Problem } from '../lambdas/render/errors';
 import type { Renderer } from '../lambdas/render';
 import { loadFile } from '../lambdas/render/load';
 import { ACCEPTED_EXTENSIONS } from '../lambdas/render/parse';
@@ -24,7 +24,7 @@ export type RenderOutcome =
       readonly pages: number;
       readonly bytes: number;
       readonly ms: number;
-      readonly warnings: readonly string[];
+      readonly warnings: readonly Problem[];
     }
   | { readonly ok: false; readonly target: RenderTarget; readonly message: string; readonly ms: number };
 

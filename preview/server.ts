@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRenderer, type Renderer } from '../lambdas/render';
-import { ContentError, OperatorError } from '../lambdas/render/errors';
+import { ContentError, formatProblems, OperatorError } from '../lambdas/render/errors';
 import { loadFile } from '../lambdas/render/load';
 import { ACCEPTED_EXTENSIONS } from '../lambdas/render/parse';
 import { findTargets } from '../client/render-files';
@@ -111,7 +111,7 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     try {
       const source = { ...(await loadFile(path)), name: document };
       const result = await renderer.render(source);
-      return { kind: 'rendered', pdf: result.pdf, template: result.template, pages: result.pages, warnings: result.warnings, ms: performance.now() - started };
+      return { kind: 'rendered', pdf: result.pdf, template: result.template, pages: result.pages, warnings: result.warnings.map((warning) => formatProblems(document, [warning])), ms: performance.now() - started };
     } catch (error) {
       if (error instanceof ContentError) return { kind: 'rejected', message: error.message };
       if (error instanceof OperatorError) return { kind: 'broken', message: error.message };

@@ -136,7 +136,7 @@ describe('i18n', () => {
 
       expect(markup.meta.lang).toBe('en');
       expect(headingTexts(markup.body, 2)).toContain('Key points');
-      expect(warnings).toEqual(['lang "pt-BR" is not supported; using English (supported: en, fr, uk, de, es)']);
+      expect(warnings).toEqual([{ path: 'lang', message: 'lang "pt-BR" is not supported; using English (supported: en, fr, uk, de, es)' }]);
     });
 
     it('fills an fr-CA document in French without a warning, keeping the regional tag', () => {

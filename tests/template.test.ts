@@ -456,7 +456,7 @@ describe('template', () => {
     it('warns when the document’s language is not supported and fills in English', () => {
       const filled = templates.fill(validated(minimalDocument({ lang: 'pt-BR' })));
 
-      expect(filled.warnings).toEqual(['lang "pt-BR" is not supported; using English (supported: en, fr, uk, de, es)']);
+      expect(filled.warnings).toEqual([{ path: 'lang', message: 'lang "pt-BR" is not supported; using English (supported: en, fr, uk, de, es)' }]);
       expect(parseMarkup(filled).meta.lang).toBe('en');
     });
   });

@@ -76,7 +76,7 @@ export function validateDocument(parsed: ParsedDocument, options: ValidateOption
   const reader = new FieldReader(parsed, { ...DOCUMENT_LIMITS, ...options.limits });
   const document = readEventDocument(reader, options.templates);
   if (reader.problems.length > 0 || document === null) throw new ValidationError(parsed.file, reader.report());
-  return { file: parsed.file, format: parsed.format, document, warnings: [...(parsed.warnings ?? []), ...reader.warnings] };
+  return { file: parsed.file, format: parsed.format, document, warnings: [...(parsed.warnings ?? []).map((message) => ({ message: message.replace(`${parsed.file}: `, '') })), ...reader.warnings] };
 }
 
 function readEventDocument(reader: FieldReader, templates: readonly string[]): EventDocument | null {
@@ -202,7 +202,7 @@ function definedOnly<T extends Record<string, unknown>>(fields: T): { [K in keyo
 /** Reads values at field paths, recording every problem with the position the parser saw it at. */
 class FieldReader {
   readonly problems: Problem[] = [];
-  readonly warnings: string[] = [];
+  readonly warnings: Problem[] = [];
   readonly root: unknown;
 
   constructor(
@@ -242,7 +242,7 @@ class FieldReader {
         message: `unknown field, ignored${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
         expected: `one of ${known.join(', ')}`,
       };
-      this.warnings.push(formatProblems(this.parsed.file, [warning]));
+      this.warnings.push(warning);
     }
     this.unknownKeys.set(path, Object.keys(value).filter((key) => !known.includes(key)));
     return value;
