@@ -53,7 +53,7 @@ describe('validate', () => {
 
       // Assert
       expect(validated.warnings).toEqual(
-        parsed.format === 'dispatch' ? [{ message: expect.stringMatching(/^derived from a wire dispatch by rules \(docs\/input-limits\.md, "Wire dispatches"\)/) }] : [],
+        parsed.format === 'dispatch' ? [expect.objectContaining({ message: expect.stringMatching(/^derived from a wire dispatch by rules \(docs\/input-limits\.md, "Wire dispatches"\)/) as string })] : [],
       );
       expect(validated.document.title).toBe((parsed.data as { title: string }).title.replace(/\s+/g, ' ').trim());
       expect(validated.document.template).toBe((parsed.data as { template?: string }).template ?? 'briefing');

@@ -9,7 +9,7 @@
  * their reasons are in docs/input-limits.md.
  */
 import { DATE_FORMATS, readPartialDate } from './dates';
-import { formatProblems, type Problem, ValidationError } from './errors';
+import { type Problem, ValidationError } from './errors';
 import type {
   EventDocument,
   Fact,
