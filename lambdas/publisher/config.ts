@@ -17,6 +17,8 @@ export interface PublisherConfig {
   readonly publisherVersion: string;
   readonly templatesDir?: string;
   readonly fontsDir?: string;
+  /** STRICT_WARNINGS=true: a document with any warning is rejected, the last good fact sheet kept. */
+  readonly strictWarnings: boolean;
 }
 
 /** The parser's own limit: a larger source would be refused after download anyway. */
@@ -70,6 +72,9 @@ export function loadConfig(environment: Environment = process.env): PublisherCon
     problems.push(`MAX_SOURCE_BYTES "${maxSourceBytesText}" is not a positive whole number of bytes`);
   }
 
+  const strictText = read('STRICT_WARNINGS') ?? 'false';
+  if (!['true', 'false'].includes(strictText)) problems.push(`STRICT_WARNINGS "${strictText}" must be true or false`);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     bucket: bucket as string,
@@ -78,6 +83,7 @@ export function loadConfig(environment: Environment = process.env): PublisherCon
     publisherVersion: read('PUBLISHER_VERSION') ?? packageJson.version,
     templatesDir: read('TEMPLATES_DIR'),
     fontsDir: read('FONTS_DIR'),
+    strictWarnings: strictText === 'true',
   };
 }
 
