@@ -106,7 +106,9 @@ function describe(outcome: RecordOutcome): string {
     case 'published':
       return (
         `published ${outcome.sourceKey} → ${outcome.factsheetKey} ` +
-        `(${outcome.template}, ${outcome.pages} p., ${outcome.bytes} bytes, ${Math.round(outcome.ms)} ms)`
+        `(${outcome.template}, ${outcome.pages} p., ${outcome.bytes} bytes, ${Math.round(outcome.ms)} ms` +
+        `${outcome.warnings.length > 0 ? `, ${outcome.warnings.length} warning(s)` : ''})` +
+        (outcome.warnings.length > 0 ? `\n${indent(formatProblems(outcome.sourceKey, outcome.warnings))}` : '')
       );
     case 'rejected':
       return (
