@@ -139,7 +139,7 @@ describe('npm start', () => {
 
     // Assert
     expect(result.code, result.output).toBe(0);
-    expect(result.output).toMatch(/^✓ content\/macron-poutine\.txt {2}briefing {2}2 p {2}\d+ B {2}\d+ ms {2}→ .*macron-poutine\.pdf$/m);
+    expect(result.output).toMatch(/^✓ content\/macron-poutine\.txt {2}briefing {2}\d p {2}\d+ B {2}\d+ ms {2}→ .*macron-poutine\.pdf$/m);
     expect(result.output).toMatch(/^✓ content\/world\/Київ\.md {2}briefing {2}1 p {2}\d+ B {2}\d+ ms {2}→ .*Київ\.pdf$/m);
     expect(result.output).not.toContain('\r');
     expect(result.output).toContain('2 of 2 published');
