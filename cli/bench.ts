@@ -15,19 +15,30 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { COMPILED_TEMPLATES_FILE, compileTemplates } from '../lambdas/render/template';
 import { HUNDRED_PAGE_SHAPE, longDocument, worstDocument } from '../bench/long-document';
 import { DEFAULT_LIMITS, DOCUMENT_LIMITS } from '../lambdas/render';
 import { BUNDLE_ALIASES, BUNDLE_BANNER, BUNDLE_MAIN_FIELDS } from '../infra/bundle-settings';
+import { parseCommand, runCommand, wholeNumber } from '../client/command';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** The function's NODE_OPTIONS (infra/fact-sheet-publisher.ts): a cold start pays for them too. */
 const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
 /** Renders left out of the warm figures: the first ones in a process compile and optimise code. */
 const WARMUP_RENDERS = 10;
-const { values } = parseArgs({
+const USAGE = `Usage: npm run bench [-- options]
+Render figures in the function's own bundle (warm, cold, 100 pages), then the local pipeline.
+Options:
+  --file F          the document to render (default content/macron-poutine-2022-02-28.yaml)
+  --iterations N    warm renders to time (default 300)
+  --cold-runs N     cold starts to time (default 7)
+  --no-pipeline     leave out the 200 uploads through the local S3 server
+  --json            one JSON object on standard output instead of the lines
+  --debug           stack traces for unexpected errors (also DEBUG=1)`;
+const { values } = parseCommand({
+  invocation: 'npm run bench --',
+  usage: USAGE,
   options: {
     json: { type: 'boolean', default: false },
     file: { type: 'string', default: join(root, 'content/macron-poutine-2022-02-28.yaml') },
@@ -36,76 +47,79 @@ const { values } = parseArgs({
     'no-pipeline': { type: 'boolean', default: false },
   },
 });
-const iterations = wholeNumberOption('--iterations', values.iterations);
-const coldRuns = wholeNumberOption('--cold-runs', values['cold-runs']);
-const file = resolve(values.file);
 const log = (line: string): void => {
   if (!values.json) console.log(line);
 };
 
-const work = mkdtempSync(join(tmpdir(), 'factsheet-bench-'));
-let figures;
-try {
-  const bundled = await prepareBundle(work);
+await runCommand(async () => {
+  const iterations = wholeNumber('--iterations', values.iterations, 1);
+  const coldRuns = wholeNumber('--cold-runs', values['cold-runs'], 1);
+  const file = resolve(values.file);
 
-  log(`warm: ${iterations} renders of ${file} in one process`);
-  const warmRun = bundled.run(file, WARMUP_RENDERS + iterations);
-  const warm = summarise(warmRun.repeatMs.slice(WARMUP_RENDERS));
-  log(`  median ${warm.median.toFixed(1)} ms, p95 ${warm.p95.toFixed(1)} ms, ${warmRun.pages} pages, ${(warmRun.pages / (warm.median / 1000)).toFixed(0)} pages/s`);
-  log(`  peak RSS of that process: ${warmRun.peakRssMb.toFixed(0)} MB`);
+  const work = mkdtempSync(join(tmpdir(), 'factsheet-bench-'));
+  let figures;
+  try {
+    const bundled = await prepareBundle(work);
 
-  const hundredFile = join(work, 'generated-100-pages.yaml');
-  writeFileSync(hundredFile, longDocument(HUNDRED_PAGE_SHAPE).yaml);
-  const longRun = bundled.run(hundredFile, 6);
-  const long = summarise(longRun.repeatMs.slice(1));
-  log(`100-page document: median ${long.median.toFixed(0)} ms for ${longRun.pages} pages`);
-  const hundredAlone = bundled.run(hundredFile, 0);
-  log(`100-page document alone in a fresh process, as in Lambda: peak RSS ${hundredAlone.peakRssMb.toFixed(0)} MB`);
+    log(`warm: ${iterations} renders of ${file} in one process`);
+    const warmRun = bundled.run(file, WARMUP_RENDERS + iterations);
+    const warm = summarise(warmRun.repeatMs.slice(WARMUP_RENDERS));
+    log(`  median ${warm.median.toFixed(1)} ms, p95 ${warm.p95.toFixed(1)} ms, ${warmRun.pages} pages, ${(warmRun.pages / (warm.median / 1000)).toFixed(0)} pages/s`);
+    log(`  peak RSS of that process: ${warmRun.peakRssMb.toFixed(0)} MB`);
 
-  const worstFile = join(work, 'worst-accepted.yaml');
-  writeFileSync(worstFile, worstDocument({ maxListItems: DOCUMENT_LIMITS.maxListItems, maxBytes: DEFAULT_LIMITS.maxBytes }));
-  const worstRun = bundled.run(worstFile, 2);
-  const worst = summarise(worstRun.repeatMs.slice(1));
-  log(`worst accepted document (every list at its limit, ${DEFAULT_LIMITS.maxBytes} bytes): median ${worst.median.toFixed(0)} ms for ${worstRun.pages} pages`);
+    const hundredFile = join(work, 'generated-100-pages.yaml');
+    writeFileSync(hundredFile, longDocument(HUNDRED_PAGE_SHAPE).yaml);
+    const longRun = bundled.run(hundredFile, 6);
+    const long = summarise(longRun.repeatMs.slice(1));
+    log(`100-page document: median ${long.median.toFixed(0)} ms for ${longRun.pages} pages`);
+    const hundredAlone = bundled.run(hundredFile, 0);
+    log(`100-page document alone in a fresh process, as in Lambda: peak RSS ${hundredAlone.peakRssMb.toFixed(0)} MB`);
 
-  const cold = coldStart(bundled, file, coldRuns);
-  log(`cold: new process → first PDF written, median of ${cold.runs}: ${cold.median.toFixed(0)} ms (bare node -e 0, to its exit: ${cold.bareNode.toFixed(0)} ms)`);
-  figures = { warm, warmRun, long, longRun, hundredAlone, worst, worstRun, cold };
-} finally {
-  rmSync(work, { recursive: true, force: true });
-}
+    const worstFile = join(work, 'worst-accepted.yaml');
+    writeFileSync(worstFile, worstDocument({ maxListItems: DOCUMENT_LIMITS.maxListItems, maxBytes: DEFAULT_LIMITS.maxBytes }));
+    const worstRun = bundled.run(worstFile, 2);
+    const worst = summarise(worstRun.repeatMs.slice(1));
+    log(`worst accepted document (every list at its limit, ${DEFAULT_LIMITS.maxBytes} bytes): median ${worst.median.toFixed(0)} ms for ${worstRun.pages} pages`);
 
-let pipeline: { factsheetsPerSecond: number; latencyP50Ms: number; latencyP95Ms: number } | null = null;
-if (!values['no-pipeline']) {
-  const { benchPipeline } = await import('../bench/bench-pipeline');
-  log('local pipeline: 200 uploads through the embedded S3 server');
-  pipeline = await benchPipeline({ uploads: 200, file });
-  log(`  ${pipeline.factsheetsPerSecond.toFixed(1)} fact sheets/s, upload → PDF p50 ${pipeline.latencyP50Ms.toFixed(0)} ms, p95 ${pipeline.latencyP95Ms.toFixed(0)} ms`);
-}
+    const cold = coldStart(bundled, file, coldRuns);
+    log(`cold: new process → first PDF written, median of ${cold.runs}: ${cold.median.toFixed(0)} ms (bare node -e 0, to its exit: ${cold.bareNode.toFixed(0)} ms)`);
+    figures = { warm, warmRun, long, longRun, hundredAlone, worst, worstRun, cold };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 
-if (values.json) {
-  const { warm, warmRun, long, longRun, hundredAlone, worst, worstRun, cold } = figures;
-  console.log(
-    JSON.stringify({
-      file,
-      iterations,
-      pages: warmRun.pages,
-      warmMedianMs: round(warm.median),
-      warmP95Ms: round(warm.p95),
-      pagesPerSecond: round(warmRun.pages / (warm.median / 1000)),
-      coldMs: round(cold.median),
-      bareNodeMs: round(cold.bareNode),
-      peakRssMb: round(warmRun.peakRssMb),
-      hundredPages: { pages: longRun.pages, medianMs: round(long.median), freshProcessPeakRssMb: round(hundredAlone.peakRssMb) },
-      worstAccepted: { pages: worstRun.pages, medianMs: round(worst.median) },
-      pipeline: pipeline && {
-        factsheetsPerSecond: round(pipeline.factsheetsPerSecond),
-        latencyP50Ms: round(pipeline.latencyP50Ms),
-        latencyP95Ms: round(pipeline.latencyP95Ms),
-      },
-    }),
-  );
-}
+  let pipeline: { factsheetsPerSecond: number; latencyP50Ms: number; latencyP95Ms: number } | null = null;
+  if (!values['no-pipeline']) {
+    const { benchPipeline } = await import('../bench/bench-pipeline');
+    log('local pipeline: 200 uploads through the embedded S3 server');
+    pipeline = await benchPipeline({ uploads: 200, file });
+    log(`  ${pipeline.factsheetsPerSecond.toFixed(1)} fact sheets/s, upload → PDF p50 ${pipeline.latencyP50Ms.toFixed(0)} ms, p95 ${pipeline.latencyP95Ms.toFixed(0)} ms`);
+  }
+
+  if (values.json) {
+    const { warm, warmRun, long, longRun, hundredAlone, worst, worstRun, cold } = figures;
+    console.log(
+      JSON.stringify({
+        file,
+        iterations,
+        pages: warmRun.pages,
+        warmMedianMs: round(warm.median),
+        warmP95Ms: round(warm.p95),
+        pagesPerSecond: round(warmRun.pages / (warm.median / 1000)),
+        coldMs: round(cold.median),
+        bareNodeMs: round(cold.bareNode),
+        peakRssMb: round(warmRun.peakRssMb),
+        hundredPages: { pages: longRun.pages, medianMs: round(long.median), freshProcessPeakRssMb: round(hundredAlone.peakRssMb) },
+        worstAccepted: { pages: worstRun.pages, medianMs: round(worst.median) },
+        pipeline: pipeline && {
+          factsheetsPerSecond: round(pipeline.factsheetsPerSecond),
+          latencyP50Ms: round(pipeline.latencyP50Ms),
+          latencyP95Ms: round(pipeline.latencyP95Ms),
+        },
+      }),
+    );
+  }
+});
 
 interface BundledRun {
   readonly pages: number;
@@ -167,13 +181,7 @@ async function prepareBundle(directory: string): Promise<BundledRender> {
   };
 }
 
-function wholeNumberOption(name: string, value: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) fail(`${name} must be a positive whole number, not ${value}`);
-  return number;
-}
-
-/** A mistake in the arguments or the document: the message says what, without a stack trace. */
+/** A mistake in the document: the message says what, without a stack trace. */
 function fail(message: string): never {
   console.error(message);
   process.exit(2);

@@ -4,7 +4,7 @@
  * renders it. Bundling bugs (a dependency that reads files beside itself, `import.meta.url`, a
  * template or font left out of the asset, a path of the build machine baked in) only show here.
  *
- *   npx cdk synth && npx tsx cli/check-bundle.ts [--cdk-out cdk.out] [--stack FactSheetPublisher] [--sample file]
+ *   npx cdk synth && npm run check-bundle -- [--cdk-out cdk.out] [--stack FactSheetPublisher] [--sample file]
  *
  * The asset is copied out of the repository first, so that nothing resolves from its node_modules.
  */
@@ -14,7 +14,6 @@ import { cp, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { DEFAULT_KEY_LAYOUT, errorReportKeyFor, factsheetKeyFor } from '../lambdas/publisher/keys';
 import { unquoteEtag } from '../lambdas/publisher/s3';
@@ -24,6 +23,7 @@ import { DEFAULT_STACK_NAME } from '../infra/outputs';
 import { download } from '../client/bucket-client';
 import { s3Record } from '../lambdas/publisher/event-record';
 import { LOCAL_CREDENTIALS, startLocalS3 } from '../emulator/local-s3';
+import { parseCommand, runCommand, UsageError } from '../client/command';
 
 const REPOSITORY_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The French sample with every field of the content format: it exercises every template part. */
@@ -312,26 +312,40 @@ async function directorySize(directory: string): Promise<number> {
   return sizes.reduce((total, size) => total + size, 0);
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
+const USAGE = `Usage: npx cdk synth && npm run check-bundle -- [options]
+Runs the synthesized function asset against the local S3 server; it must publish the sample
+byte for byte as the source tree renders it.
+Options:
+  --cdk-out DIR     the cloud assembly cdk synth wrote (default cdk.out)
+  --stack NAME      the stack in it (default ${DEFAULT_STACK_NAME})
+  --sample FILE     the document to publish (default content/macron-poutine-2022-02-28.yaml)
+  --debug           stack traces for unexpected errors (also DEBUG=1)`;
+
+async function main(): Promise<number> {
+  const { values } = parseCommand({
+    invocation: 'npm run check-bundle --',
+    usage: USAGE,
     options: {
       'cdk-out': { type: 'string', default: 'cdk.out' },
       stack: { type: 'string', default: DEFAULT_STACK_NAME },
       sample: { type: 'string', default: DEFAULT_SAMPLE },
     },
   });
-  const report = await checkBundle({ cloudAssembly: values['cdk-out'], stackName: values.stack, samplePath: values.sample });
-  console.log(
-    `bundle ok: ${report.assetDirectory} (${(report.assetBytes / 1024 / 1024).toFixed(1)} MiB) published ${report.factsheetKey} ` +
-      `(${report.pdfBytes} bytes, publisher ${report.publisherVersion}); cold start: import ${report.importMs} ms, ` +
-      `first event ${report.firstInvocationMs} ms, peak memory ${report.peakRssMb} MB; ` +
-      'byte-identical to the source tree’s render',
-  );
+  if (!(await stat(values.sample).catch(() => null))?.isFile()) throw new UsageError(`--sample ${values.sample}: no such file`);
+  try {
+    const report = await checkBundle({ cloudAssembly: values['cdk-out'], stackName: values.stack, samplePath: values.sample });
+    console.log(
+      `bundle ok: ${report.assetDirectory} (${(report.assetBytes / 1024 / 1024).toFixed(1)} MiB) published ${report.factsheetKey} ` +
+        `(${report.pdfBytes} bytes, publisher ${report.publisherVersion}); cold start: import ${report.importMs} ms, ` +
+        `first event ${report.firstInvocationMs} ms, peak memory ${report.peakRssMb} MB; ` +
+        'byte-identical to the source tree’s render',
+    );
+    return 0;
+  } catch (error) {
+    if (!(error instanceof BundleCheckError)) throw error;
+    console.error(`bundle check failed: ${error.message}`);
+    return 1;
+  }
 }
 
-if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().catch((error: unknown) => {
-    console.error(error instanceof BundleCheckError ? `bundle check failed: ${error.message}` : error);
-    process.exitCode = 1;
-  });
-}
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await runCommand(main);

@@ -1,16 +1,30 @@
 /**
  * `npm run dev`: the local S3 server keeps running and publishes whatever any S3 client uploads
- * under content/, until Ctrl-C. Objects persist in the data folder between runs.
+ * under content/, until Ctrl-C. Objects persist in the data folder between runs. A saved template,
+ * partial, theme or font takes effect for the next upload, with its new publisher version.
  */
 import '../client/node-notice';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import type { PublishResult, RecordOutcome } from '../lambdas/publisher/publisher';
-import { formatProblems } from '../lambdas/render';
+import { formatProblems, OperatorError } from '../lambdas/render';
+import { parseCommand, runCommand, UsageError, wholeNumber } from '../client/command';
+import { type Watched, watchPaths } from '../client/watch';
 import { DEFAULT_LOCAL_BUCKET, DEFAULT_LOCAL_PORT, type InvocationReport, LOCAL_CREDENTIALS } from '../emulator/local-s3';
-import { startLocalPublisher } from '../emulator/local-publisher';
+import { type LocalPublisher, startLocalPublisher } from '../emulator/local-publisher';
 
-const { values } = parseArgs({
+const USAGE = `Usage: npm run dev [-- options]
+Keeps a local S3 server running and publishes every upload under content/, until Ctrl-C.
+Options:
+  --port N          the server's port (default ${DEFAULT_LOCAL_PORT}, or LOCAL_S3_PORT; 0 picks a free one)
+  --address IP      where it listens (default 127.0.0.1, or LOCAL_S3_ADDRESS)
+  --bucket NAME     the bucket (default ${DEFAULT_LOCAL_BUCKET}, or FACTSHEET_BUCKET)
+  --data DIR        where objects are kept between runs (default .local-s3/dev, or LOCAL_S3_DIR)
+  --debug           stack traces for unexpected errors (also DEBUG=1)`;
+
+const { values } = parseCommand({
+  invocation: 'npm run dev --',
+  usage: USAGE,
   options: {
     port: { type: 'string', default: process.env.LOCAL_S3_PORT ?? String(DEFAULT_LOCAL_PORT) },
     address: { type: 'string', default: process.env.LOCAL_S3_ADDRESS ?? '127.0.0.1' },
@@ -18,22 +32,47 @@ const { values } = parseArgs({
     data: { type: 'string', default: process.env.LOCAL_S3_DIR ?? join('.local-s3', 'dev') },
   },
 });
-const port = Number(values.port);
-if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-  console.error(`--port "${values.port}" is not a port number (expected 0–65535; 0 picks a free one)`);
-  process.exit(2);
+
+await runCommand(async () => {
+  const port = wholeNumber('--port', values.port, 0, 65_535);
+  if (values.data.trim() === '') throw new UsageError('--data needs a folder');
+  const local = await startLocalPublisher({
+    bucket: values.bucket,
+    directory: values.data,
+    port,
+    address: values.address,
+    onInvoked: report,
+  });
+  greet(local);
+  const watcher = watchPaths(designFolders(local), () => void reload(local));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.log('\nStopping: finishing what is in progress…');
+      watcher.close();
+      void local.close().then(() => process.exit(0));
+    });
+  }
+});
+
+/** Templates, partials, theme and fonts: what a designer edits while the server runs. */
+function designFolders(local: LocalPublisher): Watched[] {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  return [local.config.templatesDir ?? join(root, 'templates'), local.config.fontsDir ?? join(root, 'lambdas/fonts')].map((path) => ({ path, recursive: true }));
 }
 
-const local = await startLocalPublisher({
-  bucket: values.bucket,
-  directory: values.data,
-  port,
-  address: values.address,
-  onInvoked: report,
-}).catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : String(error));
-  process.exit(1);
-});
+async function reload(local: LocalPublisher): Promise<void> {
+  const time = new Date().toLocaleTimeString();
+  try {
+    const config = await local.reload();
+    console.log(`${time}  templates, theme or fonts changed: next uploads use them (publisher ${config.publisherVersion})`);
+  } catch (error) {
+    // A half-saved template is normal while editing: the server keeps the last good set.
+    const message = error instanceof OperatorError ? error.message : String(error);
+    console.log(`${time}  not reloaded, uploads still use the previous templates:\n${indent(message)}`);
+  }
+}
+
+function greet(local: LocalPublisher): void {
 
 const { endpoint, bucket } = local.localS3;
 const prefix = local.config.layout.contentPrefix;
@@ -50,12 +89,6 @@ With any S3 client (this server knows one key pair; recent AWS CLIs must not add
 Or upload, wait and download in one go:
   npm run publish -- my-event.yaml --endpoint ${endpoint} --bucket ${bucket}
 `);
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    console.log('\nStopping: finishing what is in progress…');
-    void local.close().then(() => process.exit(0));
-  });
 }
 
 function report(invocation: InvocationReport<PublishResult>): void {
@@ -73,7 +106,9 @@ function describe(outcome: RecordOutcome): string {
     case 'published':
       return (
         `published ${outcome.sourceKey} → ${outcome.factsheetKey} ` +
-        `(${outcome.template}, ${outcome.pages} p., ${outcome.bytes} bytes, ${Math.round(outcome.ms)} ms)`
+        `(${outcome.template}, ${outcome.pages} p., ${outcome.bytes} bytes, ${Math.round(outcome.ms)} ms` +
+        `${outcome.warnings.length > 0 ? `, ${outcome.warnings.length} warning(s)` : ''})` +
+        (outcome.warnings.length > 0 ? `\n${indent(formatProblems(outcome.sourceKey, outcome.warnings))}` : '')
       );
     case 'rejected':
       return (

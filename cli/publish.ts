@@ -2,26 +2,25 @@
  * `npm run publish`: the round trip a user makes with the bucket, in one command.
  *
  *   npm run publish -- <file>... [--local | --endpoint URL] [--bucket NAME] [--folder PATH] [--link]
- *   npm run publish -- --list [--link]
- *   npm run publish -- --republish            (deployed stack, or --local)
+ *   npm run publish -- --list [--link] [--json]
+ *   npm run publish -- --republish [--force]  (deployed stack, or --local)
  *
  * Against AWS the bucket comes from --bucket or from the deployed stack's outputs, with the
  * user's own credentials. Against an S3-compatible endpoint (the local server of `npm run dev`)
  * nothing touches AWS.
  */
 import '../client/node-notice';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { CopyObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { S3Event } from 'aws-lambda';
-import packageJson from '../package.json' with { type: 'json' };
 import { DEFAULT_STACK_NAME } from '../infra/outputs';
 import { DEFAULT_KEY_LAYOUT, decodeEventKey } from '../lambdas/publisher/keys';
 import { createS3Client, unquoteEtag } from '../lambdas/publisher/s3';
 import { formatProblems } from '../lambdas/render';
 import { type Bucket, download, listPublished, presignedUrl, uploadSource, waitForOutcome } from '../client/bucket-client';
+import { createProgress, parseCommand, runCommand, UsageError, wholeNumber } from '../client/command';
 import { DEFAULT_LOCAL_BUCKET, DEFAULT_LOCAL_PORT, LOCAL_CREDENTIALS } from '../emulator/local-s3';
 import { republish } from '../client/republish';
 import { readStackOutputs } from '../client/stack-outputs';
@@ -30,6 +29,7 @@ const USAGE = `Usage:
   npm run publish -- <file>... [options]   upload, wait for the fact sheet, save it next to the file
   npm run publish -- --list [options]      what is published, when, with which template
   npm run publish -- --republish [options] re-render fact sheets made by an older publisher version
+                                           (locally: by other templates, theme or fonts)
 
 Where:
   --local               the server of npm run dev (${`http://127.0.0.1:${DEFAULT_LOCAL_PORT}`}, bucket ${DEFAULT_LOCAL_BUCKET})
@@ -39,13 +39,18 @@ Where:
   --region REGION       AWS region (default: AWS_REGION / your profile)
 Options:
   --folder PATH         upload under content/PATH/ instead of content/
-  --out DIR             save PDFs in DIR instead of next to each file
+  --out DIR             save PDFs in DIR instead of next to each file (created if missing)
+  --json                --list: one JSON object instead of the lines
+  --force               --republish: every document, current or not
   --link                also print a presigned download link (shares one file, makes nothing public)
   --expires SECONDS     how long links stay valid (default 86400, at most 604800)
   --timeout SECONDS     how long to wait for each fact sheet (default 120)
-  --concurrency N       republish: documents at once (default 4)`;
+  --concurrency N       republish: documents at once (default 4)
+  --debug               stack traces for unexpected errors (also DEBUG=1)`;
 
-const { values, positionals } = parseArgs({
+const { values, positionals } = parseCommand({
+  invocation: 'npm run publish --',
+  usage: USAGE,
   allowPositionals: true,
   options: {
     local: { type: 'boolean', default: false },
@@ -60,29 +65,30 @@ const { values, positionals } = parseArgs({
     timeout: { type: 'string', default: '120' },
     concurrency: { type: 'string', default: '4' },
     list: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
     republish: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
+    force: { type: 'boolean', default: false },
   },
 });
 
-class UsageError extends Error {}
-
-try {
-  process.exitCode = await main();
-} catch (error) {
-  console.error(error instanceof UsageError ? `${error.message}\n\n${USAGE}` : describeFailure(error));
-  process.exitCode = error instanceof UsageError ? 2 : 1;
-}
+await runCommand(async () => {
+  try {
+    return await main();
+  } catch (error) {
+    if (error instanceof UsageError || !isRefused(error)) throw error;
+    console.error(describeFailure(error));
+    return 1;
+  }
+});
 
 async function main(): Promise<number> {
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
   const modes = [values.list, values.republish, positionals.length > 0].filter(Boolean).length;
   if (modes !== 1) throw new UsageError('Give files to publish, or --list, or --republish (one of them).');
   const expires = wholeNumber('--expires', values.expires, 1, 604_800);
   const timeoutMs = wholeNumber('--timeout', values.timeout, 1, 3600) * 1000;
+  if (values.json && !values.list) throw new UsageError('--json goes with --list');
+  if (values.force && !values.republish) throw new UsageError('--force goes with --republish');
+  if (values.out !== undefined && values.out.trim() === '') throw new UsageError('--out needs a folder');
 
   const target = await resolveTarget();
   if (values.list) return list(target.bucket, expires);
@@ -139,6 +145,7 @@ async function publishFiles(
         continue;
       }
       const pdfPath = join(values.out ?? dirname(file), `${basename(file, extname(file))}.pdf`);
+      await mkdir(dirname(pdfPath), { recursive: true });
       await writeFile(pdfPath, await download(bucket, outcome.factsheetKey));
       const where = `s3://${bucket.name}/${outcome.factsheetKey}`;
       console.log(`  published ${where} (${outcome.template}, ${outcome.bytes} bytes) → ${pdfPath}`);
@@ -157,6 +164,13 @@ async function publishFiles(
 
 async function list(bucket: Bucket, expires: number): Promise<number> {
   const { factsheets, errorReports } = await listPublished(bucket);
+  if (values.json) {
+    const entries = await Promise.all(
+      factsheets.map(async (entry) => ({ ...entry, ...(values.link ? { link: await presignedUrl(bucket, entry.factsheetKey, expires) } : {}) })),
+    );
+    console.log(JSON.stringify({ bucket: bucket.name, factsheets: entries, errorReports }));
+    return 0;
+  }
   if (factsheets.length === 0) console.log(`Nothing published in s3://${bucket.name}/${bucket.layout.factsheetsPrefix} yet.`);
   for (const entry of factsheets.sort((a, b) => a.factsheetKey.localeCompare(b.factsheetKey))) {
     const when = entry.lastModified?.toISOString().replace('T', ' ').slice(0, 19) ?? '?';
@@ -176,46 +190,56 @@ async function list(bucket: Bucket, expires: number): Promise<number> {
 async function runRepublish(target: Target): Promise<number> {
   const { bucket } = target;
   const concurrency = wholeNumber('--concurrency', values.concurrency, 1, 64);
-  let invoke: (event: S3Event) => Promise<void>;
-  let currentVersion: string;
+  // No Lambda to invoke locally, and an invocation for a current fact sheet would be skipped as a
+  // duplicate: copying each source onto itself makes S3 (or the running `npm run dev`) send an
+  // ObjectCreated:Copy event, exactly as for a new upload.
+  let invoke = async (event: S3Event): Promise<void> => {
+    for (const record of event.Records) await touch(bucket, decodeEventKey(record.s3.object.key));
+  };
+  // Locally, what `npm run dev` stamps: the deployment's hash of this tree's code, templates and
+  // fonts (loaded only then: against AWS nothing of the emulator is needed).
+  const currentVersion =
+    target.aws?.publisherVersion ?? (await import('../emulator/local-publisher')).localPublisherVersion(process.env);
   if (target.aws !== undefined) {
     const lambda = new LambdaClient({ region: values.region });
     const { functionName } = target.aws;
-    currentVersion = target.aws.publisherVersion;
-    invoke = async (event) => {
-      await lambda.send(
-        new InvokeCommand({
-          FunctionName: functionName,
-          InvocationType: 'Event',
-          Payload: new TextEncoder().encode(JSON.stringify(event)),
-        }),
-      );
-    };
-  } else {
-    // No Lambda to invoke locally: copying each source onto itself makes the running
-    // `npm run dev` receive an ObjectCreated:Copy event, exactly as for a new upload.
-    currentVersion = process.env.PUBLISHER_VERSION ?? packageJson.version;
-    invoke = async (event) => {
-      for (const record of event.Records) await touch(bucket, decodeEventKey(record.s3.object.key));
-    };
+    if (!values.force) {
+      invoke = async (event) => {
+        await lambda.send(
+          new InvokeCommand({
+            FunctionName: functionName,
+            InvocationType: 'Event',
+            Payload: new TextEncoder().encode(JSON.stringify(event)),
+          }),
+        );
+      };
+    }
   }
+  let progress: ReturnType<typeof createProgress> | undefined;
   const report = await republish({
     s3: bucket.s3,
     bucket: bucket.name,
     currentVersion,
     concurrency,
     invoke,
+    force: values.force,
     contentPrefix: bucket.layout.contentPrefix,
-    onProgress: (done, total) => process.stdout.write(`\r${done}/${total}`),
+    onProgress: (done, total) => {
+      progress ??= createProgress(total);
+      if (done > 0) progress.tick();
+    },
   });
-  process.stdout.write('\n');
+  progress?.end();
   console.log(`${report.republished.length} sent for republishing, ${report.upToDate.length} already made by ${currentVersion}`);
   for (const failure of report.failed) console.log(`  not sent: ${failure.key}: ${failure.error}`);
   // The invocations are asynchronous: what was re-published is known from the bucket.
   let failed = report.failed.length;
   for (const key of report.republished) {
-    const etag = unquoteEtag((await bucket.s3.send(new HeadObjectCommand({ Bucket: bucket.name, Key: key }))).ETag ?? '');
-    const outcome = await waitForOutcome(bucket, key, etag, { publisherVersion: currentVersion, timeoutMs: 300_000 }).catch(
+    const source = await bucket.s3.send(new HeadObjectCommand({ Bucket: bucket.name, Key: key }));
+    const etag = unquoteEtag(source.ETag ?? '');
+    // Forced, the previous answer already has this version: only one written after the copy counts.
+    const newerThan = values.force ? source.LastModified : undefined;
+    const outcome = await waitForOutcome(bucket, key, etag, { publisherVersion: currentVersion, newerThan, timeoutMs: 300_000 }).catch(
       (error: unknown) => ({ kind: 'unanswered' as const, error: error instanceof Error ? error.message : String(error) }),
     );
     if (outcome.kind === 'published') {
@@ -243,19 +267,19 @@ async function touch(bucket: Bucket, key: string): Promise<void> {
   );
 }
 
-function describeFailure(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const refused = /ECONNREFUSED ([\w.:[\]]+)/.exec(message);
-  if (refused !== null) return `nothing answers at ${refused[1]}: is npm run dev running (or --endpoint wrong)?`;
-  return message;
+function refusedAddress(error: unknown): string | undefined {
+  return /ECONNREFUSED ([\w.:[\]]+)/.exec(error instanceof Error ? error.message : String(error))?.[1];
 }
 
-function wholeNumber(flag: string, text: string, min: number, max: number): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new UsageError(`${flag} "${text}" is not a whole number from ${min} to ${max}`);
-  }
-  return value;
+function isRefused(error: unknown): boolean {
+  return refusedAddress(error) !== undefined;
+}
+
+function describeFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const refused = refusedAddress(error);
+  if (refused !== undefined) return `nothing answers at ${refused}: is npm run dev running (or --endpoint wrong)?`;
+  return message;
 }
 
 function describeSeconds(seconds: number): string {

@@ -1,41 +1,55 @@
 /**
- * npm run render -- <file|folder>... [--out DIR]
+ * npm run render -- <file|folder>... [--out DIR] [--templates DIR] [--json]
  * Renders event documents to PDF on this machine, no S3 involved. A bad file is reported and
  * the others are still rendered; the exit code is non-zero when any file failed.
  */
-import { parseArgs } from 'node:util';
-import { ACCEPTED_EXTENSIONS, createRenderer, type Renderer, RendererConfigError } from '../lambdas/render';
+import { ACCEPTED_EXTENSIONS, createRenderer, formatProblems, type Renderer } from '../lambdas/render';
+import { createProgress, parseCommand, runCommand, UsageError } from '../client/command';
 import { findTargets, renderTarget, type RenderOutcome, type RenderTarget } from '../client/render-files';
 
-const { values, positionals } = parseArgs({
+const USAGE = `Usage: npm run render -- <file|folder>... [options]
+Renders each event document to a PDF, no S3 involved; a line per file as it finishes.
+Options:
+  --out DIR         where the PDFs go (default out/; created if missing)
+  --templates DIR   templates, partials and theme (default templates/, or TEMPLATES_DIR)
+  --json            one JSON object on standard output instead of the lines
+  --debug           stack traces for unexpected errors (also DEBUG=1)`;
+
+const { values, positionals } = parseCommand({
+  invocation: 'npm run render --',
+  usage: USAGE,
   allowPositionals: true,
-  options: { out: { type: 'string', default: 'out' }, help: { type: 'boolean', short: 'h' } },
+  options: {
+    out: { type: 'string', default: 'out' },
+    templates: { type: 'string', default: process.env.TEMPLATES_DIR },
+    json: { type: 'boolean', default: false },
+  },
 });
-if (values.help || positionals.length === 0) {
-  console.log('usage: npm run render -- <file|folder>... [--out DIR]');
-  process.exit(values.help ? 0 : 2);
-}
 
-const renderer = await createRenderer().catch((error: unknown) => {
-  if (!(error instanceof RendererConfigError)) throw error;
-  console.error(error.message);
-  process.exit(2);
+await runCommand(async () => {
+  if (positionals.length === 0) throw new UsageError('name at least one file or folder to render');
+  if (values.out.trim() === '') throw new UsageError('--out needs a folder');
+  const targets = await findTargets(positionals);
+  if (targets.length === 0) {
+    console.error(`no event documents in ${positionals.join(', ')} (accepted: ${ACCEPTED_EXTENSIONS.join(' ')})`);
+    return 1;
+  }
+  const renderer = await createRenderer({ templatesDir: values.templates });
+
+  const outcomes: RenderOutcome[] = [];
+  const progress = values.json ? null : createProgress(targets.length);
+  for (const target of targets) {
+    const outcome = await renderOne(renderer, target, targets);
+    outcomes.push(outcome);
+    progress?.tick();
+    progress?.line(describe(outcome));
+  }
+  progress?.end();
+  const failed = outcomes.filter((outcome) => !outcome.ok).length;
+  if (values.json) console.log(JSON.stringify({ out: values.out, files: outcomes.map(toJson), rendered: outcomes.length - failed, failed }));
+  else console.log(`\n${outcomes.length - failed} fact sheet(s) in ${values.out}/${failed ? `, ${failed} file(s) failed` : ''}`);
+  return failed ? 1 : 0;
 });
-const targets = await findTargets(positionals);
-if (targets.length === 0) {
-  console.error(`no event documents in ${positionals.join(', ')} (accepted: ${ACCEPTED_EXTENSIONS.join(' ')})`);
-  process.exit(1);
-}
-
-const outcomes: RenderOutcome[] = [];
-for (const target of targets) {
-  const outcome = await renderOne(renderer, target, targets);
-  outcomes.push(outcome);
-  console.log(describe(outcome));
-}
-const failed = outcomes.filter((outcome) => !outcome.ok).length;
-console.log(`\n${outcomes.length - failed} fact sheet(s) in ${values.out}/${failed ? `, ${failed} file(s) failed` : ''}`);
-process.exitCode = failed ? 1 : 0;
 
 /** One file's outcome; whatever goes wrong with it is reported and the others still render. */
 async function renderOne(engine: Renderer, target: RenderTarget, all: readonly RenderTarget[]): Promise<RenderOutcome> {
@@ -47,6 +61,7 @@ async function renderOne(engine: Renderer, target: RenderTarget, all: readonly R
   try {
     return await renderTarget(engine, target, values.out);
   } catch (error) {
+    // An unreadable file is that file's problem; the others still render.
     return { ok: false, target, ms: 0, message: `${target.path}: ${error instanceof Error ? error.message : String(error)}` };
   }
 }
@@ -54,7 +69,13 @@ async function renderOne(engine: Renderer, target: RenderTarget, all: readonly R
 function describe(outcome: RenderOutcome): string {
   if (!outcome.ok) return `✗ ${outcome.target.path}\n${indent(outcome.message)}`;
   const line = `✓ ${outcome.target.path}  ${outcome.template}  ${outcome.pages} p  ${outcome.bytes} B  ${outcome.ms.toFixed(0)} ms  → ${outcome.output}`;
-  return outcome.warnings.length ? `${line}\n${indent(outcome.warnings.map((warning) => `warning: ${warning}`).join('\n'))}` : line;
+  if (outcome.warnings.length === 0) return line;
+  return `${line}\n${indent(outcome.warnings.map((warning) => `warning: ${formatProblems(outcome.target.path, [warning])}`).join('\n'))}`;
+}
+
+function toJson(outcome: RenderOutcome): Record<string, unknown> {
+  const { target, ms, ...rest } = outcome;
+  return { path: target.path, ...rest, ms: Math.round(ms) };
 }
 
 function indent(text: string): string {

@@ -76,8 +76,11 @@ export async function waitForOutcome(
   bucket: Bucket,
   sourceKey: string,
   etag: string,
-  /** `publisherVersion`: only an answer made by that publisher version counts (after a republish). */
-  options: { readonly timeoutMs?: number; readonly publisherVersion?: string } = {},
+  /**
+   * `publisherVersion`: only an answer made by that publisher version counts (after a republish);
+   * `newerThan`: only one written at or after that time (S3's clock) counts (a forced republish).
+   */
+  options: { readonly timeoutMs?: number; readonly publisherVersion?: string; readonly newerThan?: Date } = {},
 ): Promise<Outcome> {
   const timeoutMs = options.timeoutMs ?? 120_000;
   const deadline = Date.now() + timeoutMs;
@@ -88,9 +91,10 @@ export async function waitForOutcome(
       headIfExists(bucket, factsheetKey),
       headIfExists(bucket, errorReportKey),
     ]);
+    const fresh = (head: { LastModified?: Date }) => options.newerThan === undefined || (head.LastModified?.getTime() ?? 0) >= options.newerThan.getTime();
     const outputs = {
-      factsheet: factsheet === null ? null : recordedOn(factsheet.Metadata),
-      errorReport: errorReport === null ? null : recordedOn(errorReport.Metadata),
+      factsheet: factsheet === null || !fresh(factsheet) ? null : recordedOn(factsheet.Metadata),
+      errorReport: errorReport === null || !fresh(errorReport) ? null : recordedOn(errorReport.Metadata),
     };
     const answer = currentAnswer(outputs, { key: sourceKey, etag }, options.publisherVersion);
     if (answer === 'factsheet') {

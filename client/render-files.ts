@@ -4,7 +4,7 @@
  */
 import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative } from 'node:path';
-import { ACCEPTED_EXTENSIONS, ContentError, loadFile, type Renderer } from '../lambdas/render';
+import { ACCEPTED_EXTENSIONS, ContentError, loadFile, type Problem, type Renderer } from '../lambdas/render';
 
 export interface RenderTarget {
   readonly path: string;
@@ -21,7 +21,7 @@ export type RenderOutcome =
       readonly pages: number;
       readonly bytes: number;
       readonly ms: number;
-      readonly warnings: readonly string[];
+      readonly warnings: readonly Problem[];
     }
   | { readonly ok: false; readonly target: RenderTarget; readonly message: string; readonly ms: number };
 

@@ -35,6 +35,8 @@ export interface RepublishOptions {
   /** Hands one notification to the publisher: an asynchronous Lambda invocation against AWS. */
   invoke(event: S3Event): Promise<void>;
   onProgress?(done: number, total: number): void;
+  /** Hands every document over, current or not (after a change the version does not capture). */
+  readonly force?: boolean;
   /** @default content/ */
   readonly contentPrefix?: string;
 }
@@ -72,7 +74,7 @@ export async function republish(options: RepublishOptions): Promise<RepublishRep
         store.headOutput(factsheetKeyFor(document.key, layout)),
         store.headOutput(errorReportKeyFor(document.key, layout)),
       ]);
-      if (currentAnswer({ factsheet, errorReport }, document, options.currentVersion) !== null) {
+      if (options.force !== true && currentAnswer({ factsheet, errorReport }, document, options.currentVersion) !== null) {
         upToDate.push(document.key);
       } else {
         await options.invoke({ Records: [createdRecord(options.bucket, document)] });

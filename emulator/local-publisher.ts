@@ -2,7 +2,9 @@
  * The whole product on one machine: the local S3 server, its event adapter, and the publisher's
  * handler behind it, configured the way the Lambda is (through loadConfig).
  */
+import { fileURLToPath } from 'node:url';
 import type { S3Event } from 'aws-lambda';
+import { publisherVersion } from '../infra/publisher-version';
 import { loadConfig, rendererOptionsOf, type PublisherConfig } from '../lambdas/publisher/config';
 import { createLogger, type Logger } from '../lambdas/publisher/logging';
 import { createPublisher, type PublishResult } from '../lambdas/publisher/publisher';
@@ -30,12 +32,33 @@ export interface LocalPublisher {
   readonly dispatcher: EventDispatcher;
   /** The handler itself, for events made by hand (tests, republish). */
   handle(this: void, event: S3Event): Promise<PublishResult>;
+  /**
+   * Reads templates, theme and fonts again and stamps what follows with their new version.
+   * Throws (an OperatorError for a broken template) and keeps the previous ones if they cannot load.
+   */
+  reload(): Promise<PublisherConfig>;
   close(): Promise<void>;
 }
 
+const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * What a deployment of this tree would stamp, plus the templates and fonts the environment points
+ * at (TEMPLATES_DIR, FONTS_DIR) when they are not the tree's: an edit to any of them changes it.
+ */
+export function localPublisherVersion(environment: Readonly<Record<string, string | undefined>>): string {
+  const elsewhere = [environment.TEMPLATES_DIR, environment.FONTS_DIR].filter((dir): dir is string => dir !== undefined && dir.trim() !== '');
+  return environment.PUBLISHER_VERSION ?? publisherVersion(REPOSITORY_ROOT, elsewhere);
+}
+
 export async function startLocalPublisher(options: LocalPublisherOptions): Promise<LocalPublisher> {
-  // The same variables as the Lambda's, so that prefixes and limits can be tried locally.
-  const config = loadConfig({ ...process.env, ...options.environment, BUCKET_NAME: options.bucket });
+  // The same variables as the Lambda's, so that prefixes and limits can be tried locally, and the
+  // deployment's version hash: `--republish` against this server then sees template and font edits.
+  const configure = () => {
+    const environment = { ...process.env, ...options.environment, BUCKET_NAME: options.bucket };
+    return loadConfig({ ...environment, PUBLISHER_VERSION: localPublisherVersion(environment) });
+  };
+  let config = configure();
   const renderer = options.renderer ?? (await createRenderer(rendererOptionsOf(config)));
   const localS3 = await startLocalS3({
     bucket: options.bucket,
@@ -43,24 +66,29 @@ export async function startLocalPublisher(options: LocalPublisherOptions): Promi
     port: options.port,
     address: options.address,
   });
-  const publisher = createPublisher({
-    config,
-    s3: localS3.client,
-    renderer,
-    logger: options.logger ?? createLogger({ logLevel: 'SILENT' }),
-  });
+  const logger = options.logger ?? createLogger({ logLevel: 'SILENT' });
+  let publisher = createPublisher({ config, s3: localS3.client, renderer, logger });
   const dispatcher = dispatchEvents(localS3, {
     bucket: options.bucket,
     prefix: config.layout.contentPrefix,
-    invoke: publisher.handle,
+    invoke: (event) => publisher.handle(event),
     concurrency: options.concurrency,
     onInvoked: options.onInvoked,
   });
   return {
     localS3,
-    config,
+    get config() {
+      return config;
+    },
     dispatcher,
-    handle: publisher.handle,
+    handle: (event) => publisher.handle(event),
+    async reload() {
+      const next = configure();
+      const nextRenderer = await createRenderer(rendererOptionsOf(next));
+      publisher = createPublisher({ config: next, s3: localS3.client, renderer: nextRenderer, logger });
+      config = next;
+      return next;
+    },
     async close() {
       await dispatcher.idle();
       dispatcher.close();

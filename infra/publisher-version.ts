@@ -14,11 +14,16 @@ const VERSIONED_SOURCES: readonly string[] = ['lambdas', 'templates', 'package-l
 
 const HASH_LENGTH = 12;
 
-/** `<package version>+<12 hex digits>`: semver build metadata, ASCII as S3 metadata requires. */
-export function publisherVersion(repositoryRoot: string): string {
+/**
+ * `<package version>+<12 hex digits>`: semver build metadata, ASCII as S3 metadata requires.
+ * `elsewhere`: folders outside the repository that also shape the PDFs (a local run's own
+ * templates or fonts), hashed after the versioned sources.
+ */
+export function publisherVersion(repositoryRoot: string, elsewhere: readonly string[] = []): string {
   const { version } = JSON.parse(readFileSync(join(repositoryRoot, 'package.json'), 'utf8')) as { version: string };
   const hash = createHash('sha256');
-  for (const file of VERSIONED_SOURCES.flatMap((source) => filesUnder(join(repositoryRoot, source)))) {
+  const sources = [...VERSIONED_SOURCES.map((source) => join(repositoryRoot, source)), ...elsewhere];
+  for (const file of sources.flatMap((source) => filesUnder(source))) {
     // Path separators normalised so that the same tree hashes the same on every OS.
     hash.update(relative(repositoryRoot, file).split(sep).join('/')).update('\0');
     hash.update(readFileSync(file)).update('\0');

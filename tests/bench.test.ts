@@ -58,7 +58,7 @@ describe('npm run bench', () => {
     expect(badDocument.status).toBe(2);
     expect(badDocument.stderr).toMatch(/alias-bomb\.yaml:3:8: aliases \(\*b\) are used more than 100 times/);
     expect(badArgument.status).toBe(2);
-    expect(badArgument.stderr.trim()).toBe('--iterations must be a positive whole number, not many');
+    expect(badArgument.stderr.trim()).toBe('--iterations "many" is not a whole number of at least 1 (npm run bench -- --help for the usage)');
     for (const run of [badDocument, badArgument]) expect(run.stderr).not.toMatch(/^\s+at /m);
   }, 120_000);
 });

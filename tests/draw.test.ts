@@ -47,7 +47,7 @@ describe('draw: page colours', () => {
     fonts = await loadFonts();
   });
   const draw = async (body: MarkupBlock[]): Promise<number[]> => {
-    const { pdf } = await drawDocument(layoutDocument(documentOf(body), theme, fonts), fonts, { creationDate: new Date(0), producer: 'test' });
+    const { pdf } = await drawDocument(layoutDocument(documentOf(body), theme, fonts), fonts, { creationDate: new Date(0), producer: 'test', warnings: 0 });
     return fillColoursPerPage(pdf);
   };
 

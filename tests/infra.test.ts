@@ -242,7 +242,7 @@ describe('PublisherStack', () => {
       );
     }
 
-    it('reads content/, writes and deletes factsheets/ and errors/, lists the bucket, and nothing more', () => {
+    it('reads content/, writes and deletes factsheets/, errors/ and reports/, lists the bucket, and nothing more', () => {
       expect(s3Grants().sort()).toEqual(
         [
           `s3:GetObject on ${BUCKET_ARN}/content/*`,
@@ -253,6 +253,9 @@ describe('PublisherStack', () => {
           `s3:GetObject on ${BUCKET_ARN}/errors/*`,
           `s3:PutObject on ${BUCKET_ARN}/errors/*`,
           `s3:DeleteObject on ${BUCKET_ARN}/errors/*`,
+          `s3:GetObject on ${BUCKET_ARN}/reports/*`,
+          `s3:PutObject on ${BUCKET_ARN}/reports/*`,
+          `s3:DeleteObject on ${BUCKET_ARN}/reports/*`,
           `s3:ListBucket on ${BUCKET_ARN}`,
         ].sort(),
       );

@@ -140,7 +140,7 @@ describe('layout', () => {
 
     const text = texts(layout.pages[0] as LayoutDocument['pages'][number]).map((t) => t.text).join(' ');
     expect(text).toContain('Merci \uFFFD Кирилиця');
-    expect(layout.warnings.join('\n')).toContain('U+1F44D');
+    expect(layout.warnings.map((warning) => warning.message).join('\n')).toContain('U+1F44D');
   });
 
   it('numbers pages in the footer once the page count is known', () => {

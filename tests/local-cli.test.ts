@@ -110,8 +110,9 @@ describe('npm run publish, against the local server', () => {
 
     // Assert
     expect(result.code).toBe(2);
-    expect(result.output).toMatch(/Give files to publish, or --list, or --republish/);
-    expect(result.output).toMatch(/Usage:/);
+    expect(result.output.trim()).toBe(
+      'Give files to publish, or --list, or --republish (one of them). (npm run publish -- --help for the usage)',
+    );
   });
 
   it('names a file that does not exist', async () => {
@@ -138,8 +139,9 @@ describe('npm start', () => {
 
     // Assert
     expect(result.code, result.output).toBe(0);
-    expect(result.output).toMatch(/content\/macron-poutine\.txt +\S+ +\d+ +\d+ +\d+ +→ /);
-    expect(result.output).toMatch(/content\/world\/Київ\.md +\S+ +\d+ +\d+ +\d+ +→ /);
+    expect(result.output).toMatch(/^✓ content\/macron-poutine\.txt {2}briefing {2}\d p {2}\d+ B {2}\d+ ms {2}→ .*macron-poutine\.pdf$/m);
+    expect(result.output).toMatch(/^✓ content\/world\/Київ\.md {2}briefing {2}1 p {2}\d+ B {2}\d+ ms {2}→ .*Київ\.pdf$/m);
+    expect(result.output).not.toContain('\r');
     expect(result.output).toContain('2 of 2 published');
     expect((await readPdf(await readFile(join(out, 'world', 'Київ.pdf')))).text).toContain('Переговори в Києві');
     expect((await readPdf(await readFile(join(out, 'macron-poutine.pdf')))).text).toContain('Emmanuel Macron');
@@ -157,7 +159,7 @@ describe('npm start', () => {
 
     // Assert
     expect(result.code).toBe(1);
-    expect(result.output).toMatch(/rejected → errors\/sans-titre\.json/);
+    expect(result.output).toMatch(/^✗ content\/sans-titre\.yaml {2}rejected → errors\/sans-titre\.json$/m);
     expect(result.output).toMatch(/content\/sans-titre\.yaml(:\d+:\d+)?: title:/);
     expect(result.output).toContain('0 of 1 published');
   });

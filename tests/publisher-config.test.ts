@@ -15,6 +15,7 @@ describe('config', () => {
       publisherVersion: packageJson.version,
       templatesDir: undefined,
       fontsDir: undefined,
+      strictWarnings: false,
     });
   });
 
@@ -42,6 +43,7 @@ describe('config', () => {
       publisherVersion: '0.1.0+abc123',
       templatesDir: '/var/task/templates',
       fontsDir: '/var/task/fonts',
+      strictWarnings: false,
     });
   });
 

@@ -19,6 +19,7 @@ import { createRenderer, type Renderer } from '../lambdas/render/index';
 import { textMatching } from './helpers/matchers';
 import { readPdf } from './helpers/pdf';
 import { type Harness, startHarness } from './publisher-harness';
+import { localPublisherVersion } from '../emulator/local-publisher';
 
 const UPLOADS = 'tests/fixtures/events/uploads';
 const read = (name: string) => readFile(`${UPLOADS}/${name}`);
@@ -66,7 +67,9 @@ describe('publisher: an upload becomes a fact sheet', () => {
     expect(fromMetadataValue(metadata[METADATA_SOURCE_KEY] ?? '')).toBe('content/macron-poutine.txt');
     expect(metadata[METADATA_SOURCE_ETAG]).toBe(etag);
     expect(metadata[METADATA_CONTENT_SHA256]).toBe(createHash('sha256').update(bytes).digest('hex'));
-    expect(metadata[METADATA_PUBLISHER_VERSION]).toBe(packageJson.version);
+    // Locally as deployed: the package version and the hash of code, templates and fonts.
+    expect(metadata[METADATA_PUBLISHER_VERSION]).toBe(localPublisherVersion(process.env));
+    expect(metadata[METADATA_PUBLISHER_VERSION]).toMatch(new RegExp(`^${packageJson.version.replace(/\./g, '\\.')}\\+[0-9a-f]{12}$`));
     expect(fromMetadataValue(metadata[METADATA_TEMPLATE] ?? '')).toBe(expected.template);
     expect(metadata[METADATA_SEQUENCER]).toBe(eventsFor('content/macron-poutine.txt')[0]?.Records[0]?.s3.object.sequencer);
 

@@ -11,7 +11,7 @@ import packageJson from '../package.json' with { type: 'json' };
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-type Room = 'lambdas' | 'client' | 'emulator' | 'build' | 'bench' | 'cli' | 'infra' | 'tests';
+type Room = 'lambdas' | 'client' | 'emulator' | 'build' | 'bench' | 'preview' | 'cli' | 'infra' | 'tests';
 
 /** For each room, the rooms its files may import (its own room always). */
 const ALLOWED: Readonly<Record<Room, readonly Room[]>> = {
@@ -21,14 +21,18 @@ const ALLOWED: Readonly<Record<Room, readonly Room[]>> = {
   build: ['lambdas'],
   infra: ['lambdas'],
   bench: ['lambdas', 'client', 'emulator', 'build', 'infra'],
-  cli: ['lambdas', 'client', 'emulator', 'build', 'bench', 'infra'],
-  tests: ['lambdas', 'client', 'emulator', 'build', 'bench', 'cli', 'infra'],
+  // The live preview renders local files: no bucket, no emulator.
+  preview: ['lambdas', 'client'],
+  cli: ['lambdas', 'client', 'emulator', 'build', 'bench', 'preview', 'infra'],
+  tests: ['lambdas', 'client', 'emulator', 'build', 'bench', 'preview', 'cli', 'infra'],
 };
 
 /** Single files another room may import although their room is not allowed to it. */
 const SHARED_FILES: Readonly<Record<string, readonly Room[]>> = {
   // The stack's output names, kept free of aws-cdk-lib so that the publish client can read them.
   'infra/outputs.ts': ['client'],
+  // The deployment's version hash, plain node: the local publisher stamps the same one.
+  'infra/publisher-version.ts': ['emulator'],
 };
 
 /** Rooms whose code runs in Lambda or against AWS: development-only packages stay out of them. */

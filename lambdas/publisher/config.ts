@@ -15,6 +15,8 @@ export interface PublisherConfig {
   readonly publisherVersion: string;
   readonly templatesDir?: string;
   readonly fontsDir?: string;
+  /** STRICT_WARNINGS=true: a document with any warning is rejected, the last good fact sheet kept. */
+  readonly strictWarnings: boolean;
 }
 
 /** The engine's own limit, for a deployment that sets none. */
@@ -68,6 +70,9 @@ export function loadConfig(environment: Environment = process.env): PublisherCon
     problems.push(`MAX_SOURCE_BYTES "${maxSourceBytesText}" is not a positive whole number of bytes`);
   }
 
+  const strictText = read('STRICT_WARNINGS') ?? 'false';
+  if (!['true', 'false'].includes(strictText)) problems.push(`STRICT_WARNINGS "${strictText}" must be true or false`);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     bucket: bucket as string,
@@ -76,6 +81,7 @@ export function loadConfig(environment: Environment = process.env): PublisherCon
     publisherVersion: read('PUBLISHER_VERSION') ?? packageJson.version,
     templatesDir: read('TEMPLATES_DIR'),
     fontsDir: read('FONTS_DIR'),
+    strictWarnings: strictText === 'true',
   };
 }
 

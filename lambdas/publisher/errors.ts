@@ -3,6 +3,9 @@ import { ContentError } from '../render';
 /** Two sources (`a.yaml`, `a.md`) would publish the same fact sheet: the uploader must pick one. */
 export class SourceConflictError extends ContentError {}
 
+/** The deployment is strict (STRICT_WARNINGS=true) and the document had warnings: each is a problem. */
+export class StrictWarningsError extends ContentError {}
+
 /**
  * Some records of an event could not be processed for a reason that is not the uploader's
  * (S3 unavailable, throttled, timed out, a bug). Thrown after every record was tried, so that

@@ -48,6 +48,14 @@ export function factsheetKeyFor(sourceKey: string, layout: KeyLayout = DEFAULT_K
   return `${layout.factsheetsPrefix}${requireDocumentPath(sourceKey, layout)}.pdf`;
 }
 
+/** `reports/<path>.json`: how the last publication of the source went (docs/publishing.md, "Reports"). */
+export function reportKeyFor(sourceKey: string, layout: KeyLayout = DEFAULT_KEY_LAYOUT): string {
+  return `${REPORTS_PREFIX}${requireDocumentPath(sourceKey, layout)}.json`;
+}
+
+/** Fixed, not configurable: the deployment grants the function this prefix. */
+export const REPORTS_PREFIX = 'reports/';
+
 export function errorReportKeyFor(sourceKey: string, layout: KeyLayout = DEFAULT_KEY_LAYOUT): string {
   return `${layout.errorsPrefix}${requireDocumentPath(sourceKey, layout)}.json`;
 }

@@ -6,12 +6,12 @@ import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
-import { ContentError, type ErrorReport, type Renderer, type RenderResult } from '../render';
+import { ContentError, type ErrorReport, type Problem, type Renderer, type RenderResult } from '../render';
 import type { PublisherConfig } from './config';
 import { metadataOf } from './current';
 import { type Decision, decide, eventOf, type PublisherEvent, SKIP_MESSAGES } from './decide';
-import { PublishFailedError } from './errors';
-import { errorReportKeyFor, factsheetKeyFor, METADATA_CONTENT_SHA256, METADATA_TEMPLATE, toMetadataValue } from './keys';
+import { PublishFailedError, StrictWarningsError } from './errors';
+import { errorReportKeyFor, factsheetKeyFor, METADATA_CONTENT_SHA256, METADATA_TEMPLATE, reportKeyFor, toMetadataValue } from './keys';
 import type { Logger } from './logging';
 import { isConditionLost } from './s3';
 import { type Observed, PublisherStore, SourceChangedError } from './store';
@@ -36,6 +36,8 @@ export type RecordOutcome =
       readonly pages: number;
       readonly bytes: number;
       readonly ms: number;
+      /** Also in reports/<path>.json and counted in the PDF's information. */
+      readonly warnings: readonly Problem[];
     }
   | {
       readonly status: 'rejected';
@@ -59,6 +61,23 @@ export interface Publisher {
   /** Throws PublishFailedError, after trying every record, when any failed for a reason retrying may fix. */
   handle(this: void, event: S3Event): Promise<PublishResult>;
 }
+
+/** The body of reports/<path>.json, besides the publisher version and the time (docs/publishing.md). */
+export type PublicationReport =
+  | {
+      readonly status: 'published' | 'published with warnings';
+      readonly file: string;
+      readonly factsheet: string;
+      readonly warnings: readonly Problem[];
+    }
+  | {
+      readonly status: 'rejected';
+      readonly file: string;
+      readonly factsheet: string | null;
+      readonly errorReport: string;
+      readonly error: string;
+      readonly problems: readonly Problem[];
+    };
 
 // A lost conditional write means another invocation changed the same output meanwhile:
 // re-deciding from the new state settles it; more rounds than this would mean a storm, so fail.
@@ -116,8 +135,9 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
         return [await renderAndStore(decision, observed, started)];
       case 'remove': {
         await Promise.all(decision.outputs.map((output) => store.deleteOutput(output)));
+        const report = await removeReport(event.key);
         const outcomes: RecordOutcome[] = [
-          { status: 'unpublished', sourceKey: event.key, deleted: decision.outputs.map((output) => output.key) },
+          { status: 'unpublished', sourceKey: event.key, deleted: [...decision.outputs.map((output) => output.key), ...report] },
         ];
         if (decision.survivor !== undefined) outcomes.push(...(await settle({ kind: 'created', key: decision.survivor })));
         return outcomes;
@@ -154,6 +174,9 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
       throw error;
     }
     assertCompletePdf(result.pdf, source.key);
+    if (config.strictWarnings && result.warnings.length > 0) {
+      return writeReport(source.key, new StrictWarningsError(source.key, result.warnings), metadata, observed, started);
+    }
 
     const factsheetKey = factsheetKeyFor(source.key, config.layout);
     await store.putOutput(
@@ -167,6 +190,12 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
       observed.outputs.factsheet,
     );
     if (observed.outputs.errorReport !== null) await store.deleteOutput(observed.outputs.errorReport);
+    await putReport(source.key, metadata, {
+      status: result.warnings.length > 0 ? 'published with warnings' : 'published',
+      file: source.key,
+      factsheet: factsheetKey,
+      warnings: result.warnings,
+    });
     return {
       status: 'published',
       sourceKey: source.key,
@@ -176,7 +205,26 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
       pages: result.pages,
       bytes: result.pdf.length,
       ms: performance.now() - started,
+      warnings: result.warnings,
     };
+  }
+
+  /** reports/<path>.json: what the uploader looks at to know how the last upload went. */
+  async function putReport(sourceKey: string, metadata: Readonly<Record<string, string>>, report: PublicationReport): Promise<void> {
+    const key = reportKeyFor(sourceKey, config.layout);
+    const body = { ...report, publisherVersion: config.publisherVersion, time: now().toISOString() };
+    await store.putOutput(
+      key,
+      { bytes: Buffer.from(`${JSON.stringify(body, null, 2)}\n`, 'utf8'), contentType: 'application/json; charset=utf-8', metadata },
+      await store.headOutput(key),
+    );
+  }
+
+  async function removeReport(sourceKey: string): Promise<string[]> {
+    const report = await store.headOutput(reportKeyFor(sourceKey, config.layout));
+    if (report === null || (report.sourceKey !== undefined && report.sourceKey !== sourceKey)) return [];
+    await store.deleteOutput(report);
+    return [report.key];
   }
 
   async function writeReport(
@@ -197,6 +245,15 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
       },
       observed.outputs.errorReport,
     );
+    await putReport(sourceKey, metadata, {
+      status: 'rejected',
+      file: sourceKey,
+      // The last good fact sheet stays published while the new upload is refused.
+      factsheet: observed.outputs.factsheet?.key ?? null,
+      errorReport: errorReportKey,
+      error: report.error,
+      problems: report.problems,
+    });
     return { status: 'rejected', sourceKey, errorReportKey, report, ms: performance.now() - started };
   }
 

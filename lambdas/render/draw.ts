@@ -12,6 +12,8 @@ export interface DrawOptions {
   /** Written as CreationDate and ModDate; also seeds the file ID, so it fixes the output bytes. */
   readonly creationDate: Date;
   readonly producer: string;
+  /** How many warnings the render had, written into the document information for whoever opens it. */
+  readonly warnings: number;
 }
 
 type Doc = InstanceType<typeof PDFDocument>;
@@ -41,7 +43,8 @@ export async function drawDocument(layout: LayoutDocument, fonts: FontSet, optio
       Producer: options.producer,
       CreationDate: options.creationDate,
       ModDate: options.creationDate,
-    },
+      Warnings: String(options.warnings),
+    } as PDFKit.DocumentInfo,
   });
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));

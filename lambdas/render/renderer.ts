@@ -67,14 +67,12 @@ export async function buildRenderer(options: RendererOptions = {}): Promise<Rend
         const layout = layoutDocument(markup, templates.theme, fonts);
         const epoch = renderOptions.sourceDateEpoch ?? defaultEpoch;
         const creationDate = epoch === undefined ? source.modifiedAt : new Date(epoch * 1000);
-        const { pdf, pages } = await drawDocument(layout, fonts, { creationDate, producer });
-        return {
-          pdf,
-          pages,
-          template: filled.template,
-          lang: markup.meta.lang,
-          warnings: [...validated.warnings, ...filled.warnings, ...layout.warnings],
-        };
+        // The template stage names the field; the parser knows where it is.
+      const warnings = [...validated.warnings, ...filled.warnings, ...layout.warnings].map((warning) =>
+        warning.path !== undefined && warning.line === undefined ? { ...warning, ...parsed.positions.get(warning.path) } : warning,
+      );
+      const { pdf, pages } = await drawDocument(layout, fonts, { creationDate, producer, warnings: warnings.length });
+      return { pdf, pages, template: filled.template, lang: markup.meta.lang, warnings };
       } catch (error) {
         throw asContentLimit(source.name, error);
       }

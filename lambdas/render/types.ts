@@ -3,6 +3,7 @@
  * load → parse → validate → template → markup → layout → draw.
  * Each stage takes the previous stage's value and returns a new one.
  */
+import type { Problem } from './errors';
 
 /** load: one file as uploaded, before anything is decoded. */
 export interface SourceFile {
@@ -106,7 +107,7 @@ export interface ValidatedDocument {
   readonly file: string;
   readonly format: SourceFormat;
   readonly document: EventDocument;
-  readonly warnings: readonly string[];
+  readonly warnings: readonly Problem[];
 }
 
 /** Colours are `#rrggbb`. */
@@ -199,7 +200,7 @@ export interface FilledTemplate {
   readonly file: string;
   readonly template: string;
   readonly markup: string;
-  readonly warnings: readonly string[];
+  readonly warnings: readonly Problem[];
 }
 
 // ---------------------------------------------------------------------------
@@ -209,5 +210,6 @@ export interface RenderResult {
   readonly pages: number;
   readonly template: string;
   readonly lang: string;
-  readonly warnings: readonly string[];
+  /** Published anyway; each with its field path and position where the stage that saw it knows them. */
+  readonly warnings: readonly Problem[];
 }

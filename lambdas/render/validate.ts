@@ -34,7 +34,8 @@ export function validateDocument(parsed: ParsedDocument, options: ValidateOption
   const document = readMapping(reader, EVENT_DOCUMENT, reader.root, '', options.templates);
   if (reader.problems.length > 0 || document === undefined) throw new ValidationError(parsed.file, reader.report());
   // The definition's shape is the EventDocument's: tests/schema.test.ts reads every sample both ways.
-  const warnings = [...(parsed.warnings ?? []), ...reader.warnings];
+  const parseWarnings = (parsed.warnings ?? []).map((message) => ({ message: message.replace(`${parsed.file}: `, '') }));
+  const warnings = [...parseWarnings, ...reader.warnings];
   return { file: parsed.file, format: parsed.format, document: document as unknown as EventDocument, warnings };
 }
 
@@ -100,7 +101,7 @@ function withoutQuotationMarks(text: string): string {
 /** Reads values at field paths, recording every problem with the position the parser saw it at. */
 class FieldReader {
   readonly problems: Problem[] = [];
-  readonly warnings: string[] = [];
+  readonly warnings: Problem[] = [];
   readonly root: unknown;
 
   constructor(
@@ -150,7 +151,7 @@ class FieldReader {
         message: `unknown field, ignored${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
         expected: `one of ${fields.join(', ')}`,
       };
-      this.warnings.push(formatProblems(this.parsed.file, [warning]));
+      this.warnings.push(warning);
     }
     this.unknownKeys.set(path, Object.keys(value).filter((key) => !known.includes(key)));
     return value;

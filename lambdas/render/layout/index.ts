@@ -2,6 +2,7 @@
  * layout: MarkupDocument → LayoutDocument. Measure every block, paginate in one place, then
  * add what repeats on every page (header band, footer) once the page count is known.
  */
+import type { Problem } from '../errors';
 import type { FontSet } from '../fonts';
 import { sentencesOf } from '../sentences';
 import type { Furniture, FurnitureRun, MarkupBlock, MarkupDocument, TextRun, Theme } from '../types';
@@ -51,7 +52,12 @@ export function layoutDocument(markup: MarkupDocument, theme: Theme, fonts: Font
 
   let measured = measure(markup.body);
   const { maxPages } = markup.meta;
-  if (maxPages !== null && measured.pages.length > maxPages) measured = fitToPages(markup.body, maxPages, measure);
+  const warnings: Problem[] = [];
+  if (maxPages !== null && measured.pages.length > maxPages) {
+    const full = measured.pages.length;
+    measured = fitToPages(markup.body, maxPages, measure);
+    warnings.push({ message: `cut to fit the template's ${maxPages} page(s): the whole text needs ${full}, what follows "…" was left out` });
+  }
 
   const pageCount = measured.pages.length;
   const pages: LayoutPage[] = measured.pages.map((placed, index) => ({
@@ -67,10 +73,12 @@ export function layoutDocument(markup: MarkupDocument, theme: Theme, fonts: Font
     meta: markup.meta,
     structure: measured.structure.build(),
     pages,
-    warnings:
-      missing.length === 0
+    warnings: [
+      ...warnings,
+      ...(missing.length === 0
         ? []
-        : [`${missing.length} character(s) have no glyph in the embedded fonts and show as \uFFFD: ${missing.map(describeCharacter).join(', ')}`],
+        : [{ message: `${missing.length} character(s) have no glyph in the embedded fonts and show as \uFFFD: ${missing.map(describeCharacter).join(', ')}` }]),
+    ],
   };
 }
 

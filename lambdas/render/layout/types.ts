@@ -2,6 +2,7 @@
  * layout → draw: plain positioned data. Coordinates are PDF points from the top-left corner
  * of the page; text `y` is the baseline. Nothing here knows pdfkit.
  */
+import type { Problem } from '../errors';
 import type { FontVariant } from '../fonts';
 
 export type StructType =
@@ -89,5 +90,5 @@ export interface LayoutDocument {
   };
   readonly structure: StructNode;
   readonly pages: readonly LayoutPage[];
-  readonly warnings: readonly string[];
+  readonly warnings: readonly Problem[];
 }

@@ -300,7 +300,7 @@ export async function loadTemplates(dir: string = defaultTemplatesDir): Promise<
         organisation: theme.organisation,
       };
       const markup = template(templateContext(document), { data }).replace(XML_FORBIDDEN, '\uFFFD');
-      return { file, template: document.template, markup, warnings: warning === null ? [] : [warning] };
+      return { file, template: document.template, markup, warnings: warning === null ? [] : [{ path: 'lang', message: warning }] };
     },
   };
 }
