@@ -9,7 +9,7 @@
  *   notification does in AWS (without it the publisher's own writes would trigger it again);
  * - sequencers from Date.now(), equal within a millisecond: replaced by strictly increasing ones;
  * - no event for DeleteObjects (`aws s3 rm --recursive`): the adapter reports every removal
- *   from the store itself (and absorbs the store's folder-pruning race between concurrent deletes);
+ *   from the store itself;
  * - delivery: Lambda invokes asynchronously, retries a failed invocation twice, and runs
  *   invocations concurrently; so does the adapter.
  */
@@ -20,6 +20,7 @@ import type { S3Event } from 'aws-lambda';
 import S3rver from 's3rver';
 import { s3Record } from '../lambdas/publisher/event-record';
 import { createS3Client } from '../lambdas/publisher/s3';
+import { ObjectStore } from './object-store';
 
 /** s3rver's only key pair. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
@@ -57,6 +58,14 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     directory: options.directory,
     configureBuckets: [{ name: options.bucket }],
   });
+  // Keys hashed, writes atomic, preconditions and Content-MD5 checked (object-store.ts).
+  server.store = server.context.store = new ObjectStore(options.directory);
+  // s3rver's routes need every segment of a key to be non-empty (`a//b` is a valid key); an
+  // encoded slash joins the empty segment to the next one and decodes back into the same key.
+  server.middleware.unshift(async (ctx, next) => {
+    ctx.path = ctx.path.replace(/\/(\/+)/g, (_, extra: string) => `/${'%2F'.repeat(extra.length)}`);
+    await next();
+  });
   const listening = await server.run();
   const endpoint = `http://${address}:${listening.port}`;
   const client = createS3Client({ endpoint, credentials: LOCAL_CREDENTIALS });
@@ -90,9 +99,26 @@ export type InvocationReport<Result> =
   | { readonly event: S3Event; readonly attempts: number; readonly result: Result; readonly finishedAt: number }
   | { readonly event: S3Event; readonly attempts: number; readonly error: unknown; readonly finishedAt: number };
 
+/** How held events are delivered: S3 promises neither order nor a single delivery. */
+export interface ReleasePlan {
+  /** @default 'received' */
+  readonly order?: 'received' | 'reversed' | 'shuffled';
+  /** Extra deliveries of every event. @default 0 */
+  readonly duplicates?: number;
+  /** Drives 'shuffled', so that a failing interleaving can be replayed. @default Math.random */
+  readonly random?: () => number;
+}
+
 export interface EventDispatcher {
   /** Resolves once every event received so far has been handled (including retries). */
   idle(): Promise<void>;
+  /** Keeps the events received from now on instead of delivering them. */
+  hold(): void;
+  /**
+   * Delivers the held events all at once, with no per-key ordering, as `plan` says, and goes
+   * back to delivering events as they come.
+   */
+  release(plan?: ReleasePlan): void;
   /** Stops listening; invocations already started finish. */
   close(): void;
 }
@@ -107,8 +133,7 @@ export function dispatchEvents<Result>(localS3: LocalS3, options: DispatchOption
   let running = 0;
   const waiting: (() => void)[] = [];
   const queued = new Set<Promise<void>>();
-  // Deliveries for one key keep their order here; what the handler does when they do not is
-  // tested with hand-made events.
+  // Deliveries for one key keep their order here, unless held and released in another order.
   const lastForKey = new Map<string, Promise<void>>();
 
   const acquire = async (): Promise<void> => {
@@ -144,15 +169,24 @@ export function dispatchEvents<Result>(localS3: LocalS3, options: DispatchOption
     }
   };
 
+  let held: S3Event[] | undefined;
+  const track = (delivery: Promise<void>): void => {
+    queued.add(delivery);
+    void delivery.finally(() => queued.delete(delivery));
+  };
+
   const receive = (eventName: string, bucket: string, rawKey: string, size?: number, eTag?: string): void => {
     if (bucket !== options.bucket || !rawKey.startsWith(options.prefix)) return;
     const event: S3Event = { Records: [s3Record({ eventName, bucket, key: rawKey, size, eTag, sequencer: nextSequencer() })] };
+    if (held !== undefined) {
+      held.push(event);
+      return;
+    }
     const previous = lastForKey.get(rawKey) ?? Promise.resolve();
     const delivery = previous.then(() => deliver(event));
     lastForKey.set(rawKey, delivery);
-    queued.add(delivery);
+    track(delivery);
     void delivery.finally(() => {
-      queued.delete(delivery);
       if (lastForKey.get(rawKey) === delivery) lastForKey.delete(rawKey);
     });
   };
@@ -169,13 +203,7 @@ export function dispatchEvents<Result>(localS3: LocalS3, options: DispatchOption
   const { store } = server;
   const deleteObject = store.deleteObject;
   store.deleteObject = async (bucket: string, key: string) => {
-    try {
-      await deleteObject.call(store, bucket, key);
-    } catch (error) {
-      // After removing the object s3rver prunes empty folders; concurrent deletes (DeleteObjects)
-      // race on that and the losers see ENOENT, though their object is gone.
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
+    await deleteObject.call(store, bucket, key);
     receive('ObjectRemoved:Delete', bucket, key);
   };
 
@@ -183,11 +211,43 @@ export function dispatchEvents<Result>(localS3: LocalS3, options: DispatchOption
     async idle() {
       while (queued.size > 0) await Promise.all(queued);
     },
+    hold() {
+      held ??= [];
+    },
+    release(plan = {}) {
+      const events = held ?? [];
+      held = undefined;
+      const deliveries = events.flatMap((event) => Array.from({ length: 1 + (plan.duplicates ?? 0) }, () => event));
+      for (const event of ordered(deliveries, plan)) track(deliver(event));
+    },
     close() {
       server.off('event', onServerEvent);
       store.deleteObject = deleteObject;
     },
   };
+}
+
+function ordered<T>(items: readonly T[], plan: ReleasePlan): T[] {
+  const order = plan.order ?? 'received';
+  switch (order) {
+    case 'received':
+      return [...items];
+    case 'reversed':
+      return [...items].reverse();
+    case 'shuffled': {
+      const random = plan.random ?? Math.random;
+      const shuffled = [...items];
+      for (let index = shuffled.length - 1; index > 0; index--) {
+        const other = Math.floor(random() * (index + 1));
+        [shuffled[index], shuffled[other]] = [shuffled[other] as T, shuffled[index] as T];
+      }
+      return shuffled;
+    }
+    default: {
+      const unhandled: never = order;
+      throw new Error(`unknown order ${String(unhandled)}`);
+    }
+  }
 }
 
 /**
