@@ -11,7 +11,10 @@
  * - no event for DeleteObjects (`aws s3 rm --recursive`): the adapter reports every removal
  *   from the store itself;
  * - delivery: Lambda invokes asynchronously, retries a failed invocation twice, and runs
- *   invocations concurrently; so does the adapter.
+ *   invocations concurrently; so does the adapter. S3 also delivers late, out of order and
+ *   more than once: `hold()` and `release({ order, duplicates })` do that on demand.
+ *
+ * The storage and the conditional requests are object-store.ts.
  */
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';

@@ -32,7 +32,7 @@ import {
   toMetadataValue,
 } from './keys';
 import type { Logger } from './logging';
-import { isConditionLost, unquoteEtag } from './s3';
+import { isConditionLost, isPreconditionFailed, unquoteEtag } from './s3';
 import { type OutputObject, PublisherStore, SourceChangedError, type SourceObject } from './store';
 
 export interface PublisherDependencies {
@@ -200,7 +200,7 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
 
     const reject = async (error: ContentError): Promise<RecordOutcome[]> => {
       const report = error.toReport(now());
-      await store.putOutput(
+      const written = await store.putOutput(
         errorReportKey,
         {
           bytes: Buffer.from(`${JSON.stringify(report, null, 2)}\n`, 'utf8'),
@@ -209,6 +209,8 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
         },
         errorReport,
       );
+      const withdrawn = await withdrawIfSuperseded(source, written, 'errorReport');
+      if (withdrawn !== null) return skipped(withdrawn);
       return [{ status: 'rejected', sourceKey: key, errorReportKey, report, ms: performance.now() - started }];
     };
 
@@ -238,7 +240,7 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
     }
     assertCompletePdf(result.pdf, key);
 
-    await store.putOutput(
+    const written = await store.putOutput(
       factsheetKey,
       {
         bytes: result.pdf,
@@ -249,6 +251,8 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
       factsheet,
     );
     if (errorReport !== null) await store.deleteOutput(errorReport);
+    const withdrawn = await withdrawIfSuperseded(source, written, 'factsheet');
+    if (withdrawn !== null) return skipped(withdrawn);
     return [
       {
         status: 'published',
@@ -285,6 +289,35 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
     const remaining = await store.listSources(documentPathOf(key, config.layout) as string);
     if (remaining.length === 1) outcomes.push(...(await publish({ kind: 'created', key: remaining[0] as string })));
     return outcomes;
+  }
+
+  /**
+   * S3 cannot make a write conditional on another object: the source may have been replaced or
+   * deleted while it rendered, and the invocation for that change may have looked at the outputs
+   * before this write, so nothing would correct it. The source is read again after the write and
+   * what no longer answers it is taken back (by its ETag, so a newer write is never touched): any
+   * output once the source is gone; an error report once a newer upload replaced it. A fact sheet
+   * stays then: it is the newest good one until the newer upload's own invocation decides.
+   * Returns why the output was withdrawn, or null when it stands.
+   */
+  async function withdrawIfSuperseded(
+    source: SourceObject,
+    written: OutputObject,
+    kind: 'factsheet' | 'errorReport',
+  ): Promise<string | null> {
+    const now = await store.headSource(source.key);
+    const replaced = now !== null && (now.versionId ?? now.etag) !== (source.versionId ?? source.etag);
+    let reason: string;
+    if (now === null) reason = 'the source was removed while it was rendered';
+    else if (replaced && kind === 'errorReport') reason = 'a newer upload replaced the source while it was checked; its own event answers it';
+    else return null;
+    try {
+      await store.deleteOutput(written);
+    } catch (error) {
+      // A newer invocation replaced the output meanwhile: that one stands.
+      if (!isPreconditionFailed(error)) throw error;
+    }
+    return reason;
   }
 
   /** The output (fact sheet or error report) answers this very upload and event already. */
