@@ -30,7 +30,13 @@ export interface LocalPublisher {
   readonly dispatcher: EventDispatcher;
   /** The handler itself, for events made by hand (tests, republish). */
   handle(event: S3Event): Promise<PublishResult>;
+  /** Waits for every event to be handled, then stops. */
   close(): Promise<void>;
+  /**
+   * Stops within about `graceMs`: invocations running may finish, nothing new starts. Returns
+   * the source keys left unhandled (the next start's reconcile publishes them).
+   */
+  stop(graceMs: number): Promise<string[]>;
 }
 
 export async function startLocalPublisher(options: LocalPublisherOptions): Promise<LocalPublisher> {
@@ -65,6 +71,11 @@ export async function startLocalPublisher(options: LocalPublisherOptions): Promi
       await dispatcher.idle();
       dispatcher.close();
       await localS3.close();
+    },
+    async stop(graceMs) {
+      const left = await dispatcher.stop(graceMs);
+      await localS3.close();
+      return left;
     },
   };
 }

@@ -22,6 +22,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import S3rver from 's3rver';
 import { s3Record } from '../lambdas/publisher/event-record';
+import { decodeEventKey } from '../lambdas/publisher/keys';
 import { createS3Client } from '../lambdas/publisher/s3';
 import { ObjectStore } from './object-store';
 
@@ -79,7 +80,10 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     client,
     async close() {
       client.destroy();
-      await server.close();
+      const closing = server.close();
+      // Other clients' keep-alive connections would hold the server open for minutes.
+      server.httpServer?.closeAllConnections();
+      await closing;
     },
   };
 }
@@ -124,6 +128,11 @@ export interface EventDispatcher {
   release(plan?: ReleasePlan): void;
   /** Stops listening; invocations already started finish. */
   close(): void;
+  /**
+   * Stops listening and gives the invocations running up to `graceMs` to finish; what is queued,
+   * held or waiting for a retry is not started. Returns the keys of the events not handled.
+   */
+  stop(graceMs: number): Promise<string[]>;
 }
 
 /** Routes the server's object events, made to look like S3's, to `invoke`. */
@@ -135,9 +144,13 @@ export function dispatchEvents<Result>(localS3: LocalS3, options: DispatchOption
 
   let running = 0;
   const waiting: (() => void)[] = [];
-  const queued = new Set<Promise<void>>();
+  const queued = new Set<Promise<unknown>>();
   // Deliveries for one key keep their order here, unless held and released in another order.
-  const lastForKey = new Map<string, Promise<void>>();
+  const lastForKey = new Map<string, Promise<unknown>>();
+
+  let stopping = false;
+  let wakeSleepers = (): void => {};
+  const stopped = new Promise<void>((resolve) => (wakeSleepers = resolve));
 
   const acquire = async (): Promise<void> => {
     if (running < concurrency) {
@@ -152,9 +165,15 @@ export function dispatchEvents<Result>(localS3: LocalS3, options: DispatchOption
     else next();
   };
 
-  const deliver = async (event: S3Event): Promise<void> => {
+  /** Resolves true once handled, false when left unhandled by a stop. */
+  const deliver = async (event: S3Event): Promise<boolean> => {
     for (let attempt = 1; ; attempt++) {
+      if (stopping) return false;
       await acquire();
+      if (stopping) {
+        release();
+        return false;
+      }
       let outcome: { readonly result: Result } | { readonly error: unknown };
       try {
         outcome = { result: await options.invoke(event) };
@@ -166,16 +185,24 @@ export function dispatchEvents<Result>(localS3: LocalS3, options: DispatchOption
       const delay = retryDelaysMs[attempt - 1];
       if ('result' in outcome || delay === undefined) {
         options.onInvoked?.({ event, attempts: attempt, ...outcome, finishedAt: performance.now() });
-        return;
+        return true;
       }
-      await sleep(delay);
+      await Promise.race([sleep(delay), stopped]);
     }
   };
 
   let held: S3Event[] | undefined;
-  const track = (delivery: Promise<void>): void => {
+  /** Every delivery not finished yet, with the key it is for. */
+  const pending = new Map<Promise<unknown>, string>();
+  const left: string[] = [];
+  const track = (delivery: Promise<boolean>, key: string): void => {
     queued.add(delivery);
-    void delivery.finally(() => queued.delete(delivery));
+    pending.set(delivery, key);
+    void delivery.then((handled) => {
+      queued.delete(delivery);
+      pending.delete(delivery);
+      if (!handled) left.push(key);
+    });
   };
 
   const receive = (eventName: string, bucket: string, rawKey: string, size?: number, eTag?: string): void => {
@@ -188,7 +215,7 @@ export function dispatchEvents<Result>(localS3: LocalS3, options: DispatchOption
     const previous = lastForKey.get(rawKey) ?? Promise.resolve();
     const delivery = previous.then(() => deliver(event));
     lastForKey.set(rawKey, delivery);
-    track(delivery);
+    track(delivery, decodeEventKey(rawKey));
     void delivery.finally(() => {
       if (lastForKey.get(rawKey) === delivery) lastForKey.delete(rawKey);
     });
@@ -210,6 +237,11 @@ export function dispatchEvents<Result>(localS3: LocalS3, options: DispatchOption
     receive('ObjectRemoved:Delete', bucket, key);
   };
 
+  const close = (): void => {
+    server.off('event', onServerEvent);
+    store.deleteObject = deleteObject;
+  };
+
   return {
     async idle() {
       while (queued.size > 0) await Promise.all(queued);
@@ -221,11 +253,21 @@ export function dispatchEvents<Result>(localS3: LocalS3, options: DispatchOption
       const events = held ?? [];
       held = undefined;
       const deliveries = events.flatMap((event) => Array.from({ length: 1 + (plan.duplicates ?? 0) }, () => event));
-      for (const event of ordered(deliveries, plan)) track(deliver(event));
+      for (const event of ordered(deliveries, plan)) track(deliver(event), decodeEventKey(event.Records[0]?.s3.object.key ?? ''));
     },
-    close() {
-      server.off('event', onServerEvent);
-      store.deleteObject = deleteObject;
+    close,
+    async stop(graceMs) {
+      close();
+      stopping = true;
+      left.push(...(held ?? []).map((event) => decodeEventKey(event.Records[0]?.s3.object.key ?? '')));
+      held = undefined;
+      wakeSleepers();
+      for (const wake of waiting.splice(0)) {
+        running += 1;
+        wake();
+      }
+      await Promise.race([Promise.all(queued), sleep(graceMs)]);
+      return [...new Set([...left, ...pending.values()])].sort();
     },
   };
 }

@@ -23,6 +23,8 @@ declare module 's3rver' {
     readonly context: { store: FilesystemStore };
     /** Koa's middleware, composed when the server starts. */
     readonly middleware: ((ctx: { path: string }, next: () => Promise<void>) => Promise<void>)[];
+    /** Set by run(). */
+    readonly httpServer?: import('node:http').Server;
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
     on(event: 'event', listener: (event: S3Event) => void): this;
