@@ -9,6 +9,7 @@ import type { PublishResult, RecordOutcome } from '../lambdas/publisher/publishe
 import { formatProblems } from '../lambdas/render/errors';
 import { DEFAULT_LOCAL_BUCKET, DEFAULT_LOCAL_PORT, type InvocationReport, LOCAL_CREDENTIALS } from '../emulator/local-s3';
 import { startLocalPublisher } from '../emulator/local-publisher';
+import { reconcile } from '../client/reconcile';
 
 const { values } = parseArgs({
   options: {
@@ -51,11 +52,46 @@ Or upload, wait and download in one go:
   npm run publish -- my-event.yaml --endpoint ${endpoint} --bucket ${bucket}
 `);
 
+// Ctrl-C gives the invocations running a few seconds; what they do not finish, and whatever was
+// still queued, is published by the reconcile of the next start.
+const GRACE_MS = 4_000;
+let stopping = false;
+let stoppedAt = 0;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    console.log('\nStopping: finishing what is in progress…');
-    void local.close().then(() => process.exit(0));
+  process.on(signal, () => {
+    // tsx relays the terminal's Ctrl-C that this process also received: one press, two signals.
+    if (stopping && performance.now() - stoppedAt > 500) process.exit(130);
+    if (stopping) return;
+    stopping = true;
+    stoppedAt = performance.now();
+    console.log(`\nStopping: ${GRACE_MS / 1000} s for what is in progress (Ctrl-C again to stop at once)…`);
+    void local.stop(GRACE_MS).then((left) => {
+      if (left.length === 0) console.log('Stopped: every upload received was handled.');
+      else console.log(`Stopped: ${left.length} upload(s) not handled yet; the next start publishes them:\n  ${left.join('\n  ')}`);
+      process.exit(0);
+    });
   });
+}
+
+// Uploads made while no server listened (or left by the last stop) have no answer yet.
+const reconciled = await reconcile({
+  s3: local.localS3.client,
+  bucket,
+  currentVersion: local.config.publisherVersion,
+  concurrency: 2,
+  contentPrefix: prefix,
+  invoke: async (event) => {
+    report({ event, attempts: 1, result: await local.handle(event), finishedAt: performance.now() });
+  },
+}).catch((error: unknown) => (stopping ? null : Promise.reject(error)));
+if (reconciled !== null) {
+  const { republished, upToDate, removed, failed } = reconciled;
+  console.log(
+    `Checked ${prefix} against the outputs: ${republished.length} published now, ${removed.length} removed ` +
+      `(source gone), ${upToDate.length} already current${failed.length > 0 ? `, ${failed.length} failed` : ''}.`,
+  );
+  for (const failure of failed) console.log(`  not reconciled: ${failure.key}: ${failure.error}`);
+  for (const orphan of removed) console.log(`  removed ${orphan.key}: ${orphan.sourceKey} is gone`);
 }
 
 function report(invocation: InvocationReport<PublishResult>): void {

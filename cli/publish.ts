@@ -4,6 +4,7 @@
  *   npm run publish -- <file>... [--local | --endpoint URL] [--bucket NAME] [--folder PATH] [--link]
  *   npm run publish -- --list [--link]
  *   npm run publish -- --republish            (deployed stack, or --local)
+ *   npm run publish -- --reconcile            republish, and remove outputs whose source is gone
  *
  * Against AWS the bucket comes from --bucket or from the deployed stack's outputs, with the
  * user's own credentials. Against an S3-compatible endpoint (the local server of `npm run dev`)
@@ -23,6 +24,7 @@ import { createS3Client, unquoteEtag } from '../lambdas/publisher/s3';
 import { formatProblems } from '../lambdas/render/errors';
 import { type Bucket, download, listPublished, presignedUrl, uploadSource, waitForOutcome } from '../client/bucket-client';
 import { DEFAULT_LOCAL_BUCKET, DEFAULT_LOCAL_PORT, LOCAL_CREDENTIALS } from '../emulator/local-s3';
+import { type ReconcileOptions, reconcile } from '../client/reconcile';
 import { republish } from '../client/republish';
 import { readStackOutputs } from '../client/stack-outputs';
 
@@ -30,6 +32,8 @@ const USAGE = `Usage:
   npm run publish -- <file>... [options]   upload, wait for the fact sheet, save it next to the file
   npm run publish -- --list [options]      what is published, when, with which template
   npm run publish -- --republish [options] re-render fact sheets made by an older publisher version
+  npm run publish -- --reconcile [options] the bucket as content/ says: publish what is missing or
+                                           stale, remove fact sheets and reports whose source is gone
 
 Where:
   --local               the server of npm run dev (${`http://127.0.0.1:${DEFAULT_LOCAL_PORT}`}, bucket ${DEFAULT_LOCAL_BUCKET})
@@ -43,7 +47,7 @@ Options:
   --link                also print a presigned download link (shares one file, makes nothing public)
   --expires SECONDS     how long links stay valid (default 86400, at most 604800)
   --timeout SECONDS     how long to wait for each fact sheet (default 120)
-  --concurrency N       republish: documents at once (default 4)`;
+  --concurrency N       republish, reconcile: documents at once (default 4)`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -61,6 +65,7 @@ const { values, positionals } = parseArgs({
     concurrency: { type: 'string', default: '4' },
     list: { type: 'boolean', default: false },
     republish: { type: 'boolean', default: false },
+    reconcile: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -79,14 +84,14 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const modes = [values.list, values.republish, positionals.length > 0].filter(Boolean).length;
-  if (modes !== 1) throw new UsageError('Give files to publish, or --list, or --republish (one of them).');
+  const modes = [values.list, values.republish, values.reconcile, positionals.length > 0].filter(Boolean).length;
+  if (modes !== 1) throw new UsageError('Give files to publish, or --list, --republish or --reconcile (one of them).');
   const expires = wholeNumber('--expires', values.expires, 1, 604_800);
   const timeoutMs = wholeNumber('--timeout', values.timeout, 1, 3600) * 1000;
 
   const target = await resolveTarget();
   if (values.list) return list(target.bucket, expires);
-  if (values.republish) return runRepublish(target);
+  if (values.republish || values.reconcile) return runRepublish(target);
   return publishFiles(target.bucket, positionals, { expires, timeoutMs });
 }
 
@@ -104,7 +109,7 @@ async function resolveTarget(): Promise<Target> {
     return { bucket: { s3, name: values.bucket ?? DEFAULT_LOCAL_BUCKET, layout: DEFAULT_KEY_LAYOUT } };
   }
   const s3 = createS3Client({ region: values.region });
-  if (values.bucket !== undefined && !values.republish) {
+  if (values.bucket !== undefined && !values.republish && !values.reconcile) {
     return { bucket: { s3, name: values.bucket, layout: DEFAULT_KEY_LAYOUT } };
   }
   const outputs = await readStackOutputs(values.stack, values.region);
@@ -199,17 +204,27 @@ async function runRepublish(target: Target): Promise<number> {
       for (const record of event.Records) await touch(bucket, decodeEventKey(record.s3.object.key));
     };
   }
-  const report = await republish({
+  const options: ReconcileOptions = {
     s3: bucket.s3,
     bucket: bucket.name,
     currentVersion,
     concurrency,
     invoke,
     contentPrefix: bucket.layout.contentPrefix,
-    onProgress: (done, total) => process.stdout.write(`\r${done}/${total}`),
-  });
+    onProgress: (done, total) => process.stdout.write(`\rsources checked: ${done}/${total}`),
+    onOrphansProgress: (done, total) => process.stdout.write(`\routputs without a source checked: ${done}/${total}`),
+  };
+  // Reconcile is republish plus the removal of outputs whose source is gone.
+  const reconciled = values.reconcile ? await reconcile(options) : undefined;
+  const report = reconciled ?? (await republish(options));
   process.stdout.write('\n');
   console.log(`${report.republished.length} sent for republishing, ${report.upToDate.length} already made by ${currentVersion}`);
+  if (reconciled !== undefined) {
+    const { removed, foreign } = reconciled;
+    console.log(`${removed.length} removed (their source is gone), ${foreign.length} left alone (not the publisher's)`);
+    for (const orphan of removed) console.log(`  removed: ${orphan.key} (source ${orphan.sourceKey} is gone)`);
+    for (const key of foreign) console.log(`  left alone: ${key}`);
+  }
   for (const failure of report.failed) console.log(`  not sent: ${failure.key}: ${failure.error}`);
   // The invocations are asynchronous: what was re-published is known from the bucket.
   let failed = report.failed.length;
