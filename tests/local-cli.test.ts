@@ -110,7 +110,7 @@ describe('npm run publish, against the local server', () => {
 
     // Assert
     expect(result.code).toBe(2);
-    expect(result.output).toMatch(/Give files to publish, or --list, or --republish/);
+    expect(result.output).toMatch(/Give files to publish, or --list, --republish or --reconcile/);
     expect(result.output).toMatch(/Usage:/);
   });
 
