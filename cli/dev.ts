@@ -83,7 +83,11 @@ const reconciled = await reconcile({
   invoke: async (event) => {
     report({ event, attempts: 1, result: await local.handle(event), finishedAt: performance.now() });
   },
-}).catch((error: unknown) => (stopping ? null : Promise.reject(error)));
+}).catch((error: unknown) => {
+  // Ctrl-C during the check closes the server under it: the next start checks again.
+  if (stopping) return null;
+  throw error;
+});
 if (reconciled !== null) {
   const { republished, upToDate, removed, failed } = reconciled;
   console.log(

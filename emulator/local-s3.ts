@@ -107,7 +107,7 @@ export type InvocationReport<Result> =
   | { readonly event: S3Event; readonly attempts: number; readonly error: unknown; readonly finishedAt: number };
 
 /** How held events are delivered: S3 promises neither order nor a single delivery. */
-export interface ReleasePlan {
+interface ReleasePlan {
   /** @default 'received' */
   readonly order?: 'received' | 'reversed' | 'shuffled';
   /** Extra deliveries of every event. @default 0 */
@@ -231,9 +231,9 @@ export function dispatchEvents<Result>(localS3: LocalS3, options: DispatchOption
   server.on('event', onServerEvent);
 
   const { store } = server;
-  const deleteObject = store.deleteObject;
+  const deleteObject = store.deleteObject.bind(store);
   store.deleteObject = async (bucket: string, key: string) => {
-    await deleteObject.call(store, bucket, key);
+    await deleteObject(bucket, key);
     receive('ObjectRemoved:Delete', bucket, key);
   };
 
