@@ -6,7 +6,8 @@ import type { S3Event } from 'aws-lambda';
 import { loadConfig, rendererOptionsOf, type PublisherConfig } from '../lambdas/publisher/config';
 import { createLogger, type Logger } from '../lambdas/publisher/logging';
 import { createPublisher, type PublishResult } from '../lambdas/publisher/publisher';
-import { createRenderer, type Renderer } from '../lambdas/render/index';
+import type { Renderer } from '../lambdas/render/index';
+import { type RenderPool, startRenderPool } from './render-pool';
 import { dispatchEvents, type EventDispatcher, type InvocationReport, type LocalS3, startLocalS3 } from './local-s3';
 
 export interface LocalPublisherOptions {
@@ -14,7 +15,7 @@ export interface LocalPublisherOptions {
   readonly directory: string;
   readonly port?: number;
   readonly address?: string;
-  /** Loaded from the configured templates and fonts when absent. */
+  /** Absent: the configured templates and fonts, rendering in worker threads (render-pool.ts). */
   readonly renderer?: Renderer;
   /** Silent unless given: the scripts print their own summary. */
   readonly logger?: Logger;
@@ -42,7 +43,11 @@ export interface LocalPublisher {
 export async function startLocalPublisher(options: LocalPublisherOptions): Promise<LocalPublisher> {
   // The same variables as the Lambda's, so that prefixes and limits can be tried locally.
   const config = loadConfig({ ...process.env, ...options.environment, BUCKET_NAME: options.bucket });
-  const renderer = options.renderer ?? (await createRenderer(rendererOptionsOf(config)));
+  // Without a renderer given, renders run in worker threads, off the loop that serves S3.
+  let pool: RenderPool | undefined;
+  let renderer: Renderer;
+  if (options.renderer === undefined) renderer = pool = await startRenderPool(rendererOptionsOf(config));
+  else renderer = options.renderer;
   const localS3 = await startLocalS3({
     bucket: options.bucket,
     directory: options.directory,
@@ -70,11 +75,11 @@ export async function startLocalPublisher(options: LocalPublisherOptions): Promi
     async close() {
       await dispatcher.idle();
       dispatcher.close();
-      await localS3.close();
+      await Promise.all([localS3.close(), pool?.close()]);
     },
     async stop(graceMs) {
       const left = await dispatcher.stop(graceMs);
-      await localS3.close();
+      await Promise.all([localS3.close(), pool?.close()]);
       return left;
     },
   };
