@@ -8,7 +8,6 @@
  * Cold: new process → first PDF written. Also a generated 100-page document, and the local pipeline
  * (uploads through the embedded S3 server, in this process, as `npm start` runs it).
  */
-import '../client/node-notice';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

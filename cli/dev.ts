@@ -2,7 +2,6 @@
  * `npm run dev`: the local S3 server keeps running and publishes whatever any S3 client uploads
  * under content/, until Ctrl-C. Objects persist in the data folder between runs.
  */
-import '../client/node-notice';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { PublishResult, RecordOutcome } from '../lambdas/publisher/publisher';

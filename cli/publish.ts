@@ -10,7 +10,6 @@
  * user's own credentials. Against an S3-compatible endpoint (the local server of `npm run dev`)
  * nothing touches AWS.
  */
-import '../client/node-notice';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';

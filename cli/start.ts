@@ -4,7 +4,6 @@
  * content/, waits for each fact sheet or error report, downloads the PDFs into out/ and prints
  * one line per file. Exits non-zero when any file was not published.
  */
-import '../client/node-notice';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { parseArgs } from 'node:util';

@@ -20,7 +20,7 @@ interface Run {
 async function run(script: string, args: readonly string[], environment: Record<string, string> = {}): Promise<Run> {
   try {
     const { stdout, stderr } = await promisify(execFile)(TSX, [script, ...args], {
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...environment },
+      env: { ...process.env, ...environment },
       timeout: 120_000,
     });
     return { code: 0, output: stdout + stderr };
