@@ -97,7 +97,8 @@ describe('npm run dev: stopping and starting again', () => {
     expect(published).toEqual(keys.map(() => true));
     second.process.kill('SIGINT');
     expect(await second.exited).toBe(0);
-  });
+    // Two starts of the server and eight renders in subprocesses.
+  }, 150_000);
 });
 
 describe('npm run publish -- --reconcile, against the local server', () => {
