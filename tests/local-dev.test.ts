@@ -23,7 +23,11 @@ interface Dev {
 }
 
 async function startDev(data: string): Promise<Dev> {
-  const child = spawn(TSX, ['cli/dev.ts', '--port', '0', '--data', data], { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // One process, as a terminal's Ctrl-C reaches it: the tsx wrapper would relay the signal late under load.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/dev.ts', '--port', '0', '--data', data], {
+    env: process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
