@@ -8,9 +8,7 @@
  * the first PDF was written, in milliseconds since the epoch (performance.timeOrigin's clock).
  */
 import { writeFileSync } from 'node:fs';
-import { createRenderer } from '../lambdas/render';
-import { ContentError } from '../lambdas/render/errors';
-import { loadFile } from '../lambdas/render/load';
+import { ContentError, createRenderer, loadFile } from '../lambdas/render';
 
 const [document, out, templatesDir, fontsDir, repeatArgument = '0'] = process.argv.slice(2);
 const repeats = Number(repeatArgument);

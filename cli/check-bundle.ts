@@ -4,7 +4,7 @@
  * renders it. Bundling bugs (a dependency that reads files beside itself, `import.meta.url`, a
  * template or font left out of the asset, a path of the build machine baked in) only show here.
  *
- *   npx cdk synth && npx tsx scripts/check-bundle.ts [--cdk-out cdk.out] [--stack FactSheetPublisher] [--sample file]
+ *   npx cdk synth && npx tsx cli/check-bundle.ts [--cdk-out cdk.out] [--stack FactSheetPublisher] [--sample file]
  *
  * The asset is copied out of the repository first, so that nothing resolves from its node_modules.
  */
@@ -18,7 +18,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { DEFAULT_KEY_LAYOUT, errorReportKeyFor, factsheetKeyFor } from '../lambdas/publisher/keys';
 import { unquoteEtag } from '../lambdas/publisher/s3';
 import { PublisherStore } from '../lambdas/publisher/store';
-import { createRenderer } from '../lambdas/render/index';
+import { createRenderer } from '../lambdas/render';
 import { DEFAULT_STACK_NAME } from '../infra/outputs';
 import { download } from '../client/bucket-client';
 import { s3Record } from '../lambdas/publisher/event-record';

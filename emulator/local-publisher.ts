@@ -6,7 +6,7 @@ import type { S3Event } from 'aws-lambda';
 import { loadConfig, rendererOptionsOf, type PublisherConfig } from '../lambdas/publisher/config';
 import { createLogger, type Logger } from '../lambdas/publisher/logging';
 import { createPublisher, type PublishResult } from '../lambdas/publisher/publisher';
-import type { Renderer } from '../lambdas/render/index';
+import type { Renderer } from '../lambdas/render';
 import { type RenderPool, startRenderPool } from './render-pool';
 import { dispatchEvents, type EventDispatcher, type InvocationReport, type LocalS3, startLocalS3 } from './local-s3';
 

@@ -6,16 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import {
-  ContentError,
-  DocumentSyntaxError,
-  InputError,
-  type Problem,
-  UnsupportedFormatError,
-  ValidationError,
-} from '../lambdas/render/errors';
-import type { Renderer, RendererOptions } from '../lambdas/render/index';
-import type { RenderResult } from '../lambdas/render/types';
+import { ContentError, type Renderer, type RendererOptions, type RenderResult } from '../lambdas/render';
 
 type RenderArguments = Parameters<Renderer['render']>;
 
@@ -31,19 +22,11 @@ export type RenderResponse =
   | {
       readonly id: number;
       readonly failure:
-        | { readonly kind: 'content'; readonly name: string; readonly file: string; readonly problems: readonly Problem[] }
+        | { readonly kind: 'content'; readonly name: string; readonly file: string; readonly problems: ContentError['problems'] }
         | { readonly kind: 'other'; readonly name: string; readonly message: string };
     };
 
 const WORKER_URL = new URL('./render-worker.ts', import.meta.url).href;
-
-/** The document's faults keep their class across the thread boundary: the publisher tells them from ours by it. */
-const CONTENT_ERRORS: Readonly<Record<string, typeof ContentError>> = {
-  UnsupportedFormatError,
-  InputError,
-  DocumentSyntaxError,
-  ValidationError,
-};
 
 export interface RenderPool extends Renderer {
   close(): Promise<void>;
@@ -97,8 +80,8 @@ export async function startRenderPool(options: RendererOptions, size = Math.min(
             }
             const { failure } = response;
             if (failure.kind === 'content') {
-              const ErrorClass = CONTENT_ERRORS[failure.name] ?? ContentError;
-              waiting.reject(new ErrorClass(failure.file, failure.problems));
+              // The publisher tells the document's faults from ours by this class; the report names the kind.
+              waiting.reject(Object.assign(new ContentError(failure.file, failure.problems), { name: failure.name }));
             } else {
               waiting.reject(Object.assign(new Error(failure.message), { name: failure.name }));
             }

@@ -3,8 +3,7 @@
  * once from `workerData`, one message per render.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { ContentError } from '../lambdas/render/errors';
-import { createRenderer, type RendererOptions } from '../lambdas/render/index';
+import { ContentError, createRenderer, type RendererOptions } from '../lambdas/render';
 import type { RenderRequest, RenderResponse } from './render-pool';
 
 const port = parentPort;

@@ -6,22 +6,45 @@ const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 const bench = (...args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'cli/bench.ts', ...args], { cwd: repositoryRoot, encoding: 'utf8', timeout: 120_000 });
 
+interface BenchFigures {
+  readonly file: string;
+  readonly iterations: number;
+  readonly pages: number;
+  readonly warmMedianMs: number;
+  readonly warmP95Ms: number;
+  readonly pagesPerSecond: number;
+  readonly coldMs: number;
+  readonly bareNodeMs: number;
+  readonly peakRssMb: number;
+  readonly hundredPages: { readonly pages: number; readonly medianMs: number; readonly freshProcessPeakRssMb: number };
+  readonly pipeline: null;
+}
+
 describe('npm run bench', () => {
   it('prints the figures of the issue as one JSON object, for any document', () => {
     // Act: few iterations, no pipeline: this checks what the bench reports, not how fast.
     const run = bench('--json', '--no-pipeline', '--iterations', '3', '--cold-runs', '1', '--file', 'content/macron-putin-call-uk.yaml');
 
-    // Assert
+    // Assert: the shape, then how the figures relate.
     expect(run.status, run.stderr).toBe(0);
-    const figures = JSON.parse(run.stdout) as Record<string, unknown> & { hundredPages: Record<string, number> };
+    const figures = JSON.parse(run.stdout) as BenchFigures;
+    expect(Object.keys(figures).sort()).toEqual(
+      ['bareNodeMs', 'coldMs', 'file', 'hundredPages', 'iterations', 'pages', 'pagesPerSecond', 'peakRssMb', 'pipeline', 'warmMedianMs', 'warmP95Ms'].sort(),
+    );
+    expect(Object.keys(figures.hundredPages).sort()).toEqual(['freshProcessPeakRssMb', 'medianMs', 'pages']);
     expect(figures).toMatchObject({ file: `${repositoryRoot}content/macron-putin-call-uk.yaml`, iterations: 3, pages: 2, pipeline: null });
-    for (const name of ['warmMedianMs', 'warmP95Ms', 'coldMs', 'bareNodeMs', 'peakRssMb', 'pagesPerSecond']) {
-      expect(figures[name], name).toBeGreaterThan(0);
+    const numbers = { ...figures, ...Object.fromEntries(Object.entries(figures.hundredPages).map(([name, value]) => [`hundredPages.${name}`, value])) };
+    for (const name of ['warmMedianMs', 'warmP95Ms', 'coldMs', 'bareNodeMs', 'peakRssMb', 'pagesPerSecond', 'hundredPages.medianMs', 'hundredPages.freshProcessPeakRssMb']) {
+      const value = numbers[name as keyof typeof numbers];
+      expect(Number.isFinite(value) && (value as number) > 0, `${name}: ${String(value)}`).toBe(true);
     }
-    expect(figures.warmP95Ms as number).toBeGreaterThanOrEqual(figures.warmMedianMs as number);
+    expect(figures.warmP95Ms).toBeGreaterThanOrEqual(figures.warmMedianMs);
+    // pages/s is the document's pages over its median render, as printed (both rounded).
+    expect(figures.pagesPerSecond).toBeCloseTo(figures.pages / (figures.warmMedianMs / 1000), 0);
     expect(figures.hundredPages.pages).toBeGreaterThanOrEqual(90);
-    expect(figures.hundredPages.medianMs).toBeGreaterThan(0);
-    expect(figures.hundredPages.freshProcessPeakRssMb).toBeGreaterThan(0);
+    expect(figures.hundredPages.medianMs).toBeGreaterThan(figures.warmMedianMs);
+    // A cold start is a Node start and then some: loading the renderer and writing a PDF.
+    expect(figures.coldMs).toBeGreaterThan(figures.bareNodeMs);
   }, 120_000);
 
   it('explains a bad document or argument in one message, without a stack trace', () => {

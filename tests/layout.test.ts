@@ -235,6 +235,18 @@ describe('layout of page-limited documents', () => {
     expect(content[content.length - 1]).toBe('…');
   });
 
+  it('cuts a page-limited text after a sentence, never after "M." or an initial', () => {
+    // Every sentence names M. Poutine and J. Biden: a cut after their dots would end mid-sentence.
+    const named = (n: number): string => `Le ${n}e échange a réuni M. Poutine et J. Biden pendant une heure.`;
+    const paragraph = Array.from({ length: 400 }, (_, n) => named(n)).join(' ');
+
+    const layout = layoutDocument(documentOf([{ kind: 'paragraph', style: 'body', runs: [run(paragraph)] }], 1), theme, fonts);
+
+    const printed = texts(layout.pages[0] as LayoutDocument['pages'][number]).filter((t) => t.struct !== null).map((t) => t.text).join(' ');
+    expect(printed).toMatch(/pendant une heure\. …$/);
+    expect(printed).not.toMatch(/(?:M|J)\. …$/);
+  });
+
   it('cuts a text with no sentence end after a whole word', () => {
     const words = Array.from({ length: 3000 }, (_, n) => `word${n}`);
 
@@ -245,5 +257,26 @@ describe('layout of page-limited documents', () => {
     expect(printed).toMatch(/^word0 word1 .* word\d+ …$/);
     const shown = printed.split(' ').filter((w) => w !== '…');
     expect(shown).toEqual(words.slice(0, shown.length));
+  });
+
+  it('drops the headings that would end the last page when nothing of what they head fits', () => {
+    // Prepare: a quote cannot be shortened, and this one is longer than a page, so the two
+    // headings before it would be left heading nothing but the "…".
+    const quote = Array.from({ length: 120 }, (_, n) => sentence(n)).join(' ');
+    const body: MarkupBlock[] = [
+      { kind: 'paragraph', style: 'body', runs: [run('The opening paragraph fits.')] },
+      { kind: 'heading', level: 2, runs: [run('Heading one')] },
+      { kind: 'heading', level: 3, runs: [run('Heading two')] },
+      { kind: 'quote', paragraphs: [[run(quote)]], cite: null },
+    ];
+
+    // Act
+    const layout = layoutDocument(documentOf(body, 1), theme, fonts);
+
+    // Assert
+    expect(layout.pages).toHaveLength(1);
+    const content = texts(layout.pages[0] as LayoutDocument['pages'][number]).filter((t) => t.struct !== null).map((t) => t.text);
+    expect(content).toEqual(['The opening paragraph fits.', '…']);
+    expect(collect(layout, 'H2')).toEqual([]);
   });
 });

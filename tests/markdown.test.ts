@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { tests as specExamples } from 'commonmark-spec';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRenderer, type Renderer } from '../lambdas/render';
 import { loadCommonMark } from '../lambdas/render/commonmark';
 import { DocumentSyntaxError } from '../lambdas/render/errors';
@@ -7,18 +7,9 @@ import { parseSource } from '../lambdas/render/parse';
 import { inlineMarkup } from '../lambdas/render/template/inline';
 import { fold, readPdf } from './helpers/pdf';
 
-interface Example {
-  readonly markdown: string;
-  readonly html: string;
-  readonly section: string;
-  readonly number: number;
-}
-
-/** The spec's examples, as the commonmark-spec package extracts them from its text. */
-const spec = createRequire(import.meta.url)('commonmark-spec') as { readonly tests: readonly Example[] };
 const FRONT_MATTER = '---\ndate: 2022-02-28\n---\n';
 const source = (name: string, text: string) => ({ name, bytes: new TextEncoder().encode(text), modifiedAt: new Date('2022-03-01T00:00:00Z') });
-const read = (body: string) => parseSource(source('doc.md', `${FRONT_MATTER}${body}`)).data as Record<string, unknown>;
+const read = (body: string): Document => parseSource(source('doc.md', `${FRONT_MATTER}${body}`)).data as Document;
 
 interface Document {
   readonly title?: string;
@@ -32,7 +23,7 @@ beforeAll(loadCommonMark);
 
 describe('parse: the five Markdown cases of issue 12', () => {
   it('keeps `## x` inside a fenced code block as text, not a section', () => {
-    const data = read('## Code\n\n```\n## not a heading\n*not italic*\n```\n') as Document;
+    const data = read('## Code\n\n```\n## not a heading\n*not italic*\n```\n');
 
     expect(data.sections).toEqual([{ heading: 'Code', body: ['## not a heading \\*not italic\\*'] }]);
     expect(inlineMarkup(data.sections?.[0]?.body?.[0] ?? '')).toBe('## not a heading *not italic*');
@@ -49,7 +40,7 @@ describe('parse: the five Markdown cases of issue 12', () => {
   });
 
   it('keeps a lazy continuation line inside its quote, so `> — Speaker` still names the speaker', () => {
-    const data = read('> We will go on\nwith the talks.\n> — Mykhailo Podolyak, in Kyiv\n') as Document;
+    const data = read('> We will go on\nwith the talks.\n> — Mykhailo Podolyak, in Kyiv\n');
 
     expect(data.quotes).toEqual([{ text: 'We will go on with the talks.', speaker: 'Mykhailo Podolyak', context: 'in Kyiv' }]);
   });
@@ -65,7 +56,7 @@ describe('parse: the five Markdown cases of issue 12', () => {
   });
 
   it('keeps nested list items, each after its parent and led by a dash per level', () => {
-    const data = read('## Sanctions\n\n- Banks\n  - SWIFT\n  - reserves\n    1. gold\n- Oligarchs\n') as Document;
+    const data = read('## Sanctions\n\n- Banks\n  - SWIFT\n  - reserves\n    1. gold\n- Oligarchs\n');
 
     expect(data.sections?.[0]?.bullets).toEqual(['Banks', '– SWIFT', '– reserves', '– – 1. gold', 'Oligarchs']);
   });
@@ -79,7 +70,33 @@ describe('parse: the five Markdown cases of issue 12', () => {
     }
 
     expect(error).toBeInstanceOf(DocumentSyntaxError);
-    expect((error as DocumentSyntaxError).problems[0]).toMatchObject({ line: 4, message: expect.stringContaining('nested more than') });
+    expect((error as DocumentSyntaxError).problems[0]).toMatchObject({ line: 4 });
+    expect((error as DocumentSyntaxError).problems[0]?.message).toContain('nested more than');
+  });
+});
+
+describe('render: the CommonMark parser is loaded only by what needs it', () => {
+  it('renders plain strings without markdown-it, and loads it for emphasis and for Markdown files', async () => {
+    // Prepare: a fresh engine whose markdown-it import fails.
+    vi.resetModules();
+    vi.doMock('markdown-it', () => {
+      throw new Error('markdown-it was imported');
+    });
+    try {
+      const fresh = await import('../lambdas/render');
+      const renderer = await fresh.createRenderer();
+
+      // Act
+      const plain = await renderer.render(source('plain.yaml', 'title: Plain\ndate: 2022\nsummary: No emphasis, a & b, <b>.\n'));
+
+      // Assert
+      expect(plain.pages).toBe(1);
+      await expect(renderer.render(source('bold.yaml', 'title: Bold\ndate: 2022\nsummary: Some **emphasis**.\n'))).rejects.toThrow(/error when mocking a module/);
+      await expect(renderer.render(source('doc.md', `${FRONT_MATTER}# Plain title\n`))).rejects.toThrow(/error when mocking a module/);
+    } finally {
+      vi.doUnmock('markdown-it');
+      vi.resetModules();
+    }
   });
 });
 
@@ -147,7 +164,7 @@ function itemTexts(html: string): string[] {
 /** What the content format has no room for, and so prints as typed rather than as CommonMark says. */
 const OUTSIDE_THE_FORMAT = /[_`<&]|!\[|\]:|\t|^ {4}|\n {4}/;
 /** The spec writes a tab as →. */
-const examples = spec.tests
+const examples = specExamples
   .map((example) => ({ ...example, markdown: example.markdown.replace(/→/g, '\t'), html: example.html.replace(/→/g, '\t') }))
   .filter((example) => !OUTSIDE_THE_FORMAT.test(example.markdown) && !example.html.includes('<img'));
 const inSections = (...sections: string[]) => examples.filter((example) => sections.includes(example.section));
@@ -178,7 +195,7 @@ describe("parse: CommonMark's own examples of the blocks the format maps", () =>
 
   const parsedOrNull = (markdown: string): Document | null => {
     try {
-      return read(markdown) as Document;
+      return read(markdown);
     } catch (error) {
       // A heading nobody wrote text for, or quotes before any section: the format's errors, not the parser's.
       if (error instanceof DocumentSyntaxError) return null;

@@ -4,10 +4,11 @@ import { stringify } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCommonMark } from '../lambdas/render/commonmark';
 import { parsePartialDate, readPartialDate } from '../lambdas/render/dates';
-import { ContentError, type Problem, ValidationError } from '../lambdas/render/errors';
+import { ContentError, DocumentSyntaxError, InputError, type Problem, UnsupportedFormatError, ValidationError } from '../lambdas/render/errors';
 import { parseSource } from '../lambdas/render/parse';
 import type { ParsedDocument } from '../lambdas/render/types';
-import { DOCUMENT_LIMITS, validateDocument } from '../lambdas/render/validate';
+import { DOCUMENT_LIMITS } from '../lambdas/render/limits';
+import { validateDocument } from '../lambdas/render/validate';
 import { STRESS_SHAPE, longDocument } from '../bench/long-document';
 import { textContaining } from './helpers/matchers';
 
@@ -44,7 +45,7 @@ beforeAll(loadCommonMark);
 
 describe('validate', () => {
   describe('samples', () => {
-    it.each(readdirSync(contentDir).filter((name) => !name.startsWith('.')))('accepts content/%s without a problem or warning', (name) => {
+    it.each(readdirSync(contentDir).filter((name) => !name.startsWith('.')))('accepts content/%s without a problem, and warns only that a dispatch was derived by rules', (name) => {
       // Prepare
       const parsed = parsedFile(join(contentDir, name));
 
@@ -52,7 +53,9 @@ describe('validate', () => {
       const validated = validateDocument(parsed, { templates: TEMPLATES });
 
       // Assert
-      expect(validated.warnings).toEqual([]);
+      expect(validated.warnings).toEqual(
+        parsed.format === 'dispatch' ? [expect.stringMatching(/: derived from a wire dispatch by rules \(docs\/input-limits\.md, "Wire dispatches"\)/)] : [],
+      );
       expect(validated.document.title).toBe((parsed.data as { title: string }).title.replace(/\s+/g, ' ').trim());
       expect(validated.document.template).toBe((parsed.data as { template?: string }).template ?? 'briefing');
     });
@@ -97,6 +100,13 @@ describe('validate', () => {
       expect(document.lang).toBe('fr');
       expect(document.title).toMatch(/^Emmanuel Macron a échangé lundi pendant 1h30 avec Vladimir Poutine/);
       expect(document.quotes).toContainEqual({ text: 'a confirmé sa volonté de s’engager', speaker: 'Élysée' });
+      expect(document.timeline).toEqual([
+        {
+          date: { year: 2022, month: 2, day: 24, raw: '2022-02-24' },
+          event: 'Cet échange est le second entre MM. Macron et Poutine depuis le début, le 24 février, de l’invasion de l’Ukraine par la Russie',
+        },
+      ]);
+      expect(document.parties).toEqual([{ name: 'Emmanuel Macron' }, { name: 'Vladimir Poutine' }, { name: 'Volodymyr Zelensky' }, { name: 'Élysée' }]);
       expect(document.context).toEqual([]);
     });
 
@@ -172,10 +182,19 @@ describe('validate', () => {
       ['de-CH-1996', 'de-CH-1996'],
       ['es-419', 'es-419'],
       ['en-GB-x-newsroom', 'en-GB-x-newsroom'],
+      ['AR', 'ar'],
+      ['iw', 'he'],
+      ['zh-hans-cn', 'zh-Hans-CN'],
     ])('accepts the well-formed tag %s, known or not, as %s', (lang, expected) => {
       const { document } = validateDocument(parsedData({ title: 't', date: '2022', lang }), { templates: TEMPLATES });
 
       expect(document.lang).toBe(expected);
+    });
+
+    it.each(['fr_FR', 'zh-yue', 'i-klingon', 'en-', '12', 'fr-FR-'])('refuses %s, which Intl.getCanonicalLocales does not take as a language tag', (lang) => {
+      const problems = problemsOf(parsedData({ title: 't', date: '2022', lang }), { templates: TEMPLATES });
+
+      expect(problems.map((problem) => [problem.path, problem.message.split(' (')[0]])).toEqual([['lang', `"${lang}" is not a language tag`]]);
     });
 
     it('keeps quotation marks that are part of the text', () => {
@@ -324,25 +343,100 @@ describe('validate', () => {
   });
 
   describe('fixture corpus', () => {
-    const corpus = (folder: string): string[] => readdirSync(join(fixtures, folder)).map((name) => join(fixtures, folder, name));
+    /** Each good fixture's title as an editor reads it in the file (NFC, without a BOM). */
+    const TITLES: Readonly<Record<string, string>> = {
+      'Notes.Md': 'Macron and Putin speak for an hour and a half',
+      'UPPER.YML': 'Extension en majuscules',
+      'bom.yaml': 'Document avec BOM, « guillemets » et œuvre',
+      'crlf.yaml': 'Fins de ligne Windows',
+      'date-time.yaml': 'Un horodatage complet',
+      'dispatch-en.txt': 'Emmanuel Macron spoke with Vladimir Putin for an hour and a half on Monday',
+      'dispatch-uk.txt': 'Коротке повідомлення',
+      'front-matter.markdown': 'Front matter and body together',
+      'nfd.yaml': 'Caf\u00e9 d\u00e9compos\u00e9',
+      'unknown-field.yaml': 'Un champ inconnu est un avertissement',
+      'utf16be-bom.json': 'UTF-16 big-endian with a byte order mark',
+      'utf16le-bom.yaml': 'Документ у UTF-16 з позначкою порядку байтів',
+      'year-number.yaml': 'Une année seule, écrite comme un nombre',
+    };
+    /** Bad fixtures the parser refuses, with the class it refuses them with: validation never sees them. */
+    const PARSE_REFUSALS: Readonly<Record<string, typeof ContentError>> = {
+      'alias-bomb.yaml': DocumentSyntaxError,
+      'duplicate-field.json': DocumentSyntaxError,
+      'empty.yaml': InputError,
+      'front-matter-syntax.md': DocumentSyntaxError,
+      'front-matter-unclosed.md': DocumentSyntaxError,
+      'image.yaml': InputError,
+      'json-syntax.json': DocumentSyntaxError,
+      'json-unquoted.json': DocumentSyntaxError,
+      'latin1.yaml': InputError,
+      'multi-document.yaml': DocumentSyntaxError,
+      'report.docx': UnsupportedFormatError,
+      'top-level-list.yaml': DocumentSyntaxError,
+      'two-summaries.md': DocumentSyntaxError,
+      'utf16-no-bom.yaml': InputError,
+      'yaml-bad-indent.yaml': DocumentSyntaxError,
+      'yaml-syntax.yaml': DocumentSyntaxError,
+    };
+    /** Bad fixtures that parse, and that validation refuses. */
+    const VALIDATION_FAILURES = [
+      'bad-dates.yaml',
+      'bad-fields.yaml',
+      'dispatch-bad-date.txt',
+      'missing-title.yaml',
+      'title-too-long.yaml',
+      'unknown-template.yaml',
+      'wrong-types.yaml',
+    ];
+    const refusalOf = (act: () => unknown): unknown => {
+      try {
+        act();
+      } catch (error) {
+        return error;
+      }
+      return null;
+    };
 
-    it.each(corpus('good'))('publishes %s', (path) => {
-      const validated = validateDocument(parsedFile(path), { templates: TEMPLATES });
-
-      expect(validated.document.title.length).toBeGreaterThan(0);
+    it('knows every fixture, so that a new one gets its expectation written down', () => {
+      expect(readdirSync(join(fixtures, 'good')).sort()).toEqual(Object.keys(TITLES).sort());
+      expect(readdirSync(join(fixtures, 'bad')).sort()).toEqual([...Object.keys(PARSE_REFUSALS), ...VALIDATION_FAILURES].sort());
     });
 
-    it.each(corpus('bad'))('refuses %s with a content error naming the file', (path) => {
-      let refusal: unknown = null;
-      try {
-        validateDocument(parsedFile(path), { templates: TEMPLATES });
-      } catch (error) {
-        refusal = error;
-      }
+    it.each(Object.entries(TITLES))('publishes good/%s with its title', (name, title) => {
+      // Act
+      const validated = validateDocument(parsedFile(join(fixtures, 'good', name)), { templates: TEMPLATES });
 
-      expect(refusal).toBeInstanceOf(ContentError);
+      // Assert
+      expect(validated.document.title).toBe(title);
+    });
+
+    const parseRefusals = Object.entries(PARSE_REFUSALS).map(([name, errorClass]) => [name, errorClass.name, errorClass] as const);
+    it.each(parseRefusals)('bad/%s is refused by the parser, as a %s', (name, _className, errorClass) => {
+      // Prepare
+      const path = join(fixtures, 'bad', name);
+
+      // Act
+      const refusal = refusalOf(() => parsedFile(path));
+
+      // Assert
+      expect(refusal).toBeInstanceOf(errorClass);
+      expect(refusal).not.toBeInstanceOf(ValidationError);
       expect((refusal as ContentError).file).toBe(path);
-      expect((refusal as ContentError).problems.length).toBeGreaterThan(0);
+      expect((refusal as ContentError).problems).not.toEqual([]);
+    });
+
+    it.each(VALIDATION_FAILURES)('bad/%s parses, and validation refuses it naming the file', (name) => {
+      // Prepare
+      const path = join(fixtures, 'bad', name);
+      const parsed = parsedFile(path);
+
+      // Act
+      const refusal = refusalOf(() => validateDocument(parsed, { templates: TEMPLATES }));
+
+      // Assert
+      expect(refusal).toBeInstanceOf(ValidationError);
+      expect((refusal as ValidationError).file).toBe(path);
+      expect((refusal as ValidationError).problems).not.toEqual([]);
     });
   });
 

@@ -7,8 +7,8 @@
  * template for. Content cannot cause these errors: the template stage escapes it.
  */
 import { SaxesParser } from 'saxes';
-import { TemplateError, type Problem } from './errors';
-import { templateProblemsError } from './template/problems';
+import { TemplateError, templateProblemsError, type Problem } from './errors';
+import { TextLocator } from './locator';
 import type {
   BoxStyle,
   FilledTemplate,
@@ -18,6 +18,7 @@ import type {
   MarkupDocument,
   MarkupMeta,
   ParagraphStyle,
+  SourcePosition,
   TextRun,
 } from './types';
 
@@ -70,36 +71,25 @@ const list = (names: Iterable<string>): string => [...names].map((name) => `<${n
 
 /** Where things are in the filled markup, for messages. */
 class MarkupSource {
-  private readonly lineStarts: number[] = [0];
+  private readonly locator: TextLocator;
 
   constructor(
     readonly name: string,
     readonly markup: string,
   ) {
-    for (let index = markup.indexOf('\n'); index !== -1; index = markup.indexOf('\n', index + 1)) {
-      this.lineStarts.push(index + 1);
-    }
+    this.locator = new TextLocator(markup);
   }
 
-  locate(offset: number): { line: number; column: number } {
-    let low = 0;
-    let high = this.lineStarts.length - 1;
-    while (low < high) {
-      const middle = Math.ceil((low + high) / 2);
-      if ((this.lineStarts[middle] ?? 0) <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return { line: low + 1, column: offset - (this.lineStarts[low] ?? 0) + 1 };
+  locate(offset: number): SourcePosition {
+    return this.locator.at(offset);
   }
 
   /** The markup around `offset` on its line, to search the template for. */
   snippet(offset: number): string {
-    const { line, column } = this.locate(offset);
-    const start = this.lineStarts[line - 1] ?? 0;
-    const end = this.lineStarts[line] ?? this.markup.length;
-    const text = this.markup.slice(start, end).replace(/\s+$/, '');
-    const from = Math.max(0, column - 1 - 30);
-    const to = Math.min(text.length, column - 1 + 50);
+    const { text: line, offsetInLine } = this.locator.lineAround(offset);
+    const text = line.replace(/\s+$/, '');
+    const from = Math.max(0, offsetInLine - 30);
+    const to = Math.min(text.length, offsetInLine + 50);
     return `${from > 0 ? '…' : ''}${text.slice(from, to).trim()}${to < text.length ? '…' : ''}`;
   }
 

@@ -28,6 +28,8 @@ export interface ParsedDocument {
   readonly data: unknown;
   /** Where each field path (`quotes[2].text`) starts in the source, where the format knows. */
   readonly positions: ReadonlyMap<string, SourcePosition>;
+  /** What the reader wants the editor to know: a dispatch's fields were derived by rules. */
+  readonly warnings?: readonly string[];
 }
 
 /** A date at the precision the author gave it. */
@@ -41,7 +43,7 @@ export interface PartialDate {
   readonly raw: string;
 }
 
-export interface Fact {
+interface Fact {
   readonly label: string;
   readonly value: string;
 }
@@ -50,7 +52,7 @@ export interface Party {
   readonly role?: string;
   readonly country?: string;
 }
-export interface Section {
+interface Section {
   readonly heading: string;
   /** `body` normalised to a list of paragraphs. */
   readonly body: readonly string[];
@@ -61,7 +63,7 @@ export interface Quote {
   readonly speaker?: string;
   readonly context?: string;
 }
-export interface TimelineEntry {
+interface TimelineEntry {
   /** A parsed date, or free text such as "jeudi". */
   readonly date: PartialDate | string;
   readonly event: string;
@@ -73,8 +75,8 @@ export interface Source {
 }
 
 /**
- * validate: an event document that satisfies ../shared/spec/content-format.md.
- * Field names are the spec's own, so template authors read the spec and nothing else.
+ * validate: an event document that satisfies docs/content-format.md.
+ * Field names are the format's own, so template authors read the format and nothing else.
  * Optional lists are always present (empty when absent).
  */
 export interface EventDocument {

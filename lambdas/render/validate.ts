@@ -1,6 +1,6 @@
 /**
- * validate: a ParsedDocument checked against the content format
- * (/work/shared/spec/content-format.md) and normalised into an EventDocument.
+ * validate: a ParsedDocument checked against the content format (docs/content-format.md) and
+ * normalised into an EventDocument.
  *
  * Every problem is collected before anything is thrown, so an editor fixes the file in one go. Text
  * is trimmed and its runs of spaces and line breaks become one space (a blank line separates
@@ -9,42 +9,10 @@
  * their reasons are in docs/input-limits.md.
  */
 import { DATE_FORMATS, readPartialDate } from './dates';
+import { EVENT_DOCUMENT, type FieldKind, type MappingKind } from './document-definition';
 import { formatProblems, type Problem, ValidationError } from './errors';
-import type {
-  EventDocument,
-  Fact,
-  ParsedDocument,
-  PartialDate,
-  Party,
-  Quote,
-  Section,
-  Source,
-  SourcePosition,
-  TimelineEntry,
-  ValidatedDocument,
-} from './types';
-
-export interface DocumentLimits {
-  /** The content format's own limit. */
-  readonly maxTitleLength: number;
-  /** Names, labels, headings, categories: text meant for one line. */
-  readonly maxShortTextLength: number;
-  /** Paragraphs, quotes, bullets, the summary. */
-  readonly maxTextLength: number;
-  readonly maxListItems: number;
-  readonly maxUrlLength: number;
-  /** Beyond this many problems the report lists how many more there are instead. */
-  readonly maxReportedProblems: number;
-}
-
-export const DOCUMENT_LIMITS: DocumentLimits = {
-  maxTitleLength: 300,
-  maxShortTextLength: 300,
-  maxTextLength: 10_000,
-  maxListItems: 500,
-  maxUrlLength: 2_000,
-  maxReportedProblems: 50,
-};
+import { DOCUMENT_LIMITS, type DocumentLimits } from './limits';
+import type { EventDocument, ParsedDocument, PartialDate, SourcePosition, ValidatedDocument } from './types';
 
 export interface ValidateOptions {
   /** Names of the templates that exist; `template` must be one of them. */
@@ -55,17 +23,6 @@ export interface ValidateOptions {
 const DEFAULT_LANG = 'en';
 const DEFAULT_TEMPLATE = 'briefing';
 
-const FIELDS = [
-  'title', 'date', 'lang', 'template', 'subtitle', 'category', 'classification', 'location', 'summary', 'facts',
-  'parties', 'key_points', 'sections', 'quotes', 'timeline', 'context', 'sources', 'tags', 'author',
-] as const;
-
-/**
- * BCP 47 (RFC 5646) well-formedness: language, extlang, script, region, variants, extensions,
- * private use. Whether the language is one the templates know is the template stage's business.
- */
-const LANGUAGE_TAG =
-  /^(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4,8})(?:-[a-z]{4})?(?:-(?:[a-z]{2}|\d{3}))?(?:-(?:[a-z\d]{5,8}|\d[a-z\d]{3}))*(?:-[a-wyz\d](?:-[a-z\d]{2,8})+)*(?:-x(?:-[a-z\d]{1,8})+)?$|^x(?:-[a-z\d]{1,8})+$/i;
 
 /** Invisible characters that print as boxes or nothing; tab and line breaks are whitespace. */
 // eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose
@@ -74,107 +31,54 @@ const PARAGRAPH_BREAK = /\n[ \t]*\n/;
 
 export function validateDocument(parsed: ParsedDocument, options: ValidateOptions): ValidatedDocument {
   const reader = new FieldReader(parsed, { ...DOCUMENT_LIMITS, ...options.limits });
-  const document = readEventDocument(reader, options.templates);
-  if (reader.problems.length > 0 || document === null) throw new ValidationError(parsed.file, reader.report());
-  return { file: parsed.file, format: parsed.format, document, warnings: reader.warnings };
+  const document = readMapping(reader, EVENT_DOCUMENT, reader.root, '', options.templates);
+  if (reader.problems.length > 0 || document === undefined) throw new ValidationError(parsed.file, reader.report());
+  // The definition's shape is the EventDocument's: tests/schema.test.ts reads every sample both ways.
+  const warnings = [...(parsed.warnings ?? []), ...reader.warnings];
+  return { file: parsed.file, format: parsed.format, document: document as unknown as EventDocument, warnings };
 }
 
-function readEventDocument(reader: FieldReader, templates: readonly string[]): EventDocument | null {
-  const fields = reader.mapping(reader.root, '', FIELDS, 'a mapping of fields such as `title:` and `date:`');
-  if (fields === null) return null;
-  const { limits } = reader;
-  const title = reader.text(fields.title, 'title', { required: true, max: limits.maxTitleLength });
-  const date = reader.date(fields.date, 'date');
-  const lang = reader.lang(fields.lang, 'lang');
-  const template = reader.template(fields.template, 'template', templates);
-  const optional = definedOnly({
-    subtitle: reader.text(fields.subtitle, 'subtitle', { max: limits.maxTextLength }),
-    category: reader.text(fields.category, 'category', { max: limits.maxShortTextLength }),
-    classification: reader.text(fields.classification, 'classification', { max: limits.maxShortTextLength }),
-    location: reader.text(fields.location, 'location', { max: limits.maxShortTextLength }),
-    summary: reader.text(fields.summary, 'summary', { max: limits.maxTextLength }),
+/** Reads `value` as the definition says (document-definition.ts); undefined when it cannot be used. */
+function readValue(reader: FieldReader, type: FieldKind, value: unknown, path: string, required: boolean, templates: readonly string[]): unknown {
+  const absent = value === undefined || value === null;
+  switch (type.kind) {
+    case 'text': {
+      const text = reader.text(value, path, { required, max: reader.limits[type.max] });
+      return type.unquoted && text !== undefined ? withoutQuotationMarks(text) : text;
+    }
+    case 'date':
+      return absent && !required ? undefined : reader.date(value, path);
+    case 'dateOrText':
+      return absent && !required ? undefined : reader.dateOrText(value, path);
+    case 'lang':
+      return reader.lang(value, path);
+    case 'template':
+      return reader.template(value, path, templates);
+    case 'url':
+      return reader.url(value, path);
+    case 'paragraphs':
+      return reader.paragraphs(value, path);
+    case 'list':
+      return reader.list(value, path, type.expected, (item, itemPath) => readValue(reader, type.items, item, itemPath, true, templates));
+    case 'mapping':
+      return readMapping(reader, type, value, path, templates);
+    default: {
+      const unexpected: never = type;
+      throw new Error(`unknown field kind ${JSON.stringify(unexpected)}`);
+    }
+  }
+}
+
+/** The mapping's fields that could be read; undefined when a required one could not. */
+function readMapping(reader: FieldReader, type: MappingKind, value: unknown, path: string, templates: readonly string[]): Record<string, unknown> | undefined {
+  const fields = reader.mapping(value, path, Object.keys(type.fields), type.expected, type.annotations);
+  if (fields === null) return undefined;
+  const read = Object.entries(type.fields).map(([name, field]) => {
+    const fieldPath = path === '' ? name : `${path}.${name}`;
+    return [name, readValue(reader, field.type, fields[name], fieldPath, field.required === true, templates), field.required === true] as const;
   });
-  const lists = {
-    facts: reader.list(fields.facts, 'facts', 'a list of facts, each with `label:` and `value:`', (item, path) => readFact(reader, item, path)),
-    parties: reader.list(fields.parties, 'parties', 'a list of parties, each with `name:`', (item, path) => readParty(reader, item, path)),
-    key_points: reader.list(fields.key_points, 'key_points', 'a list of texts', (item, path) =>
-      reader.text(item, path, { required: true, max: limits.maxTextLength }),
-    ),
-    sections: reader.list(fields.sections, 'sections', 'a list of sections, each with `heading:`', (item, path) => readSection(reader, item, path)),
-    quotes: reader.list(fields.quotes, 'quotes', 'a list of quotes, each with `text:`', (item, path) => readQuote(reader, item, path)),
-    timeline: reader.list(fields.timeline, 'timeline', 'a list of entries, each with `date:` and `event:`', (item, path) =>
-      readTimelineEntry(reader, item, path),
-    ),
-    context: reader.paragraphs(fields.context, 'context'),
-    sources: reader.list(fields.sources, 'sources', 'a list of sources, each with `name:`', (item, path) => readSource(reader, item, path)),
-    tags: reader.list(fields.tags, 'tags', 'a list of texts', (item, path) =>
-      reader.text(item, path, { required: true, max: limits.maxShortTextLength }),
-    ),
-  };
-  const author = reader.text(fields.author, 'author', { max: limits.maxShortTextLength });
-  if (title === undefined || date === undefined) return null;
-  return { title, date, lang, template, ...optional, ...lists, ...definedOnly({ author }) };
-}
-
-function readFact(reader: FieldReader, item: unknown, path: string): Fact | undefined {
-  const fields = reader.mapping(item, path, ['label', 'value'], 'a fact with `label:` and `value:`');
-  if (fields === null) return undefined;
-  const label = reader.text(fields.label, `${path}.label`, { required: true, max: reader.limits.maxShortTextLength });
-  const value = reader.text(fields.value, `${path}.value`, { required: true, max: reader.limits.maxTextLength });
-  return label === undefined || value === undefined ? undefined : { label, value };
-}
-
-function readParty(reader: FieldReader, item: unknown, path: string): Party | undefined {
-  const fields = reader.mapping(item, path, ['name', 'role', 'country'], 'a party with `name:` (and `role:`, `country:`)');
-  if (fields === null) return undefined;
-  const max = reader.limits.maxShortTextLength;
-  const name = reader.text(fields.name, `${path}.name`, { required: true, max });
-  const optional = definedOnly({
-    role: reader.text(fields.role, `${path}.role`, { max }),
-    country: reader.text(fields.country, `${path}.country`, { max }),
-  });
-  return name === undefined ? undefined : { name, ...optional };
-}
-
-function readSection(reader: FieldReader, item: unknown, path: string): Section | undefined {
-  const fields = reader.mapping(item, path, ['heading', 'body', 'bullets'], 'a section with `heading:` (and `body:`, `bullets:`)');
-  if (fields === null) return undefined;
-  const heading = reader.text(fields.heading, `${path}.heading`, { required: true, max: reader.limits.maxShortTextLength });
-  const body = reader.paragraphs(fields.body, `${path}.body`);
-  const bullets = reader.list(fields.bullets, `${path}.bullets`, 'a list of texts', (bullet, bulletPath) =>
-    reader.text(bullet, bulletPath, { required: true, max: reader.limits.maxTextLength }),
-  );
-  return heading === undefined ? undefined : { heading, body, bullets };
-}
-
-function readQuote(reader: FieldReader, item: unknown, path: string): Quote | undefined {
-  const fields = reader.mapping(item, path, ['text', 'speaker', 'context'], 'a quote with `text:` (and `speaker:`, `context:`)');
-  if (fields === null) return undefined;
-  const text = reader.text(fields.text, `${path}.text`, { required: true, max: reader.limits.maxTextLength });
-  const optional = definedOnly({
-    speaker: reader.text(fields.speaker, `${path}.speaker`, { max: reader.limits.maxShortTextLength }),
-    context: reader.text(fields.context, `${path}.context`, { max: reader.limits.maxTextLength }),
-  });
-  return text === undefined ? undefined : { text: withoutQuotationMarks(text), ...optional };
-}
-
-function readTimelineEntry(reader: FieldReader, item: unknown, path: string): TimelineEntry | undefined {
-  const fields = reader.mapping(item, path, ['date', 'event'], 'a timeline entry with `date:` and `event:`');
-  if (fields === null) return undefined;
-  const date = reader.dateOrText(fields.date, `${path}.date`);
-  const event = reader.text(fields.event, `${path}.event`, { required: true, max: reader.limits.maxTextLength });
-  return date === undefined || event === undefined ? undefined : { date, event };
-}
-
-function readSource(reader: FieldReader, item: unknown, path: string): Source | undefined {
-  const fields = reader.mapping(item, path, ['name', 'url', 'date'], 'a source with `name:` (and `url:`, `date:`)');
-  if (fields === null) return undefined;
-  const name = reader.text(fields.name, `${path}.name`, { required: true, max: reader.limits.maxShortTextLength });
-  const optional = definedOnly({
-    url: reader.url(fields.url, `${path}.url`),
-    date: fields.date === undefined || fields.date === null ? undefined : reader.date(fields.date, `${path}.date`),
-  });
-  return name === undefined ? undefined : { name, ...optional };
+  if (read.some(([, fieldValue, required]) => required && fieldValue === undefined)) return undefined;
+  return Object.fromEntries(read.filter(([, fieldValue]) => fieldValue !== undefined).map(([name, fieldValue]) => [name, fieldValue]));
 }
 
 const QUOTATION_MARKS = new Map([
@@ -191,12 +95,6 @@ function withoutQuotationMarks(text: string): string {
   const markedAround = closing !== undefined && text.length > 2 && text.endsWith(closing);
   const marksInside = [...QUOTATION_MARKS].some(([open, close]) => inner.includes(open) || inner.includes(close));
   return markedAround && !marksInside ? inner.trim() : text;
-}
-
-function definedOnly<T extends Record<string, unknown>>(fields: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as {
-    [K in keyof T]?: Exclude<T[K], undefined>;
-  };
 }
 
 /** Reads values at field paths, recording every problem with the position the parser saw it at. */
@@ -226,8 +124,18 @@ class FieldReader {
     this.problems.push({ ...(path === '' ? {} : { path }), ...this.positionOf(at), message, ...(expected ? { expected } : {}) });
   }
 
-  /** The mapping's fields; a field the format does not know is a warning, with a suggestion for typos. */
-  mapping(value: unknown, path: string, known: readonly string[], expected: string): Record<string, unknown> | null {
+  /**
+   * The mapping's fields; a field the format does not know is a warning, with a suggestion for
+   * typos. `annotations` (`$schema`) are accepted silently but never suggested: they are not fields.
+   */
+  mapping(
+    value: unknown,
+    path: string,
+    fields: readonly string[],
+    expected: string,
+    annotations: readonly string[] = [],
+  ): Record<string, unknown> | null {
+    const known = [...fields, ...annotations];
     if (!isMapping(value)) {
       this.problem(path, value === undefined || value === null ? 'is empty' : `must be a mapping of fields, not ${describe(value)}`, expected);
       return null;
@@ -235,16 +143,16 @@ class FieldReader {
     for (const key of Object.keys(value)) {
       if (known.includes(key)) continue;
       const fieldPath = path === '' ? key : `${path}.${key}`;
-      const suggestion = closest(key, known);
+      const suggestion = closest(key, fields);
       const warning: Problem = {
         path: fieldPath,
         ...this.positionOf(fieldPath),
         message: `unknown field, ignored${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
-        expected: `one of ${known.join(', ')}`,
+        expected: `one of ${fields.join(', ')}`,
       };
       this.warnings.push(formatProblems(this.parsed.file, [warning]));
     }
-    this.unknownKeys.set(path, Object.keys(value).filter((key) => !known.includes(key)));
+    this.unknownKeys.set(path, Object.keys(value).filter((key) => !known.includes(key) && !annotations.includes(key)));
     return value;
   }
 
@@ -330,12 +238,13 @@ class FieldReader {
   lang(value: unknown, path: string): string {
     const tag = this.text(value, path, { max: this.limits.maxShortTextLength });
     if (tag === undefined) return DEFAULT_LANG;
-    if (!LANGUAGE_TAG.test(tag)) {
+    const canonical = canonicalLanguageTag(tag);
+    if (canonical === null) {
       const hint = tag.includes('_') ? ` (write ${tag.replace(/_/g, '-')} with a hyphen)` : '';
       this.problem(path, `"${tag}" is not a language tag${hint}`, 'a BCP 47 language tag such as fr, en, uk, de or pt-BR');
       return DEFAULT_LANG;
     }
-    return normaliseLanguageTag(tag);
+    return canonical;
   }
 
   template(value: unknown, path: string, templates: readonly string[]): string {
@@ -419,19 +328,18 @@ function describe(value: unknown): string {
   return typeof value;
 }
 
-/** `pt-br` → `pt-BR`, `ZH-hant` → `zh-Hant`: the case conventions of RFC 5646 §2.1.1. */
-function normaliseLanguageTag(tag: string): string {
-  let privateUse = false;
-  return tag
-    .split('-')
-    .map((subtag, index) => {
-      privateUse ||= subtag.toLowerCase() === 'x' || (index > 0 && subtag.length === 1);
-      if (index === 0 || privateUse) return subtag.toLowerCase();
-      if (subtag.length === 2) return subtag.toUpperCase();
-      if (subtag.length === 4 && /^[a-z]+$/i.test(subtag)) return subtag.charAt(0).toUpperCase() + subtag.slice(1).toLowerCase();
-      return subtag.toLowerCase();
-    })
-    .join('-');
+/**
+ * A well-formed BCP 47 tag in its canonical form (`pt-br` → `pt-BR`, `ZH-hant` → `zh-Hant`,
+ * `iw` → `he`), as the template stage and the PDF's /Lang use it; null when it is not one.
+ * Intl implements the Unicode locale identifiers of UTS #35, so the few irregular
+ * "grandfathered" tags (`i-klingon`) and extended language subtags (`zh-yue`: write `yue`) are refused.
+ */
+function canonicalLanguageTag(tag: string): string | null {
+  try {
+    return Intl.getCanonicalLocales(tag)[0] ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /** The candidate within two edits of `word` (case aside), for "did you mean" hints. */

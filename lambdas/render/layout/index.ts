@@ -3,12 +3,14 @@
  * add what repeats on every page (header band, footer) once the page count is known.
  */
 import type { FontSet } from '../fonts';
+import { sentencesOf } from '../sentences';
 import type { Furniture, FurnitureRun, MarkupBlock, MarkupDocument, TextRun, Theme } from '../types';
+import { hasRightToLeft, loadBidi } from './bidi';
 import { BlockMeasurer, shift, type Slice } from './measure';
 import { paginate, type PlacedSlice } from './paginate';
 import { StructBuilder } from './structure';
 import { blockStyles, pageGeometry, type PageGeometry } from './styles';
-import { TextSetter, variantOf, type TextStyle } from './text';
+import { type Direction, TextSetter, variantOf, type TextStyle } from './text';
 import type { LayoutDocument, LayoutNode, LayoutPage } from './types';
 
 export type { LayoutDocument, LayoutNode, PositionedRun, StructNode, StructType } from './types';
@@ -22,10 +24,20 @@ interface Measured {
   readonly structure: StructBuilder;
 }
 
+/**
+ * Loads what laying out `text` needs beyond Noto Sans, once per process: script fonts and their
+ * shaper, and the bidirectional algorithm for right-to-left text or a right-to-left language.
+ * Resolves at once for a document Noto Sans draws alone, left to right.
+ */
+export async function prepareLayout(text: string, lang: string, fonts: FontSet): Promise<void> {
+  const rightToLeft = directionOf(lang) === 'rtl' || hasRightToLeft(text);
+  await Promise.all([fonts.prepare(text), rightToLeft ? loadBidi() : undefined]);
+}
+
 export function layoutDocument(markup: MarkupDocument, theme: Theme, fonts: FontSet): LayoutDocument {
   const geometry = pageGeometry(theme);
   const styles = blockStyles(theme);
-  const setter = new TextSetter(fonts);
+  const setter = new TextSetter(fonts, directionOf(markup.meta.lang));
   const measure = (blocks: readonly MarkupBlock[]): Measured => {
     const structure = new StructBuilder();
     const measurer = new BlockMeasurer(setter, styles, geometry, structure, {
@@ -158,9 +170,9 @@ function shortenedBlocks(block: MarkupBlock): MarkupBlock[] {
  */
 function textPrefixes(runs: readonly TextRun[]): (readonly TextRun[])[] {
   const text = runs.map((run) => run.text).join('');
-  const cutsAt = (pattern: RegExp): number[] => [...text.matchAll(pattern)].map((match) => (match.index ?? 0) + match[0].length);
-  const sentenceEnds = cutsAt(/[.!?…»”"](?=\s)/g);
-  const ends = sentenceEnds.length > 0 ? sentenceEnds : cutsAt(/\S(?=\s)/g);
+  const whole = text.trimEnd().length;
+  const sentenceEnds = sentencesOf(text).map((sentence) => sentence.end).filter((end) => end < whole);
+  const ends = sentenceEnds.length > 0 ? sentenceEnds : [...text.matchAll(/\S(?=\s)/g)].map((match) => match.index + 1);
   return ends.reverse().map((end) => {
     const cut: TextRun[] = [];
     let offset = 0;
@@ -226,15 +238,25 @@ function furnitureSlots(
     const variant = variantOf(style.bold || (first?.bold ?? false), style.italic || (first?.italic ?? false));
     const text = setter.fitLine(furnitureText(runs, page, pages), variant, style.size, maxWidth);
     if (text === '') return { node: null, width: 0 };
-    const width = setter.widthOf(text, variant, style.size);
-    const run = { text, variant, size: style.size, color: style.color, x: place(width), width, href: null, struct: null };
-    return { node: { kind: 'text', baseline, runs: [run] }, width };
+    const line = setter.furnitureLine(text, variant, style.size, style.color);
+    const x = place(line.width);
+    return { node: { kind: 'text', baseline, runs: line.runs.map((run) => ({ ...run, x: run.x + x })) }, width: line.width };
   };
   const center = node(slots.center, third, (width) => area.left + (area.right - area.left - width) / 2);
   const right = node(slots.right, center.node ? third : area.width / 2 - gap, (width) => area.right - width);
   const leftLimit = center.node ? (area.right - area.left - center.width) / 2 - gap : area.right - area.left - right.width - gap;
   const left = node(slots.left, leftLimit, () => area.left);
-  return [left.node, center.node, right.node].filter((placed): placed is LayoutNode => placed !== null);
+  const nodes = [left.node, center.node, right.node].filter((placed): placed is LayoutNode => placed !== null);
+  return setter.direction === 'rtl' ? nodes.map((placed) => mirrored(placed, area)) : nodes;
+}
+
+/** A furniture line moved to the other side of the band, its runs kept in their order. */
+function mirrored(node: LayoutNode, area: { left: number; right: number }): LayoutNode {
+  if (node.kind !== 'text') return node;
+  const start = Math.min(...node.runs.map((run) => run.x));
+  const end = Math.max(...node.runs.map((run) => run.x + run.width));
+  const shift = area.left + area.right - end - start;
+  return { ...node, runs: node.runs.map((run) => ({ ...run, x: run.x + shift })) };
 }
 
 function furnitureText(runs: readonly FurnitureRun[], page: number, pages: number): string {
@@ -256,6 +278,15 @@ function furnitureText(runs: readonly FurnitureRun[], page: number, pages: numbe
     .join('')
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+/** The document's writing direction, from its language (ar, he, fa, ur… are right to left). */
+function directionOf(lang: string): Direction {
+  try {
+    return (new Intl.Locale(lang) as Intl.Locale & { textInfo?: { direction?: string } }).textInfo?.direction === 'rtl' ? 'rtl' : 'ltr';
+  } catch {
+    return 'ltr';
+  }
 }
 
 function describeCharacter(char: string): string {

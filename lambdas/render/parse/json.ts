@@ -6,8 +6,8 @@
  */
 import { DocumentSyntaxError, type Problem } from '../errors';
 import type { ParsedDocument, SourcePosition } from '../types';
-import type { InputLimits } from './index';
-import { TextLocator } from './text';
+import type { InputLimits } from '../limits';
+import { TextLocator } from '../locator';
 import { checkNesting, type DataReading, readYaml, requireMapping } from './yaml';
 
 export function parseJson(text: string, file: string, limits: InputLimits): ParsedDocument {

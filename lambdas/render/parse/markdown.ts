@@ -17,8 +17,8 @@ import type { Token } from 'markdown-it';
 import { commonMark, MAX_NESTING } from '../commonmark';
 import { DocumentSyntaxError } from '../errors';
 import type { ParsedDocument, SourcePosition } from '../types';
-import type { InputLimits } from './index';
-import { TextLocator } from './text';
+import type { InputLimits } from '../limits';
+import { TextLocator } from '../locator';
 import { type DataReading, readYaml, requireMapping } from './yaml';
 
 interface Located<T> {

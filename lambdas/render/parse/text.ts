@@ -1,9 +1,10 @@
 /**
  * Bytes to text, shared by every encoding: the checks an editor's upload must pass before any
- * parser sees it, and the offset → line:column mapping every parser reports positions with.
+ * parser sees it.
  */
 import { InputError } from '../errors';
-import type { SourceFile, SourcePosition } from '../types';
+import { TextLocator } from '../locator';
+import type { SourceFile } from '../types';
 
 /** File signatures of what people upload by mistake, so the message can say what the file is. */
 const SIGNATURES: readonly { readonly bytes: readonly number[]; readonly what: string }[] = [
@@ -124,38 +125,4 @@ function firstInvalidUtf8Offset(bytes: Uint8Array): number {
     index += length;
   }
   return index;
-}
-
-/** Offsets in a decoded text to 1-based line and column, counting characters as an editor does. */
-export class TextLocator {
-  private readonly lineStarts: readonly number[];
-  /** Offsets of characters outside the BMP, which take two UTF-16 units but one column. */
-  private readonly astral: readonly number[];
-
-  constructor(private readonly text: string) {
-    const starts = [0];
-    for (let index = text.indexOf('\n'); index >= 0; index = text.indexOf('\n', index + 1)) starts.push(index + 1);
-    this.lineStarts = starts;
-    this.astral = Array.from(text.matchAll(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g), (match) => match.index);
-  }
-
-  at(offset: number): SourcePosition {
-    const clamped = Math.max(0, Math.min(offset, this.text.length));
-    const line = countAtOrBefore(this.lineStarts, clamped);
-    const lineStart = this.lineStarts[line - 1] as number;
-    const astralBefore = countAtOrBefore(this.astral, clamped - 1) - countAtOrBefore(this.astral, lineStart - 1);
-    return { line, column: clamped - lineStart - astralBefore + 1 };
-  }
-}
-
-/** How many of the ascending `values` are ≤ `limit`. */
-function countAtOrBefore(values: readonly number[], limit: number): number {
-  let low = 0;
-  let high = values.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((values[middle] as number) <= limit) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }

@@ -9,8 +9,8 @@
 import { type Alias, type Document, isAlias, isMap, isScalar, isSeq, type Node, parseAllDocuments, type YAMLError } from 'yaml';
 import { DocumentSyntaxError, type Problem } from '../errors';
 import type { ParsedDocument, SourcePosition } from '../types';
-import type { InputLimits } from './index';
-import { TextLocator } from './text';
+import type { InputLimits } from '../limits';
+import { TextLocator } from '../locator';
 
 export interface DataReading {
   readonly data: unknown;

@@ -11,7 +11,7 @@ import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type HandlebarsCompiler from 'handlebars';
 import Handlebars from 'handlebars/runtime';
-import { TemplateError, type Problem } from '../errors';
+import { TemplateError, templateProblemsError, type Problem } from '../errors';
 import type { EventDocument, FilledTemplate, Party, Quote, Source, Theme, ValidatedDocument } from '../types';
 import { HelperError, type HelperData } from './helper-call';
 import { any } from './helpers/any';
@@ -20,7 +20,6 @@ import { inline } from './helpers/inline';
 import { label } from './helpers/label';
 import { quote } from './helpers/quote';
 import { resolveLanguage } from './i18n';
-import { templateProblemsError } from './problems';
 import { loadTheme } from './theme';
 
 export interface TemplateSet {

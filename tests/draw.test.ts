@@ -1,0 +1,66 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { drawDocument } from '../lambdas/render/draw';
+import { loadFonts, type FontSet } from '../lambdas/render/fonts';
+import { layoutDocument } from '../lambdas/render/layout';
+import type { MarkupBlock, MarkupDocument, TextRun, Theme } from '../lambdas/render/types';
+
+const theme: Theme = {
+  organisation: 'Test Org',
+  paper: 'A4',
+  colours: { primary: '#1b2a4a', accent: '#b3401f', text: '#1f2328', muted: '#5b6370', highlight: '#eef1f6', onPrimary: '#ffffff' },
+  logo: null,
+};
+const run = (text: string): TextRun => ({ kind: 'text', text, bold: false, italic: false, href: null });
+const paragraphs = (count: number): MarkupBlock[] =>
+  Array.from({ length: count }, (_, n) => ({ kind: 'paragraph', style: 'body', runs: [run(`Paragraph ${n} says one more thing.`)] }));
+
+function documentOf(body: MarkupBlock[]): MarkupDocument {
+  return {
+    meta: { lang: 'en', title: 'T', author: 'A', subject: 'S', keywords: [], maxPages: null },
+    header: { left: [run('Test Org')], center: [], right: [] },
+    footer: { left: [], center: [], right: [] },
+    body,
+  };
+}
+
+/** Fill-colour operators (`scn`) in each page's content stream, read back from the PDF. */
+function fillColoursPerPage(pdf: Buffer): number[] {
+  const folder = mkdtempSync(join(tmpdir(), 'draw-test-'));
+  let qdf: string;
+  try {
+    writeFileSync(join(folder, 'in.pdf'), pdf);
+    execFileSync('qpdf', ['--qdf', '--object-streams=disable', join(folder, 'in.pdf'), join(folder, 'out.pdf')]);
+    qdf = readFileSync(join(folder, 'out.pdf'), 'latin1');
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+  return [...qdf.matchAll(/%% Contents for page \d+\n[\s\S]*?endstream/g)].map((page) => (page[0].match(/ scn\n/g) ?? []).length);
+}
+
+describe('draw: page colours', () => {
+  let fonts: FontSet;
+  beforeAll(async () => {
+    fonts = await loadFonts();
+  });
+  const draw = async (body: MarkupBlock[]): Promise<number[]> => {
+    const { pdf } = await drawDocument(layoutDocument(documentOf(body), theme, fonts), fonts, { creationDate: new Date(0), producer: 'test' });
+    return fillColoursPerPage(pdf);
+  };
+
+  it('sets a colour once however many runs in a row use it, on every page', async () => {
+    // Act
+    const [one] = await draw(paragraphs(1));
+    const [many] = await draw(paragraphs(30));
+    const twoPages = await draw(paragraphs(90));
+
+    // Assert
+    expect(one).toBeGreaterThan(0);
+    expect(many).toBe(one);
+    expect(twoPages.length).toBeGreaterThan(1);
+    expect(twoPages.every((count) => count === one)).toBe(true);
+  });
+});
