@@ -9,7 +9,6 @@
  * limits accept (every list at its limit), and the local pipeline
  * (uploads through the embedded S3 server, in this process, as `npm start` runs it).
  */
-import '../client/node-notice';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

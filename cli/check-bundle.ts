@@ -8,7 +8,6 @@
  *
  * The asset is copied out of the repository first, so that nothing resolves from its node_modules.
  */
-import '../client/node-notice';
 import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

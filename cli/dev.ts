@@ -3,7 +3,6 @@
  * under content/, until Ctrl-C. Objects persist in the data folder between runs. A saved template,
  * partial, theme or font takes effect for the next upload, with its new publisher version.
  */
-import '../client/node-notice';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PublishResult, RecordOutcome } from '../lambdas/publisher/publisher';
@@ -12,6 +11,7 @@ import { parseCommand, runCommand, UsageError, wholeNumber } from '../client/com
 import { type Watched, watchPaths } from '../client/watch';
 import { DEFAULT_LOCAL_BUCKET, DEFAULT_LOCAL_PORT, type InvocationReport, LOCAL_CREDENTIALS } from '../emulator/local-s3';
 import { type LocalPublisher, startLocalPublisher } from '../emulator/local-publisher';
+import { reconcile } from '../client/reconcile';
 
 const USAGE = `Usage: npm run dev [-- options]
 Keeps a local S3 server running and publishes every upload under content/, until Ctrl-C.
@@ -33,6 +33,10 @@ const { values } = parseCommand({
   },
 });
 
+// Ctrl-C gives the invocations running a few seconds; what they do not finish, and whatever was
+// still queued, is published by the reconcile of the next start.
+const GRACE_MS = 4_000;
+
 await runCommand(async () => {
   const port = wholeNumber('--port', values.port, 0, 65_535);
   if (values.data.trim() === '') throw new UsageError('--data needs a folder');
@@ -45,12 +49,47 @@ await runCommand(async () => {
   });
   greet(local);
   const watcher = watchPaths(designFolders(local), () => void reload(local));
+  let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      console.log('\nStopping: finishing what is in progress…');
+    process.on(signal, () => {
+      // tsx relays the terminal's Ctrl-C that this process also received: one press, two signals,
+      // the second at any time. The stop is bounded anyway.
+      if (stopping) return;
+      stopping = true;
       watcher.close();
-      void local.close().then(() => process.exit(0));
+      console.log(`\nStopping: at most ${GRACE_MS / 1000} s for what is in progress…`);
+      void local.stop(GRACE_MS).then((left) => {
+        if (left.length === 0) console.log('Stopped: every upload received was handled.');
+        else console.log(`Stopped: ${left.length} upload(s) not handled yet; the next start publishes them:\n  ${left.join('\n  ')}`);
+        process.exit(0);
+      });
     });
+  }
+
+  // Uploads made while no server listened (or left by the last stop) have no answer yet.
+  const prefix = local.config.layout.contentPrefix;
+  const reconciled = await reconcile({
+    s3: local.localS3.client,
+    bucket: local.localS3.bucket,
+    currentVersion: local.config.publisherVersion,
+    concurrency: 2,
+    contentPrefix: prefix,
+    invoke: async (event) => {
+      report({ event, attempts: 1, result: await local.handle(event), finishedAt: performance.now() });
+    },
+  }).catch((error: unknown) => {
+    // Ctrl-C during the check closes the server under it: the next start checks again.
+    if (stopping) return null;
+    throw error;
+  });
+  if (reconciled !== null) {
+    const { republished, upToDate, removed, failed } = reconciled;
+    console.log(
+      `Checked ${prefix} against the outputs: ${republished.length} published now, ${removed.length} removed ` +
+        `(source gone), ${upToDate.length} already current${failed.length > 0 ? `, ${failed.length} failed` : ''}.`,
+    );
+    for (const failure of failed) console.log(`  not reconciled: ${failure.key}: ${failure.error}`);
+    for (const orphan of removed) console.log(`  removed ${orphan.key}: ${orphan.sourceKey} is gone`);
   }
 });
 
@@ -73,11 +112,10 @@ async function reload(local: LocalPublisher): Promise<void> {
 }
 
 function greet(local: LocalPublisher): void {
-
-const { endpoint, bucket } = local.localS3;
-const prefix = local.config.layout.contentPrefix;
-const { accessKeyId, secretAccessKey } = LOCAL_CREDENTIALS;
-console.log(`Local S3 ${endpoint}, bucket ${bucket} (objects kept in ${values.data}/)
+  const { endpoint, bucket } = local.localS3;
+  const prefix = local.config.layout.contentPrefix;
+  const { accessKeyId, secretAccessKey } = LOCAL_CREDENTIALS;
+  console.log(`Local S3 ${endpoint}, bucket ${bucket} (objects kept in ${values.data}/)
 Publishing every upload under ${prefix}; Ctrl-C stops.
 
 With any S3 client (this server knows one key pair; recent AWS CLIs must not add checksums):

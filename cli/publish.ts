@@ -4,12 +4,12 @@
  *   npm run publish -- <file>... [--local | --endpoint URL] [--bucket NAME] [--folder PATH] [--link]
  *   npm run publish -- --list [--link] [--json]
  *   npm run publish -- --republish [--force]  (deployed stack, or --local)
+ *   npm run publish -- --reconcile            republish, and remove outputs whose source is gone
  *
  * Against AWS the bucket comes from --bucket or from the deployed stack's outputs, with the
  * user's own credentials. Against an S3-compatible endpoint (the local server of `npm run dev`)
  * nothing touches AWS.
  */
-import '../client/node-notice';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { CopyObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
@@ -22,6 +22,7 @@ import { formatProblems } from '../lambdas/render';
 import { type Bucket, download, listPublished, presignedUrl, uploadSource, waitForOutcome } from '../client/bucket-client';
 import { createProgress, parseCommand, runCommand, UsageError, wholeNumber } from '../client/command';
 import { DEFAULT_LOCAL_BUCKET, DEFAULT_LOCAL_PORT, LOCAL_CREDENTIALS } from '../emulator/local-s3';
+import { type ReconcileOptions, reconcile } from '../client/reconcile';
 import { republish } from '../client/republish';
 import { readStackOutputs } from '../client/stack-outputs';
 
@@ -30,6 +31,8 @@ const USAGE = `Usage:
   npm run publish -- --list [options]      what is published, when, with which template
   npm run publish -- --republish [options] re-render fact sheets made by an older publisher version
                                            (locally: by other templates, theme or fonts)
+  npm run publish -- --reconcile [options] the bucket as content/ says: publish what is missing or
+                                           stale, remove fact sheets and reports whose source is gone
 
 Where:
   --local               the server of npm run dev (${`http://127.0.0.1:${DEFAULT_LOCAL_PORT}`}, bucket ${DEFAULT_LOCAL_BUCKET})
@@ -45,7 +48,7 @@ Options:
   --link                also print a presigned download link (shares one file, makes nothing public)
   --expires SECONDS     how long links stay valid (default 86400, at most 604800)
   --timeout SECONDS     how long to wait for each fact sheet (default 120)
-  --concurrency N       republish: documents at once (default 4)
+  --concurrency N       republish, reconcile: documents at once (default 4)
   --debug               stack traces for unexpected errors (also DEBUG=1)`;
 
 const { values, positionals } = parseCommand({
@@ -68,6 +71,7 @@ const { values, positionals } = parseCommand({
     json: { type: 'boolean', default: false },
     republish: { type: 'boolean', default: false },
     force: { type: 'boolean', default: false },
+    reconcile: { type: 'boolean', default: false },
   },
 });
 
@@ -82,8 +86,8 @@ await runCommand(async () => {
 });
 
 async function main(): Promise<number> {
-  const modes = [values.list, values.republish, positionals.length > 0].filter(Boolean).length;
-  if (modes !== 1) throw new UsageError('Give files to publish, or --list, or --republish (one of them).');
+  const modes = [values.list, values.republish, values.reconcile, positionals.length > 0].filter(Boolean).length;
+  if (modes !== 1) throw new UsageError('Give files to publish, or --list, --republish or --reconcile (one of them).');
   const expires = wholeNumber('--expires', values.expires, 1, 604_800);
   const timeoutMs = wholeNumber('--timeout', values.timeout, 1, 3600) * 1000;
   if (values.json && !values.list) throw new UsageError('--json goes with --list');
@@ -92,7 +96,7 @@ async function main(): Promise<number> {
 
   const target = await resolveTarget();
   if (values.list) return list(target.bucket, expires);
-  if (values.republish) return runRepublish(target);
+  if (values.republish || values.reconcile) return runRepublish(target);
   return publishFiles(target.bucket, positionals, { expires, timeoutMs });
 }
 
@@ -110,7 +114,7 @@ async function resolveTarget(): Promise<Target> {
     return { bucket: { s3, name: values.bucket ?? DEFAULT_LOCAL_BUCKET, layout: DEFAULT_KEY_LAYOUT } };
   }
   const s3 = createS3Client({ region: values.region });
-  if (values.bucket !== undefined && !values.republish) {
+  if (values.bucket !== undefined && !values.republish && !values.reconcile) {
     return { bucket: { s3, name: values.bucket, layout: DEFAULT_KEY_LAYOUT } };
   }
   const outputs = await readStackOutputs(values.stack, values.region);
@@ -216,7 +220,8 @@ async function runRepublish(target: Target): Promise<number> {
     }
   }
   let progress: ReturnType<typeof createProgress> | undefined;
-  const report = await republish({
+  let orphansProgress: ReturnType<typeof createProgress> | undefined;
+  const options: ReconcileOptions = {
     s3: bucket.s3,
     bucket: bucket.name,
     currentVersion,
@@ -228,9 +233,24 @@ async function runRepublish(target: Target): Promise<number> {
       progress ??= createProgress(total);
       if (done > 0) progress.tick();
     },
-  });
+    onOrphansProgress: (done, total) => {
+      progress?.end();
+      orphansProgress ??= createProgress(total);
+      if (done > 0) orphansProgress.tick();
+    },
+  };
+  // Reconcile is republish plus the removal of outputs whose source is gone.
+  const reconciled = values.reconcile ? await reconcile(options) : undefined;
+  const report = reconciled ?? (await republish(options));
   progress?.end();
+  orphansProgress?.end();
   console.log(`${report.republished.length} sent for republishing, ${report.upToDate.length} already made by ${currentVersion}`);
+  if (reconciled !== undefined) {
+    const { removed, foreign } = reconciled;
+    console.log(`${removed.length} removed (their source is gone), ${foreign.length} left alone (not the publisher's)`);
+    for (const orphan of removed) console.log(`  removed: ${orphan.key} (source ${orphan.sourceKey} is gone)`);
+    for (const key of foreign) console.log(`  left alone: ${key}`);
+  }
   for (const failure of report.failed) console.log(`  not sent: ${failure.key}: ${failure.error}`);
   // The invocations are asynchronous: what was re-published is known from the bucket.
   let failed = report.failed.length;

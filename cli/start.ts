@@ -4,7 +4,6 @@
  * content/, and prints one line per file as its fact sheet or error report arrives, downloading
  * the PDFs into out/. Exits non-zero when any file was not published.
  */
-import '../client/node-notice';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { PublishResult, RecordOutcome } from '../lambdas/publisher/publisher';

@@ -6,7 +6,7 @@
  * Lives in client/ (the operator's machine) because cli/ holds one file per command.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ContentError, OperatorError } from '../lambdas/render/errors';
+import { ContentError, OperatorError } from '../lambdas/render';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

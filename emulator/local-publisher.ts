@@ -9,6 +9,7 @@ import { loadConfig, rendererOptionsOf, type PublisherConfig } from '../lambdas/
 import { createLogger, type Logger } from '../lambdas/publisher/logging';
 import { createPublisher, type PublishResult } from '../lambdas/publisher/publisher';
 import { createRenderer, type Renderer } from '../lambdas/render';
+import { type RenderPool, startRenderPool } from './render-pool';
 import { dispatchEvents, type EventDispatcher, type InvocationReport, type LocalS3, startLocalS3 } from './local-s3';
 
 export interface LocalPublisherOptions {
@@ -16,7 +17,7 @@ export interface LocalPublisherOptions {
   readonly directory: string;
   readonly port?: number;
   readonly address?: string;
-  /** Loaded from the configured templates and fonts when absent. */
+  /** Absent: the configured templates and fonts, rendering in worker threads (render-pool.ts). */
   readonly renderer?: Renderer;
   /** Silent unless given: the scripts print their own summary. */
   readonly logger?: Logger;
@@ -37,7 +38,13 @@ export interface LocalPublisher {
    * Throws (an OperatorError for a broken template) and keeps the previous ones if they cannot load.
    */
   reload(): Promise<PublisherConfig>;
+  /** Waits for every event to be handled, then stops. */
   close(): Promise<void>;
+  /**
+   * Stops within about `graceMs`: invocations running may finish, nothing new starts. Returns
+   * the source keys left unhandled (the next start's reconcile publishes them).
+   */
+  stop(graceMs: number): Promise<string[]>;
 }
 
 const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -58,8 +65,15 @@ export async function startLocalPublisher(options: LocalPublisherOptions): Promi
     const environment = { ...process.env, ...options.environment, BUCKET_NAME: options.bucket };
     return loadConfig({ ...environment, PUBLISHER_VERSION: localPublisherVersion(environment) });
   };
+  // Without a renderer given, renders run in worker threads, off the loop that serves S3.
+  const startRenderer = async (next: PublisherConfig): Promise<{ renderer: Renderer; pool?: RenderPool }> => {
+    if (options.renderer !== undefined) return { renderer: options.renderer };
+    const started = await startRenderPool(rendererOptionsOf(next));
+    return { renderer: started, pool: started };
+  };
   let config = configure();
-  const renderer = options.renderer ?? (await createRenderer(rendererOptionsOf(config)));
+  const first = await startRenderer(config);
+  let pool = first.pool;
   const localS3 = await startLocalS3({
     bucket: options.bucket,
     directory: options.directory,
@@ -67,7 +81,7 @@ export async function startLocalPublisher(options: LocalPublisherOptions): Promi
     address: options.address,
   });
   const logger = options.logger ?? createLogger({ logLevel: 'SILENT' });
-  let publisher = createPublisher({ config, s3: localS3.client, renderer, logger });
+  let publisher = createPublisher({ config, s3: localS3.client, renderer: first.renderer, logger });
   const dispatcher = dispatchEvents(localS3, {
     bucket: options.bucket,
     prefix: config.layout.contentPrefix,
@@ -84,15 +98,24 @@ export async function startLocalPublisher(options: LocalPublisherOptions): Promi
     handle: (event) => publisher.handle(event),
     async reload() {
       const next = configure();
-      const nextRenderer = await createRenderer(rendererOptionsOf(next));
-      publisher = createPublisher({ config: next, s3: localS3.client, renderer: nextRenderer, logger });
+      const started = options.renderer === undefined ? await startRenderer(next) : { renderer: await createRenderer(rendererOptionsOf(next)) };
+      const previous = pool;
+      publisher = createPublisher({ config: next, s3: localS3.client, renderer: started.renderer, logger });
+      pool = started.pool ?? pool;
       config = next;
+      // Renders already running finish on the previous workers.
+      if (previous !== pool) void dispatcher.idle().then(() => previous?.close());
       return next;
     },
     async close() {
       await dispatcher.idle();
       dispatcher.close();
-      await localS3.close();
+      await Promise.all([localS3.close(), pool?.close()]);
+    },
+    async stop(graceMs) {
+      const left = await dispatcher.stop(graceMs);
+      await Promise.all([localS3.close(), pool?.close()]);
+      return left;
     },
   };
 }

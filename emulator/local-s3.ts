@@ -9,18 +9,22 @@
  *   notification does in AWS (without it the publisher's own writes would trigger it again);
  * - sequencers from Date.now(), equal within a millisecond: replaced by strictly increasing ones;
  * - no event for DeleteObjects (`aws s3 rm --recursive`): the adapter reports every removal
- *   from the store itself (and absorbs the store's folder-pruning race between concurrent deletes);
+ *   from the store itself;
  * - delivery: Lambda invokes asynchronously, retries a failed invocation twice, and runs
- *   invocations concurrently; so does the adapter.
+ *   invocations concurrently; so does the adapter. S3 also delivers late, out of order and
+ *   more than once: `hold()` and `release({ order, duplicates })` do that on demand.
+ *
+ * The storage and the conditional requests are object-store.ts.
  */
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import S3rver from 's3rver';
-import { createLimiter } from '../lambdas/publisher/concurrency';
 import { s3Record } from '../lambdas/publisher/event-record';
+import { decodeEventKey } from '../lambdas/publisher/keys';
 import { createS3Client } from '../lambdas/publisher/s3';
+import { ObjectStore } from './object-store';
 
 /** s3rver's only key pair. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
@@ -58,6 +62,14 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     directory: options.directory,
     configureBuckets: [{ name: options.bucket }],
   });
+  // Keys hashed, writes atomic, preconditions and Content-MD5 checked (object-store.ts).
+  server.store = server.context.store = new ObjectStore(options.directory);
+  // s3rver's routes need every segment of a key to be non-empty (`a//b` is a valid key); an
+  // encoded slash joins the empty segment to the next one and decodes back into the same key.
+  server.middleware.unshift(async (ctx, next) => {
+    ctx.path = ctx.path.replace(/\/(\/+)/g, (_, extra: string) => `/${'%2F'.repeat(extra.length)}`);
+    await next();
+  });
   const listening = await server.run();
   const endpoint = `http://${address}:${listening.port}`;
   const client = createS3Client({ endpoint, credentials: LOCAL_CREDENTIALS });
@@ -68,7 +80,10 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     client,
     async close() {
       client.destroy();
-      await server.close();
+      const closing = server.close();
+      // Other clients' keep-alive connections would hold the server open for minutes.
+      server.httpServer?.closeAllConnections();
+      await closing;
     },
   };
 }
@@ -91,51 +106,117 @@ export type InvocationReport<Result> =
   | { readonly event: S3Event; readonly attempts: number; readonly result: Result; readonly finishedAt: number }
   | { readonly event: S3Event; readonly attempts: number; readonly error: unknown; readonly finishedAt: number };
 
+/** How held events are delivered: S3 promises neither order nor a single delivery. */
+interface ReleasePlan {
+  /** @default 'received' */
+  readonly order?: 'received' | 'reversed' | 'shuffled';
+  /** Extra deliveries of every event. @default 0 */
+  readonly duplicates?: number;
+  /** Drives 'shuffled', so that a failing interleaving can be replayed. @default Math.random */
+  readonly random?: () => number;
+}
+
 export interface EventDispatcher {
   /** Resolves once every event received so far has been handled (including retries). */
   idle(): Promise<void>;
+  /** Keeps the events received from now on instead of delivering them. */
+  hold(): void;
+  /**
+   * Delivers the held events all at once, with no per-key ordering, as `plan` says, and goes
+   * back to delivering events as they come.
+   */
+  release(plan?: ReleasePlan): void;
   /** Stops listening; invocations already started finish. */
   close(): void;
+  /**
+   * Stops listening and gives the invocations running up to `graceMs` to finish; what is queued,
+   * held or waiting for a retry is not started. Returns the keys of the events not handled.
+   */
+  stop(graceMs: number): Promise<string[]>;
 }
 
 /** Routes the server's object events, made to look like S3's, to `invoke`. */
 export function dispatchEvents<Result>(localS3: LocalS3, options: DispatchOptions<Result>): EventDispatcher {
   const { server } = localS3;
-  const limit = createLimiter(options.concurrency ?? 4);
+  const concurrency = options.concurrency ?? 4;
   const retryDelaysMs = options.retryDelaysMs ?? [100, 1000];
   const nextSequencer = sequencerSource();
 
-  const queued = new Set<Promise<void>>();
-  // Deliveries for one key keep their order here; what the handler does when they do not is
-  // tested with hand-made events.
-  const lastForKey = new Map<string, Promise<void>>();
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const queued = new Set<Promise<unknown>>();
+  // Deliveries for one key keep their order here, unless held and released in another order.
+  const lastForKey = new Map<string, Promise<unknown>>();
 
-  const deliver = async (event: S3Event): Promise<void> => {
+  let stopping = false;
+  let wakeSleepers = (): void => {};
+  const stopped = new Promise<void>((resolve) => (wakeSleepers = resolve));
+
+  const acquire = async (): Promise<void> => {
+    if (running < concurrency) {
+      running += 1;
+      return;
+    }
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  };
+  const release = (): void => {
+    const next = waiting.shift();
+    if (next === undefined) running -= 1;
+    else next();
+  };
+
+  /** Resolves true once handled, false when left unhandled by a stop. */
+  const deliver = async (event: S3Event): Promise<boolean> => {
     for (let attempt = 1; ; attempt++) {
+      if (stopping) return false;
+      await acquire();
+      if (stopping) {
+        release();
+        return false;
+      }
       let outcome: { readonly result: Result } | { readonly error: unknown };
       try {
-        outcome = { result: await limit(() => options.invoke(event)) };
+        outcome = { result: await options.invoke(event) };
       } catch (error) {
         outcome = { error };
+      } finally {
+        release();
       }
       const delay = retryDelaysMs[attempt - 1];
       if ('result' in outcome || delay === undefined) {
         options.onInvoked?.({ event, attempts: attempt, ...outcome, finishedAt: performance.now() });
-        return;
+        return true;
       }
-      await sleep(delay);
+      await Promise.race([sleep(delay), stopped]);
     }
+  };
+
+  let held: S3Event[] | undefined;
+  /** Every delivery not finished yet, with the key it is for. */
+  const pending = new Map<Promise<unknown>, string>();
+  const left: string[] = [];
+  const track = (delivery: Promise<boolean>, key: string): void => {
+    queued.add(delivery);
+    pending.set(delivery, key);
+    void delivery.then((handled) => {
+      queued.delete(delivery);
+      pending.delete(delivery);
+      if (!handled) left.push(key);
+    });
   };
 
   const receive = (eventName: string, bucket: string, rawKey: string, size?: number, eTag?: string): void => {
     if (bucket !== options.bucket || !rawKey.startsWith(options.prefix)) return;
     const event: S3Event = { Records: [s3Record({ eventName, bucket, key: rawKey, size, eTag, sequencer: nextSequencer() })] };
+    if (held !== undefined) {
+      held.push(event);
+      return;
+    }
     const previous = lastForKey.get(rawKey) ?? Promise.resolve();
     const delivery = previous.then(() => deliver(event));
     lastForKey.set(rawKey, delivery);
-    queued.add(delivery);
+    track(delivery, decodeEventKey(rawKey));
     void delivery.finally(() => {
-      queued.delete(delivery);
       if (lastForKey.get(rawKey) === delivery) lastForKey.delete(rawKey);
     });
   };
@@ -152,25 +233,66 @@ export function dispatchEvents<Result>(localS3: LocalS3, options: DispatchOption
   const { store } = server;
   const deleteObject = store.deleteObject.bind(store);
   store.deleteObject = async (bucket: string, key: string) => {
-    try {
-      await deleteObject(bucket, key);
-    } catch (error) {
-      // After removing the object s3rver prunes empty folders; concurrent deletes (DeleteObjects)
-      // race on that and the losers see ENOENT, though their object is gone.
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
+    await deleteObject(bucket, key);
     receive('ObjectRemoved:Delete', bucket, key);
+  };
+
+  const close = (): void => {
+    server.off('event', onServerEvent);
+    store.deleteObject = deleteObject;
   };
 
   return {
     async idle() {
       while (queued.size > 0) await Promise.all(queued);
     },
-    close() {
-      server.off('event', onServerEvent);
-      store.deleteObject = deleteObject;
+    hold() {
+      held ??= [];
+    },
+    release(plan = {}) {
+      const events = held ?? [];
+      held = undefined;
+      const deliveries = events.flatMap((event) => Array.from({ length: 1 + (plan.duplicates ?? 0) }, () => event));
+      for (const event of ordered(deliveries, plan)) track(deliver(event), decodeEventKey(event.Records[0]?.s3.object.key ?? ''));
+    },
+    close,
+    async stop(graceMs) {
+      close();
+      stopping = true;
+      left.push(...(held ?? []).map((event) => decodeEventKey(event.Records[0]?.s3.object.key ?? '')));
+      held = undefined;
+      wakeSleepers();
+      for (const wake of waiting.splice(0)) {
+        running += 1;
+        wake();
+      }
+      await Promise.race([Promise.all(queued), sleep(graceMs)]);
+      return [...new Set([...left, ...pending.values()])].sort();
     },
   };
+}
+
+function ordered<T>(items: readonly T[], plan: ReleasePlan): T[] {
+  const order = plan.order ?? 'received';
+  switch (order) {
+    case 'received':
+      return [...items];
+    case 'reversed':
+      return [...items].reverse();
+    case 'shuffled': {
+      const random = plan.random ?? Math.random;
+      const shuffled = [...items];
+      for (let index = shuffled.length - 1; index > 0; index--) {
+        const other = Math.floor(random() * (index + 1));
+        [shuffled[index], shuffled[other]] = [shuffled[other] as T, shuffled[index] as T];
+      }
+      return shuffled;
+    }
+    default: {
+      const unhandled: never = order;
+      throw new Error(`unknown order ${String(unhandled)}`);
+    }
+  }
 }
 
 /**

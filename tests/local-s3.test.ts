@@ -1,9 +1,18 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { compareSequencers, decodeEventKey, encodeEventKey } from '../lambdas/publisher/keys';
@@ -222,5 +231,218 @@ describe('local S3: the server', () => {
     // Assert
     await expect(second).rejects.toBeInstanceOf(PortInUseError);
     await expect(second).rejects.toThrow(`127.0.0.1:${port} is already in use`);
+  });
+});
+
+/** The HTTP status S3 answered, or 200. */
+async function statusOf(request: Promise<unknown>): Promise<number> {
+  try {
+    await request;
+    return 200;
+  } catch (error) {
+    if (error instanceof S3ServiceException) return error.$metadata.httpStatusCode ?? 0;
+    throw error;
+  }
+}
+
+async function text(key: string): Promise<string> {
+  const response = await local.client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+  return (await response.Body?.transformToString()) ?? '';
+}
+
+async function etagOf(key: string): Promise<string> {
+  return (await local.client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }))).ETag ?? '';
+}
+
+describe('local S3: conditional requests, as S3 answers them', () => {
+  it('PUT If-None-Match: * creates the object once and refuses with 412 when it exists', async () => {
+    // Prepare
+    const putIfAbsent = (body: string) =>
+      local.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'factsheets/a.pdf', Body: body, IfNoneMatch: '*' }));
+
+    // Act
+    const first = await statusOf(putIfAbsent('first'));
+    const second = await statusOf(putIfAbsent('second'));
+
+    // Assert
+    expect([first, second]).toEqual([200, 412]);
+    expect(await text('factsheets/a.pdf')).toBe('first');
+  });
+
+  it('PUT If-Match replaces only the version named: 412 for another ETag, 404 when there is no object', async () => {
+    // Prepare
+    await put('factsheets/a.pdf', 'v1');
+    const v1 = await etagOf('factsheets/a.pdf');
+    const putIfMatch = (key: string, body: string, etag: string) =>
+      local.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body, IfMatch: etag }));
+
+    // Act
+    const replaced = await statusOf(putIfMatch('factsheets/a.pdf', 'v2', v1));
+    const stale = await statusOf(putIfMatch('factsheets/a.pdf', 'v3', v1));
+    const missing = await statusOf(putIfMatch('factsheets/none.pdf', 'v1', v1));
+
+    // Assert
+    expect([replaced, stale, missing]).toEqual([200, 412, 404]);
+    expect(await text('factsheets/a.pdf')).toBe('v2');
+    expect(await statusOf(etagOf('factsheets/none.pdf'))).toBe(404);
+  });
+
+  it('GET and HEAD If-Match answer 412 for another ETag and the object for its own', async () => {
+    // Prepare
+    await put('content/a.yaml', 'v1');
+    const v1 = await etagOf('content/a.yaml');
+    await put('content/a.yaml', 'v2');
+    const v2 = await etagOf('content/a.yaml');
+
+    // Act
+    const statuses = await Promise.all([
+      statusOf(local.client.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'content/a.yaml', IfMatch: v1 }))),
+      statusOf(local.client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'content/a.yaml', IfMatch: v1 }))),
+      statusOf(local.client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'content/a.yaml', IfMatch: v2 }))),
+    ]);
+    const current = await local.client.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'content/a.yaml', IfMatch: v2 }));
+
+    // Assert
+    expect(statuses).toEqual([412, 412, 200]);
+    expect(await current.Body?.transformToString()).toBe('v2');
+  });
+
+  it('DELETE If-Match removes only the version named', async () => {
+    // Prepare
+    await put('errors/a.json', 'v1');
+    const v1 = await etagOf('errors/a.json');
+    await put('errors/a.json', 'v2');
+    const v2 = await etagOf('errors/a.json');
+    const deleteIfMatch = (etag: string) => local.client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'errors/a.json', IfMatch: etag }));
+
+    // Act
+    const stale = await statusOf(deleteIfMatch(v1));
+    const kept = await text('errors/a.json');
+    const current = await statusOf(deleteIfMatch(v2));
+
+    // Assert
+    expect([stale, current]).toEqual([412, 200]);
+    expect(kept).toBe('v2');
+    expect(await statusOf(etagOf('errors/a.json'))).toBe(404);
+  });
+
+  it('lets exactly one of 12 simultaneous If-None-Match: * writers win, and keeps its bytes whole', async () => {
+    // Prepare
+    const bodies = Array.from({ length: 12 }, (_, index) => `writer ${index} `.repeat(20_000));
+
+    // Act
+    const statuses = await Promise.all(
+      bodies.map((body) =>
+        statusOf(local.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'factsheets/race.pdf', Body: body, IfNoneMatch: '*' }))),
+      ),
+    );
+
+    // Assert
+    expect(statuses.filter((status) => status === 200)).toHaveLength(1);
+    expect(statuses.filter((status) => status === 412)).toHaveLength(11);
+    expect(await text('factsheets/race.pdf')).toBe(bodies[statuses.indexOf(200)]);
+  });
+
+  it('refuses a body that does not match its Content-MD5 (400 BadDigest), keeps the old object and sends no event', async () => {
+    // Prepare
+    await put('content/a.yaml', 'good');
+    const { events } = recordEvents();
+    const otherDigest = createHash('md5').update('something else').digest('base64');
+
+    // Act
+    const status = await statusOf(
+      local.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'content/a.yaml', Body: 'damaged', ContentMD5: otherDigest })),
+    );
+    const error = await local.client
+      .send(new PutObjectCommand({ Bucket: BUCKET, Key: 'content/a.yaml', Body: 'damaged', ContentMD5: otherDigest }))
+      .catch((caught: unknown) => caught);
+    await dispatcher?.idle();
+
+    // Assert
+    expect(status).toBe(400);
+    expect(error).toHaveProperty('name', 'BadDigest');
+    expect(await text('content/a.yaml')).toBe('good');
+    expect(events).toEqual([]);
+  });
+
+  it('accepts a body that matches its Content-MD5', async () => {
+    // Act
+    const digest = createHash('md5').update('exact').digest('base64');
+    await local.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'content/a.yaml', Body: 'exact', ContentMD5: digest }));
+
+    // Assert
+    expect(await text('content/a.yaml')).toBe('exact');
+  });
+});
+
+describe('local S3: storage any key can use', () => {
+  const ukrainian = `content/${'Макрон і Путін обговорили ситуацію в Україні '.repeat(3)}`.slice(0, 140);
+  const keys = [
+    `${ukrainian}.yaml`,
+    `content/${'я'.repeat(506)}.txt`,
+    'content/../../../escaped.yaml',
+    'content/./a/../b.yaml',
+    'content//double//slash.yaml',
+    'content/trailing-dot.',
+    'content/folder/',
+    'content/%2F..%2F.txt',
+    'content/tab\tand newline\n.yaml',
+  ];
+
+  it('stores and lists back every key S3 accepts, up to 1 024 bytes, and writes only inside its data folder', async () => {
+    // Prepare
+    await local.close();
+    const parent = await mkdtemp(join(tmpdir(), 'local-s3-parent-'));
+    const dataFolder = join(parent, 'data');
+    await mkdir(dataFolder);
+    local = await startLocalS3({ bucket: BUCKET, directory: dataFolder, port: 0 });
+    expect(Buffer.byteLength(`${ukrainian}.yaml`)).toBeGreaterThan(250);
+    expect(Buffer.byteLength(keys[1] as string)).toBe(1_024);
+
+    // Act
+    for (const [index, key] of keys.entries()) await put(key, `object ${index}`);
+    const listed = await local.client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'content/' }));
+    const bodies = await Promise.all(keys.map((key) => text(key)));
+
+    // Assert
+    expect(listed.Contents?.map((object) => object.Key)).toEqual(
+      [...keys].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))),
+    );
+    expect(bodies).toEqual(keys.map((_, index) => `object ${index}`));
+    expect(await readdir(parent)).toEqual(['data']);
+    await rm(parent, { recursive: true, force: true });
+  });
+
+  it('keeps every object across a restart on the same folder', async () => {
+    // Prepare
+    for (const [index, key] of keys.entries()) await put(key, `object ${index}`);
+    await local.close();
+
+    // Act
+    local = await startLocalS3({ bucket: BUCKET, directory, port: 0 });
+    const listed = await local.client.send(new ListObjectsV2Command({ Bucket: BUCKET }));
+
+    // Assert
+    expect(listed.Contents).toHaveLength(keys.length);
+    expect(await text(keys[0] as string)).toBe('object 0');
+  });
+
+  it('lists with a delimiter and in pages as S3 does', async () => {
+    // Prepare
+    for (const key of ['content/a.yaml', 'content/b/c.yaml', 'content/b/d.yaml', 'content/é.yaml', 'factsheets/a.pdf']) await put(key, 'x');
+
+    // Act
+    const folders = await local.client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'content/', Delimiter: '/' }));
+    const first = await local.client.send(new ListObjectsV2Command({ Bucket: BUCKET, MaxKeys: 2 }));
+    const rest = await local.client.send(
+      new ListObjectsV2Command({ Bucket: BUCKET, MaxKeys: 10, ContinuationToken: first.NextContinuationToken }),
+    );
+
+    // Assert
+    expect(folders.Contents?.map((object) => object.Key)).toEqual(['content/a.yaml', 'content/é.yaml']);
+    expect(folders.CommonPrefixes?.map((prefix) => prefix.Prefix)).toEqual(['content/b/']);
+    expect(first.Contents?.map((object) => object.Key)).toEqual(['content/a.yaml', 'content/b/c.yaml']);
+    expect(first.IsTruncated).toBe(true);
+    expect(rest.Contents?.map((object) => object.Key)).toEqual(['content/b/d.yaml', 'content/é.yaml', 'factsheets/a.pdf']);
   });
 });

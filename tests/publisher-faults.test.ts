@@ -19,6 +19,13 @@ const throttled = () =>
     $metadata: { httpStatusCode: 503 },
     message: 'Please reduce your request rate.',
   });
+const internalError = () =>
+  new S3ServiceException({
+    name: 'InternalError',
+    $fault: 'server',
+    $metadata: { httpStatusCode: 500 },
+    message: 'We encountered an internal error. Please try again.',
+  });
 const timedOut = () => Object.assign(new Error('Connection timed out after 20000 ms'), { name: 'TimeoutError' });
 
 let harness: Harness;
@@ -64,6 +71,8 @@ describe('publisher: transient faults', () => {
     ['ListObjectsV2Command', undefined, throttled],
     ['PutObjectCommand', 'factsheets/a.pdf', timedOut],
     ['PutObjectCommand', 'factsheets/a.pdf', throttled],
+    ['PutObjectCommand', 'factsheets/a.pdf', internalError],
+    ['HeadObjectCommand', 'factsheets/a.pdf', internalError],
   ])('%s failing (%s) makes the handler throw and leaves the published fact sheet as it was', async (command, key, error) => {
     // Prepare
     const previous = await publishedFirst('content/a.yaml', 'title: first');

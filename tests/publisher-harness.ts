@@ -70,7 +70,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       bucket: BUCKET,
       directory,
       port: 0,
-      renderer: options.renderer,
+      // In this thread, as the handler runs in Lambda; the worker pool has its own tests.
+      renderer: options.renderer ?? (await (await import('../lambdas/render/index')).createRenderer()),
       environment,
       onInvoked: (report) => invocations.push(report),
     });

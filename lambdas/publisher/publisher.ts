@@ -13,8 +13,8 @@ import { type Decision, decide, eventOf, type PublisherEvent, SKIP_MESSAGES } fr
 import { PublishFailedError, StrictWarningsError } from './errors';
 import { errorReportKeyFor, factsheetKeyFor, METADATA_CONTENT_SHA256, METADATA_TEMPLATE, reportKeyFor, toMetadataValue } from './keys';
 import type { Logger } from './logging';
-import { isConditionLost } from './s3';
-import { type Observed, PublisherStore, SourceChangedError } from './store';
+import { isConditionLost, isPreconditionFailed } from './s3';
+import { type Observed, type OutputObject, PublisherStore, SourceChangedError, type SourceObject } from './store';
 
 export interface PublisherDependencies {
   readonly config: PublisherConfig;
@@ -179,7 +179,7 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
     }
 
     const factsheetKey = factsheetKeyFor(source.key, config.layout);
-    await store.putOutput(
+    const written = await store.putOutput(
       factsheetKey,
       {
         bytes: result.pdf,
@@ -190,6 +190,8 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
       observed.outputs.factsheet,
     );
     if (observed.outputs.errorReport !== null) await store.deleteOutput(observed.outputs.errorReport);
+    const withdrawn = await withdrawIfSuperseded(source, written, 'factsheet');
+    if (withdrawn !== null) return { status: 'skipped', sourceKey: source.key, reason: withdrawn };
     await putReport(source.key, metadata, {
       status: result.warnings.length > 0 ? 'published with warnings' : 'published',
       file: source.key,
@@ -236,7 +238,7 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
   ): Promise<RecordOutcome> {
     const report = error.toReport(now());
     const errorReportKey = errorReportKeyFor(sourceKey, config.layout);
-    await store.putOutput(
+    const written = await store.putOutput(
       errorReportKey,
       {
         bytes: Buffer.from(`${JSON.stringify(report, null, 2)}\n`, 'utf8'),
@@ -245,6 +247,8 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
       },
       observed.outputs.errorReport,
     );
+    const withdrawn = observed.source === null ? null : await withdrawIfSuperseded(observed.source, written, 'errorReport');
+    if (withdrawn !== null) return { status: 'skipped', sourceKey, reason: withdrawn };
     await putReport(sourceKey, metadata, {
       status: 'rejected',
       file: sourceKey,
@@ -255,6 +259,35 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
       problems: report.problems,
     });
     return { status: 'rejected', sourceKey, errorReportKey, report, ms: performance.now() - started };
+  }
+
+  /**
+   * S3 cannot make a write conditional on another object: the source may have been replaced or
+   * deleted while it rendered, and the invocation for that change may have looked at the outputs
+   * before this write, so nothing would correct it. The source is read again after the write and
+   * what no longer answers it is taken back (by its ETag, so a newer write is never touched): any
+   * output once the source is gone; an error report once a newer upload replaced it. A fact sheet
+   * stays then: it is the newest good one until the newer upload's own invocation decides.
+   * Returns why the output was withdrawn, or null when it stands.
+   */
+  async function withdrawIfSuperseded(
+    source: SourceObject,
+    written: OutputObject,
+    kind: 'factsheet' | 'errorReport',
+  ): Promise<string | null> {
+    const current = await store.headSource(source.key);
+    const replaced = current !== null && (current.versionId ?? current.etag) !== (source.versionId ?? source.etag);
+    let reason: string;
+    if (current === null) reason = 'the source was removed while it was rendered';
+    else if (replaced && kind === 'errorReport') reason = 'a newer upload replaced the source while it was checked; its own event answers it';
+    else return null;
+    try {
+      await store.deleteOutput(written);
+    } catch (error) {
+      // A newer invocation replaced the output meanwhile: that one stands.
+      if (!isPreconditionFailed(error)) throw error;
+    }
+    return reason;
   }
 
   function logOutcome(outcome: RecordOutcome, totalMs: number): void {

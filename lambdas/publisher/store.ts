@@ -133,9 +133,12 @@ export class PublisherStore {
     }
   }
 
-  /** Replaces `current` (or creates the object when `current` is null); 412 when someone else got there first. */
-  async putOutput(key: string, body: OutputBody, current: OutputObject | null): Promise<void> {
-    await this.s3.send(
+  /**
+   * Replaces `current` (or creates the object when `current` is null); 412 when someone else got
+   * there first. Returns the object written, to take it back by its ETag.
+   */
+  async putOutput(key: string, body: OutputBody, current: OutputObject | null): Promise<OutputObject> {
+    const response = await this.s3.send(
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: key,
@@ -150,6 +153,7 @@ export class PublisherStore {
         IfNoneMatch: current === null ? '*' : undefined,
       }),
     );
+    return { key, etag: response.ETag ?? '' };
   }
 
   async deleteOutput(output: OutputObject): Promise<void> {

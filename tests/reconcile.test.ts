@@ -1,0 +1,118 @@
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { METADATA_SOURCE_ETAG } from '../lambdas/publisher/keys';
+import { reconcile } from '../client/reconcile';
+import { BUCKET, type Harness, startHarness, stubRenderer } from './publisher-harness';
+
+const VERSION = '3.0.0+reconcile';
+
+describe('reconcile', () => {
+  let harness: Harness;
+
+  beforeEach(async () => {
+    // Events are not delivered: every change below is one the publisher never heard of.
+    harness = await startHarness({ renderer: stubRenderer(), autoPublish: false, environment: { PUBLISHER_VERSION: VERSION } });
+  });
+  afterEach(async () => {
+    await harness.close();
+  });
+
+  async function published(key: string): Promise<void> {
+    await harness.handle(await harness.createdEvent(key, '0000000000000001'));
+  }
+
+  function unheardPut(key: string, body: string): Promise<unknown> {
+    return harness.localS3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
+  }
+
+  function unheardDelete(key: string): Promise<unknown> {
+    return harness.localS3.client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key }));
+  }
+
+  const run = (progress: string[] = []) =>
+    reconcile({
+      s3: harness.localS3.client,
+      bucket: BUCKET,
+      currentVersion: VERSION,
+      concurrency: 2,
+      invoke: async (event) => {
+        await harness.handle(event);
+      },
+      onProgress: (done, total) => progress.push(`sources ${done}/${total}`),
+      onOrphansProgress: (done, total) => progress.push(`orphans ${done}/${total}`),
+    });
+
+  it('publishes what is missing or stale, removes orphans, leaves current and foreign objects alone', async () => {
+    // Prepare
+    await unheardPut('content/current.yaml', 'title: current');
+    await published('content/current.yaml');
+    await unheardPut('content/stale.yaml', 'title: first');
+    await published('content/stale.yaml');
+    await unheardPut('content/stale.yaml', 'title: second, never announced');
+    await unheardPut('content/missing.yaml', 'title: never announced');
+    await unheardPut('content/gone.yaml', 'title: deleted while nobody listened');
+    await published('content/gone.yaml');
+    await unheardDelete('content/gone.yaml');
+    await unheardPut('errors/gone-too.json', '{}');
+    await unheardPut('factsheets/by-hand.pdf', '%PDF-1.7 made by hand');
+    const current = await harness.head('factsheets/current.pdf');
+    const progress: string[] = [];
+
+    // Act
+    const report = await run(progress);
+
+    // Assert
+    expect(report.republished).toEqual(['content/missing.yaml', 'content/stale.yaml']);
+    expect(report.upToDate).toEqual(['content/current.yaml']);
+    expect(report.removed).toEqual([{ key: 'factsheets/gone.pdf', sourceKey: 'content/gone.yaml' }]);
+    expect(report.foreign).toEqual(['errors/gone-too.json', 'factsheets/by-hand.pdf']);
+    expect(report.failed).toEqual([]);
+    expect(await harness.head('factsheets/gone.pdf')).toBeNull();
+    expect(await harness.head('factsheets/missing.pdf')).not.toBeNull();
+    const stale = await harness.head('content/stale.yaml');
+    expect((await harness.head('factsheets/stale.pdf'))?.Metadata?.[METADATA_SOURCE_ETAG]).toBe(stale?.ETag?.replace(/"/g, ''));
+    expect((await harness.head('factsheets/current.pdf'))?.ETag).toBe(current?.ETag);
+    expect(await harness.head('factsheets/by-hand.pdf')).not.toBeNull();
+    expect(progress).toContain('sources 3/3');
+    expect(progress.at(-1)).toBe('orphans 3/3');
+  });
+
+  it('finds nothing to do on a bucket that is in order', async () => {
+    // Prepare
+    await unheardPut('content/a.yaml', 'title: a');
+    await published('content/a.yaml');
+    await run();
+
+    // Act
+    const report = await run();
+
+    // Assert
+    expect(report).toMatchObject({ republished: [], upToDate: ['content/a.yaml'], removed: [], foreign: [], failed: [] });
+  });
+
+  it('keeps the output of a source uploaded again after the orphan was listed', async () => {
+    // Prepare: the orphan's source reappears between the listing and the removal.
+    await unheardPut('content/back.yaml', 'title: back');
+    await published('content/back.yaml');
+    await unheardDelete('content/back.yaml');
+    const client = harness.localS3.client;
+    const send = client.send.bind(client);
+    let reuploaded = false;
+    client.send = (async (command: Parameters<typeof send>[0]) => {
+      const input = command.input as { Key?: string };
+      if (!reuploaded && command.constructor.name === 'HeadObjectCommand' && input.Key === 'content/back.yaml') {
+        reuploaded = true;
+        await unheardPut('content/back.yaml', 'title: back again');
+      }
+      return send(command);
+    }) as typeof client.send;
+
+    // Act
+    const report = await run();
+
+    // Assert
+    expect(reuploaded).toBe(true);
+    expect(report.removed).toEqual([]);
+    expect(await harness.head('factsheets/back.pdf')).not.toBeNull();
+  });
+});
