@@ -125,6 +125,7 @@ describe('validate', () => {
         context: [],
         sources: [],
         tags: [],
+        images: [],
       });
     });
 
@@ -147,7 +148,7 @@ describe('validate', () => {
 
       expect(warnings).toHaveLength(2);
       expect(warnings[0]).toBe(
-        `${path}:${sumaryLine}:1: sumary: unknown field, ignored (did you mean "summary"?) (expected one of title, date, lang, template, subtitle, category, classification, location, summary, facts, parties, key_points, sections, quotes, timeline, context, sources, tags, author)`,
+        `${path}:${sumaryLine}:1: sumary: unknown field, ignored (did you mean "summary"?) (expected one of title, date, lang, template, subtitle, category, classification, location, summary, facts, parties, key_points, sections, quotes, timeline, context, sources, tags, author, images)`,
       );
       expect(warnings[1]).toContain('quotes[0].speeker: unknown field, ignored (did you mean "speaker"?)');
       expect(document.summary).toBeUndefined();

@@ -31,6 +31,7 @@ import {
   METADATA_TEMPLATE,
   toMetadataValue,
 } from './keys';
+import { bucketImages } from './images';
 import type { Logger } from './logging';
 import { isConditionLost, unquoteEtag } from './s3';
 import { type OutputObject, PublisherStore, SourceChangedError, type SourceObject } from './store';
@@ -231,7 +232,10 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
 
     let result: RenderResult;
     try {
-      result = await renderer.render({ name: key, bytes, modifiedAt: source.lastModified });
+      result = await renderer.render(
+        { name: key, bytes, modifiedAt: source.lastModified },
+        { images: bucketImages(dependencies.s3, config.bucket, config.layout, key) },
+      );
     } catch (error) {
       if (error instanceof ContentError) return reject(error);
       throw error;

@@ -16,6 +16,8 @@ export interface DrawOptions {
 
 type Doc = InstanceType<typeof PDFDocument>;
 type StructElement = ReturnType<Doc['struct']>;
+/** pdfkit's image object (openImage is missing from @types/pdfkit); image() takes it in place of bytes. */
+type OpenedImage = PDFKit.Mixins.ImageSrc & { readonly width: number; readonly height: number };
 
 const VARIANTS: readonly FontVariant[] = ['regular', 'bold', 'italic', 'boldItalic'];
 
@@ -52,10 +54,11 @@ export async function drawDocument(layout: LayoutDocument, fonts: FontSet, optio
   for (const variant of VARIANTS) doc.registerFont(variant, fonts.variants[variant].pdfkitFont as string);
 
   const structure = new TaggedStructure(doc, layout.structure);
+  const pictures = new Pictures(doc);
   for (const page of layout.pages) {
     doc.addPage({ size: [layout.width, layout.height], margin: 0 });
     const colours = new PageColours(doc);
-    for (const node of page.nodes) drawNode(doc, node, structure, colours);
+    for (const node of page.nodes) drawNode(doc, node, structure, colours, pictures);
   }
   structure.end();
   doc.end();
@@ -63,7 +66,7 @@ export async function drawDocument(layout: LayoutDocument, fonts: FontSet, optio
   return { pdf: Buffer.concat(chunks), pages: layout.pages.length };
 }
 
-function drawNode(doc: Doc, node: LayoutNode, structure: TaggedStructure, colours: PageColours): void {
+function drawNode(doc: Doc, node: LayoutNode, structure: TaggedStructure, colours: PageColours, pictures: Pictures): void {
   switch (node.kind) {
     case 'rect':
       asArtifact(doc, 'Layout', () => {
@@ -78,9 +81,17 @@ function drawNode(doc: Doc, node: LayoutNode, structure: TaggedStructure, colour
       });
       return;
     case 'image':
-      asArtifact(doc, 'Layout', () =>
-        doc.image(Buffer.from(node.data), node.x, node.y, { fit: [node.width, node.height], valign: 'center' }),
-      );
+      if (node.struct === null) {
+        asArtifact(doc, 'Layout', () =>
+          doc.image(Buffer.from(node.data), node.x, node.y, { fit: [node.width, node.height], valign: 'center' }),
+        );
+      } else {
+        const element = structure.element(node.struct);
+        const content = doc.markStructureContent('Figure');
+        doc.image(pictures.open(node.data), node.x, node.y, { width: node.width, height: node.height });
+        doc.endMarkedContent();
+        element.add(content);
+      }
       return;
     case 'text':
       for (const run of node.runs) drawRun(doc, run, node.baseline, structure, colours);
@@ -146,6 +157,23 @@ class PageColours {
   }
 }
 
+/** Each picture embedded once however often it is drawn, from its bytes as they are (a JPEG is not re-encoded). */
+class Pictures {
+  private readonly opened = new Map<Uint8Array, OpenedImage>();
+
+  constructor(private readonly doc: Doc) {}
+
+  open(data: Uint8Array): OpenedImage {
+    let image = this.opened.get(data);
+    if (image === undefined) {
+      const opener = this.doc as unknown as { openImage(src: Buffer): OpenedImage };
+      image = opener.openImage(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+      this.opened.set(data, image);
+    }
+    return image;
+  }
+}
+
 function asArtifact(doc: Doc, type: 'Layout' | 'Pagination', paint: () => void): void {
   doc.markContent('Artifact', { type });
   paint();
@@ -180,7 +208,7 @@ class TaggedStructure {
     const existing = this.elements.get(id);
     if (existing) return existing;
     const { node, parent } = this.entry(id);
-    const element = this.doc.struct(node.type);
+    const element = this.doc.struct(node.type, node.alt === undefined ? {} : { alt: node.alt });
     this.element(parent as number).add(element);
     this.elements.set(id, element);
     return element;

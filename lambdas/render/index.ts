@@ -1,5 +1,5 @@
 /**
- * The render engine: parse → validate → template → markup → layout → draw.
+ * The render engine: parse → validate → (images) → template → markup → layout → draw.
  * Fonts and templates are loaded once by createRenderer; render() is then pure CPU work.
  */
 import packageJson from '../../package.json' with { type: 'json' };
@@ -10,7 +10,7 @@ import { layoutDocument } from './layout';
 import { parseMarkup } from './markup';
 import { parseSource } from './parse';
 import { loadTemplates } from './template';
-import type { RenderResult, SourceFile } from './types';
+import type { ImageAccess, ImageSet, RenderResult, SourceFile } from './types';
 import { validateDocument } from './validate';
 
 export interface RendererOptions {
@@ -33,6 +33,11 @@ export interface RenderOptions {
    * modification time (reproducible builds convention).
    */
   readonly sourceDateEpoch?: number;
+  /**
+   * Where the document's pictures are read from. Needed only by documents with pictures; without
+   * it such a document fails with a RendererConfigError.
+   */
+  readonly images?: ImageAccess;
 }
 
 export interface Renderer {
@@ -53,9 +58,10 @@ export async function createRenderer(options: RendererOptions = {}): Promise<Ren
     async render(source, renderOptions = {}) {
       const parsed = parseSource(source, limits);
       const validated = validateDocument(parsed, { templates: templates.names });
+      const images = await loadPictures(validated.file, validated.document, parsed.positions, renderOptions.images);
       const filled = templates.fill(validated);
       const markup = parseMarkup(filled);
-      const layout = layoutDocument(markup, templates.theme, fonts);
+      const layout = layoutDocument(markup, templates.theme, fonts, images);
       const epoch = renderOptions.sourceDateEpoch ?? defaultEpoch;
       const creationDate = epoch === undefined ? source.modifiedAt : new Date(epoch * 1000);
       const { pdf, pages } = await drawDocument(layout, fonts, { creationDate, producer });
@@ -68,6 +74,13 @@ export async function createRenderer(options: RendererOptions = {}): Promise<Ren
       };
     },
   };
+}
+
+/** The image stage is imported by the first document that has pictures, so the others never load it. */
+async function loadPictures(...[file, document, positions, access]: Parameters<typeof import('./images').loadImages>): Promise<ImageSet | undefined> {
+  if (document.images.length === 0 && !document.sections.some((section) => section.image)) return undefined;
+  const { loadImages } = await import('./images');
+  return loadImages(file, document, positions, access);
 }
 
 function epochFromEnvironment(value: string | undefined): number | undefined {

@@ -38,7 +38,7 @@ type XmlNode = XmlElement | XmlText;
 
 const paragraphStyles: readonly ParagraphStyle[] = ['body', 'kicker', 'standfirst', 'meta', 'small'];
 const boxStyles: readonly BoxStyle[] = ['summary', 'note'];
-const blockElements = ['h1', 'h2', 'h3', 'p', 'list', 'quote', 'box', 'grid', 'table'] as const;
+const blockElements = ['h1', 'h2', 'h3', 'p', 'list', 'quote', 'box', 'grid', 'table', 'figure'] as const;
 const inlineElements = ['b', 'i', 'a', 'br'] as const;
 const pageFields = new Map<string, FurnitureRun>([
   ['page-number', { kind: 'page-number' }],
@@ -48,7 +48,7 @@ const noFields = new Map<string, never>();
 /** Every element of the dialect, to tell a misspelt element from one in the wrong place. */
 const dialectElements = new Set<string>([
   'factsheet', 'meta', 'title', 'author', 'subject', 'keyword', 'header', 'footer', 'left', 'center', 'right', 'body',
-  'item', 'cite', 'fact', 'label', 'value', 'head', 'row', 'cell', ...blockElements, ...inlineElements, ...pageFields.keys(),
+  'item', 'cite', 'fact', 'label', 'value', 'head', 'row', 'cell', 'caption', 'credit', ...blockElements, ...inlineElements, ...pageFields.keys(),
 ]);
 const factsheetParts = ['meta', 'header', 'footer', 'body'] as const;
 const LINK_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
@@ -479,6 +479,8 @@ class DialectReader {
         return this.grid(node, path);
       case 'table':
         return this.table(node, path);
+      case 'figure':
+        return this.figure(node, path);
       default:
         this.misplaced(node, path, blockElements);
         return null;
@@ -571,6 +573,34 @@ class DialectReader {
       else if (cells.some((cell) => cell.length > 0)) rows.push(cells);
     }
     return widths === null || rows.length === 0 ? null : { kind: 'table', widths, header, rows };
+  }
+
+  /** A picture; its caption and credit are optional and left out when empty. */
+  private figure(node: XmlElement, path: string): MarkupBlock | null {
+    const attributes = this.attributes(node, path, ['src', 'alt']);
+    const src = attributes.get('src') ?? '';
+    const alt = (attributes.get('alt') ?? '').replace(XML_WHITESPACE, ' ').trim();
+    if (src === '') this.problem(node, path, '<figure> needs a src', 'src="{{src}}"');
+    if (alt === '') this.problem(node, path, '<figure> needs a non-empty alt, the text readers hear instead of the picture', 'alt="{{alt}}"');
+    const parts = { caption: null as TextRun[] | null, credit: null as TextRun[] | null };
+    let last = -1;
+    for (const child of this.elements(node, path)) {
+      const childPath = `${path}/${child.name}`;
+      const order = ['caption', 'credit'].indexOf(child.name);
+      if (order === -1) {
+        this.misplaced(child, childPath, ['caption', 'credit']);
+        continue;
+      }
+      if (order <= last) {
+        this.problem(child, childPath, `<${child.name}> is repeated or out of order`, '<caption> then <credit>, each at most once');
+        continue;
+      }
+      last = order;
+      this.attributes(child, childPath, []);
+      const runs = this.inline(child, childPath, noFields);
+      parts[child.name as keyof typeof parts] = runs.length === 0 ? null : runs;
+    }
+    return src === '' || alt === '' ? null : { kind: 'figure', src, alt, ...parts };
   }
 
   private widths(node: XmlElement, path: string, value: string | undefined): number[] | null {

@@ -50,11 +50,20 @@ export interface Party {
   readonly role?: string;
   readonly country?: string;
 }
+/** A picture from the content folder; `src` is relative to the document (docs/content-format.md). */
+export interface Figure {
+  readonly src: string;
+  readonly alt: string;
+  readonly caption?: string;
+  readonly credit?: string;
+}
 export interface Section {
   readonly heading: string;
   /** `body` normalised to a list of paragraphs. */
   readonly body: readonly string[];
   readonly bullets: readonly string[];
+  /** Shown after the section's text. */
+  readonly image?: Figure;
 }
 export interface Quote {
   readonly text: string;
@@ -98,6 +107,7 @@ export interface EventDocument {
   readonly sources: readonly Source[];
   readonly tags: readonly string[];
   readonly author?: string;
+  readonly images: readonly Figure[];
 }
 
 export interface ValidatedDocument {
@@ -106,6 +116,35 @@ export interface ValidatedDocument {
   readonly document: EventDocument;
   readonly warnings: readonly string[];
 }
+
+/** What reading one picture of the content folder gave. */
+export type ImageRead =
+  | { readonly kind: 'found'; readonly bytes: Uint8Array }
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'too-large'; readonly bytes: number };
+
+/**
+ * How the engine reads a document's pictures without knowing where they are (a local folder,
+ * the bucket's content/ prefix): the caller decides, so the engine needs no file system or S3.
+ */
+export interface ImageAccess {
+  /** The document's own path inside the content folder, '/'-separated (`world/macron.yaml`). */
+  readonly documentPath: string;
+  /** `path` is inside the content folder, '/'-separated, with no `.` or `..`; reads at most `maxBytes`. */
+  read(path: string, maxBytes: number): Promise<ImageRead>;
+}
+
+/** images: a checked picture, ready to embed. */
+export interface LoadedImage {
+  readonly format: 'jpeg' | 'png';
+  /** Pixels as displayed (a JPEG's EXIF rotation applied). */
+  readonly width: number;
+  readonly height: number;
+  readonly bytes: Uint8Array;
+}
+
+/** By `src` as the document wrote it. */
+export type ImageSet = ReadonlyMap<string, LoadedImage>;
 
 /** Colours are `#rrggbb`. */
 export interface Theme {
@@ -172,6 +211,14 @@ export type MarkupBlock =
       readonly widths: readonly number[];
       readonly header: readonly (readonly TextRun[])[] | null;
       readonly rows: readonly (readonly (readonly TextRun[])[])[];
+    }
+  | {
+      readonly kind: 'figure';
+      /** As the document wrote it; the key into the images the image stage loaded. */
+      readonly src: string;
+      readonly alt: string;
+      readonly caption: readonly TextRun[] | null;
+      readonly credit: readonly TextRun[] | null;
     };
 
 export interface MarkupMeta {

@@ -13,6 +13,7 @@ import { formatProblems, type Problem, ValidationError } from './errors';
 import type {
   EventDocument,
   Fact,
+  Figure,
   ParsedDocument,
   PartialDate,
   Party,
@@ -33,6 +34,8 @@ export interface DocumentLimits {
   readonly maxTextLength: number;
   readonly maxListItems: number;
   readonly maxUrlLength: number;
+  /** A caption longer than this would not fit under its picture on one page. */
+  readonly maxCaptionLength: number;
   /** Beyond this many problems the report lists how many more there are instead. */
   readonly maxReportedProblems: number;
 }
@@ -43,6 +46,7 @@ export const DOCUMENT_LIMITS: DocumentLimits = {
   maxTextLength: 10_000,
   maxListItems: 500,
   maxUrlLength: 2_000,
+  maxCaptionLength: 1_000,
   maxReportedProblems: 50,
 };
 
@@ -57,8 +61,11 @@ export const DEFAULT_TEMPLATE = 'briefing';
 
 const FIELDS = [
   'title', 'date', 'lang', 'template', 'subtitle', 'category', 'classification', 'location', 'summary', 'facts',
-  'parties', 'key_points', 'sections', 'quotes', 'timeline', 'context', 'sources', 'tags', 'author',
+  'parties', 'key_points', 'sections', 'quotes', 'timeline', 'context', 'sources', 'tags', 'author', 'images',
 ] as const;
+
+/** Picture formats by extension; the image stage checks that the bytes are what the name says. */
+const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png'];
 
 /**
  * BCP 47 (RFC 5646) well-formedness: language, extlang, script, region, variants, extensions,
@@ -111,8 +118,9 @@ function readEventDocument(reader: FieldReader, templates: readonly string[]): E
     ),
   };
   const author = reader.text(fields.author, 'author', { max: limits.maxShortTextLength });
+  const images = reader.list(fields.images, 'images', 'a list of pictures, each with `src:` and `alt:`', (item, path) => readFigure(reader, item, path));
   if (title === undefined || date === undefined) return null;
-  return { title, date, lang, template, ...optional, ...lists, ...definedOnly({ author }) };
+  return { title, date, lang, template, ...optional, ...lists, ...definedOnly({ author }), images };
 }
 
 function readFact(reader: FieldReader, item: unknown, path: string): Fact | undefined {
@@ -136,14 +144,31 @@ function readParty(reader: FieldReader, item: unknown, path: string): Party | un
 }
 
 function readSection(reader: FieldReader, item: unknown, path: string): Section | undefined {
-  const fields = reader.mapping(item, path, ['heading', 'body', 'bullets'], 'a section with `heading:` (and `body:`, `bullets:`)');
+  const fields = reader.mapping(item, path, ['heading', 'body', 'bullets', 'image'], 'a section with `heading:` (and `body:`, `bullets:`, `image:`)');
   if (fields === null) return undefined;
   const heading = reader.text(fields.heading, `${path}.heading`, { required: true, max: reader.limits.maxShortTextLength });
   const body = reader.paragraphs(fields.body, `${path}.body`);
   const bullets = reader.list(fields.bullets, `${path}.bullets`, 'a list of texts', (bullet, bulletPath) =>
     reader.text(bullet, bulletPath, { required: true, max: reader.limits.maxTextLength }),
   );
-  return heading === undefined ? undefined : { heading, body, bullets };
+  const image = fields.image === undefined || fields.image === null ? undefined : readFigure(reader, fields.image, `${path}.image`);
+  return heading === undefined ? undefined : { heading, body, bullets, ...definedOnly({ image }) };
+}
+
+function readFigure(reader: FieldReader, item: unknown, path: string): Figure | undefined {
+  const fields = reader.mapping(item, path, ['src', 'alt', 'caption', 'credit'], 'a picture with `src:` and `alt:` (and `caption:`, `credit:`)');
+  if (fields === null) return undefined;
+  const src = reader.imagePath(fields.src, `${path}.src`);
+  const alt = reader.text(fields.alt, `${path}.alt`, {
+    required: true,
+    max: reader.limits.maxTextLength,
+    expected: 'a text alternative: what the picture shows, for readers who cannot see it',
+  });
+  const optional = definedOnly({
+    caption: reader.text(fields.caption, `${path}.caption`, { max: reader.limits.maxCaptionLength }),
+    credit: reader.text(fields.credit, `${path}.credit`, { max: reader.limits.maxShortTextLength }),
+  });
+  return src === undefined || alt === undefined ? undefined : { src, alt, ...optional };
 }
 
 function readQuote(reader: FieldReader, item: unknown, path: string): Quote | undefined {
@@ -366,6 +391,29 @@ class FieldReader {
     return text;
   }
 
+  /**
+   * A picture's path as written, when it can only name a file of the content folder: relative,
+   * with `/` between folders and no %-escapes (which would hide a `..`). Whether it stays inside
+   * the folder depends on where the document lies, which the image stage knows.
+   */
+  imagePath(value: unknown, path: string): string | undefined {
+    const expected = 'a path relative to this document, such as photos/kyiv.jpg or ../maps/kyiv.png';
+    const src = this.text(value, path, { required: true, max: this.limits.maxUrlLength, expected });
+    if (src === undefined) return undefined;
+    const refusal = imagePathRefusal(src);
+    if (refusal !== null) {
+      this.problem(path, `"${src}" ${refusal}`, expected);
+      return undefined;
+    }
+    const extension = /\.[^./]*$/.exec(src)?.[0].toLowerCase() ?? '';
+    if (!IMAGE_EXTENSIONS.includes(extension)) {
+      const kind = extension === '' ? 'has no extension' : `is a ${extension} file`;
+      this.problem(path, `"${src}" ${kind}, not a picture the publisher can print`, `a JPEG (.jpg, .jpeg) or PNG (.png) file`);
+      return undefined;
+    }
+    return src;
+  }
+
   private checkedText(text: string, path: string, max: number): string | undefined {
     const control = CONTROL_CHARACTER.exec(text);
     if (control) {
@@ -396,6 +444,15 @@ class FieldReader {
     }
     return {};
   }
+}
+
+function imagePathRefusal(src: string): string | null {
+  const driveLetter = /^[a-z]:[\\/]/i.test(src);
+  if (/^[a-z][a-z\d+.-]*:/i.test(src) && !driveLetter) return 'is a web address: pictures are never fetched from the internet; put the file in the content folder';
+  if (driveLetter || /^[\\/]/.test(src)) return 'is an absolute path';
+  if (src.includes('\\')) return 'contains "\\": folders are separated by "/"';
+  if (src.includes('%')) return 'contains "%": write the file name as it is, without %-escapes';
+  return null;
 }
 
 function parentOf(path: string): string {

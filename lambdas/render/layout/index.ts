@@ -3,7 +3,7 @@
  * add what repeats on every page (header band, footer) once the page count is known.
  */
 import type { FontSet } from '../fonts';
-import type { Furniture, FurnitureRun, MarkupBlock, MarkupDocument, TextRun, Theme } from '../types';
+import type { Furniture, FurnitureRun, ImageSet, MarkupBlock, MarkupDocument, TextRun, Theme } from '../types';
 import { BlockMeasurer, shift, type Slice } from './measure';
 import { paginate, type PlacedSlice } from './paginate';
 import { StructBuilder } from './structure';
@@ -22,7 +22,10 @@ interface Measured {
   readonly structure: StructBuilder;
 }
 
-export function layoutDocument(markup: MarkupDocument, theme: Theme, fonts: FontSet): LayoutDocument {
+const NO_IMAGES: ImageSet = new Map();
+
+/** `images`: the pictures the image stage loaded, for the markup's figures. */
+export function layoutDocument(markup: MarkupDocument, theme: Theme, fonts: FontSet, images: ImageSet = NO_IMAGES): LayoutDocument {
   const geometry = pageGeometry(theme);
   const styles = blockStyles(theme);
   const setter = new TextSetter(fonts);
@@ -32,7 +35,7 @@ export function layoutDocument(markup: MarkupDocument, theme: Theme, fonts: Font
       accent: theme.colours.accent,
       highlight: theme.colours.highlight,
       rule: theme.colours.muted,
-    });
+    }, images);
     const slices = measurer.measureBlocks(blocks, structure.root, geometry.left, geometry.right - geometry.left);
     return { pages: paginate(slices, geometry.contentTop, geometry.contentBottom), structure };
   };
@@ -144,6 +147,7 @@ function shortenedBlocks(block: MarkupBlock): MarkupBlock[] {
     }
     case 'heading':
     case 'quote':
+    case 'figure':
       return [];
     default: {
       const unknown: never = block;
@@ -192,7 +196,7 @@ function furniture(
     nodes.push({ kind: 'rect', x: 0, y: 0, width: geometry.width, height: geometry.bandHeight, fill: theme.colours.primary });
     let left = geometry.left;
     if (theme.logo) {
-      nodes.push({ kind: 'image', x: left, y: (geometry.bandHeight - LOGO_HEIGHT) / 2, width: LOGO_MAX_WIDTH, height: LOGO_HEIGHT, data: theme.logo });
+      nodes.push({ kind: 'image', x: left, y: (geometry.bandHeight - LOGO_HEIGHT) / 2, width: LOGO_MAX_WIDTH, height: LOGO_HEIGHT, data: theme.logo, struct: null });
       left += LOGO_MAX_WIDTH + 8;
     }
     const baseline = geometry.bandHeight / 2 + styles.header.size * 0.35;

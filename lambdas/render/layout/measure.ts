@@ -3,7 +3,8 @@
  * new page — with the constraints the paginator must honour (keep with next, spacing). Slices
  * carry their drawing with y relative to the slice top; placing them is paginate.ts's job.
  */
-import type { MarkupBlock, TextRun } from '../types';
+import { TemplateError } from '../errors';
+import type { ImageSet, MarkupBlock, TextRun } from '../types';
 import type { BlockStyles, PageGeometry } from './styles';
 import type { TextSetter, TextStyle } from './text';
 import type { LayoutNode, PositionedRun, StructType } from './types';
@@ -37,6 +38,11 @@ const BOX_PAD = 10;
 const CARD_PAD = 7;
 const GRID_GAP = 8;
 const CELL_PAD = 4;
+/** A picture is never drawn larger than its pixels at 96 per inch, where they start to show. */
+const POINTS_PER_PIXEL = 0.75;
+/** Of the page's content height: a picture leaves room for its caption and some text. */
+const FIGURE_MAX_HEIGHT = 0.5;
+const CAPTION_GAP = 5;
 
 export class BlockMeasurer {
   private decorationCount = 0;
@@ -47,6 +53,7 @@ export class BlockMeasurer {
     private readonly page: PageGeometry,
     private readonly structure: StructBuilder,
     private readonly colours: { readonly accent: string; readonly highlight: string; readonly rule: string },
+    private readonly images: ImageSet,
   ) {}
 
   get pageHeight(): number {
@@ -81,6 +88,8 @@ export class BlockMeasurer {
         return this.grid(block, parent, x, width, index);
       case 'table':
         return this.table(block, parent, x, width, index);
+      case 'figure':
+        return [this.figure(block, parent, x, width, index)];
       default: {
         const unknown: never = block;
         throw new Error(`unhandled markup block ${JSON.stringify(unknown)}`);
@@ -255,6 +264,43 @@ export class BlockMeasurer {
       ),
     );
     return slices;
+  }
+
+  /**
+   * One unbreakable slice: the picture at the column width (or smaller, see the constants), centred,
+   * then its caption and credit at the column width. The picture's height is at most half the
+   * content area and the caption is limited in length, so the whole always fits on one page.
+   */
+  private figure(block: Extract<MarkupBlock, { kind: 'figure' }>, parent: number, x: number, width: number, index: number): Slice {
+    const image = this.images.get(block.src);
+    if (image === undefined) {
+      throw new TemplateError(`<figure src="${block.src}">`, 'names a picture the document does not have; a template shows the document\'s pictures with src="{{src}}"');
+    }
+    const group = this.structure.add(parent, 'Div');
+    const figure = this.structure.add(group, 'Figure', block.alt);
+    let drawnWidth = Math.min(width, image.width * POINTS_PER_PIXEL);
+    let drawnHeight = (drawnWidth * image.height) / image.width;
+    const maxHeight = this.pageHeight * FIGURE_MAX_HEIGHT;
+    if (drawnHeight > maxHeight) {
+      drawnHeight = maxHeight;
+      drawnWidth = (drawnHeight * image.width) / image.height;
+    }
+    const picture: Slice = {
+      height: drawnHeight,
+      spaceBefore: 0,
+      keepWithNext: false,
+      nodes: [{ kind: 'image', x: x + (width - drawnWidth) / 2, y: 0, width: drawnWidth, height: drawnHeight, data: image.bytes, struct: figure }],
+      decorations: [],
+      block: index,
+    };
+    const texts: Slice[] = [];
+    if (block.caption !== null || block.credit !== null) {
+      const caption = this.structure.add(group, 'Caption');
+      const lines = (runs: readonly TextRun[] | null, style: TextStyle, spaceBefore: number): Slice[] =>
+        runs === null ? [] : this.paragraph(runs, style, x, width, caption, 'P').map((line, lineIndex) => (lineIndex === 0 ? { ...line, spaceBefore } : line));
+      texts.push(...lines(block.caption, this.styles.caption, CAPTION_GAP), ...lines(block.credit, this.styles.credit, block.caption === null ? CAPTION_GAP : 1));
+    }
+    return joinSlices([picture, ...texts], 12, false, index);
   }
 
   /**

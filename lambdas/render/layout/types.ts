@@ -22,12 +22,16 @@ export type StructType =
   | 'TH'
   | 'TD'
   | 'Div'
-  | 'Link';
+  | 'Link'
+  | 'Figure'
+  | 'Caption';
 
 /** The logical structure (tagged PDF), in reading order; content refers to nodes by id. */
 export interface StructNode {
   readonly id: number;
   readonly type: StructType;
+  /** The text alternative (`/Alt`) of a Figure. */
+  readonly alt?: string;
   readonly children: readonly StructNode[];
 }
 
@@ -69,6 +73,8 @@ export type LayoutNode =
       readonly width: number;
       readonly height: number;
       readonly data: Uint8Array;
+      /** The Figure element the picture is the content of; null for the theme's logo (an artifact). */
+      readonly struct: number | null;
     };
 
 export interface LayoutPage {
