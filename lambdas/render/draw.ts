@@ -6,7 +6,7 @@
  */
 import PDFDocument from 'pdfkit';
 import type { FontSet, FontVariant } from './fonts';
-import type { LayoutDocument, LayoutNode, PositionedRun, StructNode, StructType } from './layout';
+import type { GraphicShape, LayoutDocument, LayoutNode, PositionedRun, StructNode, StructType } from './layout';
 
 export interface DrawOptions {
   /** Written as CreationDate and ModDate; also seeds the file ID, so it fixes the output bytes. */
@@ -96,9 +96,47 @@ function drawNode(doc: Doc, node: LayoutNode, structure: TaggedStructure, colour
     case 'text':
       for (const run of node.runs) drawRun(doc, run, node.baseline, structure, colours);
       return;
+    case 'graphic': {
+      const element = structure.element(node.struct);
+      const content = doc.markStructureContent('Figure');
+      for (const shape of node.shapes) drawShape(doc, shape, node.x, node.y, colours);
+      doc.endMarkedContent();
+      element.add(content);
+      return;
+    }
     default: {
       const unknown: never = node;
       throw new Error(`unhandled layout node ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/** Inside its Figure's marked content: the Figure's /Alt speaks for all of it. */
+function drawShape(doc: Doc, shape: GraphicShape, x: number, y: number, colours: PageColours): void {
+  switch (shape.kind) {
+    case 'bar':
+      colours.fill(shape.fill);
+      doc.rect(x + shape.x, y + shape.y, shape.width, shape.height).fill();
+      return;
+    case 'line': {
+      colours.stroke(shape.color);
+      const [first, ...rest] = shape.points;
+      if (first === undefined) return;
+      doc.moveTo(x + first[0], y + first[1]);
+      for (const [pointX, pointY] of rest) doc.lineTo(x + pointX, y + pointY);
+      doc.lineWidth(shape.thickness).lineJoin('round').stroke();
+      return;
+    }
+    case 'text':
+      colours.fill(shape.color);
+      doc
+        .font(shape.variant)
+        .fontSize(shape.size)
+        .text(shape.text, x + shape.x, y + shape.baseline, { lineBreak: false, baseline: 'alphabetic', textWidth: shape.width } as PDFKit.Mixins.TextOptions);
+      return;
+    default: {
+      const unknown: never = shape;
+      throw new Error(`unhandled shape ${JSON.stringify(unknown)}`);
     }
   }
 }

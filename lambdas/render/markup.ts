@@ -38,7 +38,7 @@ type XmlNode = XmlElement | XmlText;
 
 const paragraphStyles: readonly ParagraphStyle[] = ['body', 'kicker', 'standfirst', 'meta', 'small'];
 const boxStyles: readonly BoxStyle[] = ['summary', 'note'];
-const blockElements = ['h1', 'h2', 'h3', 'p', 'list', 'quote', 'box', 'grid', 'table', 'figure'] as const;
+const blockElements = ['h1', 'h2', 'h3', 'p', 'list', 'quote', 'box', 'grid', 'table', 'figure', 'chart'] as const;
 const inlineElements = ['b', 'i', 'a', 'br'] as const;
 const pageFields = new Map<string, FurnitureRun>([
   ['page-number', { kind: 'page-number' }],
@@ -48,7 +48,7 @@ const noFields = new Map<string, never>();
 /** Every element of the dialect, to tell a misspelt element from one in the wrong place. */
 const dialectElements = new Set<string>([
   'factsheet', 'meta', 'title', 'author', 'subject', 'keyword', 'header', 'footer', 'left', 'center', 'right', 'body',
-  'item', 'cite', 'fact', 'label', 'value', 'head', 'row', 'cell', 'caption', 'credit', ...blockElements, ...inlineElements, ...pageFields.keys(),
+  'item', 'cite', 'fact', 'label', 'value', 'head', 'row', 'cell', 'caption', 'credit', 'series', ...blockElements, ...inlineElements, ...pageFields.keys(),
 ]);
 const factsheetParts = ['meta', 'header', 'footer', 'body'] as const;
 const LINK_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
@@ -481,6 +481,8 @@ class DialectReader {
         return this.table(node, path);
       case 'figure':
         return this.figure(node, path);
+      case 'chart':
+        return this.chart(node, path);
       default:
         this.misplaced(node, path, blockElements);
         return null;
@@ -601,6 +603,39 @@ class DialectReader {
       parts[child.name as keyof typeof parts] = runs.length === 0 ? null : runs;
     }
     return src === '' || alt === '' ? null : { kind: 'figure', src, alt, ...parts };
+  }
+
+  /** A chart: `<label>` elements, then `<series name>` elements of one `<value>` a label. */
+  private chart(node: XmlElement, path: string): MarkupBlock | null {
+    const attributes = this.attributes(node, path, ['type', 'title', 'unit']);
+    const type = this.choice(node, path, 'type', attributes.get('type'), ['bar', 'line'] as const, 'bar');
+    const title = (attributes.get('title') ?? '').replace(XML_WHITESPACE, ' ').trim();
+    const unit = (attributes.get('unit') ?? '').replace(XML_WHITESPACE, ' ').trim();
+    if (title === '' || unit === '') this.problem(node, path, '<chart> needs a title and a unit', 'title="{{title}}" unit="{{unit}}"');
+    const labels: string[] = [];
+    const series: { name: string; values: number[] }[] = [];
+    for (const child of this.elements(node, path)) {
+      const childPath = `${path}/${child.name}`;
+      if (child.name === 'label' && series.length === 0) {
+        this.attributes(child, childPath, []);
+        labels.push(this.plainText(child, childPath));
+      } else if (child.name === 'series') {
+        const name = (this.attributes(child, childPath, ['name']).get('name') ?? '').trim();
+        const values = this.elements(child, childPath).flatMap((valueNode) => {
+          const text = valueNode.name === 'value' ? this.plainText(valueNode, `${childPath}/value`) : null;
+          const value = text === null || text.trim() === '' ? Number.NaN : Number(text);
+          if (Number.isFinite(value)) return [value];
+          this.problem(valueNode, `${childPath}/${valueNode.name}`, valueNode.name === 'value' ? `<value> "${text}" is not a number` : `<${valueNode.name}> is not allowed here`, '<value> elements holding a number');
+          return [];
+        });
+        if (values.length !== labels.length) this.problem(child, childPath, `<series> has ${values.length} values for ${labels.length} labels`, 'one <value> a <label>');
+        series.push({ name, values });
+      } else {
+        this.misplaced(child, childPath, series.length === 0 ? ['label', 'series'] : ['series']);
+      }
+    }
+    if (labels.length === 0 || series.length === 0) this.problem(node, path, '<chart> needs at least one <label> and one <series>');
+    return title === '' || unit === '' || labels.length === 0 || series.length === 0 ? null : { kind: 'chart', chart: { type, title, unit, labels, series } };
   }
 
   private widths(node: XmlElement, path: string, value: string | undefined): number[] | null {

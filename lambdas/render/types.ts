@@ -57,6 +57,20 @@ export interface Figure {
   readonly caption?: string;
   readonly credit?: string;
 }
+export interface ChartSeries {
+  readonly name: string;
+  /** One a label, in the labels' order. */
+  readonly values: readonly number[];
+}
+/** Figures drawn as a chart, and given as a table too (docs/content-format.md, "Charts"). */
+export interface Chart {
+  readonly type: 'bar' | 'line';
+  readonly title: string;
+  /** What the values count (`%`, `millions of people`), shown with the axis and in the table. */
+  readonly unit: string;
+  readonly labels: readonly string[];
+  readonly series: readonly ChartSeries[];
+}
 export interface Section {
   readonly heading: string;
   /** `body` normalised to a list of paragraphs. */
@@ -64,6 +78,8 @@ export interface Section {
   readonly bullets: readonly string[];
   /** Shown after the section's text. */
   readonly image?: Figure;
+  /** Shown after the section's picture. */
+  readonly chart?: Chart;
 }
 export interface Quote {
   readonly text: string;
@@ -108,6 +124,7 @@ export interface EventDocument {
   readonly tags: readonly string[];
   readonly author?: string;
   readonly images: readonly Figure[];
+  readonly charts: readonly Chart[];
 }
 
 export interface ValidatedDocument {
@@ -219,7 +236,8 @@ export type MarkupBlock =
       readonly alt: string;
       readonly caption: readonly TextRun[] | null;
       readonly credit: readonly TextRun[] | null;
-    };
+    }
+  | { readonly kind: 'chart'; readonly chart: Chart };
 
 export interface MarkupMeta {
   /** Resolved language tag used for /Lang (after fallback). */

@@ -11,6 +11,8 @@
 import { DATE_FORMATS, readPartialDate } from './dates';
 import { formatProblems, type Problem, ValidationError } from './errors';
 import type {
+  Chart,
+  ChartSeries,
   EventDocument,
   Fact,
   Figure,
@@ -61,8 +63,13 @@ export const DEFAULT_TEMPLATE = 'briefing';
 
 const FIELDS = [
   'title', 'date', 'lang', 'template', 'subtitle', 'category', 'classification', 'location', 'summary', 'facts',
-  'parties', 'key_points', 'sections', 'quotes', 'timeline', 'context', 'sources', 'tags', 'author', 'images',
+  'parties', 'key_points', 'sections', 'quotes', 'timeline', 'context', 'sources', 'tags', 'author', 'images', 'charts',
 ] as const;
+
+/** Beyond these a chart is unreadable on a fact sheet's column. */
+const MAX_CHART_LABELS = 40;
+const MAX_CHART_SERIES = 6;
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
 
 /** Picture formats by extension; the image stage checks that the bytes are what the name says. */
 const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png'];
@@ -119,8 +126,9 @@ function readEventDocument(reader: FieldReader, templates: readonly string[]): E
   };
   const author = reader.text(fields.author, 'author', { max: limits.maxShortTextLength });
   const images = reader.list(fields.images, 'images', 'a list of pictures, each with `src:` and `alt:`', (item, path) => readFigure(reader, item, path));
+  const charts = reader.list(fields.charts, 'charts', 'a list of charts, each with `title:`, `unit:`, `labels:` and `series:`', (item, path) => readChart(reader, item, path));
   if (title === undefined || date === undefined) return null;
-  return { title, date, lang, template, ...optional, ...lists, ...definedOnly({ author }), images };
+  return { title, date, lang, template, ...optional, ...lists, ...definedOnly({ author }), images, charts };
 }
 
 function readFact(reader: FieldReader, item: unknown, path: string): Fact | undefined {
@@ -144,7 +152,7 @@ function readParty(reader: FieldReader, item: unknown, path: string): Party | un
 }
 
 function readSection(reader: FieldReader, item: unknown, path: string): Section | undefined {
-  const fields = reader.mapping(item, path, ['heading', 'body', 'bullets', 'image'], 'a section with `heading:` (and `body:`, `bullets:`, `image:`)');
+  const fields = reader.mapping(item, path, ['heading', 'body', 'bullets', 'image', 'chart'], 'a section with `heading:` (and `body:`, `bullets:`, `image:`, `chart:`)');
   if (fields === null) return undefined;
   const heading = reader.text(fields.heading, `${path}.heading`, { required: true, max: reader.limits.maxShortTextLength });
   const body = reader.paragraphs(fields.body, `${path}.body`);
@@ -152,7 +160,43 @@ function readSection(reader: FieldReader, item: unknown, path: string): Section 
     reader.text(bullet, bulletPath, { required: true, max: reader.limits.maxTextLength }),
   );
   const image = fields.image === undefined || fields.image === null ? undefined : readFigure(reader, fields.image, `${path}.image`);
-  return heading === undefined ? undefined : { heading, body, bullets, ...definedOnly({ image }) };
+  const chart = fields.chart === undefined || fields.chart === null ? undefined : readChart(reader, fields.chart, `${path}.chart`);
+  return heading === undefined ? undefined : { heading, body, bullets, ...definedOnly({ image, chart }) };
+}
+
+function readChart(reader: FieldReader, item: unknown, path: string): Chart | undefined {
+  const fields = reader.mapping(item, path, ['type', 'title', 'unit', 'labels', 'series'], 'a chart with `title:`, `unit:`, `labels:` and `series:` (and `type:`)');
+  if (fields === null) return undefined;
+  const { maxShortTextLength: max } = reader.limits;
+  const type = reader.text(fields.type, `${path}.type`, { max }) ?? 'bar';
+  if (type !== 'bar' && type !== 'line') reader.problem(`${path}.type`, `"${type}" is not a kind of chart`, 'bar or line');
+  const title = reader.text(fields.title, `${path}.title`, { required: true, max });
+  const unit = reader.text(fields.unit, `${path}.unit`, { required: true, max, expected: 'what the numbers count, such as %, people or millions of euros' });
+  const labels = reader.list(fields.labels, `${path}.labels`, 'a list of texts, one a bar or point', (label, labelPath) => reader.text(label, labelPath, { required: true, max }));
+  const series = reader.list(fields.series, `${path}.series`, 'a list of series, each with `name:` and `values:`', (entry, entryPath) =>
+    readSeries(reader, entry, entryPath, labels.length),
+  );
+  if (labels.length === 0 || labels.length > MAX_CHART_LABELS) reader.problem(`${path}.labels`, `has ${labels.length} labels`, `from 1 to ${MAX_CHART_LABELS} labels`);
+  if (series.length === 0 || series.length > MAX_CHART_SERIES) reader.problem(`${path}.series`, `has ${series.length} series`, `from 1 to ${MAX_CHART_SERIES} series`);
+  if (title === undefined || unit === undefined || (type !== 'bar' && type !== 'line')) return undefined;
+  return { type, title, unit, labels, series };
+}
+
+function readSeries(reader: FieldReader, item: unknown, path: string, labelCount: number): ChartSeries | undefined {
+  const fields = reader.mapping(item, path, ['name', 'values'], 'a series with `name:` and `values:`');
+  if (fields === null) return undefined;
+  const name = reader.text(fields.name, `${path}.name`, { required: true, max: reader.limits.maxShortTextLength });
+  const values = reader.list(fields.values, `${path}.values`, 'a list of numbers, one a label', (value, valuePath) => {
+    if (typeof value === 'number' && Number.isFinite(value)) return value;
+    // The YAML reader keeps a decimal as the digits typed (`1.50`), so a number may arrive as its text.
+    if (typeof value === 'string' && DECIMAL.test(value.trim())) return Number(value);
+    reader.problem(valuePath, `must be a number, not ${describe(value)}`, 'a number such as 12 or 3.5, without its unit');
+    return undefined;
+  });
+  if (Array.isArray(fields.values) && fields.values.length !== labelCount) {
+    reader.problem(`${path}.values`, `has ${fields.values.length} values for ${labelCount} labels`, 'one value a label');
+  }
+  return name === undefined ? undefined : { name, values };
 }
 
 function readFigure(reader: FieldReader, item: unknown, path: string): Figure | undefined {

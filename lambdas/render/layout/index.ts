@@ -11,7 +11,7 @@ import { blockStyles, pageGeometry, type PageGeometry } from './styles';
 import { TextSetter, variantOf, type TextStyle } from './text';
 import type { LayoutDocument, LayoutNode, LayoutPage } from './types';
 
-export type { LayoutDocument, LayoutNode, LayoutPage, PositionedRun, StructNode, StructType } from './types';
+export type { GraphicShape, LayoutDocument, LayoutNode, LayoutPage, PositionedRun, StructNode, StructType } from './types';
 
 const LOGO_HEIGHT = 24;
 const LOGO_MAX_WIDTH = 110;
@@ -32,10 +32,12 @@ export function layoutDocument(markup: MarkupDocument, theme: Theme, fonts: Font
   const measure = (blocks: readonly MarkupBlock[]): Measured => {
     const structure = new StructBuilder();
     const measurer = new BlockMeasurer(setter, styles, geometry, structure, {
+      primary: theme.colours.primary,
+      text: theme.colours.text,
       accent: theme.colours.accent,
       highlight: theme.colours.highlight,
       rule: theme.colours.muted,
-    }, images);
+    }, images, markup.meta.lang);
     const slices = measurer.measureBlocks(blocks, structure.root, geometry.left, geometry.right - geometry.left);
     return { pages: paginate(slices, geometry.contentTop, geometry.contentBottom), structure };
   };
@@ -148,6 +150,7 @@ function shortenedBlocks(block: MarkupBlock): MarkupBlock[] {
     case 'heading':
     case 'quote':
     case 'figure':
+    case 'chart':
       return [];
     default: {
       const unknown: never = block;

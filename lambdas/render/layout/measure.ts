@@ -5,6 +5,7 @@
  */
 import { TemplateError } from '../errors';
 import type { ImageSet, MarkupBlock, TextRun } from '../types';
+import { chartAlt, drawChart } from './chart';
 import type { BlockStyles, PageGeometry } from './styles';
 import type { TextSetter, TextStyle } from './text';
 import type { LayoutNode, PositionedRun, StructType } from './types';
@@ -52,9 +53,18 @@ export class BlockMeasurer {
     private readonly styles: BlockStyles,
     private readonly page: PageGeometry,
     private readonly structure: StructBuilder,
-    private readonly colours: { readonly accent: string; readonly highlight: string; readonly rule: string },
+    private readonly colours: { readonly primary: string; readonly accent: string; readonly highlight: string; readonly rule: string; readonly text: string },
     private readonly images: ImageSet,
+    private readonly lang: string,
   ) {}
+
+  private numberFormat: Intl.NumberFormat | null = null;
+
+  /** Made by the first chart: most documents have none. */
+  private get numbers(): Intl.NumberFormat {
+    this.numberFormat ??= new Intl.NumberFormat(this.lang, { maximumFractionDigits: 2 });
+    return this.numberFormat;
+  }
 
   get pageHeight(): number {
     return this.page.contentBottom - this.page.contentTop;
@@ -90,6 +100,8 @@ export class BlockMeasurer {
         return this.table(block, parent, x, width, index);
       case 'figure':
         return [this.figure(block, parent, x, width, index)];
+      case 'chart':
+        return this.chart(block.chart, parent, x, width, index);
       default: {
         const unknown: never = block;
         throw new Error(`unhandled markup block ${JSON.stringify(unknown)}`);
@@ -304,6 +316,40 @@ export class BlockMeasurer {
   }
 
   /**
+   * The chart's title (its Caption), the chart as a Figure whose /Alt states every value, then the
+   * same figures as a table, so that they can be read, copied and searched as text too.
+   */
+  private chart(chart: Extract<MarkupBlock, { kind: 'chart' }>['chart'], parent: number, x: number, width: number, index: number): Slice[] {
+    const group = this.structure.add(parent, 'Div');
+    const caption = this.structure.add(group, 'Caption');
+    const title = this.paragraph([plainRun(`${chart.title} (${chart.unit})`)], this.styles.chartTitle, x, width, caption, 'P');
+    const figure = this.structure.add(group, 'Figure', chartAlt(chart, this.numbers));
+    const { primary, accent, rule, text } = this.colours;
+    const drawing = drawChart(chart, width, this.numbers, { series: [primary, accent, rule, text], axis: text, grid: rule, text: rule }, this.setter);
+    const picture: Slice = {
+      height: drawing.height,
+      spaceBefore: 4,
+      keepWithNext: false,
+      nodes: [{ kind: 'graphic', x, y: 0, struct: figure, shapes: drawing.shapes }],
+      decorations: [],
+      block: index,
+    };
+    const table = this.table(
+      {
+        kind: 'table',
+        widths: [2, ...chart.series.map(() => 1)],
+        header: [[plainRun(chart.unit)], ...chart.series.map((entry) => [plainRun(entry.name)])],
+        rows: chart.labels.map((label, row) => [[plainRun(label)], ...chart.series.map((entry) => [plainRun(this.numbers.format(entry.values[row] ?? 0))])]),
+      },
+      group,
+      x,
+      width,
+      index,
+    );
+    return [joinSlices([...title, picture], 12, true, index), ...table];
+  }
+
+  /**
    * A table or fact row taller than half a page: kept whole, it would leave a page mostly empty
    * or run off it. Its cells are set one under the other instead, each breaking like a paragraph.
    */
@@ -327,6 +373,10 @@ export class BlockMeasurer {
       block: index,
     }));
   }
+}
+
+function plainRun(text: string): TextRun {
+  return { kind: 'text', text, bold: false, italic: false, href: null };
 }
 
 /** A paragraph may break between lines, but never leaves one line alone at either end. */
@@ -368,6 +418,7 @@ export function shift(node: LayoutNode, dy: number): LayoutNode {
       return { ...node, baseline: node.baseline + dy };
     case 'rect':
     case 'image':
+    case 'graphic':
       return { ...node, y: node.y + dy };
     case 'rule':
       return { ...node, y1: node.y1 + dy, y2: node.y2 + dy };

@@ -51,6 +51,7 @@ export interface BlockStyles {
   readonly tableHead: TextStyle;
   readonly tableCell: TextStyle;
   readonly caption: TextStyle;
+  readonly chartTitle: TextStyle;
   readonly credit: TextStyle;
   readonly header: TextStyle;
   readonly footer: TextStyle;
@@ -83,6 +84,7 @@ export function blockStyles(theme: Theme): BlockStyles {
     tableHead: style(8.5, 1.3, muted, true),
     tableCell: style(9.5, 1.35, text),
     caption: style(9, 1.35, text, false, true),
+    chartTitle: style(9.5, 1.35, primary, true),
     credit: style(7.5, 1.3, muted),
     header: style(9, 1.2, onPrimary),
     footer: style(8, 1.2, muted),

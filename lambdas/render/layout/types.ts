@@ -47,6 +47,21 @@ export interface PositionedRun {
   readonly struct: number | null;
 }
 
+/** Part of a drawing, coordinates relative to its graphic's top-left corner. */
+export type GraphicShape =
+  | { readonly kind: 'bar'; readonly x: number; readonly y: number; readonly width: number; readonly height: number; readonly fill: string }
+  | { readonly kind: 'line'; readonly points: readonly (readonly [number, number])[]; readonly color: string; readonly thickness: number }
+  | {
+      readonly kind: 'text';
+      readonly text: string;
+      readonly x: number;
+      readonly baseline: number;
+      readonly size: number;
+      readonly variant: FontVariant;
+      readonly color: string;
+      readonly width: number;
+    };
+
 export type LayoutNode =
   | { readonly kind: 'text'; readonly baseline: number; readonly runs: readonly PositionedRun[] }
   | {
@@ -75,7 +90,9 @@ export type LayoutNode =
       readonly data: Uint8Array;
       /** The Figure element the picture is the content of; null for the theme's logo (an artifact). */
       readonly struct: number | null;
-    };
+    }
+  /** A vector drawing (a chart), all of it the content of one Figure element. */
+  | { readonly kind: 'graphic'; readonly x: number; readonly y: number; readonly struct: number; readonly shapes: readonly GraphicShape[] };
 
 export interface LayoutPage {
   readonly nodes: readonly LayoutNode[];

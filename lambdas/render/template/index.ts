@@ -67,7 +67,7 @@ function templateContext(doc: EventDocument): TemplateContext {
     facts: doc.facts,
     parties: doc.parties.map((party) => ({ name: party.name, role: party.role ?? null, country: party.country ?? null })),
     key_points: doc.key_points,
-    sections: doc.sections.map((section) => ({ ...section, image: section.image ? figureContext(section.image) : null })),
+    sections: doc.sections.map((section) => ({ ...section, image: section.image ? figureContext(section.image) : null, chart: section.chart ?? null })),
     quotes: doc.quotes.map((entry) => ({ text: entry.text, speaker: entry.speaker ?? null, context: entry.context ?? null })),
     timeline: doc.timeline,
     context: doc.context,
@@ -75,6 +75,7 @@ function templateContext(doc: EventDocument): TemplateContext {
     tags: doc.tags,
     author: doc.author ?? null,
     images: doc.images.map(figureContext),
+    charts: doc.charts,
   };
 }
 
