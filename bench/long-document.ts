@@ -34,7 +34,7 @@ export const HUNDRED_PAGE_SHAPE: LongDocumentShape = {
 };
 
 /** A unique, recognisable sentence; `id` keeps it unique across the document. */
-export function sentence(id: string): string {
+function sentence(id: string): string {
   return `Statement ${id} records that the delegations met again and agreed to keep the humanitarian corridors open.`;
 }
 

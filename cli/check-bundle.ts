@@ -27,7 +27,7 @@ import { LOCAL_CREDENTIALS, startLocalS3 } from '../emulator/local-s3';
 
 const REPOSITORY_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The French sample with every field of the content format: it exercises every template part. */
-export const DEFAULT_SAMPLE = join(REPOSITORY_ROOT, 'content/macron-poutine-2022-02-28.yaml');
+const DEFAULT_SAMPLE = join(REPOSITORY_ROOT, 'content/macron-poutine-2022-02-28.yaml');
 /** Where Lambda unpacks the asset; the function's environment points into it. */
 const LAMBDA_TASK_ROOT = '/var/task';
 /** Stands in for the deployed bucket name, which only exists once CloudFormation resolves it. */
@@ -57,7 +57,7 @@ export interface BundleCheckReport {
 }
 
 /** The bundle did not do what the source tree does: the message says what differs. */
-export class BundleCheckError extends Error {
+class BundleCheckError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'BundleCheckError';

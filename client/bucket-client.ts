@@ -59,7 +59,7 @@ export type Outcome =
   | { readonly kind: 'published'; readonly factsheetKey: string; readonly template: string; readonly bytes: number }
   | { readonly kind: 'rejected'; readonly errorReportKey: string; readonly report: ErrorReport };
 
-export class OutcomeTimeoutError extends Error {
+class OutcomeTimeoutError extends Error {
   constructor(key: string, seconds: number) {
     super(
       `no fact sheet and no error report for ${key} after ${seconds} s: is the publisher running ` +

@@ -29,7 +29,7 @@ export interface LocalPublisher {
   readonly config: PublisherConfig;
   readonly dispatcher: EventDispatcher;
   /** The handler itself, for events made by hand (tests, republish). */
-  handle(event: S3Event): Promise<PublishResult>;
+  handle(this: void, event: S3Event): Promise<PublishResult>;
   close(): Promise<void>;
 }
 

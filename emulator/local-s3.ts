@@ -167,10 +167,10 @@ export function dispatchEvents<Result>(localS3: LocalS3, options: DispatchOption
   server.on('event', onServerEvent);
 
   const { store } = server;
-  const deleteObject = store.deleteObject;
+  const deleteObject = store.deleteObject.bind(store);
   store.deleteObject = async (bucket: string, key: string) => {
     try {
-      await deleteObject.call(store, bucket, key);
+      await deleteObject(bucket, key);
     } catch (error) {
       // After removing the object s3rver prunes empty folders; concurrent deletes (DeleteObjects)
       // race on that and the losers see ENOENT, though their object is gone.

@@ -43,7 +43,8 @@ export function readDeployChoices(readContext: (key: ContextKey) => unknown): De
   const text = (key: ContextKey): string | undefined => {
     const value = readContext(key);
     if (value === undefined || value === null || value === '') return undefined;
-    return String(value).trim();
+    // A number stays as written; a mapping or list from cdk.json is shown as written, not as "[object Object]".
+    return (typeof value === 'string' ? value : JSON.stringify(value)).trim();
   };
   const oneOf = <T>(key: ContextKey, choices: Readonly<Record<string, T>>): T | undefined => {
     const value = text(key);

@@ -10,7 +10,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
 /** Everything that can change what a fact sheet looks like, relative to the repository root. */
-export const VERSIONED_SOURCES: readonly string[] = ['lambdas', 'templates', 'package-lock.json'];
+const VERSIONED_SOURCES: readonly string[] = ['lambdas', 'templates', 'package-lock.json'];
 
 const HASH_LENGTH = 12;
 

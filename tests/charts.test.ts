@@ -31,7 +31,7 @@ async function figureAlts(pdf: Buffer): Promise<string[]> {
       if (node.role === 'Figure' && node.alt) alts.push(node.alt);
       for (const child of node.children ?? []) walk(child as typeof node);
     };
-    for (let number = 1; number <= doc.numPages; number++) walk((await (await doc.getPage(number)).getStructTree()) as never);
+    for (let number = 1; number <= doc.numPages; number++) walk(await (await doc.getPage(number)).getStructTree());
     return alts;
   } finally {
     await doc.destroy();

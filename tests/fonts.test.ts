@@ -154,7 +154,7 @@ describe('fonts', () => {
     expect(fonts.covers('œ'.codePointAt(0) as number)).toBe(true);
   });
 
-  it('writes font subsets byte for byte as fontkit does, composite glyphs included', async () => {
+  it('writes font subsets byte for byte as fontkit does, composite glyphs included', () => {
     // Prepare: accented letters are composites of a base letter and a mark.
     const text = 'Élysée, Ärger, ŒUVRE, Київ, їжак, Αθήνα, fin.';
     for (const variant of VARIANTS) {

@@ -1,4 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadCommonMark } from '../lambdas/render/commonmark';
 import { parseMarkup } from '../lambdas/render/markup';
 import { loadTemplates, type TemplateSet } from '../lambdas/render/template';
 import { formatDate, labelKeys, resolveLanguage, supportedLanguages } from '../lambdas/render/template/i18n';
@@ -6,6 +7,9 @@ import { minimalDocument, partialDate, validated } from './fixtures/templates/do
 import { blocksOf, headingTexts, textOf } from './fixtures/templates/queries';
 
 const inLanguage = (tag: string) => resolveLanguage(tag).language;
+
+// The renderer loads the CommonMark parser before the stages that need it; these tests call the stages directly.
+beforeAll(loadCommonMark);
 
 describe('i18n', () => {
   describe('resolveLanguage', () => {

@@ -9,12 +9,12 @@ import { renderTarget } from '../client/render-files';
 import { createRenderer, type Renderer } from '../lambdas/render';
 import { ContentError, RendererConfigError, ValidationError } from '../lambdas/render/errors';
 import { ImageError, PICTURE_LIMITS, resolveInside } from '../lambdas/render/images';
-import { PAPER } from '../lambdas/render/layout/styles';
 import type { SourceFile } from '../lambdas/render/types';
 
 const imagesDir = new URL('./fixtures/images/', import.meta.url).pathname;
 const hostileDir = join(imagesDir, 'hostile');
 const MODIFIED_AT = new Date('2022-03-01T09:15:00Z');
+const PAPER = { A4: { width: 595.28, height: 841.89 } };
 /** The briefing's page: A4, 56 pt margins, content from 72 pt to 62 pt above the bottom (layout/styles.ts). */
 const COLUMN = { left: 56, width: PAPER.A4.width - 2 * 56, height: PAPER.A4.height - 62 - 72 };
 

@@ -42,6 +42,19 @@ interface Statement {
 }
 const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
+/** A resource as the template holds it, with the properties these tests read typed as written. */
+interface Resource<P> {
+  readonly Properties: P;
+  readonly DeletionPolicy?: string;
+}
+interface PolicyProperties {
+  readonly PolicyDocument: { readonly Statement: Statement[] };
+}
+
+function resourcesOf<P = Record<string, unknown>>(template: Template, type: string, props?: object): Resource<P>[] {
+  return Object.values(template.findResources(type, props)) as Resource<P>[];
+}
+
 function logicalIdOf(template: Template, type: string): string {
   const ids = Object.keys(template.findResources(type));
   expect(ids).toHaveLength(1);
@@ -112,11 +125,11 @@ describe('PublisherStack', () => {
     });
 
     it('keeps both buckets when the stack is deleted, unless told otherwise', () => {
-      const buckets = Object.values(template.findResources('AWS::S3::Bucket'));
+      const buckets = resourcesOf(template, 'AWS::S3::Bucket');
       expect(buckets.map((bucket) => bucket.DeletionPolicy)).toEqual(['Retain', 'Retain']);
       expect(template.findResources('Custom::S3AutoDeleteObjects')).toEqual({});
 
-      const disposable = Object.values(variant.findResources('AWS::S3::Bucket'));
+      const disposable = resourcesOf(variant, 'AWS::S3::Bucket');
       expect(disposable.map((bucket) => bucket.DeletionPolicy)).toEqual(['Delete', 'Delete']);
       variant.resourceCountIs('Custom::S3AutoDeleteObjects', 2);
     });
@@ -176,7 +189,7 @@ describe('PublisherStack', () => {
         LoggingConfig: { ApplicationLogLevel: 'DEBUG' },
         Environment: { Variables: Match.objectLike({ LOG_LEVEL: 'DEBUG', MAX_SOURCE_BYTES: '2000000' }) },
       });
-      const [defaultFunction] = Object.values(template.findResources('AWS::Lambda::Function'));
+      const [defaultFunction] = resourcesOf<{ Environment: { Variables: Record<string, string> } }>(template, 'AWS::Lambda::Function');
       expect(defaultFunction?.Properties).not.toHaveProperty('ReservedConcurrentExecutions');
       expect(defaultFunction?.Properties.Environment.Variables).not.toHaveProperty('MAX_SOURCE_BYTES');
     });
@@ -185,7 +198,7 @@ describe('PublisherStack', () => {
   describe('trigger', () => {
     it('notifies the function of creations and removals under content/ only', () => {
       const functionId = logicalIdOf(template, 'AWS::Lambda::Function');
-      const [bucket] = Object.values(template.findResources('AWS::S3::Bucket', { Properties: { VersioningConfiguration: {} } }));
+      const [bucket] = resourcesOf(template, 'AWS::S3::Bucket', { Properties: { VersioningConfiguration: {} } });
       const onContent = { S3Key: { Rules: [{ Name: 'prefix', Value: DEFAULT_KEY_LAYOUT.contentPrefix }] } };
 
       expect(bucket?.Properties.NotificationConfiguration).toEqual({
@@ -202,7 +215,8 @@ describe('PublisherStack', () => {
 
     it('lets only this bucket in this account invoke the function, before the notification is set', () => {
       const permissions = template.findResources('AWS::Lambda::Permission');
-      expect(Object.values(permissions).map((permission) => flatten(permission.Properties.SourceArn))).toEqual([BUCKET_ARN]);
+      const sources = resourcesOf<{ SourceArn: unknown }>(template, 'AWS::Lambda::Permission').map((permission) => flatten(permission.Properties.SourceArn));
+      expect(sources).toEqual([BUCKET_ARN]);
       template.hasResourceProperties('AWS::Lambda::Permission', {
         Principal: 's3.amazonaws.com',
         SourceAccount: { Ref: 'AWS::AccountId' },
@@ -215,9 +229,9 @@ describe('PublisherStack', () => {
   describe('least privilege', () => {
     function functionStatements(): Statement[] {
       const roleId = logicalIdOf(template, 'AWS::IAM::Role');
-      const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } });
+      const policies = resourcesOf<PolicyProperties>(template, 'AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } });
       expect(template.findResources('AWS::IAM::Role')[roleId]?.Properties).not.toHaveProperty('ManagedPolicyArns');
-      return Object.values(policies).flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+      return policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement);
     }
     /** `action on resource` for every S3 permission of the function. */
     function s3Grants(): string[] {
@@ -247,8 +261,8 @@ describe('PublisherStack', () => {
     it('allows no wildcard action anywhere in the stack', () => {
       const policyTypes = ['AWS::IAM::Policy', 'AWS::S3::BucketPolicy', 'AWS::SQS::QueuePolicy', 'AWS::SNS::TopicPolicy'];
       const allowed = policyTypes
-        .flatMap((type) => Object.values(template.findResources(type)))
-        .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[])
+        .flatMap((type) => resourcesOf<PolicyProperties>(template, type))
+        .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
         .filter((statement) => statement.Effect === 'Allow');
       const actions = allowed.flatMap((statement) => asList(statement.Action));
       expect(actions).toContain('s3:PutObject');

@@ -44,13 +44,13 @@ function recordEvents(options: { failFirst?: number } = {}): { events: S3Event[]
     bucket: BUCKET,
     prefix: 'content/',
     retryDelaysMs: [10, 10],
-    invoke: async (event) => {
+    invoke: (event) => {
       events.push(event);
       if (failuresLeft > 0) {
         failuresLeft -= 1;
-        throw new Error('throttled');
+        return Promise.reject(new Error('throttled'));
       }
-      return 'done';
+      return Promise.resolve('done');
     },
     onInvoked: (report) => reports.push(report),
   });

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadCommonMark } from '../lambdas/render/commonmark';
 import { TemplateError } from '../lambdas/render/errors';
 import { parseMarkup } from '../lambdas/render/markup';
 import { loadTemplates, type TemplateSet } from '../lambdas/render/template';
@@ -40,6 +41,9 @@ function positionOf(text: string, needle: string): [number, number] {
   const before = text.slice(0, text.indexOf(needle)).split('\n');
   return [before.length, (before[before.length - 1]?.length ?? 0) + 1];
 }
+
+// The renderer loads the CommonMark parser before the stages that need it; these tests call the stages directly.
+beforeAll(loadCommonMark);
 
 describe('markup', () => {
   describe('document', () => {

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PublishFailedError } from '../lambdas/publisher/errors';
 import { TemplateError } from '../lambdas/render/errors';
 import type { Renderer } from '../lambdas/render/index';
+import { textMatching } from './helpers/matchers';
 import { type Harness, startHarness, stubRenderer } from './publisher-harness';
 
 /**
@@ -149,7 +150,7 @@ describe('publisher: transient faults', () => {
     // Assert
     expect(error).toBeInstanceOf(PublishFailedError);
     expect((error as PublishFailedError).failures).toEqual([
-      { key: 'content/unlucky.yaml', error: expect.stringMatching(/SlowDown/) },
+      { key: 'content/unlucky.yaml', error: textMatching(/SlowDown/) },
     ]);
     expect(await harness.head('factsheets/good.pdf')).not.toBeNull();
     expect(await harness.head('factsheets/unlucky.pdf')).toBeNull();
@@ -159,9 +160,7 @@ describe('publisher: transient faults', () => {
 describe('publisher: failures that are not the uploader’s', () => {
   it('throws on a broken template instead of blaming the document', async () => {
     // Prepare
-    currentRender = async () => {
-      throw new TemplateError('briefing', 'unknown helper "shout"', { line: 3, column: 5 });
-    };
+    currentRender = () => Promise.reject(new TemplateError('briefing', 'unknown helper "shout"', { line: 3, column: 5 }));
     await harness.put('content/a.yaml', 'title: fine');
 
     // Act
@@ -179,7 +178,7 @@ describe('publisher: failures that are not the uploader’s', () => {
   ])('never stores a PDF that is %s', async (_, pdf) => {
     // Prepare
     const previous = await publishedFirst('content/a.yaml', 'title: first');
-    currentRender = async () => ({ pdf, pages: 1, template: 'briefing', lang: 'en', warnings: [] });
+    currentRender = () => Promise.resolve({ pdf, pages: 1, template: 'briefing', lang: 'en', warnings: [] });
     await harness.put('content/a.yaml', 'title: second');
 
     // Act

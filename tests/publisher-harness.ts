@@ -143,9 +143,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 export function stubRenderer(): Renderer {
   return {
     templates: ['briefing'],
-    async render(source) {
+    render(source) {
       const pdf = Buffer.from(`%PDF-1.7\n% ${encodeURIComponent(source.name)}: ${source.bytes.length} bytes\n%%EOF\n`, 'latin1');
-      return { pdf, pages: 1, template: 'briefing', lang: 'en', warnings: [] };
+      return Promise.resolve({ pdf, pages: 1, template: 'briefing', lang: 'en', warnings: [] });
     },
   };
 }

@@ -123,7 +123,10 @@ describe('republish', () => {
       bucket: BUCKET,
       currentVersion: NEW_VERSION,
       concurrency: 4,
-      invoke: async (event) => void invoked.push(event),
+      invoke: (event) => {
+        invoked.push(event);
+        return Promise.resolve();
+      },
     });
 
     expect(report).toEqual({ republished: [], upToDate: ['content/fr/depeche.txt', 'content/fr/sans-titre.yaml'], failed: [] });
@@ -196,9 +199,8 @@ describe('republish', () => {
       bucket: BUCKET,
       currentVersion: NEW_VERSION,
       concurrency: 3,
-      invoke: async (event) => {
-        if (event.Records[0]?.s3.object.key === 'content/b.yaml') throw new Error('Rate exceeded');
-      },
+      invoke: (event) =>
+        event.Records[0]?.s3.object.key === 'content/b.yaml' ? Promise.reject(new Error('Rate exceeded')) : Promise.resolve(),
     });
 
     expect(report).toEqual({

@@ -3,6 +3,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadCommonMark } from '../lambdas/render/commonmark';
 import { TemplateError } from '../lambdas/render/errors';
 import { parseMarkup } from '../lambdas/render/markup';
 import { COMPILED_TEMPLATES_FILE, compileTemplates, loadTemplates, type CompiledTemplates, type TemplateSet } from '../lambdas/render/template';
@@ -34,6 +35,9 @@ async function folderWith(template: string): Promise<string> {
   await cp(join(fixtures, 'uncompilable', `${template}.hbs`), join(dir, `${template}.hbs`));
   return dir;
 }
+
+// The renderer loads the CommonMark parser before the stages that need it; these tests call the stages directly.
+beforeAll(loadCommonMark);
 
 describe('template', () => {
   let templates: TemplateSet;
@@ -155,6 +159,7 @@ describe('template', () => {
       });
       try {
         const fresh = await import('../lambdas/render/template');
+        await (await import('../lambdas/render/commonmark')).loadCommonMark();
 
         // Act
         const loaded = await fresh.loadTemplates(copy);
@@ -494,14 +499,18 @@ describe('inline emphasis', () => {
     ['plain text', 'plain text'],
     ['**bold**', '<b>bold</b>'],
     ['*italic*', '<i>italic</i>'],
-    ['***both***', '<b><i>both</i></b>'],
+    ['***both***', '<i><b>both</b></i>'],
     ['*a **b** c*', '<i>a <b>b</b> c</i>'],
     ['**unclosed', '**unclosed'],
     ['closed** only', 'closed** only'],
     ['* not a list', '* not a list'],
     ['5 * 3 * 2', '5 * 3 * 2'],
     ['****', '****'],
-    ['**a *b** c*', '<b>a *b</b> c*'],
+    // CommonMark's rule of three: the inner `**` closes the `*` before it and one star of the first `**`.
+    ['**a *b** c*', '<i><i>a <i>b</i></i> c</i>'],
+    ['\\*not italic\\*', '*not italic*'],
+    ['snake_case and _underscores_', 'snake_case and _underscores_'],
+    ['&amp; `code` <https://example.org> ![image](https://example.org/a.png)', '&amp;amp; &#x60;code&#x60; &lt;https://example.org&gt; !<a href="https://example.org/a.png">image</a>'],
     ['[AFP](https://www.afp.com/)', '<a href="https://www.afp.com/">AFP</a>'],
     ['[**AFP**](mailto:desk@example.org)', '<a href="mailto:desk@example.org"><b>AFP</b></a>'],
     ['[Kyiv](https://en.wikipedia.org/wiki/Kyiv_(city))', '<a href="https://en.wikipedia.org/wiki/Kyiv_(city)">Kyiv</a>'],
@@ -512,8 +521,22 @@ describe('inline emphasis', () => {
     expect(inlineMarkup(text)).toBe(markup);
   });
 
-  it('escapes the link URL as an attribute', () => {
-    expect(inlineMarkup('[q](https://example.org/?a=1&b="2")')).toBe('<a href="https://example.org/?a&#x3D;1&amp;b&#x3D;&quot;2&quot;">q</a>');
+  it('escapes the link URL as an attribute, and percent-encodes what a PDF link may not hold', () => {
+    expect(inlineMarkup('[q](https://example.org/?a=1&b="2")')).toBe('<a href="https://example.org/?a&#x3D;1&amp;b&#x3D;%222%22">q</a>');
+    expect(inlineMarkup('[Київ](https://uk.wikipedia.org/wiki/Київ)')).toBe('<a href="https://uk.wikipedia.org/wiki/%D0%9A%D0%B8%D1%97%D0%B2">Київ</a>');
+  });
+
+  it('reads 5 000 `***a` runs, and emphasis nested 5 000 deep, without running out of stack', () => {
+    const runs = '***a'.repeat(5_000);
+    const nested = `${'*a '.repeat(5_000)}${'a* '.repeat(5_000)}`;
+
+    const markup = inlineMarkup(runs);
+    const nestedMarkup = inlineMarkup(nested);
+
+    expect(markup.startsWith('<i><b>a</b></i>a<i><b>a</b></i>a')).toBe(true);
+    expect(markup.replace(/<\/?[bi]>/g, '').replace(/\*/g, '')).toBe('a'.repeat(5_000));
+    expect(nestedMarkup.match(/<i>/g)).toHaveLength(5_000);
+    expect(nestedMarkup.startsWith('<i>a <i>a <i>a ')).toBe(true);
   });
 });
 

@@ -1,40 +1,23 @@
 /**
- * Turns S3 event records into fact sheets, error reports and removals.
- *
- * S3 delivers events at least once and in no particular order, so an event is only a hint about
- * which key changed: every decision is taken from the bucket as it is now (does the source still
- * exist, is it still the version the event names, what did the publisher record on the current
- * outputs), and the event's sequencer only breaks ties between deliveries for the same key.
+ * Turns S3 event records into fact sheets, error reports and removals: for each record, gathers
+ * the bucket's state for its key, lets `decide` (decide.ts) say what to do, and does it.
  */
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
-import { ContentError, type ErrorReport, InputError } from '../render/errors';
+import { ContentError, type ErrorReport } from '../render/errors';
 import type { Renderer } from '../render/index';
-import { tooLargeProblem } from '../render/parse/index';
 import type { RenderResult } from '../render/types';
 import type { PublisherConfig } from './config';
-import { PublishFailedError, SourceConflictError } from './errors';
-import {
-  compareSequencers,
-  decodeEventKey,
-  documentPathOf,
-  errorReportKeyFor,
-  factsheetKeyFor,
-  METADATA_CONTENT_SHA256,
-  METADATA_PUBLISHER_VERSION,
-  METADATA_SEQUENCER,
-  METADATA_SOURCE_ETAG,
-  METADATA_SOURCE_KEY,
-  METADATA_SOURCE_VERSION,
-  METADATA_TEMPLATE,
-  toMetadataValue,
-} from './keys';
+import { metadataOf } from './current';
+import { type Decision, decide, eventOf, type PublisherEvent, SKIP_MESSAGES } from './decide';
+import { PublishFailedError } from './errors';
 import { bucketImages } from './images';
+import { errorReportKeyFor, factsheetKeyFor, METADATA_CONTENT_SHA256, METADATA_TEMPLATE, toMetadataValue } from './keys';
 import type { Logger } from './logging';
-import { isConditionLost, unquoteEtag } from './s3';
-import { type OutputObject, PublisherStore, SourceChangedError, type SourceObject } from './store';
+import { isConditionLost } from './s3';
+import { type Observed, PublisherStore, SourceChangedError } from './store';
 
 export interface PublisherDependencies {
   readonly config: PublisherConfig;
@@ -77,18 +60,8 @@ export interface PublishResult {
 
 export interface Publisher {
   /** Throws PublishFailedError, after trying every record, when any failed for a reason retrying may fix. */
-  handle(event: S3Event): Promise<PublishResult>;
+  handle(this: void, event: S3Event): Promise<PublishResult>;
 }
-
-/** What an event asks for. Version, ETag and sequencer are absent when the publisher reconciles on its own. */
-interface CreatedIntent {
-  readonly kind: 'created';
-  readonly key: string;
-  readonly versionId?: string;
-  readonly etag?: string;
-  readonly sequencer?: string;
-}
-type EventIntent = CreatedIntent | { readonly kind: 'removed'; readonly key: string };
 
 // A lost conditional write means another invocation changed the same output meanwhile:
 // re-deciding from the new state settles it; more rounds than this would mean a storm, so fail.
@@ -116,132 +89,79 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
 
   /** A record that fails leaves its error in `errors`, kept as the cause of the invocation's failure. */
   async function handleRecord(record: S3EventRecord, errors: unknown[]): Promise<RecordOutcome[]> {
-    const intent = intentOf(record);
-    if ('reason' in intent) {
-      logger.debug('record ignored', { key: intent.key, reason: intent.reason });
-      return [intent];
+    const event = eventOf(record, config);
+    if ('reason' in event) {
+      logger.debug('record ignored', { key: event.key, reason: event.reason });
+      return [{ status: 'ignored', ...event }];
     }
     const started = performance.now();
     try {
-      const outcomes = await withRounds(() => (intent.kind === 'created' ? publish(intent) : unpublish(intent.key)));
+      const outcomes = await withRounds(() => settle(event));
       outcomes.forEach((outcome) => logOutcome(outcome, performance.now() - started));
       return outcomes;
     } catch (error) {
-      logger.error('record failed', { key: intent.key, event: record.eventName, error: describeError(error) });
+      logger.error('record failed', { key: event.key, event: record.eventName, error: describeError(error) });
       errors.push(error);
-      return [{ status: 'failed', sourceKey: intent.key, error: describeError(error) }];
+      return [{ status: 'failed', sourceKey: event.key, error: describeError(error) }];
     }
   }
 
-  function intentOf(record: S3EventRecord): EventIntent | Extract<RecordOutcome, { status: 'ignored' }> {
-    const object = record.s3?.object;
-    let key: string;
-    try {
-      key = decodeEventKey(object?.key ?? '');
-    } catch {
-      return { status: 'ignored', key: object?.key ?? '', reason: 'the key is not validly URL-encoded' };
-    }
-    const ignored = (reason: string) => ({ status: 'ignored' as const, key, reason });
-    if (record.s3?.bucket?.name !== config.bucket) return ignored(`bucket "${record.s3?.bucket?.name}" is not ${config.bucket}`);
-    if (documentPathOf(key, config.layout) === null) return ignored(`not a document under ${config.layout.contentPrefix}`);
-    const eventName = record.eventName ?? '';
-    if (eventName.startsWith('ObjectCreated:')) {
-      return { kind: 'created', key, versionId: object.versionId, etag: object.eTag, sequencer: object.sequencer };
-    }
-    if (eventName.startsWith('ObjectRemoved:') || eventName.startsWith('LifecycleExpiration:')) {
-      return { kind: 'removed', key };
-    }
-    return ignored(`${eventName} changes nothing the publisher shows`);
-  }
-
-  async function publish(event: CreatedIntent): Promise<RecordOutcome[]> {
+  async function settle(event: PublisherEvent): Promise<RecordOutcome[]> {
     const started = performance.now();
-    const { key } = event;
-    const skipped = (reason: string): RecordOutcome[] => [{ status: 'skipped', sourceKey: key, reason }];
-
-    const source = await store.headSource(key);
-    if (source === null) return skipped('the source was removed since; its removal event unpublishes it');
-    if (event.versionId !== undefined && source.versionId !== undefined && source.versionId !== event.versionId) {
-      return skipped('a newer version of the source replaced this one; its own event publishes it');
-    }
-    if (event.versionId === undefined && event.etag !== undefined && unquoteEtag(source.etag) !== unquoteEtag(event.etag)) {
-      return skipped('the source was overwritten since; the newer upload’s event publishes it');
-    }
-
-    const factsheetKey = factsheetKeyFor(key, config.layout);
-    const errorReportKey = errorReportKeyFor(key, config.layout);
-    const [factsheet, errorReport] = await Promise.all([store.headOutput(factsheetKey), store.headOutput(errorReportKey)]);
-    const recordedSequencers = [factsheet, errorReport]
-      .filter((output) => output?.sourceKey === key)
-      .flatMap((output) => (output?.sequencer === undefined ? [] : [output.sequencer]));
-    const newestRecorded = recordedSequencers.sort(compareSequencers).at(-1);
-    if (event.sequencer !== undefined && newestRecorded !== undefined) {
-      if (compareSequencers(newestRecorded, event.sequencer) > 0) {
-        return skipped('a newer event for this source was already published');
+    const observed = await store.observe(event.key);
+    const decision = decide(event, observed, config);
+    switch (decision.action) {
+      case 'skip':
+        return [{ status: 'skipped', sourceKey: event.key, reason: SKIP_MESSAGES[decision.reason] }];
+      case 'reject':
+        return [await writeReport(event.key, decision.error, metadataOf(decision.record), observed, started)];
+      case 'render':
+        return [await renderAndStore(decision, observed, started)];
+      case 'remove': {
+        await Promise.all(decision.outputs.map((output) => store.deleteOutput(output)));
+        const outcomes: RecordOutcome[] = [
+          { status: 'unpublished', sourceKey: event.key, deleted: decision.outputs.map((output) => output.key) },
+        ];
+        if (decision.survivor !== undefined) outcomes.push(...(await settle({ kind: 'created', key: decision.survivor })));
+        return outcomes;
+      }
+      default: {
+        const unhandled: never = decision;
+        throw new Error(`unhandled decision ${JSON.stringify(unhandled)}`);
       }
     }
-    if (errorReport === null && isSamePublication(factsheet, key, source, event.sequencer)) {
-      return skipped('already published (duplicate event)');
-    }
-    // Only a redelivered S3 event: one made by the publisher itself (the survivor of a conflict,
-    // a republish) comes without a sequencer and must look at the document again.
-    if (event.sequencer !== undefined && isSamePublication(errorReport, key, source, event.sequencer)) {
-      return skipped('already reported (duplicate event)');
-    }
+  }
 
-    const metadata: Record<string, string> = {
-      [METADATA_SOURCE_KEY]: toMetadataValue(key),
-      [METADATA_SOURCE_ETAG]: unquoteEtag(source.etag),
-      [METADATA_PUBLISHER_VERSION]: config.publisherVersion,
-    };
-    if (source.versionId !== undefined) metadata[METADATA_SOURCE_VERSION] = source.versionId;
-    // An event without a sequencer (a republish) keeps the recorded one, so that older events stay older.
-    const sequencer = event.sequencer ?? newestRecorded;
-    if (sequencer !== undefined) metadata[METADATA_SEQUENCER] = sequencer;
-
-    const reject = async (error: ContentError): Promise<RecordOutcome[]> => {
-      const report = error.toReport(now());
-      await store.putOutput(
-        errorReportKey,
-        {
-          bytes: Buffer.from(`${JSON.stringify(report, null, 2)}\n`, 'utf8'),
-          contentType: 'application/json; charset=utf-8',
-          metadata,
-        },
-        errorReport,
-      );
-      return [{ status: 'rejected', sourceKey: key, errorReportKey, report, ms: performance.now() - started }];
-    };
-
-    const otherSources = (await store.listSources(documentPathOf(key, config.layout) as string)).filter(
-      (other) => other !== key,
-    );
-    if (otherSources.length > 0) return reject(conflictError(key, otherSources, factsheetKey, factsheet));
-    if (source.size > config.maxSourceBytes) {
-      return reject(new InputError(key, [tooLargeProblem(source.size, config.maxSourceBytes)]));
-    }
-
+  async function renderAndStore(
+    decision: Extract<Decision, { action: 'render' }>,
+    observed: Observed,
+    started: number,
+  ): Promise<RecordOutcome> {
+    const { source } = decision;
     let bytes: Uint8Array;
     try {
       bytes = await store.readSource(source);
     } catch (error) {
-      if (error instanceof SourceChangedError) return skipped('the source changed while it was read; its newer event publishes it');
+      if (error instanceof SourceChangedError) {
+        return { status: 'skipped', sourceKey: source.key, reason: 'the source changed while it was read; its newer event publishes it' };
+      }
       throw error;
     }
-    metadata[METADATA_CONTENT_SHA256] = createHash('sha256').update(bytes).digest('hex');
+    const metadata = { ...metadataOf(decision.record), [METADATA_CONTENT_SHA256]: createHash('sha256').update(bytes).digest('hex') };
 
     let result: RenderResult;
     try {
       result = await renderer.render(
-        { name: key, bytes, modifiedAt: source.lastModified },
-        { images: bucketImages(dependencies.s3, config.bucket, config.layout, key) },
+        { name: source.key, bytes, modifiedAt: source.lastModified },
+        { images: bucketImages(dependencies.s3, config.bucket, config.layout, source.key) },
       );
     } catch (error) {
-      if (error instanceof ContentError) return reject(error);
+      if (error instanceof ContentError) return writeReport(source.key, error, metadata, observed, started);
       throw error;
     }
-    assertCompletePdf(result.pdf, key);
+    assertCompletePdf(result.pdf, source.key);
 
+    const factsheetKey = factsheetKeyFor(source.key, config.layout);
     await store.putOutput(
       factsheetKey,
       {
@@ -250,61 +170,40 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
         contentDisposition: contentDisposition(factsheetKey),
         metadata: { ...metadata, [METADATA_TEMPLATE]: toMetadataValue(result.template) },
       },
-      factsheet,
+      observed.outputs.factsheet,
     );
-    if (errorReport !== null) await store.deleteOutput(errorReport);
-    return [
+    if (observed.outputs.errorReport !== null) await store.deleteOutput(observed.outputs.errorReport);
+    return {
+      status: 'published',
+      sourceKey: source.key,
+      sourceVersion: source.versionId,
+      factsheetKey,
+      template: result.template,
+      pages: result.pages,
+      bytes: result.pdf.length,
+      ms: performance.now() - started,
+    };
+  }
+
+  async function writeReport(
+    sourceKey: string,
+    error: ContentError,
+    metadata: Readonly<Record<string, string>>,
+    observed: Observed,
+    started: number,
+  ): Promise<RecordOutcome> {
+    const report = error.toReport(now());
+    const errorReportKey = errorReportKeyFor(sourceKey, config.layout);
+    await store.putOutput(
+      errorReportKey,
       {
-        status: 'published',
-        sourceKey: key,
-        sourceVersion: source.versionId,
-        factsheetKey,
-        template: result.template,
-        pages: result.pages,
-        bytes: result.pdf.length,
-        ms: performance.now() - started,
+        bytes: Buffer.from(`${JSON.stringify(report, null, 2)}\n`, 'utf8'),
+        contentType: 'application/json; charset=utf-8',
+        metadata,
       },
-    ];
-  }
-
-  async function unpublish(key: string): Promise<RecordOutcome[]> {
-    if ((await store.headSource(key)) !== null) {
-      // A newer upload, or a deleted version restored (which S3 announces as a removal of the
-      // delete marker and nothing else): either way the source is there, so it is published;
-      // publish() skips it when its fact sheet is already current.
-      return publish({ kind: 'created', key });
-    }
-    const outputs = await Promise.all([
-      store.headOutput(factsheetKeyFor(key, config.layout)),
-      store.headOutput(errorReportKeyFor(key, config.layout)),
-    ]);
-    // Outputs recorded for another source of the same path (`a.md` next to `a.yaml`) are that source's.
-    const owned = outputs.filter(
-      (output): output is OutputObject => output !== null && (output.sourceKey === undefined || output.sourceKey === key),
+      observed.outputs.errorReport,
     );
-    await Promise.all(owned.map((output) => store.deleteOutput(output)));
-    const outcomes: RecordOutcome[] = [{ status: 'unpublished', sourceKey: key, deleted: owned.map((output) => output.key) }];
-
-    // With the conflict gone, the one source left for this path can be published.
-    const remaining = await store.listSources(documentPathOf(key, config.layout) as string);
-    if (remaining.length === 1) outcomes.push(...(await publish({ kind: 'created', key: remaining[0] as string })));
-    return outcomes;
-  }
-
-  /** The output (fact sheet or error report) answers this very upload and event already. */
-  function isSamePublication(
-    output: OutputObject | null,
-    key: string,
-    source: SourceObject,
-    eventSequencer: string | undefined,
-  ): boolean {
-    return (
-      output !== null &&
-      output.sourceKey === key &&
-      output.sourceEtag === unquoteEtag(source.etag) &&
-      output.publisherVersion === config.publisherVersion &&
-      (eventSequencer === undefined || output.sequencer === eventSequencer)
-    );
+    return { status: 'rejected', sourceKey, errorReportKey, report, ms: performance.now() - started };
   }
 
   function logOutcome(outcome: RecordOutcome, totalMs: number): void {
@@ -361,21 +260,6 @@ async function withRounds<T>(attempt: () => Promise<T>): Promise<T> {
   }
 }
 
-function conflictError(
-  key: string,
-  otherSources: readonly string[],
-  factsheetKey: string,
-  factsheet: OutputObject | null,
-): SourceConflictError {
-  const kept = factsheet?.sourceKey === undefined ? '' : `, which stays as published from ${factsheet.sourceKey}`;
-  return new SourceConflictError(key, [
-    {
-      message: `${otherSources.join(' and ')} also publish${otherSources.length === 1 ? 'es' : ''} to ${factsheetKey}${kept}`,
-      expected: `one source per fact sheet: delete or rename all but one of ${[key, ...otherSources].sort().join(', ')}`,
-    },
-  ]);
-}
-
 /** pdfkit ends every complete file with `%%EOF`; anything else must never reach the bucket. */
 function assertCompletePdf(pdf: Buffer, key: string): void {
   const tail = pdf.subarray(-32).toString('latin1');
@@ -393,7 +277,6 @@ function contentDisposition(factsheetKey: string): string {
   const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`);
   return `inline; filename="${asciiName}"; filename*=UTF-8''${encoded}`;
 }
-
 
 function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);

@@ -10,19 +10,12 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
-  ListObjectsV2Command,
+  paginateListObjectsV2,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import {
-  documentPathOf,
-  fromMetadataValue,
-  type KeyLayout,
-  METADATA_PUBLISHER_VERSION,
-  METADATA_SEQUENCER,
-  METADATA_SOURCE_ETAG,
-  METADATA_SOURCE_KEY,
-} from './keys';
+import { type Outputs, type Recorded, recordedOn } from './current';
+import { documentPathOf, errorReportKeyFor, factsheetKeyFor, type KeyLayout } from './keys';
 import { isNotFound, isPreconditionFailed } from './s3';
 
 export interface SourceObject {
@@ -35,14 +28,18 @@ export interface SourceObject {
 }
 
 /** A fact sheet or error report as it is now, with what the publisher recorded on it. */
-export interface OutputObject {
+export interface OutputObject extends Recorded {
   readonly key: string;
   readonly etag: string;
-  /** Absent on objects not written by the publisher. */
-  readonly sourceKey?: string;
-  readonly sourceEtag?: string;
-  readonly sequencer?: string;
-  readonly publisherVersion?: string;
+}
+
+/** Everything the publisher's decision about one source key rests on, as the bucket is now. */
+export interface Observed {
+  /** Null when the source no longer exists. */
+  readonly source: SourceObject | null;
+  readonly outputs: Outputs<OutputObject>;
+  /** The other sources of the same document path (`content/a.md` beside `content/a.yaml`), sorted. */
+  readonly siblings: readonly string[];
 }
 
 export interface OutputBody {
@@ -67,13 +64,24 @@ export class PublisherStore {
     readonly layout: KeyLayout,
   ) {}
 
-  /** The source as it is now (or at `versionId`); null when it no longer exists. */
-  async headSource(key: string, versionId?: string): Promise<SourceObject | null> {
+  /** The source `key`, its outputs and its siblings, fetched at once. */
+  async observe(key: string): Promise<Observed> {
+    const [source, factsheet, errorReport, sources] = await Promise.all([
+      this.headSource(key),
+      this.headOutput(factsheetKeyFor(key, this.layout)),
+      this.headOutput(errorReportKeyFor(key, this.layout)),
+      this.listSources(documentPathOf(key, this.layout) as string),
+    ]);
+    return { source, outputs: { factsheet, errorReport }, siblings: sources.filter((other) => other !== key) };
+  }
+
+  /** The source as it is now; null when it no longer exists. */
+  async headSource(key: string): Promise<SourceObject | null> {
     try {
-      const head = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key, VersionId: versionId }));
+      const head = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
       return {
         key,
-        versionId: head.VersionId ?? versionId,
+        versionId: head.VersionId,
         etag: head.ETag ?? '',
         size: head.ContentLength ?? 0,
         lastModified: head.LastModified ?? new Date(0),
@@ -113,16 +121,7 @@ export class PublisherStore {
   async headOutput(key: string): Promise<OutputObject | null> {
     try {
       const head = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      const metadata = head.Metadata ?? {};
-      const sourceKey = metadata[METADATA_SOURCE_KEY];
-      return {
-        key,
-        etag: head.ETag ?? '',
-        sourceKey: sourceKey === undefined ? undefined : fromMetadataValue(sourceKey),
-        sourceEtag: metadata[METADATA_SOURCE_ETAG],
-        sequencer: metadata[METADATA_SEQUENCER],
-        publisherVersion: metadata[METADATA_PUBLISHER_VERSION],
-      };
+      return { key, etag: head.ETag ?? '', ...recordedOn(head.Metadata) };
     } catch (error) {
       if (isNotFound(error)) return null;
       throw error;
@@ -157,26 +156,19 @@ export class PublisherStore {
   }
 
   /** Every source key whose document path is `documentPath`, whatever its extension. */
-  async listSources(documentPath: string): Promise<string[]> {
+  private async listSources(documentPath: string): Promise<string[]> {
     const keys: string[] = [];
     // The prefix also matches `a.b.yaml` and `ab.yaml` for `a` (filtered below); the delimiter
     // keeps the listing out of a folder `a/`.
-    const prefix = `${this.layout.contentPrefix}${documentPath}`;
-    let continuationToken: string | undefined;
-    do {
-      const page = await this.s3.send(
-        new ListObjectsV2Command({
-          Bucket: this.bucket,
-          Prefix: prefix,
-          Delimiter: '/',
-          ContinuationToken: continuationToken,
-        }),
-      );
+    const pages = paginateListObjectsV2(
+      { client: this.s3 },
+      { Bucket: this.bucket, Prefix: `${this.layout.contentPrefix}${documentPath}`, Delimiter: '/' },
+    );
+    for await (const page of pages) {
       for (const object of page.Contents ?? []) {
         if (object.Key !== undefined && documentPathOf(object.Key, this.layout) === documentPath) keys.push(object.Key);
       }
-      continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (continuationToken !== undefined);
+    }
     return keys.sort();
   }
 }

@@ -3,12 +3,13 @@
  * Fonts and templates are loaded once by createRenderer; render() is then pure CPU work.
  */
 import packageJson from '../../package.json' with { type: 'json' };
+import { holdsInlineMarkup, loadCommonMark } from './commonmark';
 import { drawDocument } from './draw';
 import { RendererConfigError } from './errors';
 import { loadFonts } from './fonts';
 import { layoutDocument } from './layout';
 import { parseMarkup } from './markup';
-import { parseSource } from './parse';
+import { formatOf, parseSource } from './parse';
 import { loadTemplates } from './template';
 import type { ImageAccess, ImageSet, RenderResult, SourceFile } from './types';
 import { validateDocument } from './validate';
@@ -43,10 +44,10 @@ export interface RenderOptions {
 export interface Renderer {
   readonly templates: readonly string[];
   /** Throws a ContentError when the uploader must fix the document; anything else is ours. */
-  render(source: SourceFile, options?: RenderOptions): Promise<RenderResult>;
+  render(this: void, source: SourceFile, options?: RenderOptions): Promise<RenderResult>;
 }
 
-export const RENDERER_VERSION: string = packageJson.version;
+const RENDERER_VERSION: string = packageJson.version;
 
 export async function createRenderer(options: RendererOptions = {}): Promise<Renderer> {
   const [fonts, templates] = await Promise.all([loadFonts(options.fontsDir), loadTemplates(options.templatesDir)]);
@@ -56,9 +57,12 @@ export async function createRenderer(options: RendererOptions = {}): Promise<Ren
   return {
     templates: templates.names,
     async render(source, renderOptions = {}) {
+      // The CommonMark parser is loaded only for what needs it: a Markdown file, a string with emphasis.
+      if (formatOf(source.name) === 'markdown') await loadCommonMark();
       const parsed = parseSource(source, limits);
       const validated = validateDocument(parsed, { templates: templates.names });
       const images = await loadPictures(validated.file, validated.document, parsed.positions, renderOptions.images);
+      if (holdsInlineMarkup(validated.document)) await loadCommonMark();
       const filled = templates.fill(validated);
       const markup = parseMarkup(filled);
       const layout = layoutDocument(markup, templates.theme, fonts, images);

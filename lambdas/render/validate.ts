@@ -58,8 +58,8 @@ export interface ValidateOptions {
   readonly limits?: Partial<DocumentLimits>;
 }
 
-export const DEFAULT_LANG = 'en';
-export const DEFAULT_TEMPLATE = 'briefing';
+const DEFAULT_LANG = 'en';
+const DEFAULT_TEMPLATE = 'briefing';
 
 const FIELDS = [
   'title', 'date', 'lang', 'template', 'subtitle', 'category', 'classification', 'location', 'summary', 'facts',
@@ -82,6 +82,7 @@ const LANGUAGE_TAG =
   /^(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4,8})(?:-[a-z]{4})?(?:-(?:[a-z]{2}|\d{3}))?(?:-(?:[a-z\d]{5,8}|\d[a-z\d]{3}))*(?:-[a-wyz\d](?:-[a-z\d]{2,8})+)*(?:-x(?:-[a-z\d]{1,8})+)?$|^x(?:-[a-z\d]{1,8})+$/i;
 
 /** Invisible characters that print as boxes or nothing; tab and line breaks are whitespace. */
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 const PARAGRAPH_BREAK = /\n[ \t]*\n/;
 
@@ -512,18 +513,11 @@ function describe(value: unknown): string {
   if (value === null || value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   if (value instanceof Uint8Array) return 'binary data';
-  switch (typeof value) {
-    case 'string':
-      return `the text "${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
-    case 'number':
-      return `the number ${value}`;
-    case 'boolean':
-      return `${value} (yes/no)`;
-    case 'object':
-      return 'a mapping of fields';
-    default:
-      return typeof value;
-  }
+  if (typeof value === 'string') return `the text "${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+  if (typeof value === 'number') return `the number ${value}`;
+  if (typeof value === 'boolean') return `${value} (yes/no)`;
+  if (typeof value === 'object') return 'a mapping of fields';
+  return typeof value;
 }
 
 /** `pt-br` → `pt-BR`, `ZH-hant` → `zh-Hant`: the case conventions of RFC 5646 §2.1.1. */

@@ -28,7 +28,7 @@ interface Reference {
 }
 
 /** Every picture of the document, in document order. */
-export function figureReferences(document: EventDocument): Reference[] {
+function figureReferences(document: EventDocument): Reference[] {
   return [
     ...document.images.map((figure, index) => ({ src: figure.src, field: `images[${index}].src` })),
     ...document.sections.flatMap((section, index) => (section.image ? [{ src: section.image.src, field: `sections[${index}].image.src` }] : [])),

@@ -4,8 +4,9 @@
  * so pdfkit only ever sees well-formed JPEG and PNG within the limits (docs/content-format.md, "Pictures").
  */
 import { crc32, inflateSync } from 'node:zlib';
+import type { LoadedImage } from '../types';
 
-export type ImageFormat = 'jpeg' | 'png';
+export type ImageFormat = LoadedImage['format'];
 
 export interface ImageLimits {
   /** PNG is decoded to be embedded (4 bytes a pixel and more), so its pixel count bounds our memory. */
@@ -35,8 +36,8 @@ export function inspectImage(bytes: Uint8Array, expected: ImageFormat, limits: I
   return expected === 'png' ? inspectPng(bytes, limits.maxPngPixels) : inspectJpeg(bytes, limits.maxJpegPixels);
 }
 
-/** The format the first bytes announce, named for a message when it is not JPEG or PNG. */
-function sniff(bytes: Uint8Array): ImageFormat | string | null {
+/** `png` or `jpeg` as the first bytes announce, else another format named for a message, or null. */
+function sniff(bytes: Uint8Array): string | null {
   const ascii = Buffer.from(bytes.subarray(0, 64)).toString('latin1');
   if (PNG_SIGNATURE.every((byte, index) => bytes[index] === byte)) return 'png';
   if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';

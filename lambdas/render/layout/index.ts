@@ -11,7 +11,7 @@ import { blockStyles, pageGeometry, type PageGeometry } from './styles';
 import { TextSetter, variantOf, type TextStyle } from './text';
 import type { LayoutDocument, LayoutNode, LayoutPage } from './types';
 
-export type { GraphicShape, LayoutDocument, LayoutNode, LayoutPage, PositionedRun, StructNode, StructType } from './types';
+export type { GraphicShape, LayoutDocument, LayoutNode, PositionedRun, StructNode, StructType } from './types';
 
 const LOGO_HEIGHT = 24;
 const LOGO_MAX_WIDTH = 110;

@@ -12,7 +12,7 @@ import type { LayoutNode, PositionedRun, StructType } from './types';
 import type { StructBuilder } from './structure';
 
 /** A decoration drawn behind consecutive slices, page by page (a box fill, a quote bar). */
-export interface Decoration {
+interface Decoration {
   readonly id: number;
   readonly x: number;
   readonly width: number;

@@ -2,7 +2,7 @@
 import type { Theme } from '../types';
 import type { TextStyle } from './text';
 
-export const PAPER = {
+const PAPER = {
   A4: { width: 595.28, height: 841.89 },
   Letter: { width: 612, height: 792 },
 } as const;

@@ -62,7 +62,7 @@ export function parseSource(source: SourceFile, limits: Partial<InputLimits> = {
   }
 }
 
-function formatOf(name: string): SourceFormat {
+export function formatOf(name: string): SourceFormat {
   const extension = extname(name).toLowerCase();
   const format = FORMAT_BY_EXTENSION[extension];
   if (format) return format;

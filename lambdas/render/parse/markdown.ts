@@ -1,15 +1,20 @@
 /**
  * Markdown documents: YAML front matter between `---` lines holds the metadata; the body is the
- * narrative. The rules beyond the content format are in docs/input-limits.md ("Markdown"):
- * - `## Heading` starts a section; `-`, `*`, `+` items are its bullets, everything else its
- *   paragraphs (numbered items each a paragraph, number kept); `###` and deeper print as a bold
- *   paragraph; a `---` rule only ends the paragraph.
- * - `> text` lines are a quote; a last line `> — Speaker[, context]` names who said it.
+ * narrative, read by a CommonMark parser (../commonmark.ts) and mapped onto the event document.
+ * The rules beyond the content format are in docs/input-limits.md ("Markdown"):
+ * - `## Heading` (or a setext `---` heading) starts a section; bullet items are its bullets,
+ *   everything else its paragraphs (numbered items each a paragraph, number kept); `###` and deeper
+ *   print as a bold paragraph; a nested item is a bullet of its own after its parent, led by "– ".
+ * - A block quote is a quote; a last line `— Speaker[, context]` names who said it.
+ * - Code blocks print as typed, one paragraph each.
  * - Before the first section: a `#` heading is the title (the front matter's, if any, must say the
- *   same); paragraphs are the summary and `-` items the key points, unless the front matter already
- *   has them, which is an error rather than a guess. Later `#` headings start sections.
- * Inline `**bold**`, `*italic*` and `[text](url)` are the content format's own and pass through.
+ *   same); paragraphs are the summary and bullet items the key points, unless the front matter
+ *   already has them, which is an error rather than a guess. Later `#` headings start sections.
+ * Inline `**bold**`, `*italic*`, `[text](url)` and `\*` escapes are the content format's own: the
+ * strings keep them for the template stage, which reads them with the same parser.
  */
+import type { Token } from 'markdown-it';
+import { commonMark, MAX_NESTING } from '../commonmark';
 import { DocumentSyntaxError } from '../errors';
 import type { ParsedDocument, SourcePosition } from '../types';
 import type { InputLimits } from './index';
@@ -47,20 +52,24 @@ type Block =
   | { readonly kind: 'bullet'; readonly text: Located<string> }
   | { readonly kind: 'quote'; readonly lines: readonly string[]; readonly at: SourcePosition };
 
+/** A block token with what it contains: markdown-it's flat stream, nested. */
+interface Node {
+  readonly token: Token;
+  readonly children: Node[];
+}
+
 const FENCE = /^---[ \t]*$/;
 const FENCE_END = /^(?:---|\.\.\.)[ \t]*$/;
-const HEADING = /^ {0,3}(#{1,6})[ \t]+(\S.*)$/;
-const QUOTE_LINE = /^ {0,3}>[ ]?(.*)$/;
-const BULLET = /^ {0,3}[-*+][ \t]+(.*)$/;
-const THEMATIC_BREAK = /^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$/;
-/** Numbered items keep their number: each is a paragraph of its own. */
-const ORDERED_ITEM = /^ {0,3}\d{1,9}[.)][ \t]+\S/;
+/** An odd number of backslashes ends the line: the last one is a hard break, not text. */
+const HARD_BREAK = /(?<!\\)((?:\\\\)*)\\$/;
 const SPEAKER_LINE = /^(?:—|–|―|--)\s*(\S.*)$/;
+/** Backslashes before what would otherwise be emphasis or a link, so code prints as typed. */
+const INLINE_MARKUP = /[\\*[\]]/g;
 
 export function parseMarkdown(text: string, file: string, limits: InputLimits): ParsedDocument {
   const locator = new TextLocator(text);
   const { frontMatter, bodyStart } = readFrontMatter(text, file, limits, locator);
-  const body = readBody(text.slice(bodyStart), locator.at(bodyStart).line);
+  const body = readBody(readBlocks(text, bodyStart, file, locator));
   const { data, positions } = merge(frontMatter, body, file);
   return { file, format: 'markdown', data, positions };
 }
@@ -91,8 +100,7 @@ function readFrontMatter(text: string, file: string, limits: InputLimits, locato
   ]);
 }
 
-function readBody(text: string, firstLine: number): Body {
-  const blocks = readBlocks(text, firstLine);
+function readBody(blocks: readonly Block[]): Body {
   const body: Body = { title: null, preamble: { paragraphs: [], bullets: [] }, sections: [], quotes: [] };
   let title: Located<string> | null = null;
   for (const block of blocks) {
@@ -134,63 +142,130 @@ function quoteOf(lines: readonly string[], at: SourcePosition): BodyQuote {
     : { text, speaker: attribution.slice(0, comma).trim(), context: attribution.slice(comma + 2).trim() };
 }
 
-/** `## Heading ##` → `Heading`; `C#` stays. By hand: the obvious regular expression backtracks on long lines. */
-function withoutClosingHashes(text: string): string {
-  const trimmed = text.trimEnd();
-  let cut = trimmed.length;
-  while (cut > 0 && trimmed[cut - 1] === '#') cut -= 1;
-  if (cut === trimmed.length || cut === 0 || !/[ \t]/.test(trimmed[cut - 1] as string)) return trimmed;
-  return trimmed.slice(0, cut).trimEnd();
-}
-
+/** A paragraph's lines as one: a line break is a space, and so is CommonMark's hard break `\\`. */
 function joinLines(lines: readonly string[]): string {
-  return lines.map((line) => line.trim()).filter((line) => line !== '').join(' ');
+  return lines
+    .map((line) => line.trim().replace(HARD_BREAK, '$1'))
+    .filter((line) => line !== '')
+    .join(' ');
 }
 
-/** Lines to blocks: paragraphs end at a blank line or where another kind of block starts. */
-function readBlocks(text: string, firstLine: number): Block[] {
-  const blocks: Block[] = [];
-  let open: { kind: 'paragraph' | 'bullet' | 'quote'; lines: string[]; at: SourcePosition } | null = null;
-  const close = (): void => {
-    if (open === null) return;
-    if (open.kind === 'quote') blocks.push({ kind: 'quote', lines: open.lines, at: open.at });
-    else blocks.push({ kind: open.kind, text: { value: joinLines(open.lines), at: open.at } });
-    open = null;
+/** The body's blocks in the order of the file, each placed where its text starts. */
+function readBlocks(text: string, bodyStart: number, file: string, locator: TextLocator): Block[] {
+  const body = text.slice(bodyStart);
+  const lineStarts = [0];
+  for (let index = body.indexOf('\n'); index >= 0; index = body.indexOf('\n', index + 1)) lineStarts.push(index + 1);
+  /** The parser gives lines; the column is where the text's first characters stand on that line. */
+  const at = (token: Token, content: string): SourcePosition => {
+    const line = token.map?.[0] ?? 0;
+    const lineStart = lineStarts[line] ?? 0;
+    const lineText = body.slice(lineStart, lineStarts[line + 1] ?? body.length);
+    const found = lineText.indexOf((content.split('\n')[0] ?? '').slice(0, 40));
+    const column = found >= 0 && content !== '' ? found : lineText.length - lineText.trimStart().length;
+    return locator.at(bodyStart + lineStart + column);
   };
-  text.split('\n').forEach((line, index) => {
-    const lineNumber = firstLine + index;
-    const at = (content: string): SourcePosition => ({ line: lineNumber, column: Math.max(1, line.indexOf(content) + 1) });
-    const heading = HEADING.exec(line);
-    const quote = QUOTE_LINE.exec(line);
-    const bullet = BULLET.exec(line);
-    if (line.trim() === '') {
-      // A blank line ends a quote only if the next line is not `>` again; `>` alone keeps it open.
-      close();
-    } else if (quote) {
-      if (open?.kind !== 'quote') {
-        close();
-        open = { kind: 'quote', lines: [], at: at(quote[1] ?? '') };
+
+  const tokens = commonMark().parse(body, {});
+  const tooDeep = tokens.find((token) => token.nesting === 1 && token.level >= MAX_NESTING - 1);
+  if (tooDeep) {
+    throw new DocumentSyntaxError(file, [
+      { ...at(tooDeep, ''), message: `quotes and lists are nested more than ${MAX_NESTING - 1} levels deep here`, expected: 'fewer levels of `>` and indented lists' },
+    ]);
+  }
+
+  const blocks: Block[] = [];
+  for (const node of treeOf(tokens)) {
+    const { token } = node;
+    switch (token.type) {
+      case 'heading_open': {
+        const inline = node.children[0]?.token;
+        if (inline) blocks.push({ kind: 'heading', level: Number(token.tag.slice(1)), text: { value: inline.content, at: at(inline, inline.content) } });
+        break;
       }
-      open.lines.push(quote[1] ?? '');
-    } else if (THEMATIC_BREAK.test(line)) {
-      close();
-    } else if (heading) {
-      close();
-      const text = heading[2] as string;
-      blocks.push({ kind: 'heading', level: (heading[1] as string).length, text: { value: withoutClosingHashes(text), at: at(text) } });
-    } else if (bullet) {
-      close();
-      open = { kind: 'bullet', lines: [bullet[1] as string], at: at(bullet[1] as string) };
-    } else if (open !== null && open.kind !== 'quote' && !ORDERED_ITEM.test(line)) {
-      // Continuation lines, indented or not ("lazy"), belong to the paragraph or item above.
-      open.lines.push(line);
-    } else {
-      close();
-      open = { kind: 'paragraph', lines: [line], at: at(line.trim()) };
+      case 'bullet_list_open':
+      case 'ordered_list_open': {
+        const kind = token.type === 'bullet_list_open' ? 'bullet' : 'paragraph';
+        for (const item of itemsOf(node, 0, at)) blocks.push({ kind, text: item });
+        break;
+      }
+      case 'blockquote_open': {
+        const lines = textsIn(node.children, at).flatMap((piece) => piece.value.split('\n'));
+        const first = firstInline(node);
+        blocks.push({ kind: 'quote', lines, at: first ? at(first, first.content) : at(token, '') });
+        break;
+      }
+      case 'hr':
+        break;
+      default:
+        // Paragraphs, code blocks: text.
+        for (const piece of textsIn([node], at)) blocks.push({ kind: 'paragraph', text: { value: joinLines(piece.value.split('\n')), at: piece.at } });
+    }
+  }
+  return blocks;
+}
+
+function treeOf(tokens: readonly Token[]): Node[] {
+  const root: Node[] = [];
+  const open: Node[] = [];
+  for (const token of tokens) {
+    if (token.nesting === -1) {
+      open.pop();
+      continue;
+    }
+    const node: Node = { token, children: [] };
+    (open[open.length - 1]?.children ?? root).push(node);
+    if (token.nesting === 1) open.push(node);
+  }
+  return root;
+}
+
+type Place = (token: Token, content: string) => SourcePosition;
+
+/** The text of every block in `nodes`, in order: paragraphs and headings as written, code escaped. */
+function textsIn(nodes: readonly Node[], at: Place): Located<string>[] {
+  return nodes.flatMap((node): Located<string>[] => {
+    const { token } = node;
+    switch (token.type) {
+      case 'inline':
+        return [{ value: token.content, at: at(token, token.content) }];
+      case 'fence':
+      case 'code_block': {
+        const value = token.content.replace(INLINE_MARKUP, '\\$&').trimEnd();
+        return value === '' ? [] : [{ value, at: at(token, token.content) }];
+      }
+      case 'bullet_list_open':
+      case 'ordered_list_open':
+        return itemsOf(node, 0, at);
+      default:
+        return textsIn(node.children, at);
     }
   });
-  close();
-  return blocks;
+}
+
+/**
+ * A list's items, each one text: its paragraphs joined, a number kept ("2. …"). The content format's
+ * lists have one level, so a nested item follows its parent, led by one "– " per level.
+ */
+function itemsOf(list: Node, depth: number, at: Place): Located<string>[] {
+  const ordered = list.token.type === 'ordered_list_open';
+  return list.children.flatMap((item) => {
+    const own = item.children.filter((child) => child.token.type !== 'bullet_list_open' && child.token.type !== 'ordered_list_open');
+    const pieces = textsIn(own, at);
+    const nested = item.children.filter((child) => !own.includes(child)).flatMap((child) => itemsOf(child, depth + 1, at));
+    const first = pieces[0];
+    if (first === undefined) return nested;
+    const number = ordered ? `${item.token.info}${item.token.markup} ` : '';
+    const value = `${'– '.repeat(depth)}${number}${joinLines(pieces.flatMap((piece) => piece.value.split('\n')))}`;
+    return [{ value, at: first.at }, ...nested];
+  });
+}
+
+function firstInline(node: Node): Token | undefined {
+  for (const child of node.children) {
+    const found = child.token.type === 'inline' ? child.token : firstInline(child);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** The front matter's fields, completed and extended by what the body says. */
@@ -228,7 +303,7 @@ function merge(frontMatter: DataReading, body: Body, file: string): DataReading 
   }
 
   if (body.sections.length > 0) {
-    const before = Array.isArray(fields.sections) ? fields.sections : fields.sections === undefined ? [] : null;
+    const before: readonly unknown[] | null = Array.isArray(fields.sections) ? fields.sections : fields.sections === undefined ? [] : null;
     // A front-matter `sections` that is not a list is left as it is for validation to report.
     if (before !== null) {
       data.sections = [
@@ -250,7 +325,7 @@ function merge(frontMatter: DataReading, body: Body, file: string): DataReading 
   }
 
   if (body.quotes.length > 0) {
-    const before = Array.isArray(fields.quotes) ? fields.quotes : fields.quotes === undefined ? [] : null;
+    const before: readonly unknown[] | null = Array.isArray(fields.quotes) ? fields.quotes : fields.quotes === undefined ? [] : null;
     if (before !== null) {
       data.quotes = [
         ...before,

@@ -73,7 +73,8 @@ export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
-  const shown = JSON.stringify(value) ?? String(value);
+  if (typeof value === 'function' || typeof value === 'symbol' || value === undefined) return typeof value;
+  const shown = typeof value === 'bigint' ? `${value}` : JSON.stringify(value);
   return `${typeof value} ${shown.length > 40 ? `${shown.slice(0, 39)}…` : shown}`;
 }
 

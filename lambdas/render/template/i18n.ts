@@ -22,9 +22,9 @@ export type LabelKey =
   | 'sourcesCredit'
   | 'page';
 
-export type Labels = Readonly<Record<LabelKey, string>>;
+type Labels = Readonly<Record<LabelKey, string>>;
 
-export interface QuotationMarks {
+interface QuotationMarks {
   readonly open: string;
   readonly close: string;
 }

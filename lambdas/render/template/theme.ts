@@ -10,7 +10,7 @@ import { TemplateError } from '../errors';
 import type { Theme } from '../types';
 import { templateProblemsError } from './problems';
 
-export const THEME_FILE = 'theme.yaml';
+const THEME_FILE = 'theme.yaml';
 
 type ColourKey = keyof Theme['colours'];
 

@@ -1,0 +1,185 @@
+/**
+ * What the publisher does about one S3 event, decided from the event and the bucket as it is now,
+ * with no S3 call: the publisher gathers what `decide` needs (`PublisherStore.observe`) and then
+ * carries the decision out.
+ *
+ * S3 delivers events at least once and in no particular order, so an event is only a hint about
+ * which key changed: the decision rests on the bucket's state (does the source still exist, is it
+ * still the version the event names, what did the publisher record on the current outputs), and
+ * the event's sequencer only breaks ties between deliveries for the same key.
+ */
+import type { S3EventRecord } from 'aws-lambda';
+import { type ContentError, InputError } from '../render/errors';
+import { tooLargeProblem } from '../render/parse/index';
+import type { PublisherConfig } from './config';
+import { currentAnswer, type Recorded } from './current';
+import { SourceConflictError } from './errors';
+import { compareSequencers, decodeEventKey, documentPathOf, factsheetKeyFor } from './keys';
+import { unquoteEtag } from './s3';
+import type { Observed, OutputObject, SourceObject } from './store';
+
+/** What an event asks for. Version, ETag and sequencer are absent when the publisher looks again on its own. */
+export type PublisherEvent =
+  | {
+      readonly kind: 'created';
+      readonly key: string;
+      readonly versionId?: string;
+      readonly etag?: string;
+      readonly sequencer?: string;
+    }
+  | { readonly kind: 'removed'; readonly key: string };
+
+/** A record that is not the publisher's business: another bucket, outside the content prefix, another event type. */
+export interface IgnoredRecord {
+  readonly key: string;
+  readonly reason: string;
+}
+
+export type Rules = Pick<PublisherConfig, 'bucket' | 'layout' | 'maxSourceBytes' | 'publisherVersion'>;
+
+export type SkipReason =
+  | 'source-removed'
+  | 'newer-version'
+  | 'overwritten'
+  | 'newer-event'
+  | 'already-published'
+  | 'already-reported';
+
+export const SKIP_MESSAGES: Readonly<Record<SkipReason, string>> = {
+  'source-removed': 'the source was removed since; its removal event unpublishes it',
+  'newer-version': 'a newer version of the source replaced this one; its own event publishes it',
+  overwritten: 'the source was overwritten since; the newer upload’s event publishes it',
+  'newer-event': 'a newer event for this source was already published',
+  'already-published': 'already published (duplicate event)',
+  'already-reported': 'already reported (duplicate event)',
+};
+
+export type Decision =
+  | { readonly action: 'skip'; readonly reason: SkipReason }
+  /** Refused before download; `record` goes on the error report. */
+  | {
+      readonly action: 'reject';
+      readonly reason: 'conflict' | 'too-large';
+      readonly error: ContentError;
+      readonly record: Recorded;
+    }
+  /** Read exactly `source`, render it, and record `record` on what is written. */
+  | { readonly action: 'render'; readonly source: SourceObject; readonly record: Recorded }
+  /**
+   * Delete the outputs the removed source owns; then, when exactly one source is left for the
+   * path (a conflict has ended), publish that `survivor`.
+   */
+  | { readonly action: 'remove'; readonly outputs: readonly OutputObject[]; readonly survivor?: string };
+
+/** The event a notification record asks for, or why the publisher ignores the record. */
+export function eventOf(record: S3EventRecord, rules: Pick<Rules, 'bucket' | 'layout'>): PublisherEvent | IgnoredRecord {
+  const object = record.s3?.object;
+  let key: string;
+  try {
+    key = decodeEventKey(object?.key ?? '');
+  } catch {
+    return { key: object?.key ?? '', reason: 'the key is not validly URL-encoded' };
+  }
+  const bucket = record.s3?.bucket?.name;
+  if (bucket !== rules.bucket) return { key, reason: `bucket "${bucket}" is not ${rules.bucket}` };
+  if (documentPathOf(key, rules.layout) === null) return { key, reason: `not a document under ${rules.layout.contentPrefix}` };
+  const eventName = record.eventName ?? '';
+  if (eventName.startsWith('ObjectCreated:')) {
+    return { kind: 'created', key, versionId: object.versionId, etag: object.eTag, sequencer: object.sequencer };
+  }
+  if (eventName.startsWith('ObjectRemoved:') || eventName.startsWith('LifecycleExpiration:')) {
+    return { kind: 'removed', key };
+  }
+  return { key, reason: `${eventName} changes nothing the publisher shows` };
+}
+
+export function decide(event: PublisherEvent, observed: Observed, rules: Rules): Decision {
+  switch (event.kind) {
+    case 'created':
+      return decideCreated(event, observed, rules);
+    case 'removed':
+      // A newer upload, or a deleted version restored (which S3 announces as a removal of the
+      // delete marker and nothing else): either way the source is there, so it is published,
+      // unless its outputs are already current.
+      if (observed.source !== null) return decideCreated({ kind: 'created', key: event.key }, observed, rules);
+      return decideRemoved(event.key, observed);
+    default: {
+      const unhandled: never = event;
+      throw new Error(`unhandled event ${JSON.stringify(unhandled)}`);
+    }
+  }
+}
+
+function decideCreated(event: Extract<PublisherEvent, { kind: 'created' }>, observed: Observed, rules: Rules): Decision {
+  const { key } = event;
+  const { source, outputs, siblings } = observed;
+  const skip = (reason: SkipReason): Decision => ({ action: 'skip', reason });
+
+  if (source === null) return skip('source-removed');
+  if (event.versionId !== undefined && source.versionId !== undefined && source.versionId !== event.versionId) {
+    return skip('newer-version');
+  }
+  if (event.versionId === undefined && event.etag !== undefined && unquoteEtag(source.etag) !== unquoteEtag(event.etag)) {
+    return skip('overwritten');
+  }
+
+  const newestRecorded = [outputs.factsheet, outputs.errorReport]
+    .filter((output) => output?.sourceKey === key)
+    .flatMap((output) => (output?.sequencer === undefined ? [] : [output.sequencer]))
+    .sort(compareSequencers)
+    .at(-1);
+  if (event.sequencer !== undefined && newestRecorded !== undefined && compareSequencers(newestRecorded, event.sequencer) > 0) {
+    return skip('newer-event');
+  }
+  const answer = currentAnswer(outputs, source, rules.publisherVersion);
+  if (answer === 'factsheet' && (event.sequencer === undefined || outputs.factsheet?.sequencer === event.sequencer)) {
+    return skip('already-published');
+  }
+  // Only a redelivered S3 event: one made by the publisher itself (the survivor of a conflict,
+  // a republish, a restored delete) comes without a sequencer and must look at the document again.
+  if (answer === 'error-report' && event.sequencer !== undefined && outputs.errorReport?.sequencer === event.sequencer) {
+    return skip('already-reported');
+  }
+
+  const record: Recorded = {
+    sourceKey: key,
+    sourceEtag: unquoteEtag(source.etag),
+    sourceVersion: source.versionId,
+    publisherVersion: rules.publisherVersion,
+    // An event without a sequencer keeps the recorded one, so that older events stay older.
+    sequencer: event.sequencer ?? newestRecorded,
+  };
+  if (siblings.length > 0) {
+    return { action: 'reject', reason: 'conflict', error: conflictError(key, siblings, rules, outputs.factsheet), record };
+  }
+  if (source.size > rules.maxSourceBytes) {
+    const error = new InputError(key, [tooLargeProblem(source.size, rules.maxSourceBytes)]);
+    return { action: 'reject', reason: 'too-large', error, record };
+  }
+  return { action: 'render', source, record };
+}
+
+function decideRemoved(key: string, observed: Observed): Decision {
+  // Outputs recorded for another source of the same path (`a.md` next to `a.yaml`) are that source's.
+  const owned = [observed.outputs.factsheet, observed.outputs.errorReport].filter(
+    (output): output is OutputObject => output !== null && (output.sourceKey === undefined || output.sourceKey === key),
+  );
+  const [survivor, ...more] = observed.siblings;
+  return { action: 'remove', outputs: owned, ...(survivor !== undefined && more.length === 0 ? { survivor } : {}) };
+}
+
+function conflictError(
+  key: string,
+  siblings: readonly string[],
+  rules: Pick<Rules, 'layout'>,
+  factsheet: OutputObject | null,
+): SourceConflictError {
+  const factsheetKey = factsheetKeyFor(key, rules.layout);
+  const kept = factsheet?.sourceKey === undefined ? '' : `, which stays as published from ${factsheet.sourceKey}`;
+  return new SourceConflictError(key, [
+    {
+      message: `${siblings.join(' and ')} also publish${siblings.length === 1 ? 'es' : ''} to ${factsheetKey}${kept}`,
+      expected: `one source per fact sheet: delete or rename all but one of ${[key, ...siblings].sort().join(', ')}`,
+    },
+  ]);
+}

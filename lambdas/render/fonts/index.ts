@@ -1,0 +1,6 @@
+/** The fonts room's one entry point: what the layout and draw stages and the renderer use. */
+export { DEFAULT_FONTS_DIR, loadFonts } from './load';
+export { type EmbeddedFont, FontLoadError, type FontSet, type FontVariant, type GlyphRun } from './types';
+
+/** Shown in place of a character no embedded font has, so that nothing disappears silently. */
+export const REPLACEMENT_CHARACTER = '\uFFFD';

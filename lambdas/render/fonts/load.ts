@@ -1,0 +1,114 @@
+/**
+ * The embedded fonts, parsed once per process and shared by every document.
+ *
+ * pdfkit shapes every word through `font.layout()` and caches the result only inside one
+ * document; most of a warm render was spent re-shaping the same words (docs/performance.md).
+ * Each font here carries a shaping cache that outlives documents and also serves the layout
+ * stage's measurements, so a word is shaped once per process.
+ *
+ * Words made only of simple code points are shaped from the precomputed tables
+ * (shaping-tables.ts). A word with a combining mark, a character that the font composes or
+ * decomposes (Vietnamese ẹ, ọ…), or an invisible format character still goes through fontkit's
+ * full `layout()`.
+ */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import * as fontkit from 'fontkit';
+import { coverageOf } from './coverage';
+import { pdfkitFontOf } from './pdfkit-bridge';
+import { ShapingTables, type ShapingTableFile } from './shaping-tables';
+import { TrueTypeGlyphs } from './subset';
+import { advanceOf, type EmbeddedFont, FontLoadError, type FontSet, type FontVariant, type FontkitFont, type Glyph, type GlyphRun, type ShapedRun } from './types';
+
+const FONT_FILES: Record<FontVariant, string> = {
+  regular: 'NotoSans-Regular',
+  bold: 'NotoSans-Bold',
+  italic: 'NotoSans-Italic',
+  boldItalic: 'NotoSans-BoldItalic',
+};
+
+export const DEFAULT_FONTS_DIR = fileURLToPath(new URL('../../fonts/', import.meta.url));
+
+/** Past this many cached words per font the cache starts again, bounding a long-lived process. */
+const MAX_CACHED_RUNS = 50_000;
+
+export async function loadFonts(dir: string = DEFAULT_FONTS_DIR): Promise<FontSet> {
+  const base = dir.replace(/\/?$/, '/');
+  const entries = await Promise.all(
+    (Object.keys(FONT_FILES) as FontVariant[]).map(async (variant) => {
+      const name = FONT_FILES[variant];
+      const [bytes, tableText] = await Promise.all([
+        readFile(`${base}${name}.ttf`),
+        readFile(`${base}${name}.shaping.json`, 'utf8').catch((error: unknown) => {
+          throw new FontLoadError(`${base}${name}.shaping.json cannot be read: run build/subset-fonts.sh --tables`, { cause: error });
+        }),
+      ]);
+      const font = fontkit.create(bytes) as FontkitFont;
+      const table = JSON.parse(tableText) as ShapingTableFile;
+      if (table.checkSumAdjustment !== font.head.checkSumAdjustment || table.unitsPerEm !== font.unitsPerEm) {
+        throw new FontLoadError(`${base}${name}.shaping.json was made from another ${name}.ttf: run build/subset-fonts.sh --tables`);
+      }
+      return [variant, font, new ShapingTables(table), new TrueTypeGlyphs(bytes)] as const;
+    }),
+  );
+  const variants = Object.fromEntries(
+    entries.map(([variant, font, tables, glyphs]) => [variant, embeddedFont(font, tables, glyphs)]),
+  ) as Record<FontVariant, EmbeddedFont>;
+  const allTables = entries.map(([, , tables]) => tables);
+  return { variants, covers: coverageOf(allTables) };
+}
+
+function embeddedFont(font: FontkitFont, tables: ShapingTables, glyphs: TrueTypeGlyphs): EmbeddedFont {
+  const fontkitLayout = withOwnGlyphObjects(font);
+  let cache = new Map<string, ShapedRun>();
+  const shape = (text: string): ShapedRun => {
+    let run = cache.get(text);
+    if (!run) {
+      if (cache.size >= MAX_CACHED_RUNS) cache = new Map();
+      run = tables.shape(text) ?? fontkitRun(fontkitLayout.layout(text));
+      cache.set(text, run);
+    }
+    return run;
+  };
+  const unitsToPoints = 1 / font.unitsPerEm;
+  return {
+    pdfkitFont: pdfkitFontOf(font, shape, glyphs),
+    ascent: font.ascent * unitsToPoints,
+    descent: font.descent * unitsToPoints,
+    shape,
+    widthOf(text, size) {
+      // pdfkit shapes text in chunks that end after each space or tab; measuring the same
+      // chunks gives the same widths it will draw with.
+      let units = 0;
+      let start = 0;
+      for (let index = 0; index < text.length; index++) {
+        const char = text.charCodeAt(index);
+        if (char === 0x20 || char === 0x09) {
+          units += shape(text.slice(start, index + 1)).advanceWidth;
+          start = index + 1;
+        }
+      }
+      if (start < text.length) units += shape(text.slice(start)).advanceWidth;
+      return units * unitsToPoints * size;
+    },
+  };
+}
+
+/**
+ * fontkit keeps one glyph object per glyph id, with the code points of whoever asked first: the
+ * subsetter asks for the components of accented glyphs with none, the decomposition of ẹ gives
+ * "e" the code point of ẹ. pdfkit builds ToUnicode from those code points, so a letter could stop
+ * being extractable for the rest of the process. Layout through this view gets a glyph object of
+ * its own each time, with the code points it shaped.
+ */
+function withOwnGlyphObjects(font: FontkitFont): FontkitFont {
+  return Object.create(font, {
+    getGlyph: {
+      value: (id: number, codePoints: readonly number[] = []): Glyph => ({ id, advanceWidth: font.getGlyph(id).advanceWidth, codePoints }),
+    },
+  }) as FontkitFont;
+}
+
+function fontkitRun(run: GlyphRun): ShapedRun {
+  return { glyphs: run.glyphs, positions: run.positions, advanceWidth: advanceOf(run.positions), shapedBy: 'fontkit' };
+}

@@ -1,0 +1,65 @@
+/** What the fonts room hands to the layout and draw stages, and what its parts share. */
+import { OperatorError } from '../errors';
+
+export type FontVariant = 'regular' | 'bold' | 'italic' | 'boldItalic';
+
+export interface GlyphPosition {
+  xAdvance: number;
+  yAdvance: number;
+  xOffset: number;
+  yOffset: number;
+  advanceWidth?: number;
+}
+export interface Glyph {
+  readonly id: number;
+  readonly advanceWidth: number;
+  readonly codePoints: readonly number[];
+}
+/** The shape of fontkit's GlyphRun that pdfkit reads: it embeds `glyphs` and draws `positions`. */
+export interface GlyphRun {
+  readonly glyphs: readonly Glyph[];
+  readonly positions: readonly GlyphPosition[];
+}
+export interface ShapedRun extends GlyphRun {
+  /** In font units. */
+  readonly advanceWidth: number;
+  /** `tables`: the precomputed shaping tables; `fontkit`: its full OpenType layout. */
+  readonly shapedBy: 'tables' | 'fontkit';
+}
+
+/** The part of a fontkit font this project relies on. */
+export interface FontkitFont {
+  readonly unitsPerEm: number;
+  readonly ascent: number;
+  readonly descent: number;
+  readonly head: { readonly checkSumAdjustment: number };
+  layout(text: string, features?: unknown): GlyphRun;
+  getGlyph(id: number, codePoints?: readonly number[]): Glyph;
+}
+
+export interface EmbeddedFont {
+  /** Handed to pdfkit's `doc.font()`: a fontkit font whose `layout` answers from the shared cache. */
+  readonly pdfkitFont: unknown;
+  readonly ascent: number;
+  readonly descent: number;
+  /** Width in points of `text` set at `size`, measured exactly as pdfkit will draw it. */
+  widthOf(text: string, size: number): number;
+  /** `text` shaped as pdfkit will draw it, from the shared cache. */
+  shape(text: string): ShapedRun;
+}
+
+export interface FontSet {
+  readonly variants: Readonly<Record<FontVariant, EmbeddedFont>>;
+  /** True when every embedded font can draw the code point. */
+  covers(codePoint: number): boolean;
+}
+
+/** The tables' or the fonts' files cannot be used: the message says which and what to do. */
+export class FontLoadError extends OperatorError {}
+
+/** A run's advance in font units: the sum of its positions' advances. */
+export function advanceOf(positions: readonly GlyphPosition[]): number {
+  let units = 0;
+  for (const position of positions) units += position.xAdvance;
+  return units;
+}

@@ -1,0 +1,224 @@
+import { createRequire } from 'node:module';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createRenderer, type Renderer } from '../lambdas/render';
+import { loadCommonMark } from '../lambdas/render/commonmark';
+import { DocumentSyntaxError } from '../lambdas/render/errors';
+import { parseSource } from '../lambdas/render/parse';
+import { inlineMarkup } from '../lambdas/render/template/inline';
+import { fold, readPdf } from './helpers/pdf';
+
+interface Example {
+  readonly markdown: string;
+  readonly html: string;
+  readonly section: string;
+  readonly number: number;
+}
+
+/** The spec's examples, as the commonmark-spec package extracts them from its text. */
+const spec = createRequire(import.meta.url)('commonmark-spec') as { readonly tests: readonly Example[] };
+const FRONT_MATTER = '---\ndate: 2022-02-28\n---\n';
+const source = (name: string, text: string) => ({ name, bytes: new TextEncoder().encode(text), modifiedAt: new Date('2022-03-01T00:00:00Z') });
+const read = (body: string) => parseSource(source('doc.md', `${FRONT_MATTER}${body}`)).data as Record<string, unknown>;
+
+interface Document {
+  readonly title?: string;
+  readonly summary?: string;
+  readonly key_points?: string[];
+  readonly sections?: { heading: string; body?: string[]; bullets?: string[] }[];
+  readonly quotes?: { text: string; speaker?: string; context?: string }[];
+}
+
+beforeAll(loadCommonMark);
+
+describe('parse: the five Markdown cases of issue 12', () => {
+  it('keeps `## x` inside a fenced code block as text, not a section', () => {
+    const data = read('## Code\n\n```\n## not a heading\n*not italic*\n```\n') as Document;
+
+    expect(data.sections).toEqual([{ heading: 'Code', body: ['## not a heading \\*not italic\\*'] }]);
+    expect(inlineMarkup(data.sections?.[0]?.body?.[0] ?? '')).toBe('## not a heading *not italic*');
+  });
+
+  it('reads setext headings: `===` is the title, `---` a section', () => {
+    const text = `${FRONT_MATTER}\nThe title\n=========\n\nA section\n---------\n\nIts text.\n`;
+
+    const parsed = parseSource(source('setext.md', text));
+
+    expect(parsed.data).toMatchObject({ title: 'The title', sections: [{ heading: 'A section', body: ['Its text.'] }] });
+    expect(parsed.positions.get('title')).toEqual({ line: 5, column: 1 });
+    expect(parsed.positions.get('sections[0].heading')).toEqual({ line: 8, column: 1 });
+  });
+
+  it('keeps a lazy continuation line inside its quote, so `> — Speaker` still names the speaker', () => {
+    const data = read('> We will go on\nwith the talks.\n> — Mykhailo Podolyak, in Kyiv\n') as Document;
+
+    expect(data.quotes).toEqual([{ text: 'We will go on with the talks.', speaker: 'Mykhailo Podolyak', context: 'in Kyiv' }]);
+  });
+
+  it('prints `\\*x\\*` as *x*, with the stars and without the backslashes', async () => {
+    const renderer: Renderer = await createRenderer({ sourceDateEpoch: 1_700_000_000 });
+
+    const result = await renderer.render(source('escapes.md', `${FRONT_MATTER}# Escapes\n\nA \\*starred\\* word and a \\[bracket\\].\n`));
+    const pdf = await readPdf(result.pdf);
+
+    expect(fold(pdf.text)).toContain('A *starred* word and a [bracket].');
+    expect(pdf.text).not.toContain('\\');
+  });
+
+  it('keeps nested list items, each after its parent and led by a dash per level', () => {
+    const data = read('## Sanctions\n\n- Banks\n  - SWIFT\n  - reserves\n    1. gold\n- Oligarchs\n') as Document;
+
+    expect(data.sections?.[0]?.bullets).toEqual(['Banks', '– SWIFT', '– reserves', '– – 1. gold', 'Oligarchs']);
+  });
+
+  it('refuses quotes nested too deeply for the parser, instead of losing their text', () => {
+    let error: unknown;
+    try {
+      read(`${'>'.repeat(60)} deep\n`);
+    } catch (caught) {
+      error = caught;
+    }
+
+    expect(error).toBeInstanceOf(DocumentSyntaxError);
+    expect((error as DocumentSyntaxError).problems[0]).toMatchObject({ line: 4, message: expect.stringContaining('nested more than') });
+  });
+});
+
+/** Spec HTML and our markup, reduced to the same alphabet: our element names, no entities. */
+function normalised(html: string): string {
+  return html
+    // A string is one line: a hard line break is a space, as a soft one is.
+    .replace(/<br \/>/g, ' ')
+    .replace(/<(\/?)em>/g, '<$1i>')
+    .replace(/<(\/?)strong>/g, '<$1b>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/&#x3D;/g, '=')
+    .replace(/&#x60;/g, '`')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+const textOf = (html: string): string => normalised(html.replace(/<[^>]*>/g, ' '));
+
+/** The top-level elements of an HTML fragment, with what is inside each. */
+function topLevel(html: string): { tag: string; inner: string }[] {
+  const elements: { tag: string; inner: string }[] = [];
+  const tags = /<(\/?)([a-z0-9]+)[^>]*?(\/?)>/g;
+  let depth = 0;
+  let start = 0;
+  let tag = '';
+  for (const match of html.matchAll(tags)) {
+    const [whole, closing, name = '', selfClosing] = match;
+    if (selfClosing === '/' || name === 'hr' || name === 'br') {
+      if (depth === 0) elements.push({ tag: name, inner: '' });
+      continue;
+    }
+    if (closing === '') {
+      if (depth === 0) {
+        tag = name;
+        start = match.index + whole.length;
+      }
+      depth += 1;
+    } else {
+      depth -= 1;
+      if (depth === 0) elements.push({ tag, inner: html.slice(start, match.index) });
+    }
+  }
+  return elements;
+}
+
+/** Each <li>'s own text (without the items of its nested lists), in the order the items open. */
+function itemTexts(html: string): string[] {
+  const items: string[] = [];
+  const open: number[] = [];
+  for (const piece of html.split(/(<\/?li>)/)) {
+    if (piece === '<li>') {
+      open.push(items.length);
+      items.push('');
+    } else if (piece === '</li>') open.pop();
+    else if (open.length > 0) items[open[open.length - 1] as number] += ` ${piece}`;
+  }
+  return items.map(textOf).filter((text) => text !== '');
+}
+
+/** What the content format has no room for, and so prints as typed rather than as CommonMark says. */
+const OUTSIDE_THE_FORMAT = /[_`<&]|!\[|\]:|\t|^ {4}|\n {4}/;
+/** The spec writes a tab as →. */
+const examples = spec.tests
+  .map((example) => ({ ...example, markdown: example.markdown.replace(/→/g, '\t'), html: example.html.replace(/→/g, '\t') }))
+  .filter((example) => !OUTSIDE_THE_FORMAT.test(example.markdown) && !example.html.includes('<img'));
+const inSections = (...sections: string[]) => examples.filter((example) => sections.includes(example.section));
+const asLinksWeKeep = (html: string) => [...html.matchAll(/<a href="([^"]*)"/g)].every((match) => /^(?:https?:\/\/|mailto:)/.test(match[1] ?? ''));
+
+describe("template: CommonMark's own examples of the inline constructs the format maps", () => {
+  const inline = inSections('Emphasis and strong emphasis', 'Links', 'Backslash escapes').filter(
+    (example) => /^<p>[\s\S]*<\/p>\n$/.test(example.html) && topLevel(example.html).length === 1 && !example.markdown.includes('\n\n') && asLinksWeKeep(example.html) && !example.html.includes(' title='),
+  );
+
+  it('has examples of every construct to check', () => {
+    expect(inline.filter((example) => example.section === 'Emphasis and strong emphasis').length).toBeGreaterThan(50);
+    expect(inline.filter((example) => example.section === 'Links').length).toBeGreaterThan(5);
+    expect(inline.filter((example) => example.section === 'Backslash escapes').length).toBeGreaterThan(1);
+  });
+
+  it.each(inline.map((example) => [example.number, example.markdown, example] as const))('example %i: %j', (_number, _markdown, example) => {
+    const expected = normalised(example.html.replace(/^<p>|<\/p>\n$/g, ''));
+
+    expect(normalised(inlineMarkup(example.markdown.replace(/\n$/, '')))).toBe(expected);
+  });
+});
+
+describe("parse: CommonMark's own examples of the blocks the format maps", () => {
+  const blocks = inSections('ATX headings', 'Setext headings', 'Block quotes', 'List items', 'Lists', 'Fenced code blocks', 'Thematic breaks', 'Paragraphs').filter(
+    (example) => asLinksWeKeep(example.html),
+  );
+
+  const parsedOrNull = (markdown: string): Document | null => {
+    try {
+      return read(markdown) as Document;
+    } catch (error) {
+      // A heading nobody wrote text for, or quotes before any section: the format's errors, not the parser's.
+      if (error instanceof DocumentSyntaxError) return null;
+      throw error;
+    }
+  };
+
+  it('has examples of every construct to check', () => {
+    expect(blocks.length).toBeGreaterThan(100);
+  });
+
+  it.each(blocks.map((example) => [example.number, example.section, example.markdown, example] as const))(
+    'example %i (%s): %j',
+    (_number, _section, _markdown, example) => {
+      const elements = topLevel(example.html);
+      const data = parsedOrNull(example.markdown);
+      if (data === null) {
+        // Only a second `# title`-like contradiction or misplaced text can refuse: never the plain case.
+        expect(elements.some((element) => element.tag === 'h1')).toBe(true);
+        return;
+      }
+
+      const headings = elements.filter((element) => element.tag === 'h1' || element.tag === 'h2').map((element) => normalised(element.inner));
+      const ours = [...(data.title === undefined ? [] : [data.title]), ...(data.sections ?? []).map((section) => section.heading)];
+      expect(ours.map((heading) => normalised(inlineMarkup(heading)))).toEqual(headings);
+
+      const quotes = elements.filter((element) => element.tag === 'blockquote');
+      expect(data.quotes ?? []).toHaveLength(quotes.length);
+      // Numbered items keep their number in our text; the HTML has it in <ol>.
+      const quoteTexts = quotes.map((element) => (element.inner.includes('<ol') ? null : textOf(element.inner)));
+      expect((data.quotes ?? []).map((quote, index) => (quoteTexts[index] === null ? null : textOf(inlineMarkup(quote.text))))).toEqual(quoteTexts);
+
+      const listItems = elements.filter((element) => element.tag === 'ul').flatMap((element) => itemTexts(element.inner));
+      const bullets = [...(data.key_points ?? []), ...(data.sections ?? []).flatMap((section) => section.bullets ?? [])];
+      expect(bullets.map((bullet) => textOf(inlineMarkup(bullet.replace(/^(?:– )+(?:\d+[.)] )?/, ''))))).toEqual(listItems);
+
+      const code = elements.filter((element) => element.tag === 'pre').map((element) => textOf(element.inner));
+      const paragraphs = [...(data.summary === undefined ? [] : data.summary.split('\n\n')), ...(data.sections ?? []).flatMap((section) => section.body ?? [])];
+      const texts = paragraphs.map((paragraph) => textOf(inlineMarkup(paragraph)));
+      for (const block of code.filter((text) => text !== '')) expect(texts).toContain(block);
+    },
+  );
+});
