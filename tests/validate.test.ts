@@ -154,7 +154,7 @@ describe('validate', () => {
 
       expect(warnings).toHaveLength(2);
       expect(warnings[0]).toBe(
-        `${path}:${sumaryLine}:1: sumary: unknown field, ignored (did you mean "summary"?) (expected one of title, date, lang, template, subtitle, category, classification, location, summary, facts, parties, key_points, sections, quotes, timeline, context, sources, tags, author, images, charts)`,
+        `${path}:${sumaryLine}:1: sumary: unknown field, ignored (did you mean "summary"?) (expected one of title, date, lang, template, subtitle, category, classification, location, summary, facts, parties, key_points, sections, quotes, timeline, context, sources, tags, author, images, charts, url)`,
       );
       expect(warnings[1]).toContain('quotes[0].speeker: unknown field, ignored (did you mean "speaker"?)');
       expect(document.summary).toBeUndefined();

@@ -11,7 +11,7 @@ import { layoutDocument } from './layout';
 import { parseMarkup } from './markup';
 import { formatOf, parseSource } from './parse';
 import { loadTemplates } from './template';
-import type { ImageAccess, ImageSet, RenderResult, SourceFile } from './types';
+import type { ImageAccess, ImageSet, MarkupDocument, QrMatrix, RenderResult, SourceFile } from './types';
 import { validateDocument } from './validate';
 
 export interface RendererOptions {
@@ -65,7 +65,8 @@ export async function createRenderer(options: RendererOptions = {}): Promise<Ren
       if (holdsInlineMarkup(validated.document)) await loadCommonMark();
       const filled = templates.fill(validated);
       const markup = parseMarkup(filled);
-      const layout = layoutDocument(markup, templates.theme, fonts, images);
+      const qrCodes = await loadQrCodes(markup);
+      const layout = layoutDocument(markup, templates.theme, fonts, { images, qrCodes });
       const epoch = renderOptions.sourceDateEpoch ?? defaultEpoch;
       const creationDate = epoch === undefined ? source.modifiedAt : new Date(epoch * 1000);
       const { pdf, pages } = await drawDocument(layout, fonts, { creationDate, producer });
@@ -85,6 +86,13 @@ async function loadPictures(...[file, document, positions, access]: Parameters<t
   if (document.images.length === 0 && !document.sections.some((section) => section.image)) return undefined;
   const { loadImages } = await import('./images');
   return loadImages(file, document, positions, access);
+}
+
+/** The QR code library is imported by the first document whose markup shows one. */
+async function loadQrCodes(markup: MarkupDocument): Promise<ReadonlyMap<string, QrMatrix> | undefined> {
+  if (!markup.body.some((block) => block.kind === 'qr')) return undefined;
+  const { qrMatrices } = await import('./qr');
+  return qrMatrices(markup);
 }
 
 function epochFromEnvironment(value: string | undefined): number | undefined {

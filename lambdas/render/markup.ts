@@ -38,7 +38,7 @@ type XmlNode = XmlElement | XmlText;
 
 const paragraphStyles: readonly ParagraphStyle[] = ['body', 'kicker', 'standfirst', 'meta', 'small'];
 const boxStyles: readonly BoxStyle[] = ['summary', 'note'];
-const blockElements = ['h1', 'h2', 'h3', 'p', 'list', 'quote', 'box', 'grid', 'table', 'figure', 'chart'] as const;
+const blockElements = ['h1', 'h2', 'h3', 'p', 'list', 'quote', 'box', 'grid', 'table', 'figure', 'chart', 'qr'] as const;
 const inlineElements = ['b', 'i', 'a', 'br'] as const;
 const pageFields = new Map<string, FurnitureRun>([
   ['page-number', { kind: 'page-number' }],
@@ -483,6 +483,13 @@ class DialectReader {
         return this.figure(node, path);
       case 'chart':
         return this.chart(node, path);
+      case 'qr': {
+        const value = this.attributes(node, path, ['href']).get('href');
+        this.empty(node, path);
+        if (value !== undefined && URL.canParse(value) && new URL(value).protocol === 'https:') return { kind: 'qr', href: value };
+        this.problem(node, path, value === undefined ? '<qr> needs an href' : `href="${value}" is not an https address`, 'href="{{url}}"');
+        return null;
+      }
       default:
         this.misplaced(node, path, blockElements);
         return null;

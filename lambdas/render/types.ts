@@ -125,6 +125,8 @@ export interface EventDocument {
   readonly author?: string;
   readonly images: readonly Figure[];
   readonly charts: readonly Chart[];
+  /** The online version (https), printed as a QR code and a link. */
+  readonly url?: string;
 }
 
 export interface ValidatedDocument {
@@ -162,6 +164,19 @@ export interface LoadedImage {
 
 /** By `src` as the document wrote it. */
 export type ImageSet = ReadonlyMap<string, LoadedImage>;
+
+/** A QR code's modules, row by row, 1 for dark. */
+export interface QrMatrix {
+  readonly size: number;
+  readonly dark: Uint8Array;
+}
+
+/** What layout needs besides the markup, made by the stages only the documents that need it load. */
+export interface LayoutResources {
+  readonly images?: ImageSet;
+  /** By the `<qr>` element's href. */
+  readonly qrCodes?: ReadonlyMap<string, QrMatrix>;
+}
 
 /** Colours are `#rrggbb`. */
 export interface Theme {
@@ -237,7 +252,8 @@ export type MarkupBlock =
       readonly caption: readonly TextRun[] | null;
       readonly credit: readonly TextRun[] | null;
     }
-  | { readonly kind: 'chart'; readonly chart: Chart };
+  | { readonly kind: 'chart'; readonly chart: Chart }
+  | { readonly kind: 'qr'; readonly href: string };
 
 export interface MarkupMeta {
   /** Resolved language tag used for /Lang (after fallback). */

@@ -63,7 +63,7 @@ const DEFAULT_TEMPLATE = 'briefing';
 
 const FIELDS = [
   'title', 'date', 'lang', 'template', 'subtitle', 'category', 'classification', 'location', 'summary', 'facts',
-  'parties', 'key_points', 'sections', 'quotes', 'timeline', 'context', 'sources', 'tags', 'author', 'images', 'charts',
+  'parties', 'key_points', 'sections', 'quotes', 'timeline', 'context', 'sources', 'tags', 'author', 'images', 'charts', 'url',
 ] as const;
 
 /** Beyond these a chart is unreadable on a fact sheet's column. */
@@ -128,8 +128,10 @@ function readEventDocument(reader: FieldReader, templates: readonly string[]): E
   const author = reader.text(fields.author, 'author', { max: limits.maxShortTextLength });
   const images = reader.list(fields.images, 'images', 'a list of pictures, each with `src:` and `alt:`', (item, path) => readFigure(reader, item, path));
   const charts = reader.list(fields.charts, 'charts', 'a list of charts, each with `title:`, `unit:`, `labels:` and `series:`', (item, path) => readChart(reader, item, path));
+  const url = reader.url(fields.url, 'url');
+  if (url !== undefined && !url.startsWith('https://')) reader.problem('url', `"${url}" is not an https address`, 'the https:// address of the online version');
   if (title === undefined || date === undefined) return null;
-  return { title, date, lang, template, ...optional, ...lists, ...definedOnly({ author }), images, charts };
+  return { title, date, lang, template, ...optional, ...lists, ...definedOnly({ author, url }), images, charts };
 }
 
 function readFact(reader: FieldReader, item: unknown, path: string): Fact | undefined {

@@ -3,7 +3,7 @@
  * add what repeats on every page (header band, footer) once the page count is known.
  */
 import type { FontSet } from '../fonts';
-import type { Furniture, FurnitureRun, ImageSet, MarkupBlock, MarkupDocument, TextRun, Theme } from '../types';
+import type { Furniture, FurnitureRun, LayoutResources, MarkupBlock, MarkupDocument, TextRun, Theme } from '../types';
 import { BlockMeasurer, shift, type Slice } from './measure';
 import { paginate, type PlacedSlice } from './paginate';
 import { StructBuilder } from './structure';
@@ -22,10 +22,8 @@ interface Measured {
   readonly structure: StructBuilder;
 }
 
-const NO_IMAGES: ImageSet = new Map();
-
-/** `images`: the pictures the image stage loaded, for the markup's figures. */
-export function layoutDocument(markup: MarkupDocument, theme: Theme, fonts: FontSet, images: ImageSet = NO_IMAGES): LayoutDocument {
+/** `resources`: the pictures for the markup's figures, the matrices for its QR codes. */
+export function layoutDocument(markup: MarkupDocument, theme: Theme, fonts: FontSet, resources: LayoutResources = {}): LayoutDocument {
   const geometry = pageGeometry(theme);
   const styles = blockStyles(theme);
   const setter = new TextSetter(fonts);
@@ -37,7 +35,7 @@ export function layoutDocument(markup: MarkupDocument, theme: Theme, fonts: Font
       accent: theme.colours.accent,
       highlight: theme.colours.highlight,
       rule: theme.colours.muted,
-    }, images, markup.meta.lang);
+    }, resources, markup.meta.lang);
     const slices = measurer.measureBlocks(blocks, structure.root, geometry.left, geometry.right - geometry.left);
     return { pages: paginate(slices, geometry.contentTop, geometry.contentBottom), structure };
   };
@@ -151,6 +149,7 @@ function shortenedBlocks(block: MarkupBlock): MarkupBlock[] {
     case 'quote':
     case 'figure':
     case 'chart':
+    case 'qr':
       return [];
     default: {
       const unknown: never = block;

@@ -4,11 +4,11 @@
  * carry their drawing with y relative to the slice top; placing them is paginate.ts's job.
  */
 import { TemplateError } from '../errors';
-import type { ImageSet, MarkupBlock, TextRun } from '../types';
+import type { LayoutResources, MarkupBlock, TextRun } from '../types';
 import { chartAlt, drawChart } from './chart';
 import type { BlockStyles, PageGeometry } from './styles';
 import type { TextSetter, TextStyle } from './text';
-import type { LayoutNode, PositionedRun, StructType } from './types';
+import type { GraphicShape, LayoutNode, PositionedRun, StructType } from './types';
 import type { StructBuilder } from './structure';
 
 /** A decoration drawn behind consecutive slices, page by page (a box fill, a quote bar). */
@@ -44,6 +44,10 @@ const POINTS_PER_PIXEL = 0.75;
 /** Of the page's content height: a picture leaves room for its caption and some text. */
 const FIGURE_MAX_HEIGHT = 0.5;
 const CAPTION_GAP = 5;
+/** Points, quiet zone included: about 25 mm, which a phone reads at arm's length. */
+const QR_SIZE = 72;
+/** Modules of white around the code, as the QR specification asks. */
+const QR_QUIET_ZONE = 4;
 
 export class BlockMeasurer {
   private decorationCount = 0;
@@ -54,7 +58,7 @@ export class BlockMeasurer {
     private readonly page: PageGeometry,
     private readonly structure: StructBuilder,
     private readonly colours: { readonly primary: string; readonly accent: string; readonly highlight: string; readonly rule: string; readonly text: string },
-    private readonly images: ImageSet,
+    private readonly resources: LayoutResources,
     private readonly lang: string,
   ) {}
 
@@ -102,6 +106,8 @@ export class BlockMeasurer {
         return [this.figure(block, parent, x, width, index)];
       case 'chart':
         return this.chart(block.chart, parent, x, width, index);
+      case 'qr':
+        return [this.qr(block.href, parent, x, width, index)];
       default: {
         const unknown: never = block;
         throw new Error(`unhandled markup block ${JSON.stringify(unknown)}`);
@@ -284,7 +290,7 @@ export class BlockMeasurer {
    * content area and the caption is limited in length, so the whole always fits on one page.
    */
   private figure(block: Extract<MarkupBlock, { kind: 'figure' }>, parent: number, x: number, width: number, index: number): Slice {
-    const image = this.images.get(block.src);
+    const image = this.resources.images?.get(block.src);
     if (image === undefined) {
       throw new TemplateError(`<figure src="${block.src}">`, 'names a picture the document does not have; a template shows the document\'s pictures with src="{{src}}"');
     }
@@ -313,6 +319,41 @@ export class BlockMeasurer {
       texts.push(...lines(block.caption, this.styles.caption, CAPTION_GAP), ...lines(block.credit, this.styles.credit, block.caption === null ? CAPTION_GAP : 1));
     }
     return joinSlices([picture, ...texts], 12, false, index);
+  }
+
+  /**
+   * The QR code drawn module by module (one rectangle a run of dark modules in a row), with the
+   * address beside it as a link: the code for paper, the link for the screen.
+   */
+  private qr(href: string, parent: number, x: number, width: number, index: number): Slice {
+    const matrix = this.resources.qrCodes?.get(href);
+    if (matrix === undefined) throw new Error(`no QR code was made for ${href}`);
+    const group = this.structure.add(parent, 'Div');
+    const figure = this.structure.add(group, 'Figure', `QR code: ${href}`);
+    const module = QR_SIZE / (matrix.size + 2 * QR_QUIET_ZONE);
+    const shapes: GraphicShape[] = [];
+    for (let row = 0; row < matrix.size; row++) {
+      for (let column = 0; column < matrix.size; column++) {
+        if (!matrix.dark[row * matrix.size + column]) continue;
+        const start = column;
+        while (column + 1 < matrix.size && matrix.dark[row * matrix.size + column + 1]) column++;
+        const left = (QR_QUIET_ZONE + start) * module;
+        const top = (QR_QUIET_ZONE + row) * module;
+        shapes.push({ kind: 'bar', x: left, y: top, width: (column - start + 1) * module, height: module, fill: this.colours.text });
+      }
+    }
+    const textX = x + QR_SIZE + 8;
+    const lines = this.paragraph([{ kind: 'text', text: href, bold: false, italic: false, href }], this.styles.small, textX, width - QR_SIZE - 8, group, 'P');
+    const text = stack(lines);
+    const textTop = (QR_SIZE - text.height) / 2;
+    return {
+      height: QR_SIZE,
+      spaceBefore: 14,
+      keepWithNext: false,
+      nodes: [{ kind: 'graphic', x, y: 0, struct: figure, shapes }, ...text.nodes.map((node) => shift(node, textTop))],
+      decorations: [],
+      block: index,
+    };
   }
 
   /**

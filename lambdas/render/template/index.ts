@@ -76,6 +76,7 @@ function templateContext(doc: EventDocument): TemplateContext {
     author: doc.author ?? null,
     images: doc.images.map(figureContext),
     charts: doc.charts,
+    url: doc.url ?? null,
   };
 }
 
