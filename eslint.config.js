@@ -6,6 +6,19 @@ import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
+/** Outside the engine, lambdas/render/index.ts is its one public face, apart from the stages named. */
+const engineFaceOnly = (...stages) => [
+  'error',
+  {
+    patterns: [
+      {
+        group: ['**/render/*', '!**/render/index', ...stages.map((stage) => `!**/render/${stage}`)],
+        message: 'import the engine from lambdas/render (its index.ts), not from one of its stages',
+      },
+    ],
+  },
+];
+
 export default defineConfig(
   { ignores: ['node_modules/', 'cdk.out/', 'out/', 'dist/', 'coverage/', '.local-s3/'] },
   js.configs.recommended,
@@ -31,6 +44,14 @@ export default defineConfig(
       ],
     },
   },
+  {
+    files: ['lambdas/publisher/**', 'client/**', 'cli/**', 'bench/**', 'emulator/**', 'infra/**', 'build/**'],
+    rules: { 'no-restricted-imports': engineFaceOnly() },
+  },
+  // Compiling the templates is a build step's business, not a renderer's.
+  { files: ['build/**', 'cli/bench.ts'], rules: { 'no-restricted-imports': engineFaceOnly('template') } },
+  // The dispatch-accuracy benchmark measures the parse stage alone, as a test would.
+  { files: ['bench/dispatch-accuracy.ts'], rules: { 'no-restricted-imports': engineFaceOnly('parse') } },
   {
     // The bundle shims and this file are plain JavaScript outside tsconfig.json: no type information.
     files: ['**/*.js'],

@@ -10,6 +10,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { createLimiter } from '../lambdas/publisher/concurrency';
 import { decodeEventKey } from '../lambdas/publisher/keys';
 import type { PublishResult } from '../lambdas/publisher/publisher';
 import { type Bucket, uploadSource } from '../client/bucket-client';
@@ -70,16 +71,12 @@ export async function benchPipeline(options: PipelineBenchOptions): Promise<Pipe
     // The first render in a process costs 10–20 warm ones: keep it out of the figures.
     await publish(`${bucket.layout.contentPrefix}warm-up${extension}`);
 
-    const pending = Array.from(
+    const keys = Array.from(
       { length: options.uploads },
       (_, index) => `${bucket.layout.contentPrefix}bench/${stem}-${index}${extension}`,
     );
-    const timings: { startedAt: number; finishedAt: number }[] = [];
-    await Promise.all(
-      Array.from({ length: clients }, async () => {
-        for (let key = pending.shift(); key !== undefined; key = pending.shift()) timings.push(await publish(key));
-      }),
-    );
+    const limit = createLimiter(clients);
+    const timings = await Promise.all(keys.map((key) => limit(() => publish(key))));
 
     const latencies = timings.map((timing) => timing.finishedAt - timing.startedAt).sort((a, b) => a - b);
     const first = Math.min(...timings.map((timing) => timing.startedAt));

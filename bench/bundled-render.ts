@@ -10,9 +10,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { folderImages } from '../client/image-files';
-import { createRenderer } from '../lambdas/render';
-import { ContentError } from '../lambdas/render/errors';
-import { loadFile } from '../lambdas/render/load';
+import { ContentError, createRenderer, loadFile } from '../lambdas/render';
 
 const [document, out, templatesDir, fontsDir, repeatArgument = '0'] = process.argv.slice(2);
 const repeats = Number(repeatArgument);

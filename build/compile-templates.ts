@@ -9,7 +9,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { TemplateError } from '../lambdas/render/errors';
+import { TemplateError } from '../lambdas/render';
 import { COMPILED_TEMPLATES_FILE, compileTemplates } from '../lambdas/render/template';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { out: { type: 'string' } } });

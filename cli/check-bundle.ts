@@ -19,7 +19,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { DEFAULT_KEY_LAYOUT, errorReportKeyFor, factsheetKeyFor } from '../lambdas/publisher/keys';
 import { unquoteEtag } from '../lambdas/publisher/s3';
 import { PublisherStore } from '../lambdas/publisher/store';
-import { createRenderer } from '../lambdas/render/index';
+import { createRenderer } from '../lambdas/render';
 import { DEFAULT_STACK_NAME } from '../infra/outputs';
 import { download } from '../client/bucket-client';
 import { s3Record } from '../lambdas/publisher/event-record';

@@ -6,7 +6,7 @@ import '../client/node-notice';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { PublishResult, RecordOutcome } from '../lambdas/publisher/publisher';
-import { formatProblems } from '../lambdas/render/errors';
+import { formatProblems } from '../lambdas/render';
 import { DEFAULT_LOCAL_BUCKET, DEFAULT_LOCAL_PORT, type InvocationReport, LOCAL_CREDENTIALS } from '../emulator/local-s3';
 import { startLocalPublisher } from '../emulator/local-publisher';
 

@@ -20,7 +20,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { DEFAULT_STACK_NAME } from '../infra/outputs';
 import { DEFAULT_KEY_LAYOUT, decodeEventKey } from '../lambdas/publisher/keys';
 import { createS3Client, unquoteEtag } from '../lambdas/publisher/s3';
-import { formatProblems } from '../lambdas/render/errors';
+import { formatProblems } from '../lambdas/render';
 import { type Bucket, download, listPublished, presignedUrl, uploadSource, waitForOutcome } from '../client/bucket-client';
 import { DEFAULT_LOCAL_BUCKET, DEFAULT_LOCAL_PORT, LOCAL_CREDENTIALS } from '../emulator/local-s3';
 import { republish } from '../client/republish';

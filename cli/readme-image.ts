@@ -7,8 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRenderer } from '../lambdas/render';
-import { loadFile } from '../lambdas/render/load';
+import { createRenderer, loadFile } from '../lambdas/render';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'readme-image-'));

@@ -4,9 +4,7 @@
  * the others are still rendered; the exit code is non-zero when any file failed.
  */
 import { parseArgs } from 'node:util';
-import { createRenderer, type Renderer } from '../lambdas/render';
-import { RendererConfigError } from '../lambdas/render/errors';
-import { ACCEPTED_EXTENSIONS } from '../lambdas/render/parse';
+import { ACCEPTED_EXTENSIONS, createRenderer, type Renderer, RendererConfigError } from '../lambdas/render';
 import { findTargets, renderTarget, type RenderOutcome, type RenderTarget } from '../client/render-files';
 
 const { values, positionals } = parseArgs({

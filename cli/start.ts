@@ -9,7 +9,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { PublishResult, RecordOutcome } from '../lambdas/publisher/publisher';
-import { formatProblems } from '../lambdas/render/errors';
+import { formatProblems } from '../lambdas/render';
 import { type Bucket, download, type Outcome, uploadSource, waitForOutcome } from '../client/bucket-client';
 import { DEFAULT_LOCAL_BUCKET, type InvocationReport } from '../emulator/local-s3';
 import { startLocalPublisher } from '../emulator/local-publisher';

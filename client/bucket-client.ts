@@ -8,20 +8,18 @@ import { extname } from 'node:path';
 import {
   GetObjectCommand,
   HeadObjectCommand,
-  ListObjectsV2Command,
+  paginateListObjectsV2,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { ErrorReport } from '../lambdas/render/errors';
+import type { ErrorReport } from '../lambdas/render';
+import { currentAnswer, recordedOn } from '../lambdas/publisher/current';
 import {
   errorReportKeyFor,
   factsheetKeyFor,
   fromMetadataValue,
   type KeyLayout,
-  METADATA_PUBLISHER_VERSION,
-  METADATA_SOURCE_ETAG,
-  METADATA_SOURCE_KEY,
   METADATA_TEMPLATE,
 } from '../lambdas/publisher/keys';
 import { isNotFound, unquoteEtag } from '../lambdas/publisher/s3';
@@ -70,8 +68,9 @@ class OutcomeTimeoutError extends Error {
 }
 
 /**
- * Waits until the fact sheet or the error report records the upload with ETag `etag`.
- * An earlier answer for the same key (older ETag) is not mistaken for this one.
+ * Waits until the fact sheet or the error report answers the upload with ETag `etag`, by the
+ * publisher's own rule (`currentAnswer`). An earlier answer for the same key (older ETag) is not
+ * mistaken for this one, nor is a fact sheet while an error report still lies beside it.
  */
 export async function waitForOutcome(
   bucket: Bucket,
@@ -89,15 +88,20 @@ export async function waitForOutcome(
       headIfExists(bucket, factsheetKey),
       headIfExists(bucket, errorReportKey),
     ]);
-    if (factsheet !== null && answers(factsheet.Metadata, sourceKey, etag, options.publisherVersion)) {
+    const outputs = {
+      factsheet: factsheet === null ? null : recordedOn(factsheet.Metadata),
+      errorReport: errorReport === null ? null : recordedOn(errorReport.Metadata),
+    };
+    const answer = currentAnswer(outputs, { key: sourceKey, etag }, options.publisherVersion);
+    if (answer === 'factsheet') {
       return {
         kind: 'published',
         factsheetKey,
-        template: fromMetadataValue(factsheet.Metadata?.[METADATA_TEMPLATE] ?? ''),
-        bytes: factsheet.ContentLength ?? 0,
+        template: fromMetadataValue(factsheet?.Metadata?.[METADATA_TEMPLATE] ?? ''),
+        bytes: factsheet?.ContentLength ?? 0,
       };
     }
-    if (errorReport !== null && answers(errorReport.Metadata, sourceKey, etag, options.publisherVersion)) {
+    if (answer === 'error-report') {
       const report = JSON.parse(new TextDecoder().decode(await download(bucket, errorReportKey))) as ErrorReport;
       return { kind: 'rejected', errorReportKey, report };
     }
@@ -137,13 +141,14 @@ export async function listPublished(
   const factsheetObjects = await listAll(bucket, bucket.layout.factsheetsPrefix);
   const factsheets = await Promise.all(
     factsheetObjects.map(async (object): Promise<PublishedEntry> => {
-      const metadata = (await headIfExists(bucket, object.key))?.Metadata ?? {};
-      const recorded = (name: string) => (metadata[name] === undefined ? null : fromMetadataValue(metadata[name]));
+      const metadata = (await headIfExists(bucket, object.key))?.Metadata;
+      const recorded = recordedOn(metadata);
+      const template = metadata?.[METADATA_TEMPLATE];
       return {
         factsheetKey: object.key,
-        sourceKey: recorded(METADATA_SOURCE_KEY),
-        template: recorded(METADATA_TEMPLATE),
-        publisherVersion: metadata[METADATA_PUBLISHER_VERSION] ?? null,
+        sourceKey: recorded.sourceKey ?? null,
+        template: template === undefined ? null : fromMetadataValue(template),
+        publisherVersion: recorded.publisherVersion ?? null,
         lastModified: object.lastModified,
         bytes: object.size,
       };
@@ -161,18 +166,13 @@ async function listAll(
   prefix: string,
 ): Promise<{ readonly key: string; readonly lastModified: Date | null; readonly size: number }[]> {
   const objects: { key: string; lastModified: Date | null; size: number }[] = [];
-  let continuationToken: string | undefined;
-  do {
-    const page = await bucket.s3.send(
-      new ListObjectsV2Command({ Bucket: bucket.name, Prefix: prefix, ContinuationToken: continuationToken }),
-    );
+  for await (const page of paginateListObjectsV2({ client: bucket.s3 }, { Bucket: bucket.name, Prefix: prefix })) {
     for (const object of page.Contents ?? []) {
       if (object.Key !== undefined) {
         objects.push({ key: object.Key, lastModified: object.LastModified ?? null, size: object.Size ?? 0 });
       }
     }
-    continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (continuationToken !== undefined);
+  }
   return objects;
 }
 
@@ -184,14 +184,3 @@ async function headIfExists(bucket: Bucket, key: string) {
     throw error;
   }
 }
-
-function answers(metadata: Record<string, string> | undefined, sourceKey: string, etag: string, publisherVersion?: string): boolean {
-  const recordedKey = metadata?.[METADATA_SOURCE_KEY];
-  return (
-    recordedKey !== undefined &&
-    fromMetadataValue(recordedKey) === sourceKey &&
-    metadata?.[METADATA_SOURCE_ETAG] === etag &&
-    (publisherVersion === undefined || metadata?.[METADATA_PUBLISHER_VERSION] === publisherVersion)
-  );
-}
-

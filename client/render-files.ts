@@ -4,10 +4,7 @@
  */
 import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative } from 'node:path';
-import { ContentError } from '../lambdas/render/errors';
-import type { Renderer } from '../lambdas/render';
-import { loadFile } from '../lambdas/render/load';
-import { ACCEPTED_EXTENSIONS } from '../lambdas/render/parse';
+import { ACCEPTED_EXTENSIONS, ContentError, loadFile, type Renderer } from '../lambdas/render';
 import { folderImages } from './image-files';
 
 export interface RenderTarget {

@@ -5,12 +5,16 @@
  * Templates, theme and fonts ship inside the function, so a deploy that changes them leaves the
  * published fact sheets stale; so does an upload whose event was lost to the failure queue. The
  * publisher records its version and the source ETag on everything it writes: comparing those with
- * the bucket as it is now finds exactly the documents to render again. Each is handed to the
+ * the bucket as it is now, by the rule the publisher itself skips duplicates by (`currentAnswer`),
+ * finds exactly the documents to render again. Each is handed to the
  * publisher as the S3 notification its upload produced, so the deployed function does the work
  * under its usual rules (a newer upload meanwhile wins, and duplicates are skipped).
  */
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
+import { createLimiter } from '../lambdas/publisher/concurrency';
+import { currentAnswer } from '../lambdas/publisher/current';
+import { s3Record } from '../lambdas/publisher/event-record';
 import {
   DEFAULT_KEY_LAYOUT,
   documentPathOf,
@@ -19,8 +23,7 @@ import {
   type KeyLayout,
 } from '../lambdas/publisher/keys';
 import { unquoteEtag } from '../lambdas/publisher/s3';
-import { type OutputObject, PublisherStore } from '../lambdas/publisher/store';
-import { s3Record } from '../lambdas/publisher/event-record';
+import { PublisherStore } from '../lambdas/publisher/store';
 
 export interface RepublishOptions {
   readonly s3: S3Client;
@@ -52,9 +55,7 @@ interface ContentObject {
 }
 
 export async function republish(options: RepublishOptions): Promise<RepublishReport> {
-  if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
-    throw new RangeError(`concurrency ${options.concurrency}: expected a whole number of at least 1`);
-  }
+  const limit = createLimiter(options.concurrency);
   const layout: KeyLayout = { ...DEFAULT_KEY_LAYOUT, contentPrefix: options.contentPrefix ?? DEFAULT_KEY_LAYOUT.contentPrefix };
   const store = new PublisherStore(options.s3, options.bucket, layout);
   const documents = await listDocuments(options.s3, options.bucket, layout);
@@ -65,13 +66,13 @@ export async function republish(options: RepublishOptions): Promise<RepublishRep
   let done = 0;
   options.onProgress?.(done, documents.length);
 
-  await forEachConcurrently(documents, options.concurrency, async (document) => {
+  const check = async (document: ContentObject): Promise<void> => {
     try {
-      const outputs = await Promise.all([
+      const [factsheet, errorReport] = await Promise.all([
         store.headOutput(factsheetKeyFor(document.key, layout)),
         store.headOutput(errorReportKeyFor(document.key, layout)),
       ]);
-      if (isCurrent(latestAnswer(outputs, document.key), document, options.currentVersion)) {
+      if (currentAnswer({ factsheet, errorReport }, document, options.currentVersion) !== null) {
         upToDate.push(document.key);
       } else {
         await options.invoke({ Records: [createdRecord(options.bucket, document)] });
@@ -82,7 +83,8 @@ export async function republish(options: RepublishOptions): Promise<RepublishRep
     }
     done += 1;
     options.onProgress?.(done, documents.length);
-  });
+  };
+  await Promise.all(documents.map((document) => limit(() => check(document))));
 
   // Invocations finish in any order; the report reads in key order.
   return {
@@ -92,40 +94,15 @@ export async function republish(options: RepublishOptions): Promise<RepublishRep
   };
 }
 
-/**
- * What the publisher last answered for this source. A successful publication deletes the error
- * report, so an error report recorded for this source is newer than the fact sheet beside it
- * (which stays as the last good version).
- */
-function latestAnswer([factsheet, errorReport]: (OutputObject | null)[], sourceKey: string): OutputObject | null {
-  if (errorReport?.sourceKey === sourceKey) return errorReport;
-  if (factsheet?.sourceKey === sourceKey) return factsheet;
-  return null;
-}
-
-function isCurrent(answer: OutputObject | null, document: ContentObject, currentVersion: string): boolean {
-  return (
-    answer !== null &&
-    answer.publisherVersion === currentVersion &&
-    answer.sourceEtag !== undefined &&
-    unquoteEtag(answer.sourceEtag) === document.etag
-  );
-}
-
 /** Every document under the content prefix (folder markers and stray keys are not documents). */
 async function listDocuments(s3: S3Client, bucket: string, layout: KeyLayout): Promise<ContentObject[]> {
   const documents: ContentObject[] = [];
-  let continuationToken: string | undefined;
-  do {
-    const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: layout.contentPrefix, ContinuationToken: continuationToken }),
-    );
+  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: layout.contentPrefix })) {
     for (const object of page.Contents ?? []) {
       if (object.Key === undefined || documentPathOf(object.Key, layout) === null) continue;
       documents.push({ key: object.Key, etag: unquoteEtag(object.ETag ?? ''), size: object.Size ?? 0 });
     }
-    continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (continuationToken !== undefined);
+  }
   return documents;
 }
 
@@ -146,17 +123,4 @@ function createdRecord(bucket: string, document: ContentObject): S3EventRecord {
   const { sequencer: _none, ...object } = record.s3.object;
   // The type insists on the sequencer S3 always sends; this record deliberately has none.
   return { ...record, s3: { ...record.s3, object: object as S3EventRecord['s3']['object'] } };
-}
-
-/** Runs `work` on every item, at most `limit` at a time, in order of the list. */
-async function forEachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next] as T;
-      next += 1;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

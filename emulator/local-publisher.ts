@@ -6,7 +6,7 @@ import type { S3Event } from 'aws-lambda';
 import { loadConfig, rendererOptionsOf, type PublisherConfig } from '../lambdas/publisher/config';
 import { createLogger, type Logger } from '../lambdas/publisher/logging';
 import { createPublisher, type PublishResult } from '../lambdas/publisher/publisher';
-import { createRenderer, type Renderer } from '../lambdas/render/index';
+import { createRenderer, type Renderer } from '../lambdas/render';
 import { dispatchEvents, type EventDispatcher, type InvocationReport, type LocalS3, startLocalS3 } from './local-s3';
 
 export interface LocalPublisherOptions {

@@ -18,6 +18,7 @@ import { createServer } from 'node:net';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import S3rver from 's3rver';
+import { createLimiter } from '../lambdas/publisher/concurrency';
 import { s3Record } from '../lambdas/publisher/event-record';
 import { createS3Client } from '../lambdas/publisher/s3';
 
@@ -100,40 +101,22 @@ export interface EventDispatcher {
 /** Routes the server's object events, made to look like S3's, to `invoke`. */
 export function dispatchEvents<Result>(localS3: LocalS3, options: DispatchOptions<Result>): EventDispatcher {
   const { server } = localS3;
-  const concurrency = options.concurrency ?? 4;
+  const limit = createLimiter(options.concurrency ?? 4);
   const retryDelaysMs = options.retryDelaysMs ?? [100, 1000];
   const nextSequencer = sequencerSource();
 
-  let running = 0;
-  const waiting: (() => void)[] = [];
   const queued = new Set<Promise<void>>();
   // Deliveries for one key keep their order here; what the handler does when they do not is
   // tested with hand-made events.
   const lastForKey = new Map<string, Promise<void>>();
 
-  const acquire = async (): Promise<void> => {
-    if (running < concurrency) {
-      running += 1;
-      return;
-    }
-    await new Promise<void>((resolve) => waiting.push(resolve));
-  };
-  const release = (): void => {
-    const next = waiting.shift();
-    if (next === undefined) running -= 1;
-    else next();
-  };
-
   const deliver = async (event: S3Event): Promise<void> => {
     for (let attempt = 1; ; attempt++) {
-      await acquire();
       let outcome: { readonly result: Result } | { readonly error: unknown };
       try {
-        outcome = { result: await options.invoke(event) };
+        outcome = { result: await limit(() => options.invoke(event)) };
       } catch (error) {
         outcome = { error };
-      } finally {
-        release();
       }
       const delay = retryDelaysMs[attempt - 1];
       if ('result' in outcome || delay === undefined) {

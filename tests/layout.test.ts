@@ -235,6 +235,18 @@ describe('layout of page-limited documents', () => {
     expect(content[content.length - 1]).toBe('…');
   });
 
+  it('cuts a page-limited text after a sentence, never after "M." or an initial', () => {
+    // Every sentence names M. Poutine and J. Biden: a cut after their dots would end mid-sentence.
+    const named = (n: number): string => `Le ${n}e échange a réuni M. Poutine et J. Biden pendant une heure.`;
+    const paragraph = Array.from({ length: 400 }, (_, n) => named(n)).join(' ');
+
+    const layout = layoutDocument(documentOf([{ kind: 'paragraph', style: 'body', runs: [run(paragraph)] }], 1), theme, fonts);
+
+    const printed = texts(layout.pages[0] as LayoutDocument['pages'][number]).filter((t) => t.struct !== null).map((t) => t.text).join(' ');
+    expect(printed).toMatch(/pendant une heure\. …$/);
+    expect(printed).not.toMatch(/(?:M|J)\. …$/);
+  });
+
   it('cuts a text with no sentence end after a whole word', () => {
     const words = Array.from({ length: 3000 }, (_, n) => `word${n}`);
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../lambdas/render/errors';
 import { loadFile } from '../lambdas/render/load';
-import { DEFAULT_LIMITS } from '../lambdas/render/parse';
+import { DEFAULT_LIMITS } from '../lambdas/render/limits';
 
 const seedPath = new URL('../content/depeche-afp-2022-02-28.txt', import.meta.url).pathname;
 

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRenderer, type Renderer } from '../lambdas/render';
 import { loadCommonMark } from '../lambdas/render/commonmark';
 import { DocumentSyntaxError } from '../lambdas/render/errors';
@@ -18,7 +18,7 @@ interface Example {
 const spec = createRequire(import.meta.url)('commonmark-spec') as { readonly tests: readonly Example[] };
 const FRONT_MATTER = '---\ndate: 2022-02-28\n---\n';
 const source = (name: string, text: string) => ({ name, bytes: new TextEncoder().encode(text), modifiedAt: new Date('2022-03-01T00:00:00Z') });
-const read = (body: string) => parseSource(source('doc.md', `${FRONT_MATTER}${body}`)).data as Record<string, unknown>;
+const read = (body: string): Document => parseSource(source('doc.md', `${FRONT_MATTER}${body}`)).data as Document;
 
 interface Document {
   readonly title?: string;
@@ -32,7 +32,7 @@ beforeAll(loadCommonMark);
 
 describe('parse: the five Markdown cases of issue 12', () => {
   it('keeps `## x` inside a fenced code block as text, not a section', () => {
-    const data = read('## Code\n\n```\n## not a heading\n*not italic*\n```\n') as Document;
+    const data = read('## Code\n\n```\n## not a heading\n*not italic*\n```\n');
 
     expect(data.sections).toEqual([{ heading: 'Code', body: ['## not a heading \\*not italic\\*'] }]);
     expect(inlineMarkup(data.sections?.[0]?.body?.[0] ?? '')).toBe('## not a heading *not italic*');
@@ -49,7 +49,7 @@ describe('parse: the five Markdown cases of issue 12', () => {
   });
 
   it('keeps a lazy continuation line inside its quote, so `> — Speaker` still names the speaker', () => {
-    const data = read('> We will go on\nwith the talks.\n> — Mykhailo Podolyak, in Kyiv\n') as Document;
+    const data = read('> We will go on\nwith the talks.\n> — Mykhailo Podolyak, in Kyiv\n');
 
     expect(data.quotes).toEqual([{ text: 'We will go on with the talks.', speaker: 'Mykhailo Podolyak', context: 'in Kyiv' }]);
   });
@@ -65,7 +65,7 @@ describe('parse: the five Markdown cases of issue 12', () => {
   });
 
   it('keeps nested list items, each after its parent and led by a dash per level', () => {
-    const data = read('## Sanctions\n\n- Banks\n  - SWIFT\n  - reserves\n    1. gold\n- Oligarchs\n') as Document;
+    const data = read('## Sanctions\n\n- Banks\n  - SWIFT\n  - reserves\n    1. gold\n- Oligarchs\n');
 
     expect(data.sections?.[0]?.bullets).toEqual(['Banks', '– SWIFT', '– reserves', '– – 1. gold', 'Oligarchs']);
   });
@@ -79,7 +79,33 @@ describe('parse: the five Markdown cases of issue 12', () => {
     }
 
     expect(error).toBeInstanceOf(DocumentSyntaxError);
-    expect((error as DocumentSyntaxError).problems[0]).toMatchObject({ line: 4, message: expect.stringContaining('nested more than') });
+    expect((error as DocumentSyntaxError).problems[0]).toMatchObject({ line: 4 });
+    expect((error as DocumentSyntaxError).problems[0]?.message).toContain('nested more than');
+  });
+});
+
+describe('render: the CommonMark parser is loaded only by what needs it', () => {
+  it('renders plain strings without markdown-it, and loads it for emphasis and for Markdown files', async () => {
+    // Prepare: a fresh engine whose markdown-it import fails.
+    vi.resetModules();
+    vi.doMock('markdown-it', () => {
+      throw new Error('markdown-it was imported');
+    });
+    try {
+      const fresh = await import('../lambdas/render');
+      const renderer = await fresh.createRenderer();
+
+      // Act
+      const plain = await renderer.render(source('plain.yaml', 'title: Plain\ndate: 2022\nsummary: No emphasis, a & b, <b>.\n'));
+
+      // Assert
+      expect(plain.pages).toBe(1);
+      await expect(renderer.render(source('bold.yaml', 'title: Bold\ndate: 2022\nsummary: Some **emphasis**.\n'))).rejects.toThrow(/error when mocking a module/);
+      await expect(renderer.render(source('doc.md', `${FRONT_MATTER}# Plain title\n`))).rejects.toThrow(/error when mocking a module/);
+    } finally {
+      vi.doUnmock('markdown-it');
+      vi.resetModules();
+    }
   });
 });
 
@@ -178,7 +204,7 @@ describe("parse: CommonMark's own examples of the blocks the format maps", () =>
 
   const parsedOrNull = (markdown: string): Document | null => {
     try {
-      return read(markdown) as Document;
+      return read(markdown);
     } catch (error) {
       // A heading nobody wrote text for, or quotes before any section: the format's errors, not the parser's.
       if (error instanceof DocumentSyntaxError) return null;

@@ -89,14 +89,20 @@ describe('render engine', () => {
     for (const party of data.parties as { name: string }[]) expect(pdf.text).toContain(party.name);
   });
 
-  it('turns the raw wire dispatch into a fact sheet titled by its first sentence, dated February 2022', async () => {
+  it('turns the raw wire dispatch into a fact sheet: a clause for title, key points, parties, timeline, attributed quotes, the lead once', async () => {
     const result = await renderer.render(await loadFile(join(contentDir, 'depeche-afp-2022-02-28.txt')));
     const pdf = await readPdf(result.pdf);
 
     expect(pdf.lang).toBe('fr');
-    expect(String(pdf.info.Title)).toMatch(/^Emmanuel Macron a échangé lundi/);
+    expect(String(pdf.info.Title)).toBe('Emmanuel Macron a échangé lundi pendant 1h30 avec Vladimir Poutine');
     expect(pdf.text).toContain('février 2022');
     expect(pdf.text).toContain('a confirmé sa volonté de s’engager');
+    for (const derived of ['Points clés', 'Une préservation de toutes les infrastructures civiles', 'Acteurs', 'Volodymyr Zelensky', 'Chronologie', '24 février 2022', 'Jour de l’offensive', '— Présidence française']) {
+      expect(pdf.text).toContain(derived);
+    }
+    // The lead is the summary, and the full text starts after it.
+    expect(pdf.text.split('en lui demandant l’arrêt des frappes')).toHaveLength(2);
+    expect(result.warnings).toEqual([expect.stringContaining('derived from a wire dispatch by rules')]);
   });
 
   it('prints the Cyrillic names of the Ukrainian sample as text', async () => {

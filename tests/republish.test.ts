@@ -210,6 +210,64 @@ describe('republish', () => {
     });
   });
 
+  it('hands over a fact sheet with an error report still beside it, by the publisher’s own rule, which then clears the report', async () => {
+    // Prepare: a current fact sheet, and the report of an earlier bad upload that a publication
+    // interrupted between writing the PDF and deleting the report left behind.
+    const current = publisherOf(NEW_VERSION);
+    await publishWith(current, ['content/en/summit.yaml']);
+    await localS3.client.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: 'errors/en/summit.json',
+        Body: '{}',
+        Metadata: { 'source-key': 'content%2Fen%2Fsummit.yaml', 'source-etag': 'an-older-upload', 'publisher-version': NEW_VERSION },
+      }),
+    );
+
+    // Act
+    const report = await republish({
+      s3: localS3.client,
+      bucket: BUCKET,
+      currentVersion: NEW_VERSION,
+      concurrency: 1,
+      invoke: async (event) => void (await current.handle(event)),
+    });
+
+    // Assert
+    expect(report).toEqual({ republished: ['content/en/summit.yaml'], upToDate: [], failed: [] });
+    await expect(localS3.client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'errors/en/summit.json' }))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 404 },
+    });
+  });
+
+  it('hands over the published source of a path in conflict, which the publisher then refuses too', async () => {
+    // Prepare: summit.yaml published, then summit.md refused as a second source of the same path.
+    const current = publisherOf(NEW_VERSION);
+    await publishWith(current, ['content/en/summit.yaml']);
+    const dispatcher = dispatchEvents(localS3, { bucket: BUCKET, prefix: 'content/', invoke: current.handle });
+    await upload('content/en/summit.md', '---\ntitle: Summit\ndate: 2022-03-08\nlang: en\n---\n');
+    await dispatcher.idle();
+    dispatcher.close();
+    const handled: string[] = [];
+
+    // Act
+    const report = await republish({
+      s3: localS3.client,
+      bucket: BUCKET,
+      currentVersion: NEW_VERSION,
+      concurrency: 1,
+      invoke: async (event) => {
+        const result = await current.handle(event);
+        handled.push(...result.records.map((outcome) => outcome.status));
+      },
+    });
+
+    // Assert
+    expect(report).toEqual({ republished: ['content/en/summit.yaml'], upToDate: ['content/en/summit.md'], failed: [] });
+    expect(handled).toEqual(['rejected']);
+    expect(await recorded('factsheets/en/summit.pdf')).toMatchObject({ version: NEW_VERSION, contentType: 'application/pdf' });
+  });
+
   it('refuses a concurrency that would hand nothing over', async () => {
     const run = republish({ s3: localS3.client, bucket: BUCKET, currentVersion: NEW_VERSION, concurrency: 0, invoke: async () => {} });
 

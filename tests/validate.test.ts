@@ -7,7 +7,8 @@ import { parsePartialDate, readPartialDate } from '../lambdas/render/dates';
 import { ContentError, type Problem, ValidationError } from '../lambdas/render/errors';
 import { parseSource } from '../lambdas/render/parse';
 import type { ParsedDocument } from '../lambdas/render/types';
-import { DOCUMENT_LIMITS, validateDocument } from '../lambdas/render/validate';
+import { DOCUMENT_LIMITS } from '../lambdas/render/limits';
+import { validateDocument } from '../lambdas/render/validate';
 import { STRESS_SHAPE, longDocument } from '../bench/long-document';
 import { textContaining } from './helpers/matchers';
 
@@ -44,7 +45,7 @@ beforeAll(loadCommonMark);
 
 describe('validate', () => {
   describe('samples', () => {
-    it.each(readdirSync(contentDir).filter((name) => !name.startsWith('.')))('accepts content/%s without a problem or warning', (name) => {
+    it.each(readdirSync(contentDir).filter((name) => !name.startsWith('.')))('accepts content/%s without a problem, and warns only that a dispatch was derived by rules', (name) => {
       // Prepare
       const parsed = parsedFile(join(contentDir, name));
 
@@ -52,7 +53,9 @@ describe('validate', () => {
       const validated = validateDocument(parsed, { templates: TEMPLATES });
 
       // Assert
-      expect(validated.warnings).toEqual([]);
+      expect(validated.warnings).toEqual(
+        parsed.format === 'dispatch' ? [expect.stringMatching(/: derived from a wire dispatch by rules \(docs\/input-limits\.md, "Wire dispatches"\)/)] : [],
+      );
       expect(validated.document.title).toBe((parsed.data as { title: string }).title.replace(/\s+/g, ' ').trim());
       expect(validated.document.template).toBe((parsed.data as { template?: string }).template ?? 'briefing');
     });
@@ -97,6 +100,13 @@ describe('validate', () => {
       expect(document.lang).toBe('fr');
       expect(document.title).toMatch(/^Emmanuel Macron a échangé lundi pendant 1h30 avec Vladimir Poutine/);
       expect(document.quotes).toContainEqual({ text: 'a confirmé sa volonté de s’engager', speaker: 'Élysée' });
+      expect(document.timeline).toEqual([
+        {
+          date: { year: 2022, month: 2, day: 24, raw: '2022-02-24' },
+          event: 'Cet échange est le second entre MM. Macron et Poutine depuis le début, le 24 février, de l’invasion de l’Ukraine par la Russie',
+        },
+      ]);
+      expect(document.parties).toEqual([{ name: 'Emmanuel Macron' }, { name: 'Vladimir Poutine' }, { name: 'Volodymyr Zelensky' }, { name: 'Élysée' }]);
       expect(document.context).toEqual([]);
     });
 
@@ -154,7 +164,7 @@ describe('validate', () => {
 
       expect(warnings).toHaveLength(2);
       expect(warnings[0]).toBe(
-        `${path}:${sumaryLine}:1: sumary: unknown field, ignored (did you mean "summary"?) (expected one of title, date, lang, template, subtitle, category, classification, location, summary, facts, parties, key_points, sections, quotes, timeline, context, sources, tags, author, images, charts, url)`,
+        `${path}:${sumaryLine}:1: sumary: unknown field, ignored (did you mean "summary"?) (expected one of title, date, lang, template, subtitle, category, classification, location, summary, facts, parties, key_points, sections, quotes, timeline, context, sources, tags, author, images, charts, url, $schema)`,
       );
       expect(warnings[1]).toContain('quotes[0].speeker: unknown field, ignored (did you mean "speaker"?)');
       expect(document.summary).toBeUndefined();

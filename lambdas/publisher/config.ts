@@ -3,10 +3,8 @@
  * misconfigured deployment fails at start with every problem named instead of on the first upload.
  */
 import packageJson from '../../package.json' with { type: 'json' };
-import type { RendererOptions } from '../render/index';
-import { DEFAULT_LIMITS } from '../render/parse/index';
+import { DEFAULT_LIMITS, OperatorError, type RendererOptions } from '../render';
 import type { KeyLayout } from './keys';
-import { OperatorError } from '../render/errors';
 
 export interface PublisherConfig {
   readonly bucket: string;
@@ -19,7 +17,7 @@ export interface PublisherConfig {
   readonly fontsDir?: string;
 }
 
-/** The parser's own limit: a larger source would be refused after download anyway. */
+/** The engine's own limit, for a deployment that sets none. */
 export const DEFAULT_MAX_SOURCE_BYTES = DEFAULT_LIMITS.maxBytes;
 
 export class ConfigError extends OperatorError {
@@ -101,5 +99,5 @@ function overlappingPrefixes(layout: KeyLayout): string[] {
 
 /** What the renderer needs from the configuration, the same in the Lambda and locally. */
 export function rendererOptionsOf(config: PublisherConfig): RendererOptions {
-  return { templatesDir: config.templatesDir, fontsDir: config.fontsDir, maxSourceBytes: config.maxSourceBytes };
+  return { templatesDir: config.templatesDir, fontsDir: config.fontsDir };
 }

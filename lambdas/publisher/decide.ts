@@ -9,8 +9,7 @@
  * the event's sequencer only breaks ties between deliveries for the same key.
  */
 import type { S3EventRecord } from 'aws-lambda';
-import { type ContentError, InputError } from '../render/errors';
-import { tooLargeProblem } from '../render/parse/index';
+import { type ContentError, sourceSizeError } from '../render';
 import type { PublisherConfig } from './config';
 import { currentAnswer, type Recorded } from './current';
 import { SourceConflictError } from './errors';
@@ -152,10 +151,8 @@ function decideCreated(event: Extract<PublisherEvent, { kind: 'created' }>, obse
   if (siblings.length > 0) {
     return { action: 'reject', reason: 'conflict', error: conflictError(key, siblings, rules, outputs.factsheet), record };
   }
-  if (source.size > rules.maxSourceBytes) {
-    const error = new InputError(key, [tooLargeProblem(source.size, rules.maxSourceBytes)]);
-    return { action: 'reject', reason: 'too-large', error, record };
-  }
+  const tooLarge = sourceSizeError(key, source.size, rules.maxSourceBytes);
+  if (tooLarge !== null) return { action: 'reject', reason: 'too-large', error: tooLarge, record };
   return { action: 'render', source, record };
 }
 

@@ -1,4 +1,4 @@
-import { ContentError } from '../render/errors';
+import { ContentError } from '../render';
 
 /** Two sources (`a.yaml`, `a.md`) would publish the same fact sheet: the uploader must pick one. */
 export class SourceConflictError extends ContentError {}

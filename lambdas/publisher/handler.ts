@@ -4,7 +4,7 @@
  * message, and the loading happens in Lambda's init phase rather than in the first invocation.
  */
 import type { Context, S3Event } from 'aws-lambda';
-import { createRenderer } from '../render/index';
+import { createRenderer } from '../render';
 import { loadConfig, rendererOptionsOf } from './config';
 import { createLogger } from './logging';
 import { createPublisher, type PublishResult } from './publisher';

@@ -64,7 +64,12 @@ export class PublisherStore {
     readonly layout: KeyLayout,
   ) {}
 
-  /** The source `key`, its outputs and its siblings, fetched at once. */
+  /**
+   * The source `key`, its outputs and its siblings, in one round of parallel requests rather
+   * than three in a row: a publication needs all four anyway, and a skip (the rare duplicate)
+   * pays one listing more. The state may be stale the moment it is read, in parallel or not;
+   * the conditional writes catch that.
+   */
   async observe(key: string): Promise<Observed> {
     const [source, factsheet, errorReport, sources] = await Promise.all([
       this.headSource(key),

@@ -1,102 +1,20 @@
 /**
- * The render engine: parse → validate → (images) → template → markup → layout → draw.
- * Fonts and templates are loaded once by createRenderer; render() is then pure CPU work.
+ * The engine's one public face: what the publisher, the clients, the CLIs and the benchmark may
+ * use from lambdas/render/. Importing it loads the errors, the limits and the file loader only;
+ * the stages (pdfkit, fontkit, Handlebars, the parsers) are loaded when a renderer is created, so
+ * that a command-line tool that renders nothing does not wait for them.
  */
-import packageJson from '../../package.json' with { type: 'json' };
-import { holdsInlineMarkup, loadCommonMark } from './commonmark';
-import { drawDocument } from './draw';
-import { RendererConfigError } from './errors';
-import { loadFonts } from './fonts';
-import { layoutDocument } from './layout';
-import { parseMarkup } from './markup';
-import { formatOf, parseSource } from './parse';
-import { loadTemplates } from './template';
-import type { ImageAccess, ImageSet, MarkupDocument, QrMatrix, RenderResult, SourceFile } from './types';
-import { validateDocument } from './validate';
+import type { Renderer, RendererOptions } from './renderer';
 
-export interface RendererOptions {
-  /**
-   * Seconds since the epoch used as every PDF's creation date (reproducible builds convention).
-   * @default the SOURCE_DATE_EPOCH environment variable; unset: each source's modification time
-   */
-  readonly sourceDateEpoch?: number;
-  /** Handlebars templates, partials and theme. @default the repository's templates/ */
-  readonly templatesDir?: string;
-  /** The four Noto Sans TTFs. @default lambdas/fonts/ */
-  readonly fontsDir?: string;
-  /** Larger sources are refused as they are read. @default DEFAULT_LIMITS.maxBytes (1 MiB) */
-  readonly maxSourceBytes?: number;
-}
+export { ContentError, formatProblems, OperatorError, RendererConfigError, TemplateError, type ErrorReport } from './errors';
+export { DEFAULT_LIMITS, sourceSizeError } from './limits';
+export { loadFile } from './load';
+export { ACCEPTED_EXTENSIONS } from './parse/formats';
+export type { Renderer, RendererOptions } from './renderer';
+export type { RenderResult } from './types';
 
-export interface RenderOptions {
-  /**
-   * Seconds since the epoch used as the PDF's creation date instead of the source's
-   * modification time (reproducible builds convention).
-   */
-  readonly sourceDateEpoch?: number;
-  /**
-   * Where the document's pictures are read from. Needed only by documents with pictures; without
-   * it such a document fails with a RendererConfigError.
-   */
-  readonly images?: ImageAccess;
-}
-
-export interface Renderer {
-  readonly templates: readonly string[];
-  /** Throws a ContentError when the uploader must fix the document; anything else is ours. */
-  render(this: void, source: SourceFile, options?: RenderOptions): Promise<RenderResult>;
-}
-
-const RENDERER_VERSION: string = packageJson.version;
-
-export async function createRenderer(options: RendererOptions = {}): Promise<Renderer> {
-  const [fonts, templates] = await Promise.all([loadFonts(options.fontsDir), loadTemplates(options.templatesDir)]);
-  const producer = `Factsheet Publisher ${RENDERER_VERSION}`;
-  const limits = options.maxSourceBytes === undefined ? {} : { maxBytes: options.maxSourceBytes };
-  const defaultEpoch = options.sourceDateEpoch ?? epochFromEnvironment(process.env.SOURCE_DATE_EPOCH);
-  return {
-    templates: templates.names,
-    async render(source, renderOptions = {}) {
-      // The CommonMark parser is loaded only for what needs it: a Markdown file, a string with emphasis.
-      if (formatOf(source.name) === 'markdown') await loadCommonMark();
-      const parsed = parseSource(source, limits);
-      const validated = validateDocument(parsed, { templates: templates.names });
-      const images = await loadPictures(validated.file, validated.document, parsed.positions, renderOptions.images);
-      if (holdsInlineMarkup(validated.document)) await loadCommonMark();
-      const filled = templates.fill(validated);
-      const markup = parseMarkup(filled);
-      const qrCodes = await loadQrCodes(markup);
-      const layout = layoutDocument(markup, templates.theme, fonts, { images, qrCodes });
-      const epoch = renderOptions.sourceDateEpoch ?? defaultEpoch;
-      const creationDate = epoch === undefined ? source.modifiedAt : new Date(epoch * 1000);
-      const { pdf, pages } = await drawDocument(layout, fonts, { creationDate, producer });
-      return {
-        pdf,
-        pages,
-        template: filled.template,
-        lang: markup.meta.lang,
-        warnings: [...validated.warnings, ...filled.warnings, ...layout.warnings],
-      };
-    },
-  };
-}
-
-/** The image stage is imported by the first document that has pictures, so the others never load it. */
-async function loadPictures(...[file, document, positions, access]: Parameters<typeof import('./images').loadImages>): Promise<ImageSet | undefined> {
-  if (document.images.length === 0 && !document.sections.some((section) => section.image)) return undefined;
-  const { loadImages } = await import('./images');
-  return loadImages(file, document, positions, access);
-}
-
-/** The QR code library is imported by the first document whose markup shows one. */
-async function loadQrCodes(markup: MarkupDocument): Promise<ReadonlyMap<string, QrMatrix> | undefined> {
-  if (!markup.body.some((block) => block.kind === 'qr')) return undefined;
-  const { qrMatrices } = await import('./qr');
-  return qrMatrices(markup);
-}
-
-function epochFromEnvironment(value: string | undefined): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  if (!/^\d+$/.test(value)) throw new RendererConfigError(`SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01, not "${value}"`);
-  return Number(value);
+/** Loads fonts and templates once; the renderer's render() is then pure CPU work. */
+export async function createRenderer(options?: RendererOptions): Promise<Renderer> {
+  const { buildRenderer } = await import('./renderer');
+  return buildRenderer(options);
 }

@@ -5,7 +5,7 @@
  */
 import { open } from 'node:fs/promises';
 import { InputError } from './errors';
-import { DEFAULT_LIMITS, type InputLimits, tooLargeProblem } from './parse';
+import { type InputLimits, sourceSizeError } from './limits';
 import type { SourceFile } from './types';
 
 const UNREADABLE: Readonly<Record<string, string>> = {
@@ -16,7 +16,6 @@ const UNREADABLE: Readonly<Record<string, string>> = {
 };
 
 export async function loadFile(path: string, limits: Partial<Pick<InputLimits, 'maxBytes'>> = {}): Promise<SourceFile> {
-  const maxBytes = limits.maxBytes ?? DEFAULT_LIMITS.maxBytes;
   const handle = await open(path, 'r').catch((error: unknown) => {
     const reason = UNREADABLE[(error as NodeJS.ErrnoException).code ?? ''];
     if (reason === undefined) throw error;
@@ -29,7 +28,8 @@ export async function loadFile(path: string, limits: Partial<Pick<InputLimits, '
       const message = info.isDirectory() ? 'this is a folder, not a file' : 'this is not a regular file';
       throw new InputError(path, [{ message, expected: 'the path of an event document' }]);
     }
-    if (info.size > maxBytes) throw new InputError(path, [tooLargeProblem(info.size, maxBytes)]);
+    const tooLarge = sourceSizeError(path, info.size, limits.maxBytes);
+    if (tooLarge !== null) throw tooLarge;
     return { name: path, bytes: await handle.readFile(), modifiedAt: info.mtime };
   } finally {
     await handle.close();

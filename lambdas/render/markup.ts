@@ -7,8 +7,7 @@
  * template for. Content cannot cause these errors: the template stage escapes it.
  */
 import { SaxesParser } from 'saxes';
-import { TemplateError, type Problem } from './errors';
-import { templateProblemsError } from './template/problems';
+import { TemplateError, templateProblemsError, type Problem } from './errors';
 import type {
   BoxStyle,
   FilledTemplate,

@@ -28,6 +28,8 @@ export interface ParsedDocument {
   readonly data: unknown;
   /** Where each field path (`quotes[2].text`) starts in the source, where the format knows. */
   readonly positions: ReadonlyMap<string, SourcePosition>;
+  /** What the reader wants the editor to know: a dispatch's fields were derived by rules. */
+  readonly warnings?: readonly string[];
 }
 
 /** A date at the precision the author gave it. */
@@ -64,13 +66,16 @@ export interface ChartSeries {
 }
 /** Figures drawn as a chart, and given as a table too (docs/content-format.md, "Charts"). */
 export interface Chart {
-  readonly type: 'bar' | 'line';
+  /** Absent: bar. */
+  readonly type?: 'bar' | 'line';
   readonly title: string;
   /** What the values count (`%`, `millions of people`), shown with the axis and in the table. */
   readonly unit: string;
   readonly labels: readonly string[];
   readonly series: readonly ChartSeries[];
 }
+/** A chart once its type is decided. */
+export type DrawnChart = Chart & { readonly type: 'bar' | 'line' };
 export interface Section {
   readonly heading: string;
   /** `body` normalised to a list of paragraphs. */
@@ -252,7 +257,7 @@ export type MarkupBlock =
       readonly caption: readonly TextRun[] | null;
       readonly credit: readonly TextRun[] | null;
     }
-  | { readonly kind: 'chart'; readonly chart: Chart }
+  | { readonly kind: 'chart'; readonly chart: DrawnChart }
   | { readonly kind: 'qr'; readonly href: string };
 
 export interface MarkupMeta {

@@ -9,48 +9,10 @@
  * their reasons are in docs/input-limits.md.
  */
 import { DATE_FORMATS, readPartialDate } from './dates';
+import { EVENT_DOCUMENT, type FieldKind, type MappingKind } from './document-definition';
 import { formatProblems, type Problem, ValidationError } from './errors';
-import type {
-  Chart,
-  ChartSeries,
-  EventDocument,
-  Fact,
-  Figure,
-  ParsedDocument,
-  PartialDate,
-  Party,
-  Quote,
-  Section,
-  Source,
-  SourcePosition,
-  TimelineEntry,
-  ValidatedDocument,
-} from './types';
-
-export interface DocumentLimits {
-  /** The content format's own limit. */
-  readonly maxTitleLength: number;
-  /** Names, labels, headings, categories: text meant for one line. */
-  readonly maxShortTextLength: number;
-  /** Paragraphs, quotes, bullets, the summary. */
-  readonly maxTextLength: number;
-  readonly maxListItems: number;
-  readonly maxUrlLength: number;
-  /** A caption longer than this would not fit under its picture on one page. */
-  readonly maxCaptionLength: number;
-  /** Beyond this many problems the report lists how many more there are instead. */
-  readonly maxReportedProblems: number;
-}
-
-export const DOCUMENT_LIMITS: DocumentLimits = {
-  maxTitleLength: 300,
-  maxShortTextLength: 300,
-  maxTextLength: 10_000,
-  maxListItems: 500,
-  maxUrlLength: 2_000,
-  maxCaptionLength: 1_000,
-  maxReportedProblems: 50,
-};
+import { DOCUMENT_LIMITS, type DocumentLimits } from './limits';
+import type { EventDocument, ParsedDocument, PartialDate, SourcePosition, ValidatedDocument } from './types';
 
 export interface ValidateOptions {
   /** Names of the templates that exist; `template` must be one of them. */
@@ -60,19 +22,6 @@ export interface ValidateOptions {
 
 const DEFAULT_LANG = 'en';
 const DEFAULT_TEMPLATE = 'briefing';
-
-const FIELDS = [
-  'title', 'date', 'lang', 'template', 'subtitle', 'category', 'classification', 'location', 'summary', 'facts',
-  'parties', 'key_points', 'sections', 'quotes', 'timeline', 'context', 'sources', 'tags', 'author', 'images', 'charts', 'url',
-] as const;
-
-/** Beyond these a chart is unreadable on a fact sheet's column. */
-const MAX_CHART_LABELS = 40;
-const MAX_CHART_SERIES = 6;
-const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
-
-/** Picture formats by extension; the image stage checks that the bytes are what the name says. */
-const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png'];
 
 /**
  * BCP 47 (RFC 5646) well-formedness: language, extlang, script, region, variants, extensions,
@@ -88,164 +37,102 @@ const PARAGRAPH_BREAK = /\n[ \t]*\n/;
 
 export function validateDocument(parsed: ParsedDocument, options: ValidateOptions): ValidatedDocument {
   const reader = new FieldReader(parsed, { ...DOCUMENT_LIMITS, ...options.limits });
-  const document = readEventDocument(reader, options.templates);
-  if (reader.problems.length > 0 || document === null) throw new ValidationError(parsed.file, reader.report());
-  return { file: parsed.file, format: parsed.format, document, warnings: reader.warnings };
+  const document = readMapping(reader, EVENT_DOCUMENT, reader.root, '', options.templates);
+  if (document !== undefined) checkCharts(reader, document as unknown as EventDocument);
+  if (reader.problems.length > 0 || document === undefined) throw new ValidationError(parsed.file, reader.report());
+  // The definition's shape is the EventDocument's: tests/schema.test.ts reads every sample both ways.
+  const warnings = [...(parsed.warnings ?? []), ...reader.warnings];
+  return { file: parsed.file, format: parsed.format, document: document as unknown as EventDocument, warnings };
 }
 
-function readEventDocument(reader: FieldReader, templates: readonly string[]): EventDocument | null {
-  const fields = reader.mapping(reader.root, '', FIELDS, 'a mapping of fields such as `title:` and `date:`');
-  if (fields === null) return null;
-  const { limits } = reader;
-  const title = reader.text(fields.title, 'title', { required: true, max: limits.maxTitleLength });
-  const date = reader.date(fields.date, 'date');
-  const lang = reader.lang(fields.lang, 'lang');
-  const template = reader.template(fields.template, 'template', templates);
-  const optional = definedOnly({
-    subtitle: reader.text(fields.subtitle, 'subtitle', { max: limits.maxTextLength }),
-    category: reader.text(fields.category, 'category', { max: limits.maxShortTextLength }),
-    classification: reader.text(fields.classification, 'classification', { max: limits.maxShortTextLength }),
-    location: reader.text(fields.location, 'location', { max: limits.maxShortTextLength }),
-    summary: reader.text(fields.summary, 'summary', { max: limits.maxTextLength }),
-  });
-  const lists = {
-    facts: reader.list(fields.facts, 'facts', 'a list of facts, each with `label:` and `value:`', (item, path) => readFact(reader, item, path)),
-    parties: reader.list(fields.parties, 'parties', 'a list of parties, each with `name:`', (item, path) => readParty(reader, item, path)),
-    key_points: reader.list(fields.key_points, 'key_points', 'a list of texts', (item, path) =>
-      reader.text(item, path, { required: true, max: limits.maxTextLength }),
-    ),
-    sections: reader.list(fields.sections, 'sections', 'a list of sections, each with `heading:`', (item, path) => readSection(reader, item, path)),
-    quotes: reader.list(fields.quotes, 'quotes', 'a list of quotes, each with `text:`', (item, path) => readQuote(reader, item, path)),
-    timeline: reader.list(fields.timeline, 'timeline', 'a list of entries, each with `date:` and `event:`', (item, path) =>
-      readTimelineEntry(reader, item, path),
-    ),
-    context: reader.paragraphs(fields.context, 'context'),
-    sources: reader.list(fields.sources, 'sources', 'a list of sources, each with `name:`', (item, path) => readSource(reader, item, path)),
-    tags: reader.list(fields.tags, 'tags', 'a list of texts', (item, path) =>
-      reader.text(item, path, { required: true, max: limits.maxShortTextLength }),
-    ),
-  };
-  const author = reader.text(fields.author, 'author', { max: limits.maxShortTextLength });
-  const images = reader.list(fields.images, 'images', 'a list of pictures, each with `src:` and `alt:`', (item, path) => readFigure(reader, item, path));
-  const charts = reader.list(fields.charts, 'charts', 'a list of charts, each with `title:`, `unit:`, `labels:` and `series:`', (item, path) => readChart(reader, item, path));
-  const url = reader.url(fields.url, 'url');
-  if (url !== undefined && !url.startsWith('https://')) reader.problem('url', `"${url}" is not an https address`, 'the https:// address of the online version');
-  if (title === undefined || date === undefined) return null;
-  return { title, date, lang, template, ...optional, ...lists, ...definedOnly({ author, url }), images, charts };
-}
-
-function readFact(reader: FieldReader, item: unknown, path: string): Fact | undefined {
-  const fields = reader.mapping(item, path, ['label', 'value'], 'a fact with `label:` and `value:`');
-  if (fields === null) return undefined;
-  const label = reader.text(fields.label, `${path}.label`, { required: true, max: reader.limits.maxShortTextLength });
-  const value = reader.text(fields.value, `${path}.value`, { required: true, max: reader.limits.maxTextLength });
-  return label === undefined || value === undefined ? undefined : { label, value };
-}
-
-function readParty(reader: FieldReader, item: unknown, path: string): Party | undefined {
-  const fields = reader.mapping(item, path, ['name', 'role', 'country'], 'a party with `name:` (and `role:`, `country:`)');
-  if (fields === null) return undefined;
-  const max = reader.limits.maxShortTextLength;
-  const name = reader.text(fields.name, `${path}.name`, { required: true, max });
-  const optional = definedOnly({
-    role: reader.text(fields.role, `${path}.role`, { max }),
-    country: reader.text(fields.country, `${path}.country`, { max }),
-  });
-  return name === undefined ? undefined : { name, ...optional };
-}
-
-function readSection(reader: FieldReader, item: unknown, path: string): Section | undefined {
-  const fields = reader.mapping(item, path, ['heading', 'body', 'bullets', 'image', 'chart'], 'a section with `heading:` (and `body:`, `bullets:`, `image:`, `chart:`)');
-  if (fields === null) return undefined;
-  const heading = reader.text(fields.heading, `${path}.heading`, { required: true, max: reader.limits.maxShortTextLength });
-  const body = reader.paragraphs(fields.body, `${path}.body`);
-  const bullets = reader.list(fields.bullets, `${path}.bullets`, 'a list of texts', (bullet, bulletPath) =>
-    reader.text(bullet, bulletPath, { required: true, max: reader.limits.maxTextLength }),
-  );
-  const image = fields.image === undefined || fields.image === null ? undefined : readFigure(reader, fields.image, `${path}.image`);
-  const chart = fields.chart === undefined || fields.chart === null ? undefined : readChart(reader, fields.chart, `${path}.chart`);
-  return heading === undefined ? undefined : { heading, body, bullets, ...definedOnly({ image, chart }) };
-}
-
-function readChart(reader: FieldReader, item: unknown, path: string): Chart | undefined {
-  const fields = reader.mapping(item, path, ['type', 'title', 'unit', 'labels', 'series'], 'a chart with `title:`, `unit:`, `labels:` and `series:` (and `type:`)');
-  if (fields === null) return undefined;
-  const { maxShortTextLength: max } = reader.limits;
-  const type = reader.text(fields.type, `${path}.type`, { max }) ?? 'bar';
-  if (type !== 'bar' && type !== 'line') reader.problem(`${path}.type`, `"${type}" is not a kind of chart`, 'bar or line');
-  const title = reader.text(fields.title, `${path}.title`, { required: true, max });
-  const unit = reader.text(fields.unit, `${path}.unit`, { required: true, max, expected: 'what the numbers count, such as %, people or millions of euros' });
-  const labels = reader.list(fields.labels, `${path}.labels`, 'a list of texts, one a bar or point', (label, labelPath) => reader.text(label, labelPath, { required: true, max }));
-  const series = reader.list(fields.series, `${path}.series`, 'a list of series, each with `name:` and `values:`', (entry, entryPath) =>
-    readSeries(reader, entry, entryPath, labels.length),
-  );
-  if (labels.length === 0 || labels.length > MAX_CHART_LABELS) reader.problem(`${path}.labels`, `has ${labels.length} labels`, `from 1 to ${MAX_CHART_LABELS} labels`);
-  if (series.length === 0 || series.length > MAX_CHART_SERIES) reader.problem(`${path}.series`, `has ${series.length} series`, `from 1 to ${MAX_CHART_SERIES} series`);
-  if (title === undefined || unit === undefined || (type !== 'bar' && type !== 'line')) return undefined;
-  return { type, title, unit, labels, series };
-}
-
-function readSeries(reader: FieldReader, item: unknown, path: string, labelCount: number): ChartSeries | undefined {
-  const fields = reader.mapping(item, path, ['name', 'values'], 'a series with `name:` and `values:`');
-  if (fields === null) return undefined;
-  const name = reader.text(fields.name, `${path}.name`, { required: true, max: reader.limits.maxShortTextLength });
-  const values = reader.list(fields.values, `${path}.values`, 'a list of numbers, one a label', (value, valuePath) => {
-    if (typeof value === 'number' && Number.isFinite(value)) return value;
-    // The YAML reader keeps a decimal as the digits typed (`1.50`), so a number may arrive as its text.
-    if (typeof value === 'string' && DECIMAL.test(value.trim())) return Number(value);
-    reader.problem(valuePath, `must be a number, not ${describe(value)}`, 'a number such as 12 or 3.5, without its unit');
-    return undefined;
-  });
-  if (Array.isArray(fields.values) && fields.values.length !== labelCount) {
-    reader.problem(`${path}.values`, `has ${fields.values.length} values for ${labelCount} labels`, 'one value a label');
+/** Reads `value` as the definition says (document-definition.ts); undefined when it cannot be used. */
+function readValue(reader: FieldReader, type: FieldKind, value: unknown, path: string, required: boolean, templates: readonly string[]): unknown {
+  const absent = value === undefined || value === null;
+  switch (type.kind) {
+    case 'text': {
+      const text = reader.text(value, path, { required, max: reader.limits[type.max] });
+      return type.unquoted && text !== undefined ? withoutQuotationMarks(text) : text;
+    }
+    case 'date':
+      return absent && !required ? undefined : reader.date(value, path);
+    case 'dateOrText':
+      return absent && !required ? undefined : reader.dateOrText(value, path);
+    case 'lang':
+      return reader.lang(value, path);
+    case 'template':
+      return reader.template(value, path, templates);
+    case 'url': {
+      const url = reader.url(value, path);
+      if (url === undefined || !type.https || url.startsWith('https://')) return url;
+      reader.problem(path, `"${url}" is not an https address`, 'the https:// address of the online version');
+      return undefined;
+    }
+    case 'imagePath':
+      return reader.imagePath(value, path);
+    case 'number':
+      return reader.number(value, path);
+    case 'choice': {
+      const text = reader.text(value, path, { required, max: reader.limits.maxShortTextLength });
+      if (text === undefined || type.options.includes(text)) return text;
+      reader.problem(path, `"${text}" is not one of the choices`, type.options.join(' or '));
+      return undefined;
+    }
+    case 'paragraphs':
+      return reader.paragraphs(value, path);
+    case 'list':
+      return reader.list(value, path, type.expected, (item, itemPath) => readValue(reader, type.items, item, itemPath, true, templates));
+    case 'mapping':
+      return absent && !required ? undefined : readMapping(reader, type, value, path, templates);
+    default: {
+      const unexpected: never = type;
+      throw new Error(`unknown field kind ${JSON.stringify(unexpected)}`);
+    }
   }
-  return name === undefined ? undefined : { name, values };
 }
 
-function readFigure(reader: FieldReader, item: unknown, path: string): Figure | undefined {
-  const fields = reader.mapping(item, path, ['src', 'alt', 'caption', 'credit'], 'a picture with `src:` and `alt:` (and `caption:`, `credit:`)');
+/** The mapping's fields that could be read; undefined when a required one could not. */
+function readMapping(reader: FieldReader, type: MappingKind, value: unknown, path: string, templates: readonly string[]): Record<string, unknown> | undefined {
+  const fields = reader.mapping(value, path, [...Object.keys(type.fields), ...(type.annotations ?? [])], type.expected);
   if (fields === null) return undefined;
-  const src = reader.imagePath(fields.src, `${path}.src`);
-  const alt = reader.text(fields.alt, `${path}.alt`, {
-    required: true,
-    max: reader.limits.maxTextLength,
-    expected: 'a text alternative: what the picture shows, for readers who cannot see it',
+  const read = Object.entries(type.fields).map(([name, field]) => {
+    const fieldPath = path === '' ? name : `${path}.${name}`;
+    return [name, readValue(reader, field.type, fields[name], fieldPath, field.required === true, templates), field.required === true] as const;
   });
-  const optional = definedOnly({
-    caption: reader.text(fields.caption, `${path}.caption`, { max: reader.limits.maxCaptionLength }),
-    credit: reader.text(fields.credit, `${path}.credit`, { max: reader.limits.maxShortTextLength }),
-  });
-  return src === undefined || alt === undefined ? undefined : { src, alt, ...optional };
+  if (read.some(([, fieldValue, required]) => required && fieldValue === undefined)) return undefined;
+  return Object.fromEntries(read.filter(([, fieldValue]) => fieldValue !== undefined).map(([name, fieldValue]) => [name, fieldValue]));
 }
 
-function readQuote(reader: FieldReader, item: unknown, path: string): Quote | undefined {
-  const fields = reader.mapping(item, path, ['text', 'speaker', 'context'], 'a quote with `text:` (and `speaker:`, `context:`)');
-  if (fields === null) return undefined;
-  const text = reader.text(fields.text, `${path}.text`, { required: true, max: reader.limits.maxTextLength });
-  const optional = definedOnly({
-    speaker: reader.text(fields.speaker, `${path}.speaker`, { max: reader.limits.maxShortTextLength }),
-    context: reader.text(fields.context, `${path}.context`, { max: reader.limits.maxTextLength }),
-  });
-  return text === undefined ? undefined : { text: withoutQuotationMarks(text), ...optional };
+/** Beyond these a chart is unreadable on a fact sheet's column. */
+const MAX_CHART_LABELS = 40;
+const MAX_CHART_SERIES = 6;
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
+/** Picture formats by extension; the image stage checks that the bytes are what the name says. */
+const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png'];
+
+/** What the definition cannot say of a chart: how many labels and series, one value a label. */
+function checkCharts(reader: FieldReader, document: EventDocument): void {
+  const charts = [
+    ...(document.charts ?? []).map((chart, index) => ({ chart, path: `charts[${index}]` })),
+    ...(document.sections ?? []).flatMap((section, index) => (section.chart ? [{ chart: section.chart, path: `sections[${index}].chart` }] : [])),
+  ];
+  for (const { chart, path } of charts) {
+    if (chart.labels.length === 0 || chart.labels.length > MAX_CHART_LABELS) reader.problem(`${path}.labels`, `has ${chart.labels.length} labels`, `from 1 to ${MAX_CHART_LABELS} labels`);
+    if (chart.series.length === 0 || chart.series.length > MAX_CHART_SERIES) reader.problem(`${path}.series`, `has ${chart.series.length} series`, `from 1 to ${MAX_CHART_SERIES} series`);
+    chart.series.forEach((series, index) => {
+      if (series.values.length !== chart.labels.length) {
+        reader.problem(`${path}.series[${index}].values`, `has ${series.values.length} values for ${chart.labels.length} labels`, 'one value a label');
+      }
+    });
+  }
 }
 
-function readTimelineEntry(reader: FieldReader, item: unknown, path: string): TimelineEntry | undefined {
-  const fields = reader.mapping(item, path, ['date', 'event'], 'a timeline entry with `date:` and `event:`');
-  if (fields === null) return undefined;
-  const date = reader.dateOrText(fields.date, `${path}.date`);
-  const event = reader.text(fields.event, `${path}.event`, { required: true, max: reader.limits.maxTextLength });
-  return date === undefined || event === undefined ? undefined : { date, event };
-}
-
-function readSource(reader: FieldReader, item: unknown, path: string): Source | undefined {
-  const fields = reader.mapping(item, path, ['name', 'url', 'date'], 'a source with `name:` (and `url:`, `date:`)');
-  if (fields === null) return undefined;
-  const name = reader.text(fields.name, `${path}.name`, { required: true, max: reader.limits.maxShortTextLength });
-  const optional = definedOnly({
-    url: reader.url(fields.url, `${path}.url`),
-    date: fields.date === undefined || fields.date === null ? undefined : reader.date(fields.date, `${path}.date`),
-  });
-  return name === undefined ? undefined : { name, ...optional };
+function imagePathRefusal(src: string): string | null {
+  const driveLetter = /^[a-z]:[\\/]/i.test(src);
+  if (/^[a-z][a-z\d+.-]*:/i.test(src) && !driveLetter) return 'is a web address: pictures are never fetched from the internet; put the file in the content folder';
+  if (driveLetter || /^[\\/]/.test(src)) return 'is an absolute path';
+  if (src.includes('\\')) return 'contains "\\": folders are separated by "/"';
+  if (src.includes('%')) return 'contains "%": write the file name as it is, without %-escapes';
+  return null;
 }
 
 const QUOTATION_MARKS = new Map([
@@ -262,12 +149,6 @@ function withoutQuotationMarks(text: string): string {
   const markedAround = closing !== undefined && text.length > 2 && text.endsWith(closing);
   const marksInside = [...QUOTATION_MARKS].some(([open, close]) => inner.includes(open) || inner.includes(close));
   return markedAround && !marksInside ? inner.trim() : text;
-}
-
-function definedOnly<T extends Record<string, unknown>>(fields: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as {
-    [K in keyof T]?: Exclude<T[K], undefined>;
-  };
 }
 
 /** Reads values at field paths, recording every problem with the position the parser saw it at. */
@@ -455,10 +336,18 @@ class FieldReader {
     const extension = /\.[^./]*$/.exec(src)?.[0].toLowerCase() ?? '';
     if (!IMAGE_EXTENSIONS.includes(extension)) {
       const kind = extension === '' ? 'has no extension' : `is a ${extension} file`;
-      this.problem(path, `"${src}" ${kind}, not a picture the publisher can print`, `a JPEG (.jpg, .jpeg) or PNG (.png) file`);
+      this.problem(path, `"${src}" ${kind}, not a picture the publisher can print`, 'a JPEG (.jpg, .jpeg) or PNG (.png) file');
       return undefined;
     }
     return src;
+  }
+
+  number(value: unknown, path: string): number | undefined {
+    if (typeof value === 'number' && Number.isFinite(value)) return value;
+    // The YAML reader keeps a decimal as the digits typed (`1.50`), so a number may arrive as its text.
+    if (typeof value === 'string' && DECIMAL.test(value.trim())) return Number(value);
+    this.problem(path, `must be a number, not ${describe(value)}`, 'a number such as 12 or 3.5, without its unit');
+    return undefined;
   }
 
   private checkedText(text: string, path: string, max: number): string | undefined {
@@ -491,15 +380,6 @@ class FieldReader {
     }
     return {};
   }
-}
-
-function imagePathRefusal(src: string): string | null {
-  const driveLetter = /^[a-z]:[\\/]/i.test(src);
-  if (/^[a-z][a-z\d+.-]*:/i.test(src) && !driveLetter) return 'is a web address: pictures are never fetched from the internet; put the file in the content folder';
-  if (driveLetter || /^[\\/]/.test(src)) return 'is an absolute path';
-  if (src.includes('\\')) return 'contains "\\": folders are separated by "/"';
-  if (src.includes('%')) return 'contains "%": write the file name as it is, without %-escapes';
-  return null;
 }
 
 function parentOf(path: string): string {

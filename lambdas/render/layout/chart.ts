@@ -2,7 +2,7 @@
  * A chart as shapes: bars or lines over a value axis whose numbers are written the document's
  * way (Intl.NumberFormat), in the theme's colours. Plain data; draw.ts paints it.
  */
-import type { Chart } from '../types';
+import type { Chart, DrawnChart } from '../types';
 import type { TextSetter } from './text';
 import type { GraphicShape } from './types';
 
@@ -33,7 +33,7 @@ export function chartAlt(chart: Chart, numbers: Intl.NumberFormat): string {
   return `${chart.title} (${chart.unit}). ${series.join('; ')}.`;
 }
 
-export function drawChart(chart: Chart, width: number, numbers: Intl.NumberFormat, colours: ChartColours, setter: TextSetter): ChartDrawing {
+export function drawChart(chart: DrawnChart, width: number, numbers: Intl.NumberFormat, colours: ChartColours, setter: TextSetter): ChartDrawing {
   const values = chart.series.flatMap((entry) => entry.values);
   const axis = niceAxis(Math.min(0, ...values), Math.max(0, ...values));
   const tickTexts = axis.ticks.map((tick) => numbers.format(tick));

@@ -3,6 +3,7 @@
  * add what repeats on every page (header band, footer) once the page count is known.
  */
 import type { FontSet } from '../fonts';
+import { sentencesOf } from '../sentences';
 import type { Furniture, FurnitureRun, LayoutResources, MarkupBlock, MarkupDocument, TextRun, Theme } from '../types';
 import { BlockMeasurer, shift, type Slice } from './measure';
 import { paginate, type PlacedSlice } from './paginate';
@@ -164,9 +165,9 @@ function shortenedBlocks(block: MarkupBlock): MarkupBlock[] {
  */
 function textPrefixes(runs: readonly TextRun[]): (readonly TextRun[])[] {
   const text = runs.map((run) => run.text).join('');
-  const cutsAt = (pattern: RegExp): number[] => [...text.matchAll(pattern)].map((match) => (match.index ?? 0) + match[0].length);
-  const sentenceEnds = cutsAt(/[.!?…»”"](?=\s)/g);
-  const ends = sentenceEnds.length > 0 ? sentenceEnds : cutsAt(/\S(?=\s)/g);
+  const whole = text.trimEnd().length;
+  const sentenceEnds = sentencesOf(text).map((sentence) => sentence.end).filter((end) => end < whole);
+  const ends = sentenceEnds.length > 0 ? sentenceEnds : [...text.matchAll(/\S(?=\s)/g)].map((match) => match.index + 1);
   return ends.reverse().map((end) => {
     const cut: TextRun[] = [];
     let offset = 0;

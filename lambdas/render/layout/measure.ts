@@ -4,7 +4,7 @@
  * carry their drawing with y relative to the slice top; placing them is paginate.ts's job.
  */
 import { TemplateError } from '../errors';
-import type { LayoutResources, MarkupBlock, TextRun } from '../types';
+import type { DrawnChart, LayoutResources, MarkupBlock, TextRun } from '../types';
 import { chartAlt, drawChart } from './chart';
 import type { BlockStyles, PageGeometry } from './styles';
 import type { TextSetter, TextStyle } from './text';
@@ -360,7 +360,7 @@ export class BlockMeasurer {
    * The chart's title (its Caption), the chart as a Figure whose /Alt states every value, then the
    * same figures as a table, so that they can be read, copied and searched as text too.
    */
-  private chart(chart: Extract<MarkupBlock, { kind: 'chart' }>['chart'], parent: number, x: number, width: number, index: number): Slice[] {
+  private chart(chart: DrawnChart, parent: number, x: number, width: number, index: number): Slice[] {
     const group = this.structure.add(parent, 'Div');
     const caption = this.structure.add(group, 'Caption');
     const title = this.paragraph([plainRun(`${chart.title} (${chart.unit})`)], this.styles.chartTitle, x, width, caption, 'P');

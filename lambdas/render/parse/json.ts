@@ -6,7 +6,7 @@
  */
 import { DocumentSyntaxError, type Problem } from '../errors';
 import type { ParsedDocument, SourcePosition } from '../types';
-import type { InputLimits } from './index';
+import type { InputLimits } from '../limits';
 import { TextLocator } from './text';
 import { checkNesting, type DataReading, readYaml, requireMapping } from './yaml';
 

@@ -17,7 +17,7 @@ import type { Token } from 'markdown-it';
 import { commonMark, MAX_NESTING } from '../commonmark';
 import { DocumentSyntaxError } from '../errors';
 import type { ParsedDocument, SourcePosition } from '../types';
-import type { InputLimits } from './index';
+import type { InputLimits } from '../limits';
 import { TextLocator } from './text';
 import { type DataReading, readYaml, requireMapping } from './yaml';
 

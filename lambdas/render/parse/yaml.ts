@@ -9,7 +9,7 @@
 import { type Alias, type Document, isAlias, isMap, isScalar, isSeq, type Node, parseAllDocuments, type YAMLError } from 'yaml';
 import { DocumentSyntaxError, type Problem } from '../errors';
 import type { ParsedDocument, SourcePosition } from '../types';
-import type { InputLimits } from './index';
+import type { InputLimits } from '../limits';
 import { TextLocator } from './text';
 
 export interface DataReading {

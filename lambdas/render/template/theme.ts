@@ -5,17 +5,15 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { LineCounter, isMap, isScalar, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
-import type { Problem } from '../errors';
-import { TemplateError } from '../errors';
+import { type Problem, TemplateError, templateProblemsError } from '../errors';
 import type { Theme } from '../types';
-import { templateProblemsError } from './problems';
 
 const THEME_FILE = 'theme.yaml';
 
 type ColourKey = keyof Theme['colours'];
 
 /** Where each colour is used; the keys are the complete list a theme must give. */
-const colourUses: Readonly<Record<ColourKey, string>> = {
+export const colourUses: Readonly<Record<ColourKey, string>> = {
   primary: 'header band, headings, rules',
   accent: 'kicker, bullets, quote bar, links',
   text: 'body text',
@@ -41,9 +39,20 @@ const textOnBackground: readonly { readonly text: ColourKey; readonly on: Colour
   { text: 'onPrimary', on: 'primary', where: 'text on the header band' },
 ];
 
-const settings = ['organisation', 'paper', 'logo', 'colours'] as const;
-const papers: readonly Theme['paper'][] = ['A4', 'Letter'];
-const COLOUR = /^#[0-9a-f]{6}$/i;
+/** The theme's settings, read below and described to editors by schema/theme.schema.json (build/write-schemas.ts). */
+export const THEME_SETTINGS = {
+  organisation: { required: true, description: 'The name shown in the header and used as PDF author.', example: 'Agence Européenne d’Information' },
+  paper: { required: false, description: 'Paper size: A4 (the default) or Letter.', example: 'A4' },
+  logo: { required: false, description: 'A PNG or JPEG file in the templates folder, drawn in the header band.', example: 'logo.png' },
+  colours: {
+    required: true,
+    description: 'Every colour of the fact sheet, as "#rrggbb" in quotes; text must keep a contrast of 4.5:1 (WCAG AA) on its background.',
+    example: { primary: '#1b2a4a', accent: '#a34400', text: '#1f2328', muted: '#545d6b', highlight: '#eef2f7', onPrimary: '#ffffff' },
+  },
+} as const satisfies Record<string, { required: boolean; description: string; example: unknown }>;
+const settings = Object.keys(THEME_SETTINGS);
+export const papers: readonly Theme['paper'][] = ['A4', 'Letter'];
+export const COLOUR = /^#[0-9a-f]{6}$/i;
 /** `primary: #1b2a4a` without quotes is an empty value followed by a comment. */
 const YAML_COMMENT_HINT = 'is empty; in YAML a # starts a comment, so write the colour in quotes: "#1b2a4a"';
 

@@ -1,0 +1,105 @@
+/**
+ * The one "is this output current for this source" rule (lambdas/publisher/current.ts), shared by
+ * the publisher's duplicate check, republish and the publish command's wait, and the one
+ * concurrency limit shared by republish and the local emulator. No S3: plain values in and out.
+ */
+import { describe, expect, it } from 'vitest';
+import { createLimiter } from '../lambdas/publisher/concurrency';
+import { currentAnswer, metadataOf, type Outputs, type Recorded, recordedOn } from '../lambdas/publisher/current';
+
+const UPLOAD = { key: 'content/été/sommet.yaml', etag: '"e1"' };
+const VERSION = '0.2.0+0000000000bb';
+const answer = (fields: Partial<Recorded> = {}): Recorded => ({
+  sourceKey: UPLOAD.key,
+  sourceEtag: 'e1',
+  publisherVersion: VERSION,
+  sequencer: '0A',
+  ...fields,
+});
+
+describe('currentAnswer: which output answers this upload', () => {
+  it.each<[string, Outputs, string | undefined, ReturnType<typeof currentAnswer>]>([
+    ['nothing published', { factsheet: null, errorReport: null }, VERSION, null],
+    ['the fact sheet of this upload, by this version', { factsheet: answer(), errorReport: null }, VERSION, 'factsheet'],
+    ['ETags compared without their quotes', { factsheet: answer({ sourceEtag: '"e1"' }), errorReport: null }, VERSION, 'factsheet'],
+    ['the fact sheet of an older upload', { factsheet: answer({ sourceEtag: 'e0' }), errorReport: null }, VERSION, null],
+    ['the fact sheet of another version', { factsheet: answer({ publisherVersion: 'old' }), errorReport: null }, VERSION, null],
+    ['the fact sheet of another version, any version asked for', { factsheet: answer({ publisherVersion: 'old' }), errorReport: null }, undefined, 'factsheet'],
+    ['the fact sheet of another source of the same path', { factsheet: answer({ sourceKey: 'content/été/sommet.md' }), errorReport: null }, VERSION, null],
+    ['an object the publisher did not write', { factsheet: {}, errorReport: null }, VERSION, null],
+    ['the error report of this upload', { factsheet: answer({ sourceEtag: 'e0' }), errorReport: answer() }, VERSION, 'error-report'],
+    ['the error report of an older upload, the fact sheet current: an unfinished publication', { factsheet: answer(), errorReport: answer({ sourceEtag: 'e0' }) }, VERSION, null],
+    ['the fact sheet current beside a conflict report of another source', { factsheet: answer(), errorReport: answer({ sourceKey: 'content/été/sommet.md' }) }, VERSION, null],
+    ['the error report of another version', { factsheet: null, errorReport: answer({ publisherVersion: 'old' }) }, VERSION, null],
+  ])('%s', (_name, outputs, version, expected) => {
+    expect(currentAnswer(outputs, UPLOAD, version)).toBe(expected);
+  });
+
+  it('reads back what the publisher records, the source key percent-encoded in the metadata', () => {
+    // Prepare
+    const recorded: Recorded = { ...answer(), sourceVersion: 'v3' };
+
+    // Act
+    const metadata = metadataOf(recorded);
+
+    // Assert
+    expect(metadata).toEqual({
+      'source-key': 'content%2F%C3%A9t%C3%A9%2Fsommet.yaml',
+      'source-etag': 'e1',
+      'source-version': 'v3',
+      'publisher-version': VERSION,
+      sequencer: '0A',
+    });
+    expect(recordedOn(metadata)).toEqual(recorded);
+    expect(recordedOn(undefined)).toEqual({});
+  });
+
+  it('records no sequencer or version where there is none, and ETags without quotes', () => {
+    expect(metadataOf({ sourceKey: 'content/a.yaml', sourceEtag: '"e1"', publisherVersion: VERSION })).toEqual({
+      'source-key': 'content%2Fa.yaml',
+      'source-etag': 'e1',
+      'publisher-version': VERSION,
+    });
+  });
+});
+
+describe('createLimiter: at most N tasks at once', () => {
+  it('runs at most N at once, starts them in the order given, and returns each result', async () => {
+    // Prepare
+    const limit = createLimiter(2);
+    let running = 0;
+    let most = 0;
+    const started: number[] = [];
+    const task = (index: number) => async () => {
+      started.push(index);
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, 5 + (index % 3) * 5));
+      running -= 1;
+      return index * 10;
+    };
+
+    // Act
+    const results = await Promise.all([0, 1, 2, 3, 4, 5, 6].map((index) => limit(task(index))));
+
+    // Assert
+    expect(results).toEqual([0, 10, 20, 30, 40, 50, 60]);
+    expect(most).toBe(2);
+    expect(started).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(running).toBe(0);
+  });
+
+  it('frees the place of a task that fails, and passes its error on', async () => {
+    const limit = createLimiter(1);
+
+    const failed = limit(() => Promise.reject(new Error('Rate exceeded')));
+    const next = limit(() => Promise.resolve('ran'));
+
+    await expect(failed).rejects.toThrow('Rate exceeded');
+    await expect(next).resolves.toBe('ran');
+  });
+
+  it.each([0, -1, 1.5, Number.NaN])('refuses a limit of %s', (limit) => {
+    expect(() => createLimiter(limit)).toThrow(`concurrency ${limit}: expected a whole number of at least 1`);
+  });
+});
