@@ -31,6 +31,28 @@ if [[ "${1:-}" != "--tables" ]]; then
       --output-file="$out/NotoSans-$to.ttf"
   done
   cp "$src/LICENSE_FONT" "$out/OFL.txt"
+  # Script fonts, loaded only by documents that contain their script (lambdas/render/fonts/scripts.ts):
+  # shipped whole, with every layout feature HarfBuzz applies, and each with its own licence file.
+  for family in Arabic Hebrew; do
+    package=node_modules/@expo-google-fonts/noto-sans-${family,,}
+    for weight in 400Regular:Regular 700Bold:Bold; do
+      cp "$package/${weight%%:*}/NotoSans${family}_${weight%%:*}.ttf" "$out/NotoSans$family-${weight##*:}.ttf"
+    done
+    cp "$package/LICENSE_FONT" "$out/OFL-NotoSans$family.txt"
+  done
+  # Simplified Chinese: the full font is 10.6 MB a weight; GB 2312 (the 6 763 hanzi and symbols of
+  # the national standard), ASCII and the CJK punctuation and full-width forms keep 2.5 MB.
+  # Characters outside it are reported as missing, like any other.
+  gb2312=$(mktemp)
+  /usr/bin/python3 -c 'import sys; sys.stdout.write("".join(sorted({c for a in range(0xA1, 0xFF) for b in range(0xA1, 0xFF) for c in [bytes([a, b]).decode("gb2312", "ignore")] if c})))' > "$gb2312"
+  package=node_modules/@expo-google-fonts/noto-sans-sc
+  for weight in 400Regular:Regular 700Bold:Bold; do
+    pyftsubset "$package/${weight%%:*}/NotoSansSC_${weight%%:*}.ttf" --text-file="$gb2312" \
+      --unicodes="U+0020-007E,U+3000-303F,U+FF00-FFEF" --layout-features='*' --name-IDs='*' \
+      --name-languages='*' --notdef-outline --output-file="$out/NotoSansSC-${weight##*:}.ttf"
+  done
+  cp "$package/LICENSE_FONT" "$out/OFL-NotoSansSC.txt"
+  rm -f "$gb2312"
 fi
 
 for pair in $variants; do

@@ -376,6 +376,8 @@ function publisherBundling(): BundlingOptions {
         `cp -R "${inputDir}/templates" "${outputDir}/templates"`,
         `"${process.execPath}" "${TSX_CLI}" "${inputDir}/build/compile-templates.ts" "${inputDir}/templates" --out "${outputDir}/templates/compiled-templates.json"`,
         `cp -R "${inputDir}/lambdas/fonts" "${outputDir}/fonts"`,
+        // HarfBuzz (Arabic, Hebrew) loads its WebAssembly from beside the bundle, on first use.
+        `cp "${inputDir}/node_modules/harfbuzzjs/dist/harfbuzz.wasm" "${outputDir}/harfbuzz.wasm"`,
       ],
     },
   };

@@ -20,22 +20,59 @@ describe('i18n', () => {
       ['de', 'de', 'Kernpunkte'],
       ['es', 'es', 'Puntos clave'],
       ['en-US', 'en-US', 'Key points'],
+      ['ar', 'ar', 'النقاط الرئيسية'],
+      ['he-IL', 'he-IL', 'נקודות עיקריות'],
+      ['zh-Hans', 'zh-Hans', '要点'],
+      ['zh', 'zh', '要点'],
+      ['zh-TW', 'zh-TW', '要點'],
+      ['zh-Hant-HK', 'zh-Hant-HK', '要點'],
+      ['ja', 'ja', '要点'],
+      ['ko', 'ko', '핵심 내용'],
+      ['hi', 'hi', 'मुख्य बिंदु'],
+      ['th', 'th', 'ประเด็นสำคัญ'],
+      ['ru', 'ru', 'Главное'],
+      ['it', 'it', 'Punti chiave'],
+      ['pt-BR', 'pt-BR', 'Pontos principais'],
+      ['pl', 'pl', 'Najważniejsze punkty'],
+      ['tr', 'tr', 'Öne çıkanlar'],
+      ['nl', 'nl', 'Belangrijkste punten'],
     ])('keeps a tag whose base language is supported (%s) without warning', (requested, tag, keyPoints) => {
       const { language, warning } = resolveLanguage(requested);
 
       expect([language.tag, language.labels.keyPoints, warning]).toEqual([tag, keyPoints, null]);
     });
 
+    const SUPPORTED = 'en, fr, uk, de, es, ar, he, zh-Hans, zh-Hant, ja, ko, hi, th, ru, it, pt, pl, tr, nl';
     it.each([
-      ['pt-BR', 'lang "pt-BR" is not supported; using English (supported: en, fr, uk, de, es)'],
-      ['zh-Hant-TW', 'lang "zh-Hant-TW" is not supported; using English (supported: en, fr, uk, de, es)'],
-      ['not a tag', 'lang "not a tag" is not supported; using English (supported: en, fr, uk, de, es)'],
-    ])('falls back from %s to English, with a warning', (requested, warning) => {
+      ['sw', 'sw'],
+      ['SW-ke', 'sw-KE'],
+      ['fa-IR', 'fa-IR'],
+    ])('falls back from %s to English labels with a warning, keeping the author’s tag for /Lang', (requested, tag) => {
       const resolution = resolveLanguage(requested);
 
-      expect(resolution.language.tag).toBe('en');
+      expect(resolution.language.tag).toBe(tag);
       expect(resolution.language.labels.keyPoints).toBe('Key points');
-      expect(resolution.warning).toBe(warning);
+      expect(resolution.warning).toBe(`lang "${requested}" is not supported; using English labels (supported: ${SUPPORTED})`);
+    });
+
+    it('uses English and the tag en for what is not a language tag at all (validation refuses it first)', () => {
+      const resolution = resolveLanguage('not a tag');
+
+      expect(resolution.language.tag).toBe('en');
+      expect(resolution.warning).toBe(`lang "not a tag" is not supported; using English labels (supported: ${SUPPORTED})`);
+    });
+
+    it.each([
+      ['ar', '«', '»'],
+      ['he', '”', '”'],
+      ['zh-Hans', '“', '”'],
+      ['zh-Hant', '「', '」'],
+      ['ja', '「', '」'],
+      ['ru', '«', '»'],
+      ['pl', '„', '”'],
+      ['nl', '‘', '’'],
+    ])('quotes %s text with its own marks', (tag, open, close) => {
+      expect(inLanguage(tag).quotes).toEqual({ open, close });
     });
 
     it('has every label, none empty, in every supported language', () => {
@@ -63,6 +100,20 @@ describe('i18n', () => {
       ['de', '2022-02-28', '28. Februar 2022'],
       ['es', '2022-02', 'febrero de 2022'],
       ['es', '2022-02-28', '28 de febrero de 2022'],
+      ['ar', '2022-02-28', '28 فبراير 2022'],
+      ['he', '2022-02-28', '28 בפברואר 2022'],
+      ['zh-Hans', '2022-02-28', '2022年2月28日'],
+      ['zh-TW', '2022-02', '2022年2月'],
+      ['ja', '2022-02-28', '2022年2月28日'],
+      ['ko', '2022-02-28', '2022년 2월 28일'],
+      ['hi', '2022-02-28', '28 फ़रवरी 2022'],
+      ['th', '2022-02-28', '28 กุมภาพันธ์ 2565'],
+      ['ru', '2022-02-28', '28 февраля 2022 г.'],
+      ['it', '2022-02-28', '28 febbraio 2022'],
+      ['pt-BR', '2022-02-28', '28 de fevereiro de 2022'],
+      ['pl', '2022-02', 'luty 2022'],
+      ['tr', '2022-02-28', '28 Şubat 2022'],
+      ['nl', '2022-02-28', '28 februari 2022'],
     ])('%s: %s → %s', (tag, raw, expected) => {
       expect(formatDate(partialDate(raw), inLanguage(tag))).toBe(expected);
     });
@@ -131,12 +182,12 @@ describe('i18n', () => {
       expect(warnings).toEqual([]);
     });
 
-    it('fills a pt-BR document in English, tags it en and says why', () => {
-      const { markup, warnings } = fill('pt-BR');
+    it('fills a Swahili document with English labels, keeps its tag sw-KE for /Lang and says why', () => {
+      const { markup, warnings } = fill('sw-KE');
 
-      expect(markup.meta.lang).toBe('en');
+      expect(markup.meta.lang).toBe('sw-KE');
       expect(headingTexts(markup.body, 2)).toContain('Key points');
-      expect(warnings).toEqual(['lang "pt-BR" is not supported; using English (supported: en, fr, uk, de, es)']);
+      expect(warnings).toEqual([expect.stringMatching(/^lang "sw-KE" is not supported; using English labels \(supported: en, fr, /)]);
     });
 
     it('fills an fr-CA document in French without a warning, keeping the regional tag', () => {

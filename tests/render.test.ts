@@ -15,6 +15,8 @@ import { fold, readPdf } from './helpers/pdf';
 const contentDir = new URL('../content/', import.meta.url).pathname;
 const contentFiles = readdirSync(contentDir).filter((name) => !name.startsWith('.')).sort();
 const pageLabel: Record<string, string> = { en: 'Page', fr: 'Page', uk: 'Сторінка', de: 'Seite', es: 'Página' };
+/** pdf.js mangles Arabic and Chinese text extraction: tests/world-scripts.test.ts reads these with poppler, the reference. */
+const readByPoppler = new Set(['ar', 'zh-Hans']);
 
 /** The structured samples, read independently of the engine to know what the PDF must say. */
 function expectedOf(name: string, text: string): { title: string; lang: string; quotes: string[] } | null {
@@ -58,6 +60,7 @@ describe('render engine', () => {
       expect(pdf.fontNames.every((font) => font.includes('NotoSans'))).toBe(true);
       expect(pdf.lang).toBe(result.lang);
       for (const role of ['Document', 'H1', 'P']) expect(pdf.structureRoles).toContain(role);
+      if (readByPoppler.has(result.lang)) return;
       const label = pageLabel[result.lang.split('-')[0] as string] as string;
       pdf.furnitureTexts.forEach((text, index) => expect(text).toContain(`${label} ${index + 1} / ${pdf.pages}`));
       expect(pdf.text).not.toContain('\uFFFD');

@@ -184,10 +184,19 @@ describe('validate', () => {
       ['de-CH-1996', 'de-CH-1996'],
       ['es-419', 'es-419'],
       ['en-GB-x-newsroom', 'en-GB-x-newsroom'],
+      ['AR', 'ar'],
+      ['iw', 'he'],
+      ['zh-hans-cn', 'zh-Hans-CN'],
     ])('accepts the well-formed tag %s, known or not, as %s', (lang, expected) => {
       const { document } = validateDocument(parsedData({ title: 't', date: '2022', lang }), { templates: TEMPLATES });
 
       expect(document.lang).toBe(expected);
+    });
+
+    it.each(['fr_FR', 'zh-yue', 'i-klingon', 'en-', '12', 'fr-FR-'])('refuses %s, which Intl.getCanonicalLocales does not take as a language tag', (lang) => {
+      const problems = problemsOf(parsedData({ title: 't', date: '2022', lang }), { templates: TEMPLATES });
+
+      expect(problems.map((problem) => [problem.path, problem.message.split(' (')[0]])).toEqual([['lang', `"${lang}" is not a language tag`]]);
     });
 
     it('keeps quotation marks that are part of the text', () => {

@@ -52,6 +52,7 @@ export async function drawDocument(layout: LayoutDocument, fonts: FontSet, optio
     doc.on('error', reject);
   });
   for (const variant of VARIANTS) doc.registerFont(variant, fonts.variants[variant].pdfkitFont as string);
+  for (const font of fonts.loadedScriptFonts()) doc.registerFont(font.name, font.pdfkitFont as string);
 
   const structure = new TaggedStructure(doc, layout.structure);
   const pictures = new Pictures(doc);
@@ -146,7 +147,7 @@ function drawRun(doc: Doc, run: PositionedRun, baseline: number, structure: Tagg
     colours.fill(run.color);
     // The layout measured the run already; passing its width spares pdfkit a second measure.
     doc
-      .font(run.variant)
+      .font(run.face ?? run.variant)
       .fontSize(run.size)
       .text(run.text, run.x, baseline, { lineBreak: false, baseline: 'alphabetic', textWidth: run.width } as PDFKit.Mixins.TextOptions);
     if (run.href) {

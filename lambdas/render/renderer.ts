@@ -9,7 +9,7 @@ import { holdsInlineMarkup, loadCommonMark } from './commonmark';
 import { drawDocument } from './draw';
 import { RendererConfigError } from './errors';
 import { loadFonts } from './fonts';
-import { layoutDocument } from './layout';
+import { layoutDocument, prepareLayout } from './layout';
 import { parseMarkup } from './markup';
 import { parseSource } from './parse';
 import { formatOf } from './parse/formats';
@@ -69,6 +69,7 @@ export async function buildRenderer(options: RendererOptions = {}): Promise<Rend
       const filled = templates.fill(validated);
       const markup = parseMarkup(filled);
       const qrCodes = await loadQrCodes(markup);
+      await prepareLayout(filled.markup, markup.meta.lang, fonts);
       const layout = layoutDocument(markup, templates.theme, fonts, { images, qrCodes });
       const epoch = renderOptions.sourceDateEpoch ?? defaultEpoch;
       const creationDate = epoch === undefined ? source.modifiedAt : new Date(epoch * 1000);

@@ -23,12 +23,6 @@ export interface ValidateOptions {
 const DEFAULT_LANG = 'en';
 const DEFAULT_TEMPLATE = 'briefing';
 
-/**
- * BCP 47 (RFC 5646) well-formedness: language, extlang, script, region, variants, extensions,
- * private use. Whether the language is one the templates know is the template stage's business.
- */
-const LANGUAGE_TAG =
-  /^(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4,8})(?:-[a-z]{4})?(?:-(?:[a-z]{2}|\d{3}))?(?:-(?:[a-z\d]{5,8}|\d[a-z\d]{3}))*(?:-[a-wyz\d](?:-[a-z\d]{2,8})+)*(?:-x(?:-[a-z\d]{1,8})+)?$|^x(?:-[a-z\d]{1,8})+$/i;
 
 /** Invisible characters that print as boxes or nothing; tab and line breaks are whitespace. */
 // eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose
@@ -282,12 +276,13 @@ class FieldReader {
   lang(value: unknown, path: string): string {
     const tag = this.text(value, path, { max: this.limits.maxShortTextLength });
     if (tag === undefined) return DEFAULT_LANG;
-    if (!LANGUAGE_TAG.test(tag)) {
+    const canonical = canonicalLanguageTag(tag);
+    if (canonical === null) {
       const hint = tag.includes('_') ? ` (write ${tag.replace(/_/g, '-')} with a hyphen)` : '';
       this.problem(path, `"${tag}" is not a language tag${hint}`, 'a BCP 47 language tag such as fr, en, uk, de or pt-BR');
       return DEFAULT_LANG;
     }
-    return normaliseLanguageTag(tag);
+    return canonical;
   }
 
   template(value: unknown, path: string, templates: readonly string[]): string {
@@ -402,19 +397,18 @@ function describe(value: unknown): string {
   return typeof value;
 }
 
-/** `pt-br` → `pt-BR`, `ZH-hant` → `zh-Hant`: the case conventions of RFC 5646 §2.1.1. */
-function normaliseLanguageTag(tag: string): string {
-  let privateUse = false;
-  return tag
-    .split('-')
-    .map((subtag, index) => {
-      privateUse ||= subtag.toLowerCase() === 'x' || (index > 0 && subtag.length === 1);
-      if (index === 0 || privateUse) return subtag.toLowerCase();
-      if (subtag.length === 2) return subtag.toUpperCase();
-      if (subtag.length === 4 && /^[a-z]+$/i.test(subtag)) return subtag.charAt(0).toUpperCase() + subtag.slice(1).toLowerCase();
-      return subtag.toLowerCase();
-    })
-    .join('-');
+/**
+ * A well-formed BCP 47 tag in its canonical form (`pt-br` → `pt-BR`, `ZH-hant` → `zh-Hant`,
+ * `iw` → `he`), as the template stage and the PDF's /Lang use it; null when it is not one.
+ * Intl implements the Unicode locale identifiers of UTS #35, so the few irregular
+ * "grandfathered" tags (`i-klingon`) and extended language subtags (`zh-yue`: write `yue`) are refused.
+ */
+function canonicalLanguageTag(tag: string): string | null {
+  try {
+    return Intl.getCanonicalLocales(tag)[0] ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /** The candidate within two edits of `word` (case aside), for "did you mean" hints. */

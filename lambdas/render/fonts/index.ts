@@ -1,6 +1,7 @@
 /** The fonts room's one entry point: what the layout and draw stages and the renderer use. */
+export { isRightToLeft } from './harfbuzz';
 export { DEFAULT_FONTS_DIR, loadFonts } from './load';
-export { type EmbeddedFont, FontLoadError, type FontSet, type FontVariant, type GlyphRun } from './types';
+export { type EmbeddedFont, FontLoadError, type FontSet, type FontVariant, type GlyphRun, type ScriptFont } from './types';
 
 /** Shown in place of a character no embedded font has, so that nothing disappears silently. */
 export const REPLACEMENT_CHARACTER = '\uFFFD';

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import * as fontkit from 'fontkit';
 import { coverageOf } from './coverage';
 import { pdfkitFontOf } from './pdfkit-bridge';
+import { loadScript, type Script, type ScriptFaces, scriptOf } from './scripts';
 import { ShapingTables, type ShapingTableFile } from './shaping-tables';
 import { TrueTypeGlyphs } from './subset';
 import { advanceOf, type EmbeddedFont, FontLoadError, type FontSet, type FontVariant, type FontkitFont, type Glyph, type GlyphRun, type ShapedRun } from './types';
@@ -55,7 +56,38 @@ export async function loadFonts(dir: string = DEFAULT_FONTS_DIR): Promise<FontSe
     entries.map(([variant, font, tables, glyphs]) => [variant, embeddedFont(font, tables, glyphs)]),
   ) as Record<FontVariant, EmbeddedFont>;
   const allTables = entries.map(([, , tables]) => tables);
-  return { variants, covers: coverageOf(allTables) };
+  const covers = coverageOf(allTables);
+  return { variants, covers, ...scriptFonts(base, covers) };
+}
+
+/** The script fonts of a FontSet: none until a document needs one, then kept for the process. */
+function scriptFonts(dir: string, covers: (codePoint: number) => boolean): Pick<FontSet, 'prepare' | 'scriptFont' | 'loadedScriptFonts'> {
+  const loading = new Map<Script, Promise<ScriptFaces>>();
+  const loaded = new Map<Script, ScriptFaces>();
+  return {
+    async prepare(text) {
+      const needed = new Set<Script>();
+      for (let index = 0; index < text.length; index++) {
+        const code = text.charCodeAt(index);
+        if (code < 0x0590 || covers(code)) continue;
+        const script = scriptOf(code);
+        if (script !== null && !loaded.has(script)) needed.add(script);
+      }
+      await Promise.all(
+        [...needed].map(async (script) => {
+          let faces = loading.get(script);
+          if (faces === undefined) loading.set(script, (faces = loadScript(dir, script)));
+          loaded.set(script, await faces);
+        }),
+      );
+    },
+    scriptFont(codePoint, variant) {
+      const script = scriptOf(codePoint);
+      const font = script === null ? undefined : loaded.get(script)?.[variant];
+      return font !== undefined && font.covers(codePoint) ? font : null;
+    },
+    loadedScriptFonts: () => [...new Set([...loaded.values()].flatMap((faces) => Object.values(faces)))],
+  };
 }
 
 function embeddedFont(font: FontkitFont, tables: ShapingTables, glyphs: TrueTypeGlyphs): EmbeddedFont {

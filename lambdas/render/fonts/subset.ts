@@ -16,7 +16,14 @@ export class TrueTypeGlyphs {
   private readonly metricCount: number;
   private readonly glyphs: TrueTypeGlyph[] = [];
 
-  constructor(bytes: Uint8Array) {
+  /**
+   * `outlineOf` maps the ids glyph runs use to the font's glyphs: a shaper may give one glyph
+   * several ids, one for each text it stands for (harfbuzz.ts).
+   */
+  constructor(
+    bytes: Uint8Array,
+    private readonly outlineOf: (id: number) => number = (id) => id,
+  ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const tables = new Map<string, Uint8Array>();
     const count = this.view.getUint16(4);
@@ -32,10 +39,11 @@ export class TrueTypeGlyphs {
   }
 
   glyph(id: number): TrueTypeGlyph {
-    let glyph = this.glyphs[id];
+    const outline = this.outlineOf(id);
+    let glyph = this.glyphs[outline];
     if (glyph === undefined) {
-      glyph = this.read(id);
-      this.glyphs[id] = glyph;
+      glyph = this.read(outline);
+      this.glyphs[outline] = glyph;
     }
     return glyph;
   }

@@ -23,8 +23,8 @@ export interface GlyphRun {
 export interface ShapedRun extends GlyphRun {
   /** In font units. */
   readonly advanceWidth: number;
-  /** `tables`: the precomputed shaping tables; `fontkit`: its full OpenType layout. */
-  readonly shapedBy: 'tables' | 'fontkit';
+  /** `tables`: the precomputed shaping tables; `fontkit`: its full OpenType layout; `harfbuzz`: a script font's shaper. */
+  readonly shapedBy: 'tables' | 'fontkit' | 'harfbuzz';
 }
 
 /** The part of a fontkit font this project relies on. */
@@ -50,8 +50,26 @@ export interface EmbeddedFont {
 
 export interface FontSet {
   readonly variants: Readonly<Record<FontVariant, EmbeddedFont>>;
-  /** True when every embedded font can draw the code point. */
+  /** True when every Noto Sans variant can draw the code point. */
   covers(codePoint: number): boolean;
+  /**
+   * Loads, once per process, the fonts of the scripts in `text` that Noto Sans does not draw
+   * (Arabic, Hebrew) and their shaper; resolves at once for text Noto Sans draws alone.
+   */
+  prepare(text: string): Promise<void>;
+  /** The loaded script font that draws `codePoint` in `variant`, or null. */
+  scriptFont(codePoint: number, variant: FontVariant): ScriptFont | null;
+  /** Every script font loaded so far, for the draw stage to register. */
+  loadedScriptFonts(): readonly ScriptFont[];
+}
+
+/** A script font: shaped by HarfBuzz, drawn through the same pdfkit bridge as Noto Sans. */
+export interface ScriptFont extends EmbeddedFont {
+  /** The name it is registered under in each document. */
+  readonly name: string;
+  covers(codePoint: number): boolean;
+  /** The font's glyph that a run's glyph id stands for (ids are per (glyph, text) pair). */
+  outlineOf(id: number): number;
 }
 
 /** The tables' or the fonts' files cannot be used: the message says which and what to do. */

@@ -5,11 +5,12 @@
 import type { FontSet } from '../fonts';
 import { sentencesOf } from '../sentences';
 import type { Furniture, FurnitureRun, LayoutResources, MarkupBlock, MarkupDocument, TextRun, Theme } from '../types';
+import { hasRightToLeft, loadBidi } from './bidi';
 import { BlockMeasurer, shift, type Slice } from './measure';
 import { paginate, type PlacedSlice } from './paginate';
 import { StructBuilder } from './structure';
 import { blockStyles, pageGeometry, type PageGeometry } from './styles';
-import { TextSetter, variantOf, type TextStyle } from './text';
+import { type Direction, TextSetter, variantOf, type TextStyle } from './text';
 import type { LayoutDocument, LayoutNode, LayoutPage } from './types';
 
 export type { GraphicShape, LayoutDocument, LayoutNode, PositionedRun, StructNode, StructType } from './types';
@@ -23,11 +24,21 @@ interface Measured {
   readonly structure: StructBuilder;
 }
 
+/**
+ * Loads what laying out `text` needs beyond Noto Sans, once per process: script fonts and their
+ * shaper, and the bidirectional algorithm for right-to-left text or a right-to-left language.
+ * Resolves at once for a document Noto Sans draws alone, left to right.
+ */
+export async function prepareLayout(text: string, lang: string, fonts: FontSet): Promise<void> {
+  const rightToLeft = directionOf(lang) === 'rtl' || hasRightToLeft(text);
+  await Promise.all([fonts.prepare(text), rightToLeft ? loadBidi() : undefined]);
+}
+
 /** `resources`: the pictures for the markup's figures, the matrices for its QR codes. */
 export function layoutDocument(markup: MarkupDocument, theme: Theme, fonts: FontSet, resources: LayoutResources = {}): LayoutDocument {
   const geometry = pageGeometry(theme);
   const styles = blockStyles(theme);
-  const setter = new TextSetter(fonts);
+  const setter = new TextSetter(fonts, directionOf(markup.meta.lang));
   const measure = (blocks: readonly MarkupBlock[]): Measured => {
     const structure = new StructBuilder();
     const measurer = new BlockMeasurer(setter, styles, geometry, structure, {
@@ -233,15 +244,25 @@ function furnitureSlots(
     const variant = variantOf(style.bold || (first?.bold ?? false), style.italic || (first?.italic ?? false));
     const text = setter.fitLine(furnitureText(runs, page, pages), variant, style.size, maxWidth);
     if (text === '') return { node: null, width: 0 };
-    const width = setter.widthOf(text, variant, style.size);
-    const run = { text, variant, size: style.size, color: style.color, x: place(width), width, href: null, struct: null };
-    return { node: { kind: 'text', baseline, runs: [run] }, width };
+    const line = setter.furnitureLine(text, variant, style.size, style.color);
+    const x = place(line.width);
+    return { node: { kind: 'text', baseline, runs: line.runs.map((run) => ({ ...run, x: run.x + x })) }, width: line.width };
   };
   const center = node(slots.center, third, (width) => area.left + (area.right - area.left - width) / 2);
   const right = node(slots.right, center.node ? third : area.width / 2 - gap, (width) => area.right - width);
   const leftLimit = center.node ? (area.right - area.left - center.width) / 2 - gap : area.right - area.left - right.width - gap;
   const left = node(slots.left, leftLimit, () => area.left);
-  return [left.node, center.node, right.node].filter((placed): placed is LayoutNode => placed !== null);
+  const nodes = [left.node, center.node, right.node].filter((placed): placed is LayoutNode => placed !== null);
+  return setter.direction === 'rtl' ? nodes.map((placed) => mirrored(placed, area)) : nodes;
+}
+
+/** A furniture line moved to the other side of the band, its runs kept in their order. */
+function mirrored(node: LayoutNode, area: { left: number; right: number }): LayoutNode {
+  if (node.kind !== 'text') return node;
+  const start = Math.min(...node.runs.map((run) => run.x));
+  const end = Math.max(...node.runs.map((run) => run.x + run.width));
+  const shift = area.left + area.right - end - start;
+  return { ...node, runs: node.runs.map((run) => ({ ...run, x: run.x + shift })) };
 }
 
 function furnitureText(runs: readonly FurnitureRun[], page: number, pages: number): string {
@@ -263,6 +284,15 @@ function furnitureText(runs: readonly FurnitureRun[], page: number, pages: numbe
     .join('')
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+/** The document's writing direction, from its language (ar, he, fa, ur… are right to left). */
+function directionOf(lang: string): Direction {
+  try {
+    return (new Intl.Locale(lang) as Intl.Locale & { textInfo?: { direction?: string } }).textInfo?.direction === 'rtl' ? 'rtl' : 'ltr';
+  } catch {
+    return 'ltr';
+  }
 }
 
 function describeCharacter(char: string): string {

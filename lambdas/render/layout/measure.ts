@@ -70,6 +70,11 @@ export class BlockMeasurer {
     return this.numberFormat;
   }
 
+  /** Right-to-left documents mirror bullets, bars, columns and indents. */
+  private get rtl(): boolean {
+    return this.setter.direction === 'rtl';
+  }
+
   get pageHeight(): number {
     return this.page.contentBottom - this.page.contentTop;
   }
@@ -159,14 +164,15 @@ export class BlockMeasurer {
       const item = this.structure.add(list, 'LI');
       const label = this.structure.add(item, 'Lbl');
       const body = this.structure.add(item, 'LBody');
-      const lines = this.paragraph(runs, style, x + LIST_INDENT, width - LIST_INDENT, body, 'P');
+      const lines = this.paragraph(runs, style, this.rtl ? x : x + LIST_INDENT, width - LIST_INDENT, body, 'P');
+      const bulletWidth = this.setter.widthOf('•', 'bold', style.size);
       const bullet: PositionedRun = {
         text: '•',
         variant: 'bold',
         size: style.size,
         color: this.colours.accent,
-        x: x + 3,
-        width: this.setter.widthOf('•', 'bold', style.size),
+        x: this.rtl ? x + width - 3 - bulletWidth : x + 3,
+        width: bulletWidth,
         href: null,
         struct: label,
       };
@@ -178,14 +184,15 @@ export class BlockMeasurer {
 
   private quote(block: Extract<MarkupBlock, { kind: 'quote' }>, parent: number, x: number, width: number, index: number): Slice[] {
     const quote = this.structure.add(parent, 'BlockQuote');
-    const bar: Decoration = { id: ++this.decorationCount, x, width: 2.5, fill: this.colours.accent };
+    const bar: Decoration = { id: ++this.decorationCount, x: this.rtl ? x + width - 2.5 : x, width: 2.5, fill: this.colours.accent };
+    const textX = this.rtl ? x : x + QUOTE_INDENT;
     const slices = block.paragraphs.flatMap((runs, paragraphIndex) =>
-      this.paragraph(runs, this.styles.quote, x + QUOTE_INDENT, width - QUOTE_INDENT, quote, 'P').map((slice, lineIndex) =>
+      this.paragraph(runs, this.styles.quote, textX, width - QUOTE_INDENT, quote, 'P').map((slice, lineIndex) =>
         lineIndex === 0 && paragraphIndex > 0 ? { ...slice, spaceBefore: 4 } : slice,
       ),
     );
     if (block.cite) {
-      const cite = this.paragraph(block.cite, this.styles.cite, x + QUOTE_INDENT, width - QUOTE_INDENT, quote, 'P');
+      const cite = this.paragraph(block.cite, this.styles.cite, textX, width - QUOTE_INDENT, quote, 'P');
       slices.push(...cite.map((slice, lineIndex) => (lineIndex === 0 ? { ...slice, spaceBefore: 3 } : slice)));
     }
     return this.keepTogether(slices.map((slice) => ({ ...slice, decorations: [bar] })), 12, index);
@@ -194,8 +201,8 @@ export class BlockMeasurer {
   private box(blocks: readonly MarkupBlock[], parent: number, x: number, width: number, index: number): Slice[] {
     const box = this.structure.add(parent, 'Div');
     const fill: Decoration = { id: ++this.decorationCount, x, width, fill: this.colours.highlight };
-    const bar: Decoration = { id: ++this.decorationCount, x, width: 3, fill: this.colours.accent };
-    const inner = this.measureBlocks(blocks, box, x + BOX_PAD + 3, width - 2 * BOX_PAD - 3, index, true);
+    const bar: Decoration = { id: ++this.decorationCount, x: this.rtl ? x + width - 3 : x, width: 3, fill: this.colours.accent };
+    const inner = this.measureBlocks(blocks, box, this.rtl ? x + BOX_PAD : x + BOX_PAD + 3, width - 2 * BOX_PAD - 3, index, true);
     const last = inner.length - 1;
     // The box's padding belongs to its first and last slices, so the fill grows with them.
     const padded = inner.map((slice, sliceIndex) => {
@@ -224,7 +231,7 @@ export class BlockMeasurer {
       const spaceBefore = start === 0 ? 12 : GRID_GAP;
       const cards = block.facts.slice(start, start + columns).map((fact, column) => {
         const row = this.structure.add(body, 'TR');
-        const cardX = x + column * (cardWidth + GRID_GAP);
+        const cardX = x + (this.rtl ? columns - 1 - column : column) * (cardWidth + GRID_GAP);
         const label = this.paragraph(fact.label, factLabel, cardX + CARD_PAD, textWidth, row, 'TH');
         const value = this.paragraph(fact.value, factValue, cardX + CARD_PAD, textWidth, row, 'TD');
         return { cardX, label, value, content: stack([...label, { ...joinSlices(value, 2, false, index) }]) };
@@ -249,8 +256,9 @@ export class BlockMeasurer {
     const columnX: number[] = [];
     let cursor = x;
     const columnWidths = block.widths.map((part) => {
-      columnX.push(cursor);
       const columnWidth = (width * part) / total;
+      // Right to left, the first column is the rightmost.
+      columnX.push(this.rtl ? 2 * x + width - cursor - columnWidth : cursor);
       cursor += columnWidth;
       return columnWidth;
     });

@@ -1,9 +1,18 @@
 /**
  * Inline text: sets runs of styled text into lines of a given width.
- * Breaks at spaces only (no-break spaces hold French « guillemets » and "1 h 30" together);
+ * Breaks at spaces (no-break spaces hold French « guillemets » and "1 h 30" together) and,
+ * in Chinese and Japanese, between characters where the kinsoku rules allow (breaks.ts);
  * a word longer than the line is split between characters rather than drawn past the margin.
+ *
+ * A paragraph that Noto Sans draws alone, in a left-to-right document, is set as one run per
+ * style. Any other (Arabic, Hebrew, or a right-to-left document) goes through the bidirectional
+ * algorithm: levels for the paragraph, lines broken on the logical text, then each line's pieces
+ * (one font, one level, no spaces) reordered for display and placed at absolute positions, in
+ * logical order so that the structure tree keeps the reading order (docs/rendering.md).
  */
-import { REPLACEMENT_CHARACTER, type FontSet, type FontVariant } from '../fonts';
+import { REPLACEMENT_CHARACTER, isRightToLeft, type FontSet, type FontVariant, type ScriptFont } from '../fonts';
+import { embeddingLevels, mirrored, visualOrder } from './bidi';
+import { breakableParts } from './breaks';
 import type { TextRun } from '../types';
 import type { PositionedRun } from './types';
 
@@ -27,12 +36,29 @@ interface Token {
   readonly variant: FontVariant;
   readonly href: string | null;
   readonly struct: number;
+  /** Offset of the text in the paragraph (the drawable texts of its runs, joined). */
+  readonly start: number;
+}
+
+export type Direction = 'ltr' | 'rtl';
+
+/** One piece of a bidirectional line: a single font and level, no spaces (or only spaces). */
+interface Piece {
+  readonly token: Token;
+  readonly text: string;
+  readonly font: ScriptFont | null;
+  readonly level: number;
+  readonly space: boolean;
 }
 
 export class TextSetter {
   private readonly missing = new Set<string>();
 
-  constructor(private readonly fonts: FontSet) {}
+  /** `direction`: the document language's; right-to-left paragraphs are set flush right. */
+  constructor(
+    private readonly fonts: FontSet,
+    readonly direction: Direction = 'ltr',
+  ) {}
 
   /** Characters that no embedded font has, seen so far, for the render's warning. */
   missingCharacters(): readonly string[] {
@@ -41,6 +67,17 @@ export class TextSetter {
 
   widthOf(text: string, variant: FontVariant, size: number): number {
     return this.fonts.variants[variant].widthOf(text, size);
+  }
+
+  /**
+   * Width of a word or line in any script, each piece shaped in its own font and direction
+   * (`levels` from `start`; none: the document's direction).
+   */
+  private measure(text: string, variant: FontVariant, size: number, levels: Uint8Array | null = null, start = 0): number {
+    if (this.notoOnly(text)) return this.widthOf(text, variant, size);
+    let width = 0;
+    for (const piece of this.pieces({ text, variant, href: null, struct: 0, start }, levels)) width += this.pieceWidth(piece, size);
+    return width;
   }
 
   /** Ascent (positive) and descent (negative) in points. */
@@ -59,6 +96,26 @@ export class TextSetter {
     width: number,
     structOf: (run: TextRun) => number,
   ): SetLine[] {
+    const drawable = runs.map((run) => this.drawable(run.text.replace(/\t/g, ' ')));
+    const paragraph = drawable.join('');
+    if (this.direction === 'ltr' && this.notoOnly(paragraph)) {
+      const measure = (text: string, variant: FontVariant) => this.widthOf(text, variant, style.size);
+      return this.breakLines(runs, drawable, style, width, structOf, measure).map((tokens) => this.position(tokens, style));
+    }
+    const levels = embeddingLevels(paragraph, this.direction);
+    const measure = (text: string, variant: FontVariant, start: number) => this.measure(text, variant, style.size, levels, start);
+    return this.breakLines(runs, drawable, style, width, structOf, measure).map((tokens) => this.positionBidi(tokens, levels, style, width));
+  }
+
+  /** Lines of tokens in logical order, broken at spaces, a too-long word split between characters. */
+  private breakLines(
+    runs: readonly TextRun[],
+    drawable: readonly string[],
+    style: TextStyle,
+    width: number,
+    structOf: (run: TextRun) => number,
+    measure: (text: string, variant: FontVariant, start: number) => number,
+  ): Token[][] {
     const lines: Token[][] = [[]];
     let lineWidth = 0;
     let pendingSpace: Token | null = null;
@@ -69,55 +126,176 @@ export class TextSetter {
       pendingSpace = null;
     };
 
-    for (const run of runs) {
+    let start = 0;
+    runs.forEach((run, runIndex) => {
       const variant = variantOf(style.bold || run.bold, style.italic || run.italic);
       const struct = structOf(run);
-      const text = this.drawable(run.text.replace(/\t/g, ' '));
-      for (const piece of text.split(/(\n| +)/)) {
+      for (const piece of (drawable[runIndex] as string).split(/(\n| +)/)) {
+        const token: Token = { text: piece, variant, href: run.href, struct, start };
+        start += piece.length;
         if (piece === '') continue;
         if (piece === '\n') {
           newLine();
           continue;
         }
-        const token: Token = { text: piece, variant, href: run.href, struct };
         if (piece.startsWith(' ')) {
           if (current().length > 0) pendingSpace = { ...token, text: ' ' };
           continue;
         }
-        const wordWidth = this.widthOf(piece, variant, style.size);
-        const spaceWidth = pendingSpace ? this.widthOf(' ', pendingSpace.variant, style.size) : 0;
-        if (current().length > 0 && lineWidth + spaceWidth + wordWidth > width) newLine();
-        if (wordWidth > width) {
-          for (const part of this.splitWord(piece, variant, style.size, width - lineWidth, width)) {
-            if (current().length > 0) newLine();
-            current().push({ ...token, text: part });
-            lineWidth = this.widthOf(part, variant, style.size);
+        // Chinese and Japanese words break between characters too (kinsoku rules kept).
+        let partStart = token.start;
+        for (const part of breakableParts(piece)) {
+          const partToken: Token = { ...token, text: part, start: partStart };
+          partStart += part.length;
+          const wordWidth = measure(part, variant, partToken.start);
+          const spaceWidth = pendingSpace ? measure(' ', pendingSpace.variant, pendingSpace.start) : 0;
+          if (current().length > 0 && lineWidth + spaceWidth + wordWidth > width) newLine();
+          if (wordWidth > width) {
+            let offset = partToken.start;
+            for (const split of this.splitWord(part, style.size, width - lineWidth, width, (text) => measure(text, variant, offset))) {
+              if (current().length > 0) newLine();
+              current().push({ ...partToken, text: split, start: offset });
+              lineWidth = measure(split, variant, offset);
+              offset += split.length;
+            }
+            continue;
           }
-          continue;
+          if (pendingSpace && current().length > 0) {
+            current().push(pendingSpace);
+            lineWidth += spaceWidth;
+          }
+          pendingSpace = null;
+          current().push(partToken);
+          lineWidth += wordWidth;
         }
-        if (pendingSpace && current().length > 0) {
-          current().push(pendingSpace);
-          lineWidth += spaceWidth;
-        }
-        pendingSpace = null;
-        current().push(token);
-        lineWidth += wordWidth;
       }
-    }
-    return lines.map((tokens) => this.position(tokens, style));
+    });
+    return lines;
   }
 
   /** One line cut to `width` with a trailing "…" when it does not fit (page furniture). */
   fitLine(text: string, variant: FontVariant, size: number, width: number): string {
     const drawable = this.drawable(text);
-    if (this.widthOf(drawable, variant, size) <= width) return drawable;
+    if (this.measure(drawable, variant, size) <= width) return drawable;
     const words = drawable.split(' ');
     while (words.length > 1) {
       words.pop();
       const candidate = `${words.join(' ')}…`;
-      if (this.widthOf(candidate, variant, size) <= width) return candidate;
+      if (this.measure(candidate, variant, size) <= width) return candidate;
     }
     return '…';
+  }
+
+  /** A line of page furniture (fitted already) as runs, x from the line's left end. */
+  furnitureLine(text: string, variant: FontVariant, size: number, color: string): SetLine {
+    if (this.direction === 'ltr' && this.notoOnly(text)) {
+      const width = this.widthOf(text, variant, size);
+      return { runs: [{ text, variant, size, color, x: 0, width, href: null, struct: null }], width };
+    }
+    const tokens: Token[] = [];
+    let start = 0;
+    for (const piece of text.split(/( +)/)) {
+      if (piece !== '') tokens.push({ text: piece.startsWith(' ') ? ' ' : piece, variant, href: null, struct: 0, start });
+      start += piece.length;
+    }
+    const style = { size, lineHeight: size, color, bold: false, italic: false, linkColor: color };
+    const line = this.positionBidi(tokens, embeddingLevels(text, this.direction), style, null);
+    return { runs: line.runs.map((run) => ({ ...run, struct: null })), width: line.width };
+  }
+
+  /** True when Noto Sans draws every character of `text` (after replacements). */
+  private notoOnly(text: string): boolean {
+    for (let index = 0; index < text.length; index++) {
+      const code = text.charCodeAt(index);
+      if (code >= 0x0590 && (code < 0xd800 || code > 0xdfff) && !this.fonts.covers(code)) return false;
+    }
+    return true;
+  }
+
+  /**
+   * A token split where the font or the bidi level changes. Digits and punctuation take the
+   * font of the letters beside them when it has them, so that "(بوتين)" is one Arabic piece.
+   */
+  private pieces(token: Token, levels: Uint8Array | null): Piece[] {
+    const chars = [...token.text];
+    const strong = chars.map((char) => {
+      const codePoint = char.codePointAt(0) as number;
+      const font = this.fonts.covers(codePoint) ? null : this.fonts.scriptFont(codePoint, token.variant);
+      return font !== null || /\p{L}/u.test(char) ? { font } : null;
+    });
+    const fonts = chars.map((char, index) => {
+      const own = strong[index];
+      if (own) return own.font;
+      const codePoint = char.codePointAt(0) as number;
+      for (const neighbour of [...strong.slice(0, index).reverse(), ...strong.slice(index + 1)]) {
+        if (neighbour) return neighbour.font !== null && neighbour.font.covers(codePoint) ? neighbour.font : null;
+      }
+      return null;
+    });
+    const pieces: Piece[] = [];
+    let offset = 0;
+    chars.forEach((char, index) => {
+      const font = fonts[index] as ScriptFont | null;
+      const level = levels === null ? (this.direction === 'rtl' ? 1 : 0) : (levels[token.start + offset] ?? 0);
+      const last = pieces[pieces.length - 1];
+      if (last !== undefined && last.font === font && last.level === level) pieces[pieces.length - 1] = { ...last, text: last.text + char };
+      else pieces.push({ token, text: char, font, level, space: false });
+      offset += char.length;
+    });
+    return pieces;
+  }
+
+  /**
+   * The text handed to pdfkit for a piece. Noto Sans is shaped left to right, so a
+   * right-to-left piece of it (brackets, digits' punctuation) is given reversed and mirrored;
+   * a script font's shaper takes the direction from the first strong character, so a piece
+   * against its script's own direction starts with an invisible RLM or LRM.
+   */
+  private drawnText(piece: Piece): string {
+    const odd = piece.level % 2 === 1;
+    if (piece.font === null) return odd ? [...piece.text].reverse().map(mirrored).join('') : piece.text;
+    if (odd === isRightToLeft(piece.text)) return piece.text;
+    return `${odd ? '\u200F' : '\u200E'}${piece.text}`;
+  }
+
+  private pieceWidth(piece: Piece, size: number): number {
+    const text = this.drawnText(piece);
+    return piece.font === null ? this.widthOf(text, piece.token.variant, size) : piece.font.widthOf(text, size);
+  }
+
+  /**
+   * A line of any script: its pieces placed in visual order, listed in logical order; flush
+   * right in `width` in a right-to-left document (null: from x = 0).
+   */
+  private positionBidi(tokens: readonly Token[], levels: Uint8Array, style: TextStyle, width: number | null): SetLine {
+    const items = tokens.flatMap((token): Piece[] =>
+      token.text === ' ' ? [{ token, text: ' ', font: null, level: levels[token.start] ?? 0, space: true }] : this.pieces(token, levels),
+    );
+    const placed = new Map<Piece, { x: number; width: number }>();
+    let x = 0;
+    for (const piece of visualOrder(items)) {
+      const pieceWidth = this.pieceWidth(piece, style.size);
+      placed.set(piece, { x, width: pieceWidth });
+      x += pieceWidth;
+    }
+    const offset = this.direction === 'rtl' && width !== null ? width - x : 0;
+    const runs = items
+      .filter((piece) => !piece.space)
+      .map((piece): PositionedRun => {
+        const { x: pieceX, width: pieceWidth } = placed.get(piece) as { x: number; width: number };
+        return {
+          text: this.drawnText(piece),
+          variant: piece.token.variant,
+          ...(piece.font === null ? {} : { face: piece.font.name }),
+          size: style.size,
+          color: piece.token.href ? style.linkColor : style.color,
+          x: pieceX + offset,
+          width: pieceWidth,
+          href: piece.token.href,
+          struct: piece.token.struct,
+        };
+      });
+    return { runs, width: x };
   }
 
   /**
@@ -144,7 +322,7 @@ export class TextSetter {
     for (const char of text) {
       const codePoint = char.codePointAt(0) as number;
       if (codePoint < 0x20 && char !== '\n') continue;
-      if (this.fonts.covers(codePoint)) {
+      if (this.fonts.covers(codePoint) || this.fonts.scriptFont(codePoint, 'regular') !== null) {
         out += char;
         lastReplaced = false;
         continue;
@@ -158,12 +336,12 @@ export class TextSetter {
     return out;
   }
 
-  private splitWord(word: string, variant: FontVariant, size: number, firstWidth: number, width: number): string[] {
+  private splitWord(word: string, size: number, firstWidth: number, width: number, measure: (text: string) => number): string[] {
     const parts: string[] = [];
     let part = '';
     let available = firstWidth > size ? firstWidth : width;
     for (const char of word) {
-      if (part !== '' && this.widthOf(part + char, variant, size) > available) {
+      if (part !== '' && measure(part + char) > available) {
         parts.push(part);
         part = '';
         available = width;

@@ -38,6 +38,8 @@ export interface StructNode {
 export interface PositionedRun {
   readonly text: string;
   readonly variant: FontVariant;
+  /** Set when a script font draws the run (Arabic, Hebrew): the name it is registered under. */
+  readonly face?: string;
   readonly size: number;
   readonly color: string;
   readonly x: number;

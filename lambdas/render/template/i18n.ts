@@ -158,6 +158,328 @@ const packs = {
       page: 'Página',
     },
   },
+  ar: {
+    name: 'Arabic',
+    quotes: { open: '«', close: '»' },
+    dateLocale: 'ar',
+    labels: {
+      summary: 'ملخص',
+      keyFacts: 'حقائق أساسية',
+      parties: 'الأطراف المعنية',
+      partyName: 'الاسم',
+      partyRole: 'الدور',
+      partyCountry: 'البلد',
+      keyPoints: 'النقاط الرئيسية',
+      quotes: 'تصريحات',
+      timeline: 'التسلسل الزمني',
+      timelineDate: 'التاريخ',
+      timelineEvent: 'الحدث',
+      context: 'خلفية',
+      sources: 'المصادر',
+      sourceCredit: 'المصدر:',
+      sourcesCredit: 'المصادر:',
+      page: 'صفحة',
+    },
+  },
+  he: {
+    name: 'Hebrew',
+    quotes: { open: '”', close: '”' },
+    dateLocale: 'he',
+    labels: {
+      summary: 'תקציר',
+      keyFacts: 'עובדות מרכזיות',
+      parties: 'המעורבים',
+      partyName: 'שם',
+      partyRole: 'תפקיד',
+      partyCountry: 'מדינה',
+      keyPoints: 'נקודות עיקריות',
+      quotes: 'ציטוטים',
+      timeline: 'ציר זמן',
+      timelineDate: 'תאריך',
+      timelineEvent: 'אירוע',
+      context: 'רקע',
+      sources: 'מקורות',
+      sourceCredit: 'מקור:',
+      sourcesCredit: 'מקורות:',
+      page: 'עמוד',
+    },
+  },
+  'zh-Hans': {
+    name: 'Chinese (Simplified)',
+    quotes: { open: '“', close: '”' },
+    dateLocale: 'zh-Hans',
+    labels: {
+      summary: '摘要',
+      keyFacts: '关键事实',
+      parties: '相关方',
+      partyName: '名称',
+      partyRole: '角色',
+      partyCountry: '国家',
+      keyPoints: '要点',
+      quotes: '引述',
+      timeline: '时间线',
+      timelineDate: '日期',
+      timelineEvent: '事件',
+      context: '背景',
+      sources: '来源',
+      sourceCredit: '来源：',
+      sourcesCredit: '来源：',
+      page: '页',
+    },
+  },
+  'zh-Hant': {
+    name: 'Chinese (Traditional)',
+    quotes: { open: '「', close: '」' },
+    dateLocale: 'zh-Hant',
+    labels: {
+      summary: '摘要',
+      keyFacts: '重要事實',
+      parties: '相關方',
+      partyName: '名稱',
+      partyRole: '角色',
+      partyCountry: '國家',
+      keyPoints: '要點',
+      quotes: '引述',
+      timeline: '時間線',
+      timelineDate: '日期',
+      timelineEvent: '事件',
+      context: '背景',
+      sources: '來源',
+      sourceCredit: '來源：',
+      sourcesCredit: '來源：',
+      page: '頁',
+    },
+  },
+  ja: {
+    name: 'Japanese',
+    quotes: { open: '「', close: '」' },
+    dateLocale: 'ja',
+    labels: {
+      summary: '概要',
+      keyFacts: '主な事実',
+      parties: '関係者',
+      partyName: '名前',
+      partyRole: '役割',
+      partyCountry: '国',
+      keyPoints: '要点',
+      quotes: '発言',
+      timeline: '経緯',
+      timelineDate: '日付',
+      timelineEvent: '出来事',
+      context: '背景',
+      sources: '出典',
+      sourceCredit: '出典：',
+      sourcesCredit: '出典：',
+      page: 'ページ',
+    },
+  },
+  ko: {
+    name: 'Korean',
+    quotes: { open: '“', close: '”' },
+    dateLocale: 'ko',
+    labels: {
+      summary: '요약',
+      keyFacts: '주요 사실',
+      parties: '관계자',
+      partyName: '이름',
+      partyRole: '역할',
+      partyCountry: '국가',
+      keyPoints: '핵심 내용',
+      quotes: '발언',
+      timeline: '경과',
+      timelineDate: '날짜',
+      timelineEvent: '사건',
+      context: '배경',
+      sources: '출처',
+      sourceCredit: '출처:',
+      sourcesCredit: '출처:',
+      page: '페이지',
+    },
+  },
+  hi: {
+    name: 'Hindi',
+    quotes: { open: '“', close: '”' },
+    dateLocale: 'hi',
+    labels: {
+      summary: 'सारांश',
+      keyFacts: 'मुख्य तथ्य',
+      parties: 'संबंधित पक्ष',
+      partyName: 'नाम',
+      partyRole: 'भूमिका',
+      partyCountry: 'देश',
+      keyPoints: 'मुख्य बिंदु',
+      quotes: 'उद्धरण',
+      timeline: 'घटनाक्रम',
+      timelineDate: 'तारीख',
+      timelineEvent: 'घटना',
+      context: 'पृष्ठभूमि',
+      sources: 'स्रोत',
+      sourceCredit: 'स्रोत:',
+      sourcesCredit: 'स्रोत:',
+      page: 'पृष्ठ',
+    },
+  },
+  th: {
+    name: 'Thai',
+    quotes: { open: '“', close: '”' },
+    dateLocale: 'th',
+    labels: {
+      summary: 'สรุป',
+      keyFacts: 'ข้อเท็จจริงสำคัญ',
+      parties: 'ผู้เกี่ยวข้อง',
+      partyName: 'ชื่อ',
+      partyRole: 'บทบาท',
+      partyCountry: 'ประเทศ',
+      keyPoints: 'ประเด็นสำคัญ',
+      quotes: 'คำกล่าว',
+      timeline: 'ลำดับเหตุการณ์',
+      timelineDate: 'วันที่',
+      timelineEvent: 'เหตุการณ์',
+      context: 'ภูมิหลัง',
+      sources: 'แหล่งที่มา',
+      sourceCredit: 'แหล่งที่มา:',
+      sourcesCredit: 'แหล่งที่มา:',
+      page: 'หน้า',
+    },
+  },
+  ru: {
+    name: 'Russian',
+    quotes: { open: '«', close: '»' },
+    dateLocale: 'ru',
+    labels: {
+      summary: 'Кратко',
+      keyFacts: 'Ключевые факты',
+      parties: 'Участники',
+      partyName: 'Участник',
+      partyRole: 'Роль',
+      partyCountry: 'Страна',
+      keyPoints: 'Главное',
+      quotes: 'Цитаты',
+      timeline: 'Хронология',
+      timelineDate: 'Дата',
+      timelineEvent: 'Событие',
+      context: 'Контекст',
+      sources: 'Источники',
+      sourceCredit: 'Источник:',
+      sourcesCredit: 'Источники:',
+      page: 'Страница',
+    },
+  },
+  it: {
+    name: 'Italian',
+    quotes: { open: '«', close: '»' },
+    dateLocale: 'it',
+    labels: {
+      summary: 'Sintesi',
+      keyFacts: 'Dati chiave',
+      parties: 'Protagonisti',
+      partyName: 'Nome',
+      partyRole: 'Ruolo',
+      partyCountry: 'Paese',
+      keyPoints: 'Punti chiave',
+      quotes: 'Citazioni',
+      timeline: 'Cronologia',
+      timelineDate: 'Data',
+      timelineEvent: 'Evento',
+      context: 'Contesto',
+      sources: 'Fonti',
+      sourceCredit: 'Fonte:',
+      sourcesCredit: 'Fonti:',
+      page: 'Pagina',
+    },
+  },
+  pt: {
+    name: 'Portuguese',
+    quotes: { open: '“', close: '”' },
+    dateLocale: 'pt',
+    labels: {
+      summary: 'Resumo',
+      keyFacts: 'Dados principais',
+      parties: 'Envolvidos',
+      partyName: 'Nome',
+      partyRole: 'Papel',
+      partyCountry: 'País',
+      keyPoints: 'Pontos principais',
+      quotes: 'Citações',
+      timeline: 'Cronologia',
+      timelineDate: 'Data',
+      timelineEvent: 'Acontecimento',
+      context: 'Contexto',
+      sources: 'Fontes',
+      sourceCredit: 'Fonte:',
+      sourcesCredit: 'Fontes:',
+      page: 'Página',
+    },
+  },
+  pl: {
+    name: 'Polish',
+    quotes: { open: '„', close: '”' },
+    dateLocale: 'pl',
+    labels: {
+      summary: 'Streszczenie',
+      keyFacts: 'Najważniejsze fakty',
+      parties: 'Uczestnicy',
+      partyName: 'Nazwa',
+      partyRole: 'Rola',
+      partyCountry: 'Kraj',
+      keyPoints: 'Najważniejsze punkty',
+      quotes: 'Cytaty',
+      timeline: 'Kalendarium',
+      timelineDate: 'Data',
+      timelineEvent: 'Wydarzenie',
+      context: 'Tło',
+      sources: 'Źródła',
+      sourceCredit: 'Źródło:',
+      sourcesCredit: 'Źródła:',
+      page: 'Strona',
+    },
+  },
+  tr: {
+    name: 'Turkish',
+    quotes: { open: '“', close: '”' },
+    dateLocale: 'tr',
+    labels: {
+      summary: 'Özet',
+      keyFacts: 'Temel bilgiler',
+      parties: 'Taraflar',
+      partyName: 'Ad',
+      partyRole: 'Rol',
+      partyCountry: 'Ülke',
+      keyPoints: 'Öne çıkanlar',
+      quotes: 'Alıntılar',
+      timeline: 'Kronoloji',
+      timelineDate: 'Tarih',
+      timelineEvent: 'Olay',
+      context: 'Arka plan',
+      sources: 'Kaynaklar',
+      sourceCredit: 'Kaynak:',
+      sourcesCredit: 'Kaynaklar:',
+      page: 'Sayfa',
+    },
+  },
+  nl: {
+    name: 'Dutch',
+    quotes: { open: '‘', close: '’' },
+    dateLocale: 'nl',
+    labels: {
+      summary: 'Samenvatting',
+      keyFacts: 'Kerncijfers',
+      parties: 'Betrokkenen',
+      partyName: 'Naam',
+      partyRole: 'Rol',
+      partyCountry: 'Land',
+      keyPoints: 'Belangrijkste punten',
+      quotes: 'Citaten',
+      timeline: 'Tijdlijn',
+      timelineDate: 'Datum',
+      timelineEvent: 'Gebeurtenis',
+      context: 'Achtergrond',
+      sources: 'Bronnen',
+      sourceCredit: 'Bron:',
+      sourcesCredit: 'Bronnen:',
+      page: 'Pagina',
+    },
+  },
 } as const satisfies Record<string, LanguagePack>;
 
 type LanguageCode = keyof typeof packs;
@@ -170,8 +492,8 @@ export const labelKeys: readonly LabelKey[] = Object.keys(packs[fallbackLanguage
 
 export interface Language {
   /**
-   * BCP 47 tag for the PDF /Lang: the author's tag (canonical case) when its base language is
-   * supported, `en` otherwise.
+   * BCP 47 tag for the PDF /Lang: the author's tag (canonical case), whether or not its labels
+   * fall back to English.
    */
   readonly tag: string;
   readonly labels: Labels;
@@ -198,19 +520,33 @@ function canonicalTag(requested: string): string | null {
   }
 }
 
-/** `fr-CA` → French labels, Canadian dates; `pt-BR` → `pt` → English, with a warning. */
+/**
+ * The pack for a canonical tag: the tag's language and script for Chinese (`zh-TW` → `zh-Hant`,
+ * `zh` → `zh-Hans`, as `Intl.Locale.maximize` infers them), its language for the others.
+ */
+function packFor(tag: string): LanguageCode | null {
+  const locale = new Intl.Locale(tag);
+  const withScript = `${locale.language}-${locale.maximize().script ?? ''}`;
+  if (isLanguageCode(withScript)) return withScript;
+  return isLanguageCode(locale.language) ? locale.language : null;
+}
+
+/**
+ * `fr-CA` → French labels, Canadian dates; `zh-TW` → Traditional Chinese; `sw` → English
+ * labels with a warning. The PDF's /Lang stays the author's tag in every case.
+ */
 export function resolveLanguage(requested: string): LanguageResolution {
   const tag = canonicalTag(requested);
-  const base = tag === null ? '' : new Intl.Locale(tag).language;
-  if (tag === null || !isLanguageCode(base)) {
+  const code = tag === null ? null : packFor(tag);
+  if (tag === null || code === null) {
     const fallback = packs[fallbackLanguage];
     return {
-      language: { tag: fallbackLanguage, labels: fallback.labels, quotes: fallback.quotes, dateLocale: fallback.dateLocale },
-      warning: `lang "${requested}" is not supported; using ${fallback.name} (supported: ${supportedLanguages.join(', ')})`,
+      language: { tag: tag ?? fallbackLanguage, labels: fallback.labels, quotes: fallback.quotes, dateLocale: fallback.dateLocale },
+      warning: `lang "${requested}" is not supported; using ${fallback.name} labels (supported: ${supportedLanguages.join(', ')})`,
     };
   }
-  const pack = packs[base];
-  const regional = tag !== base && Intl.DateTimeFormat.supportedLocalesOf(tag).length > 0;
+  const pack = packs[code];
+  const regional = tag !== code && Intl.DateTimeFormat.supportedLocalesOf(tag).length > 0;
   return {
     language: { tag, labels: pack.labels, quotes: pack.quotes, dateLocale: regional ? tag : pack.dateLocale },
     warning: null,

@@ -1,0 +1,108 @@
+/**
+ * Complex-script shaping with HarfBuzz (harfbuzzjs, WebAssembly), loaded on the first document
+ * that needs it: fontkit misplaces Arabic stacked marks and Thai sara am and does not mirror
+ * brackets in right-to-left runs; HarfBuzz matches Chromium (docs/rendering.md).
+ *
+ * Text extraction: pdfkit keeps one ToUnicode entry per glyph of the subset, and Noto Sans
+ * Arabic draws different letters with one shared skeleton glyph plus dots. Each glyph of a run
+ * here therefore gets an id of its own for each text it stands for (its cluster's text, or
+ * nothing for the other glyphs of a cluster); the subset resolves those ids back to outlines
+ * (`outlineOf`) and gives each pair its own CID, so that its ToUnicode entry is exact.
+ */
+import type { Glyph, GlyphPosition, ShapedRun } from './types';
+
+type HarfBuzz = typeof import('harfbuzzjs');
+
+let harfBuzz: Promise<HarfBuzz> | undefined;
+
+/** The WebAssembly module, compiled once per process on first use. */
+export function loadHarfBuzz(): Promise<HarfBuzz> {
+  harfBuzz ??= import('harfbuzzjs');
+  return harfBuzz;
+}
+
+/** Ids at or above this stand for a (glyph, text) pair; below it they are the font's own. */
+const PAIR_IDS = 0x10000;
+/** Right-to-left strong characters (Hebrew, Arabic, Syriac, Thaana, NKo… and RLM), Arabic-Indic digits aside. */
+const STRONG_RTL = /[\u0590-\u065F\u066A-\u06EF\u06FA-\u08FF\u200F\uFB1D-\uFDFF\uFE70-\uFEFF]/u;
+/** Strong left-to-right characters: letters of the left-to-right scripts, LRM. */
+const STRONG_LTR = /[\p{L}\u200E]/u;
+
+export class HarfBuzzShaper {
+  private readonly font: InstanceType<HarfBuzz['Font']>;
+  private readonly pairs = new Map<string, number>();
+  private readonly outlines: number[] = [];
+
+  constructor(
+    private readonly hb: HarfBuzz,
+    bytes: Uint8Array,
+    private readonly language: string,
+  ) {
+    this.font = new hb.Font(new hb.Face(new hb.Blob(bytes)));
+  }
+
+  /** The font's glyph a subset id stands for. */
+  outlineOf(id: number): number {
+    return id < PAIR_IDS ? id : (this.outlines[id - PAIR_IDS] as number);
+  }
+
+  /**
+   * `text` in the direction of its first strong character (U+200F RLM counts, so the layout
+   * can ask for a run of brackets or digits set right to left), glyphs in visual order.
+   */
+  shape(text: string): ShapedRun {
+    const hb = this.hb;
+    const buffer = new hb.Buffer();
+    buffer.addText(text);
+    buffer.guessSegmentProperties();
+    buffer.setDirection(isRightToLeft(text) ? hb.Direction.RTL : hb.Direction.LTR);
+    buffer.setLanguage(this.language);
+    buffer.setFlags(hb.BufferFlag.REMOVE_DEFAULT_IGNORABLES);
+    hb.shape(this.font, buffer);
+    const infos = buffer.getGlyphInfos();
+    const hbPositions = buffer.getGlyphPositions();
+    const starts = [...new Set(infos.map((info) => info.cluster))].sort((a, b) => a - b);
+    const clusterText = new Map(starts.map((start, index) => [start, text.slice(start, starts[index + 1] ?? text.length).replace(/[\u200E\u200F]/g, '')]));
+    const named = new Set<number>();
+    // The cluster's text goes to its first glyph with an advance (the base), the others stand for nothing.
+    const bases = new Map<number, number>();
+    infos.forEach((info, index) => {
+      if (!bases.has(info.cluster) && (hbPositions[index]?.xAdvance ?? 0) !== 0) bases.set(info.cluster, index);
+    });
+    const glyphs: Glyph[] = [];
+    const positions: GlyphPosition[] = [];
+    let advanceWidth = 0;
+    infos.forEach((info, index) => {
+      const position = hbPositions[index] as (typeof hbPositions)[number];
+      const base = bases.get(info.cluster) ?? infos.findIndex((other) => other.cluster === info.cluster);
+      const stands = base === index && !named.has(info.cluster) ? (clusterText.get(info.cluster) ?? '') : '';
+      if (stands !== '') named.add(info.cluster);
+      const advance = this.font.glyphHAdvance(info.codepoint);
+      glyphs.push({ id: this.pairId(info.codepoint, stands), advanceWidth: advance, codePoints: [...stands].map((char) => char.codePointAt(0) as number) });
+      // HarfBuzz's y grows upwards, as PDF's text space does, and as pdfkit expects.
+      positions.push({ xAdvance: position.xAdvance, yAdvance: position.yAdvance, xOffset: position.xOffset, yOffset: position.yOffset, advanceWidth: advance });
+      advanceWidth += position.xAdvance;
+    });
+    return { glyphs, positions, advanceWidth, shapedBy: 'harfbuzz' };
+  }
+
+  private pairId(glyph: number, text: string): number {
+    const key = `${glyph}:${text}`;
+    let id = this.pairs.get(key);
+    if (id === undefined) {
+      id = PAIR_IDS + this.outlines.length;
+      this.outlines.push(glyph);
+      this.pairs.set(key, id);
+    }
+    return id;
+  }
+}
+
+/** Whether the first strong character of `text` is right to left. */
+export function isRightToLeft(text: string): boolean {
+  for (const char of text) {
+    if (STRONG_RTL.test(char)) return true;
+    if (STRONG_LTR.test(char)) return false;
+  }
+  return false;
+}

@@ -1,0 +1,213 @@
+/**
+ * Right-to-left scripts end to end: Arabic (content/) and Hebrew (tests/fixtures/world/) fact
+ * sheets read back with poppler (pdftotext, pdffonts), which is the reference for extraction
+ * here (docs/rendering.md); shaping against HarfBuzz itself; line order against UAX #9.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import bidiFactory from 'bidi-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_FONTS_DIR, type FontSet, loadFonts } from '../lambdas/render/fonts';
+import { createRenderer, type Renderer } from '../lambdas/render';
+import { loadBidi } from '../lambdas/render/layout/bidi';
+import { TextSetter } from '../lambdas/render/layout/text';
+import { parse } from 'yaml';
+
+const ROOT = join(import.meta.dirname, '..');
+const SAMPLES = {
+  ar: join(ROOT, 'content/macron-putin-call-ar.yaml'),
+  he: join(ROOT, 'tests/fixtures/world/he.yaml'),
+  'zh-Hans': join(ROOT, 'content/macron-putin-call-zh.yaml'),
+};
+/** Embedding controls pdftotext writes around what it reads as right-to-left or left-to-right. */
+const EMBEDDING_CONTROLS = /[\u202A-\u202E]/g;
+
+interface Sample {
+  readonly document: { title: string; key_points: string[]; quotes: { text: string }[] };
+  readonly pdf: string;
+  readonly text: string;
+}
+
+let dir: string;
+let renderer: Renderer;
+const samples = new Map<string, Sample>();
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'world-scripts-'));
+  renderer = await createRenderer({ sourceDateEpoch: 1646006400 });
+  for (const [lang, path] of Object.entries(SAMPLES)) {
+    const bytes = await readFile(path);
+    const result = await renderer.render({ name: path, bytes, modifiedAt: new Date(0) });
+    const pdf = join(dir, `${lang}.pdf`);
+    await writeFile(pdf, result.pdf);
+    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', pdf, '-'], { encoding: 'utf8' }).replace(EMBEDDING_CONTROLS, '');
+    samples.set(lang, { document: parse(bytes.toString('utf8')) as Sample['document'], pdf, text });
+  }
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const lines = (sample: Sample) => sample.text.split('\n').map((line) => line.trim().replace(/^• /, ''));
+
+describe.each(['ar', 'he'])('%s fact sheet read back with poppler', (lang) => {
+  it('gives back the title, every key point and quote with the right letters in logical order, and no U+FFFD', () => {
+    const sample = samples.get(lang) as Sample;
+    const text = lines(sample);
+    const joined = sample.text.replace(/\s+/g, ' ');
+
+    expect(joined).toContain(sample.document.title);
+    for (const point of sample.document.key_points) {
+      // poppler moves the space on either side of a number it reads as left to right (" 28فبراير"),
+      // as it does in Chromium's PDFs; the letters and their order must still be exact.
+      if (/\d/.test(point)) expect(text.map((line) => line.replace(/\s/g, ''))).toContain(point.replace(/\s/g, ''));
+      else expect(text).toContain(point);
+    }
+    for (const quote of sample.document.quotes) expect(joined).toContain(quote.text);
+    expect(sample.text).not.toContain('\uFFFD');
+  });
+
+  it('tags the PDF with the author’s language and embeds the script font as a subset', async () => {
+    const sample = samples.get(lang) as Sample;
+    const raw = (await readFile(sample.pdf)).toString('latin1');
+    const fonts = execFileSync('pdffonts', [sample.pdf], { encoding: 'utf8' });
+    const family = lang === 'ar' ? 'NotoSansArabic' : 'NotoSansHebrew';
+
+    expect(raw).toContain(`/Lang (${lang})`);
+    expect(fonts).toMatch(new RegExp(`[A-Z]{6}\\+${family}-Bold\\s+CID TrueType\\s+Identity-H\\s+yes yes yes`));
+    expect(fonts).toMatch(new RegExp(`[A-Z]{6}\\+${family}-Regular\\s+CID TrueType\\s+Identity-H\\s+yes yes yes`));
+  });
+
+  it('sets its paragraphs flush right and its bullets and quote bar on the right', () => {
+    const sample = samples.get(lang) as Sample;
+    const html = execFileSync('pdftotext', ['-bbox-layout', '-f', '1', '-l', '1', sample.pdf, '-'], { encoding: 'utf8' });
+    // poppler lists each word as drawn, left to right: a right-to-left word comes out reversed.
+    const words = [...html.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"[^>]*>([^<]+)<\/word>/g)].map((match) => ({
+      xMin: Number(match[1]),
+      y: Number(match[2]),
+      xMax: Number(match[3]),
+      text: match[4] as string,
+    }));
+    const shown = (word: string) => [...word].reverse().join('');
+    // A key point's first word may also open the title: the title's is the first drawn, the point's the last.
+    const drawn = (word: string) => words.filter((candidate) => candidate.text === shown(word));
+    const rightMargin = 595.28 - 56;
+    const title = drawn(sample.document.title.split(' ')[0] as string)[0];
+    const point = drawn(sample.document.key_points[0]?.split(' ')[0] as string).at(-1);
+    const bullet = words.find((word) => word.text === '•' && Math.abs(word.y - (point?.y ?? 0)) < 8);
+
+    expect(title?.xMax).toBeCloseTo(rightMargin, 0);
+    // List text is indented from the right by 14 pt; its bullet sits in that indent, 3 pt from the margin.
+    expect(point?.xMax).toBeCloseTo(rightMargin - 14, 0);
+    expect(bullet?.xMax).toBeCloseTo(rightMargin - 3, 0);
+  });
+});
+
+describe('zh-Hans fact sheet read back with poppler', () => {
+  it('gives back the title, every key point and quote exactly, tagged zh-Hans, in an embedded subset of Noto Sans SC', async () => {
+    const sample = samples.get('zh-Hans') as Sample;
+    const text = lines(sample);
+    const raw = (await readFile(sample.pdf)).toString('latin1');
+    const fonts = execFileSync('pdffonts', [sample.pdf], { encoding: 'utf8' });
+
+    expect(text).toContain(sample.document.title);
+    for (const point of sample.document.key_points) expect(text).toContain(point);
+    for (const quote of sample.document.quotes) expect(sample.text).toContain(quote.text);
+    expect(sample.text).not.toContain('\uFFFD');
+    expect(raw).toContain('/Lang (zh-Hans)');
+    expect(fonts).toMatch(/[A-Z]{6}\+NotoSansSC-Regular\s+CID TrueType\s+Identity-H\s+yes yes yes/);
+  });
+});
+
+describe('CJK line breaking', () => {
+  it('breaks Chinese between characters, never before 。，、）」 nor after （「, and never past the margin', async () => {
+    // Prepare: a narrow column, so that the paragraph breaks many times.
+    const fonts = await loadFonts();
+    const text = '法国总统马克龙（Emmanuel Macron）周一与俄罗斯总统普京通话一个半小时，要求停止对平民的打击。据爱丽舍宫称，俄罗斯总统「确认愿意就这些问题作出承诺」，并表示、将会继续对话。';
+    await fonts.prepare(text);
+    const setter = new TextSetter(fonts, 'ltr');
+    const widths = [60, 73, 88, 101, 130];
+
+    for (const width of widths) {
+      // Act
+      const setLines = setter.setLines([{ kind: 'text', text, bold: false, italic: false, href: null }], { size: 10, lineHeight: 12, color: '#000', bold: false, italic: false, linkColor: '#000' }, width, () => 1);
+      const shown = setLines.map((line) => line.runs.map((run) => run.text).join(''));
+
+      // Assert
+      expect(shown.join(''), `width ${width}`).toBe(text.replace(/ /g, ''));
+      expect(setLines.length).toBeGreaterThan(3);
+      for (const [index, line] of shown.entries()) {
+        expect('。，、）」'.includes(line[0] as string), `width ${width}, line ${index} "${line}"`).toBe(false);
+        expect('（「'.includes(line.at(-1) as string), `width ${width}, line ${index} "${line}"`).toBe(false);
+        expect(setLines[index]?.width).toBeLessThanOrEqual(width + 0.001);
+      }
+    }
+  });
+});
+
+describe('shaping and line order', () => {
+  let fonts: FontSet;
+  beforeAll(async () => {
+    fonts = await loadFonts();
+    await fonts.prepare('ب ש');
+    await loadBidi();
+  });
+
+  it.each([
+    ['ar', 'بوتين', 0x628],
+    ['ar', 'شَدَّة', 0x634],
+    ['ar', '(2022)', 0x628],
+    ['he', 'שָׁלוֹם', 0x5e9],
+  ])('%s %s: glyphs and positions equal HarfBuzz’s on the same font', async (lang, word, letter) => {
+    // Prepare: HarfBuzz itself on the font file, right to left as the script is.
+    const hb = await import('harfbuzzjs');
+    const font = fonts.scriptFont(letter, 'regular');
+    const file = lang === 'ar' ? 'NotoSansArabic-Regular.ttf' : 'NotoSansHebrew-Regular.ttf';
+    const reference = new hb.Font(new hb.Face(new hb.Blob(await readFile(join(DEFAULT_FONTS_DIR, file)))));
+    const buffer = new hb.Buffer();
+    buffer.addText(word);
+    buffer.guessSegmentProperties();
+    buffer.setDirection(hb.Direction.RTL);
+    hb.shape(reference, buffer);
+    const expected = buffer.getGlyphInfosAndPositions().map((glyph) => [glyph.codepoint, glyph.xAdvance, glyph.xOffset, glyph.yOffset]);
+
+    // Act: a lone bracket word is handed over with an RLM, as the layout does at an odd level.
+    const scriptFont = font as NonNullable<typeof font>;
+    const run = scriptFont.shape(/^[\p{L}\p{M}]/u.test(word) ? word : `\u200F${word}`);
+
+    // Assert: ids of (glyph, text) pairs resolve to HarfBuzz's glyphs, at HarfBuzz's positions.
+    expect(run.glyphs.map((glyph, index) => [scriptFont.outlineOf(glyph.id), run.positions[index]?.xAdvance, run.positions[index]?.xOffset, run.positions[index]?.yOffset])).toEqual(expected);
+  });
+
+  it('orders a mixed line (Arabic, digits, Latin, nested brackets) as the UAX #9 reference does', () => {
+    // Prepare
+    const text = 'قال ماكرون (في باريس [2022]) إن Macron Putin 1:30 اتصل';
+    const setter = new TextSetter(fonts, 'rtl');
+    const reference = bidiFactory();
+    const levels = reference.getEmbeddingLevels(text, 'rtl');
+    const visual = [...text];
+    for (const [start, end] of reference.getReorderSegments(text, levels) as [number, number][]) {
+      visual.splice(start, end - start + 1, ...visual.slice(start, end + 1).reverse());
+    }
+    const mirrored = visual.map((char, index) => {
+      const logical = reference.getReorderedIndices(text, levels)[index] as number;
+      return (levels.levels[logical] as number) % 2 === 1 ? (reference.getMirroredCharacter(char) ?? char) : char;
+    });
+
+    // Act
+    const [line] = setter.setLines([{ kind: 'text', text, bold: false, italic: false, href: null }], { size: 10, lineHeight: 12, color: '#000', bold: false, italic: false, linkColor: '#000' }, 1000, () => 1);
+
+    // Assert: the runs from left to right, each as it shows, spell the reference's visual string.
+    const shown = [...(line?.runs ?? [])]
+      .sort((a, b) => a.x - b.x)
+      .map((run) => {
+        const chars = [...run.text.replace(/[\u200E\u200F]/g, '')];
+        // A script font's right-to-left run is given in logical order and shown reversed.
+        return run.face !== undefined && /[\u0600-\u06FF]/.test(run.text) || run.text.startsWith('\u200F') ? chars.reverse().map((char) => reference.getMirroredCharacter(char) ?? char).join('') : chars.join('');
+      })
+      .join('');
+    expect(shown).toBe(mirrored.join('').replace(/ /g, ''));
+  });
+});
