@@ -5,7 +5,7 @@
  */
 import { realpath, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import type { ImageAccess, ImageRead } from '../lambdas/render/types';
+import type { ImageAccess, ImageRead } from '../lambdas/render';
 
 /** `root` is the content folder; `documentFile` the document's path (inside `root`). */
 export function folderImages(root: string, documentFile: string): ImageAccess {

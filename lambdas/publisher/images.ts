@@ -3,7 +3,7 @@
  * the size checked from the object's headers before its body is read.
  */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { ImageAccess, ImageRead } from '../render/types';
+import type { ImageAccess, ImageRead } from '../render';
 import type { KeyLayout } from './keys';
 import { isNotFound } from './s3';
 

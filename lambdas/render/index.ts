@@ -11,7 +11,7 @@ export { DEFAULT_LIMITS, sourceSizeError } from './limits';
 export { loadFile } from './load';
 export { ACCEPTED_EXTENSIONS } from './parse/formats';
 export type { Renderer, RendererOptions } from './renderer';
-export type { RenderResult } from './types';
+export type { ImageAccess, ImageRead, RenderResult } from './types';
 
 /** Loads fonts and templates once; the renderer's render() is then pure CPU work. */
 export async function createRenderer(options?: RendererOptions): Promise<Renderer> {

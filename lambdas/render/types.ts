@@ -59,7 +59,7 @@ export interface Figure {
   readonly caption?: string;
   readonly credit?: string;
 }
-export interface ChartSeries {
+interface ChartSeries {
   readonly name: string;
   /** One a label, in the labels' order. */
   readonly values: readonly number[];
