@@ -8,6 +8,8 @@
  * the first PDF was written, in milliseconds since the epoch (performance.timeOrigin's clock).
  */
 import { writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { folderImages } from '../client/image-files';
 import { ContentError, createRenderer, loadFile } from '../lambdas/render';
 
 const [document, out, templatesDir, fontsDir, repeatArgument = '0'] = process.argv.slice(2);
@@ -18,14 +20,16 @@ if (!document || !out || !templatesDir || !fontsDir || !Number.isInteger(repeats
 }
 const renderer = await createRenderer({ templatesDir, fontsDir });
 const source = await loadFile(document).catch(exitWithMessage);
-const result = await renderer.render(source).catch(exitWithMessage);
+// Pictures beside the document, read again for every render as the function reads them from the bucket.
+const options = { images: folderImages(dirname(document), document) };
+const result = await renderer.render(source, options).catch(exitWithMessage);
 writeFileSync(out, result.pdf);
 const writtenAt = performance.timeOrigin + performance.now();
 
 const repeatMs: number[] = [];
 for (let i = 0; i < repeats; i++) {
   const started = performance.now();
-  await renderer.render(source);
+  await renderer.render(source, options);
   repeatMs.push(performance.now() - started);
 }
 console.log(JSON.stringify({ pages: result.pages, peakRssMb: process.resourceUsage().maxRSS / 1024, repeatMs, writtenAt }));

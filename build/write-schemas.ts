@@ -30,7 +30,13 @@ function valueSchema(type: FieldKind, required: boolean): Schema {
     case 'template':
       return { type: orNull(['string']), maxLength: DOCUMENT_LIMITS.maxShortTextLength };
     case 'url':
-      return { type: orNull(['string']), maxLength: DOCUMENT_LIMITS.maxUrlLength, pattern: '^https?://\\S+$' };
+      return { type: orNull(['string']), maxLength: DOCUMENT_LIMITS.maxUrlLength, pattern: type.https ? '^https://\\S+$' : '^https?://\\S+$' };
+    case 'imagePath':
+      return { type: orNull(['string']), maxLength: DOCUMENT_LIMITS.maxUrlLength, pattern: '^[^/\\\\%:]+([/][^/\\\\%]+)*\\.([jJ][pP][eE]?[gG]|[pP][nN][gG])$' };
+    case 'number':
+      return { type: 'number' };
+    case 'choice':
+      return { type: orNull(['string']), enum: [...type.options, ...(required ? [] : [null])] };
     case 'paragraphs':
       return {
         type: orNull(['string', 'array']),

@@ -5,9 +5,12 @@
 import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative } from 'node:path';
 import { ACCEPTED_EXTENSIONS, ContentError, loadFile, type Problem, type Renderer } from '../lambdas/render';
+import { folderImages } from './image-files';
 
 export interface RenderTarget {
   readonly path: string;
+  /** The folder that stands for the bucket's content/: the folder named, or a named file's own folder. */
+  readonly root: string;
   /** Output path relative to the output folder, without `.pdf`. */
   readonly outputName: string;
 }
@@ -33,10 +36,10 @@ export async function findTargets(paths: readonly string[]): Promise<RenderTarge
     if (info?.isDirectory()) {
       for (const file of await listDocuments(path)) {
         const name = relative(path, file);
-        targets.push({ path: file, outputName: name.slice(0, name.length - extname(name).length) });
+        targets.push({ path: file, root: path, outputName: name.slice(0, name.length - extname(name).length) });
       }
     } else {
-      targets.push({ path, outputName: basename(path, extname(path)) });
+      targets.push({ path, root: dirname(path), outputName: basename(path, extname(path)) });
     }
   }
   return targets;
@@ -61,7 +64,7 @@ async function listDocuments(folder: string): Promise<string[]> {
 export async function renderTarget(renderer: Renderer, target: RenderTarget, outDir: string): Promise<RenderOutcome> {
   const started = performance.now();
   try {
-    const result = await renderer.render(await loadFile(target.path));
+    const result = await renderer.render(await loadFile(target.path), { images: folderImages(target.root, target.path) });
     const output = join(outDir, `${target.outputName}.pdf`);
     await mkdir(dirname(output), { recursive: true });
     // Written beside and renamed, so a reader never sees a half-written PDF.

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRenderer, type Renderer } from '../lambdas/render';
@@ -195,7 +195,7 @@ describe('render engine', () => {
     const out = await mkdtemp(join(tmpdir(), 'render-bad-'));
     const path = new URL(`fixtures/bad/${name}`, import.meta.url).pathname;
 
-    const outcome = await renderTarget(renderer, { path, outputName: 'bad' }, out);
+    const outcome = await renderTarget(renderer, { path, root: dirname(path), outputName: 'bad' }, out);
 
     expect(outcome.ok).toBe(false);
     expect(outcome.ok ? '' : outcome.message).toContain(path);
@@ -208,7 +208,7 @@ describe('render engine', () => {
     const path = join(out, 'missing-title.yaml');
     await import('node:fs/promises').then((fs) => fs.writeFile(path, 'date: 2022-02-28\nquotes:\n  - speaker: X\n'));
 
-    const outcome = await renderTarget(renderer, { path, outputName: 'missing-title' }, out);
+    const outcome = await renderTarget(renderer, { path, root: out, outputName: 'missing-title' }, out);
 
     expect(outcome.ok).toBe(false);
     expect(outcome.ok ? '' : outcome.message).toMatch(/title/);

@@ -136,9 +136,9 @@ describe('template', () => {
       const compiled = await compileTemplates(shippedTemplates);
 
       expect(Object.keys(compiled.templates).sort()).toEqual(
-        ['brief.hbs', 'briefing.hbs', 'partials/dateline.hbs', 'partials/facts.hbs', 'partials/furniture.hbs', 'partials/headline.hbs', 'partials/key-points.hbs', 'partials/meta.hbs', 'partials/summary.hbs'],
+        ['brief.hbs', 'briefing.hbs', 'partials/chart.hbs', 'partials/dateline.hbs', 'partials/facts.hbs', 'partials/figure.hbs', 'partials/furniture.hbs', 'partials/headline.hbs', 'partials/key-points.hbs', 'partials/meta.hbs', 'partials/summary.hbs'],
       );
-      expect(compiled.partials.slice().sort()).toEqual(['dateline', 'facts', 'furniture', 'headline', 'key-points', 'meta', 'summary']);
+      expect(compiled.partials.slice().sort()).toEqual(['chart', 'dateline', 'facts', 'figure', 'furniture', 'headline', 'key-points', 'meta', 'summary']);
       expect(compiled.templates['briefing.hbs']?.source).toBe(await readFile(join(shippedTemplates, 'briefing.hbs'), 'utf8'));
     });
 

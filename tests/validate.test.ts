@@ -140,6 +140,8 @@ describe('validate', () => {
         context: [],
         sources: [],
         tags: [],
+        images: [],
+        charts: [],
       });
     });
 
@@ -166,7 +168,7 @@ describe('validate', () => {
         line: sumaryLine,
         column: 1,
         message: 'unknown field, ignored (did you mean "summary"?)',
-        expected: 'one of title, date, lang, template, subtitle, category, classification, location, summary, facts, parties, key_points, sections, quotes, timeline, context, sources, tags, author',
+        expected: 'one of title, date, lang, template, subtitle, category, classification, location, summary, facts, parties, key_points, sections, quotes, timeline, context, sources, tags, author, images, charts, url',
       });
       expect(warnings[1]).toMatchObject({ path: 'quotes[0].speeker', message: 'unknown field, ignored (did you mean "speaker"?)' });
       expect(document.summary).toBeUndefined();

@@ -11,6 +11,7 @@ import type { PublisherConfig } from './config';
 import { metadataOf } from './current';
 import { type Decision, decide, eventOf, type PublisherEvent, SKIP_MESSAGES } from './decide';
 import { PublishFailedError, StrictWarningsError } from './errors';
+import { bucketImages } from './images';
 import { errorReportKeyFor, factsheetKeyFor, METADATA_CONTENT_SHA256, METADATA_TEMPLATE, reportKeyFor, toMetadataValue } from './keys';
 import type { Logger } from './logging';
 import { isConditionLost, isPreconditionFailed } from './s3';
@@ -168,7 +169,10 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
 
     let result: RenderResult;
     try {
-      result = await renderer.render({ name: source.key, bytes, modifiedAt: source.lastModified });
+      result = await renderer.render(
+        { name: source.key, bytes, modifiedAt: source.lastModified },
+        { images: bucketImages(dependencies.s3, config.bucket, config.layout, source.key) },
+      );
     } catch (error) {
       if (error instanceof ContentError) return writeReport(source.key, error, metadata, observed, started);
       throw error;

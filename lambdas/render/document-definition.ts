@@ -15,7 +15,12 @@ export type FieldKind =
   | { readonly kind: 'dateOrText' }
   | { readonly kind: 'lang' }
   | { readonly kind: 'template' }
-  | { readonly kind: 'url' }
+  /** `https`: only an https address (the online version). */
+  | { readonly kind: 'url'; readonly https?: boolean }
+  /** A picture's path, relative to the document, inside the content folder (validate.ts imagePath). */
+  | { readonly kind: 'imagePath' }
+  | { readonly kind: 'number' }
+  | { readonly kind: 'choice'; readonly options: readonly string[] }
   /** Text whose blank lines separate paragraphs, or a list of paragraphs. */
   | { readonly kind: 'paragraphs' }
   /** `expected` is the validator's word for a value that is not a list. */
@@ -42,6 +47,45 @@ export interface Field {
 const shortText = { kind: 'text', max: 'maxShortTextLength' } as const;
 const longText = { kind: 'text', max: 'maxTextLength' } as const;
 const texts = { kind: 'list', items: { ...longText }, expected: 'a list of texts' } as const;
+
+const FIGURE: MappingKind = {
+  kind: 'mapping',
+  expected: 'a picture with `src:` and `alt:` (and `caption:`, `credit:`)',
+  fields: {
+    src: { type: { kind: 'imagePath' }, required: true, description: 'A JPEG or PNG file, its path relative to this document, inside the content folder.', example: '../photos/kyiv.jpg' },
+    alt: { type: longText, required: true, description: 'What the picture shows, for readers who cannot see it.', example: 'The Maidan at dusk' },
+    caption: { type: { kind: 'text', max: 'maxCaptionLength' }, description: 'Printed under the picture.', example: 'Independence Square, 27 February.' },
+    credit: { type: shortText, description: 'Printed small under the caption.', example: 'Photo AFP' },
+  },
+};
+
+const CHART: MappingKind = {
+  kind: 'mapping',
+  expected: 'a chart with `title:`, `unit:`, `labels:` and `series:` (and `type:`)',
+  fields: {
+    type: { type: { kind: 'choice', options: ['bar', 'line'] }, description: 'bar (default) or line.', example: 'bar' },
+    title: { type: shortText, required: true, description: 'What the chart shows.', example: 'Arrivals by 7 March' },
+    unit: { type: shortText, required: true, description: 'What the numbers count.', example: 'thousands of people' },
+    labels: { type: { kind: 'list', items: shortText, expected: 'a list of texts, one a bar or point' }, required: true, description: 'One a bar or point, 1 to 40.', example: ['Poland', 'Hungary'] },
+    series: {
+      type: {
+        kind: 'list',
+        expected: 'a list of series, each with `name:` and `values:`',
+        items: {
+          kind: 'mapping',
+          expected: 'a series with `name:` and `values:`',
+          fields: {
+            name: { type: shortText, required: true, description: 'What the series is.', example: 'Arrivals' },
+            values: { type: { kind: 'list', items: { kind: 'number' }, expected: 'a list of numbers, one a label' }, required: true, description: 'One number a label, without its unit.', example: [1204.4, 191.3] },
+          },
+        },
+      },
+      required: true,
+      description: '1 to 6 series.',
+      example: [{ name: 'Arrivals', values: [1204.4, 191.3] }],
+    },
+  },
+};
 
 export const EVENT_DOCUMENT: MappingKind = {
   kind: 'mapping',
@@ -106,11 +150,13 @@ export const EVENT_DOCUMENT: MappingKind = {
         expected: 'a list of sections, each with `heading:`',
         items: {
           kind: 'mapping',
-          expected: 'a section with `heading:` (and `body:`, `bullets:`)',
+          expected: 'a section with `heading:` (and `body:`, `bullets:`, `image:`, `chart:`)',
           fields: {
             heading: { type: shortText, required: true, description: 'Heading of the section.', example: 'Three demands' },
             body: { type: { kind: 'paragraphs' }, description: 'Text (a blank line separates paragraphs) or a list of paragraphs.', example: ['As talks began, he asked for three things.'] },
             bullets: { type: texts, description: 'Bullets after the text.', example: ['a halt to strikes against civilians'] },
+            image: { type: FIGURE, description: "A picture after the section's text.", example: { src: 'maps/kyiv.png', alt: 'Map of Kyiv' } },
+            chart: { type: CHART, description: "A chart after the section's picture.", example: { title: 'Arrivals', unit: 'people', labels: ['Poland'], series: [{ name: 'Arrivals', values: [1204] }] } },
           },
         },
       },
@@ -170,5 +216,16 @@ export const EVENT_DOCUMENT: MappingKind = {
     },
     tags: { type: { kind: 'list', items: shortText, expected: 'a list of texts' }, description: 'PDF keywords.', example: ['Ukraine', 'diplomacy'] },
     author: { type: shortText, description: "PDF author; the theme's organisation otherwise.", example: 'Desk Europe' },
+    images: {
+      type: { kind: 'list', items: FIGURE, expected: 'a list of pictures, each with `src:` and `alt:`' },
+      description: 'Pictures after the key facts (docs/content-format.md, "Pictures").',
+      example: [{ src: '../photos/kyiv.jpg', alt: 'The Maidan at dusk', caption: 'Independence Square.' }],
+    },
+    charts: {
+      type: { kind: 'list', items: CHART, expected: 'a list of charts, each with `title:`, `unit:`, `labels:` and `series:`' },
+      description: 'Charts after the pictures, drawn and also given as a table.',
+      example: [{ type: 'bar', title: 'Arrivals', unit: 'thousands of people', labels: ['Poland', 'Hungary'], series: [{ name: 'Arrivals', values: [1204.4, 191.3] }] }],
+    },
+    url: { type: { kind: 'url', https: true }, description: 'The https address of the online version: printed as a QR code and a link.', example: 'https://factsheets.example.org/world/macron-putin' },
   },
 };

@@ -6,7 +6,7 @@
  */
 import PDFDocument from 'pdfkit';
 import type { FontSet, FontVariant } from './fonts';
-import type { LayoutDocument, LayoutNode, PositionedRun, StructNode, StructType } from './layout';
+import type { GraphicShape, LayoutDocument, LayoutNode, PositionedRun, StructNode, StructType } from './layout';
 
 export interface DrawOptions {
   /** Written as CreationDate and ModDate; also seeds the file ID, so it fixes the output bytes. */
@@ -18,6 +18,8 @@ export interface DrawOptions {
 
 type Doc = InstanceType<typeof PDFDocument>;
 type StructElement = ReturnType<Doc['struct']>;
+/** pdfkit's image object (openImage is missing from @types/pdfkit); image() takes it in place of bytes. */
+type OpenedImage = PDFKit.Mixins.ImageSrc & { readonly width: number; readonly height: number };
 
 const VARIANTS: readonly FontVariant[] = ['regular', 'bold', 'italic', 'boldItalic'];
 
@@ -56,10 +58,11 @@ export async function drawDocument(layout: LayoutDocument, fonts: FontSet, optio
   for (const font of fonts.loadedScriptFonts()) doc.registerFont(font.name, font.pdfkitFont as string);
 
   const structure = new TaggedStructure(doc, layout.structure);
+  const pictures = new Pictures(doc);
   for (const page of layout.pages) {
     doc.addPage({ size: [layout.width, layout.height], margin: 0 });
     const colours = new PageColours(doc);
-    for (const node of page.nodes) drawNode(doc, node, structure, colours);
+    for (const node of page.nodes) drawNode(doc, node, structure, colours, pictures);
   }
   structure.end();
   doc.end();
@@ -67,7 +70,7 @@ export async function drawDocument(layout: LayoutDocument, fonts: FontSet, optio
   return { pdf: Buffer.concat(chunks), pages: layout.pages.length };
 }
 
-function drawNode(doc: Doc, node: LayoutNode, structure: TaggedStructure, colours: PageColours): void {
+function drawNode(doc: Doc, node: LayoutNode, structure: TaggedStructure, colours: PageColours, pictures: Pictures): void {
   switch (node.kind) {
     case 'rect':
       asArtifact(doc, 'Layout', () => {
@@ -82,16 +85,62 @@ function drawNode(doc: Doc, node: LayoutNode, structure: TaggedStructure, colour
       });
       return;
     case 'image':
-      asArtifact(doc, 'Layout', () =>
-        doc.image(Buffer.from(node.data), node.x, node.y, { fit: [node.width, node.height], valign: 'center' }),
-      );
+      if (node.struct === null) {
+        asArtifact(doc, 'Layout', () =>
+          doc.image(Buffer.from(node.data), node.x, node.y, { fit: [node.width, node.height], valign: 'center' }),
+        );
+      } else {
+        const element = structure.element(node.struct);
+        const content = doc.markStructureContent('Figure');
+        doc.image(pictures.open(node.data), node.x, node.y, { width: node.width, height: node.height });
+        doc.endMarkedContent();
+        element.add(content);
+      }
       return;
     case 'text':
       for (const run of node.runs) drawRun(doc, run, node.baseline, structure, colours);
       return;
+    case 'graphic': {
+      const element = structure.element(node.struct);
+      const content = doc.markStructureContent('Figure');
+      for (const shape of node.shapes) drawShape(doc, shape, node.x, node.y, colours);
+      doc.endMarkedContent();
+      element.add(content);
+      return;
+    }
     default: {
       const unknown: never = node;
       throw new Error(`unhandled layout node ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/** Inside its Figure's marked content: the Figure's /Alt speaks for all of it. */
+function drawShape(doc: Doc, shape: GraphicShape, x: number, y: number, colours: PageColours): void {
+  switch (shape.kind) {
+    case 'bar':
+      colours.fill(shape.fill);
+      doc.rect(x + shape.x, y + shape.y, shape.width, shape.height).fill();
+      return;
+    case 'line': {
+      colours.stroke(shape.color);
+      const [first, ...rest] = shape.points;
+      if (first === undefined) return;
+      doc.moveTo(x + first[0], y + first[1]);
+      for (const [pointX, pointY] of rest) doc.lineTo(x + pointX, y + pointY);
+      doc.lineWidth(shape.thickness).lineJoin('round').stroke();
+      return;
+    }
+    case 'text':
+      colours.fill(shape.color);
+      doc
+        .font(shape.variant)
+        .fontSize(shape.size)
+        .text(shape.text, x + shape.x, y + shape.baseline, { lineBreak: false, baseline: 'alphabetic', textWidth: shape.width } as PDFKit.Mixins.TextOptions);
+      return;
+    default: {
+      const unknown: never = shape;
+      throw new Error(`unhandled shape ${JSON.stringify(unknown)}`);
     }
   }
 }
@@ -150,6 +199,23 @@ class PageColours {
   }
 }
 
+/** Each picture embedded once however often it is drawn, from its bytes as they are (a JPEG is not re-encoded). */
+class Pictures {
+  private readonly opened = new Map<Uint8Array, OpenedImage>();
+
+  constructor(private readonly doc: Doc) {}
+
+  open(data: Uint8Array): OpenedImage {
+    let image = this.opened.get(data);
+    if (image === undefined) {
+      const opener = this.doc as unknown as { openImage(src: Buffer): OpenedImage };
+      image = opener.openImage(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+      this.opened.set(data, image);
+    }
+    return image;
+  }
+}
+
 function asArtifact(doc: Doc, type: 'Layout' | 'Pagination', paint: () => void): void {
   doc.markContent('Artifact', { type });
   paint();
@@ -184,7 +250,7 @@ class TaggedStructure {
     const existing = this.elements.get(id);
     if (existing) return existing;
     const { node, parent } = this.entry(id);
-    const element = this.doc.struct(node.type);
+    const element = this.doc.struct(node.type, node.alt === undefined ? {} : { alt: node.alt });
     this.element(parent as number).add(element);
     this.elements.set(id, element);
     return element;

@@ -13,7 +13,7 @@ export { EVENT_DOCUMENT, type Field, type FieldKind } from './document-definitio
 export { loadFile } from './load';
 export { ACCEPTED_EXTENSIONS } from './parse/formats';
 export type { Renderer, RendererOptions } from './renderer';
-export type { RenderResult } from './types';
+export type { ImageAccess, ImageRead, RenderResult } from './types';
 
 /** Loads fonts and templates once; the renderer's render() is then pure CPU work. */
 export async function createRenderer(options?: RendererOptions): Promise<Renderer> {

@@ -26,6 +26,8 @@ export interface DocumentLimits {
   readonly maxTextLength: number;
   readonly maxListItems: number;
   readonly maxUrlLength: number;
+  /** A caption longer than this would not fit under its picture on one page. */
+  readonly maxCaptionLength: number;
   /** Beyond this many problems the report lists how many more there are instead. */
   readonly maxReportedProblems: number;
 }
@@ -36,6 +38,7 @@ export const DOCUMENT_LIMITS: DocumentLimits = {
   maxTextLength: 10_000,
   maxListItems: 500,
   maxUrlLength: 2_000,
+  maxCaptionLength: 1_000,
   maxReportedProblems: 50,
 };
 

@@ -39,7 +39,7 @@ type XmlNode = XmlElement | XmlText;
 
 const paragraphStyles: readonly ParagraphStyle[] = ['body', 'kicker', 'standfirst', 'meta', 'small'];
 const boxStyles: readonly BoxStyle[] = ['summary', 'note'];
-const blockElements = ['h1', 'h2', 'h3', 'p', 'list', 'quote', 'box', 'grid', 'table'] as const;
+const blockElements = ['h1', 'h2', 'h3', 'p', 'list', 'quote', 'box', 'grid', 'table', 'figure', 'chart', 'qr'] as const;
 const inlineElements = ['b', 'i', 'a', 'br'] as const;
 const pageFields = new Map<string, FurnitureRun>([
   ['page-number', { kind: 'page-number' }],
@@ -49,7 +49,7 @@ const noFields = new Map<string, never>();
 /** Every element of the dialect, to tell a misspelt element from one in the wrong place. */
 const dialectElements = new Set<string>([
   'factsheet', 'meta', 'title', 'author', 'subject', 'keyword', 'header', 'footer', 'left', 'center', 'right', 'body',
-  'item', 'cite', 'fact', 'label', 'value', 'head', 'row', 'cell', ...blockElements, ...inlineElements, ...pageFields.keys(),
+  'item', 'cite', 'fact', 'label', 'value', 'head', 'row', 'cell', 'caption', 'credit', 'series', ...blockElements, ...inlineElements, ...pageFields.keys(),
 ]);
 const factsheetParts = ['meta', 'header', 'footer', 'body'] as const;
 const LINK_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
@@ -469,6 +469,17 @@ class DialectReader {
         return this.grid(node, path);
       case 'table':
         return this.table(node, path);
+      case 'figure':
+        return this.figure(node, path);
+      case 'chart':
+        return this.chart(node, path);
+      case 'qr': {
+        const value = this.attributes(node, path, ['href']).get('href');
+        this.empty(node, path);
+        if (value !== undefined && URL.canParse(value) && new URL(value).protocol === 'https:') return { kind: 'qr', href: value };
+        this.problem(node, path, value === undefined ? '<qr> needs an href' : `href="${value}" is not an https address`, 'href="{{url}}"');
+        return null;
+      }
       default:
         this.misplaced(node, path, blockElements);
         return null;
@@ -561,6 +572,67 @@ class DialectReader {
       else if (cells.some((cell) => cell.length > 0)) rows.push(cells);
     }
     return widths === null || rows.length === 0 ? null : { kind: 'table', widths, header, rows };
+  }
+
+  /** A picture; its caption and credit are optional and left out when empty. */
+  private figure(node: XmlElement, path: string): MarkupBlock | null {
+    const attributes = this.attributes(node, path, ['src', 'alt']);
+    const src = attributes.get('src') ?? '';
+    const alt = (attributes.get('alt') ?? '').replace(XML_WHITESPACE, ' ').trim();
+    if (src === '') this.problem(node, path, '<figure> needs a src', 'src="{{src}}"');
+    if (alt === '') this.problem(node, path, '<figure> needs a non-empty alt, the text readers hear instead of the picture', 'alt="{{alt}}"');
+    const parts = { caption: null as TextRun[] | null, credit: null as TextRun[] | null };
+    let last = -1;
+    for (const child of this.elements(node, path)) {
+      const childPath = `${path}/${child.name}`;
+      const order = ['caption', 'credit'].indexOf(child.name);
+      if (order === -1) {
+        this.misplaced(child, childPath, ['caption', 'credit']);
+        continue;
+      }
+      if (order <= last) {
+        this.problem(child, childPath, `<${child.name}> is repeated or out of order`, '<caption> then <credit>, each at most once');
+        continue;
+      }
+      last = order;
+      this.attributes(child, childPath, []);
+      const runs = this.inline(child, childPath, noFields);
+      parts[child.name as keyof typeof parts] = runs.length === 0 ? null : runs;
+    }
+    return src === '' || alt === '' ? null : { kind: 'figure', src, alt, ...parts };
+  }
+
+  /** A chart: `<label>` elements, then `<series name>` elements of one `<value>` a label. */
+  private chart(node: XmlElement, path: string): MarkupBlock | null {
+    const attributes = this.attributes(node, path, ['type', 'title', 'unit']);
+    const type = this.choice(node, path, 'type', attributes.get('type'), ['bar', 'line'] as const, 'bar');
+    const title = (attributes.get('title') ?? '').replace(XML_WHITESPACE, ' ').trim();
+    const unit = (attributes.get('unit') ?? '').replace(XML_WHITESPACE, ' ').trim();
+    if (title === '' || unit === '') this.problem(node, path, '<chart> needs a title and a unit', 'title="{{title}}" unit="{{unit}}"');
+    const labels: string[] = [];
+    const series: { name: string; values: number[] }[] = [];
+    for (const child of this.elements(node, path)) {
+      const childPath = `${path}/${child.name}`;
+      if (child.name === 'label' && series.length === 0) {
+        this.attributes(child, childPath, []);
+        labels.push(this.plainText(child, childPath));
+      } else if (child.name === 'series') {
+        const name = (this.attributes(child, childPath, ['name']).get('name') ?? '').trim();
+        const values = this.elements(child, childPath).flatMap((valueNode) => {
+          const text = valueNode.name === 'value' ? this.plainText(valueNode, `${childPath}/value`) : null;
+          const value = text === null || text.trim() === '' ? Number.NaN : Number(text);
+          if (Number.isFinite(value)) return [value];
+          this.problem(valueNode, `${childPath}/${valueNode.name}`, valueNode.name === 'value' ? `<value> "${text}" is not a number` : `<${valueNode.name}> is not allowed here`, '<value> elements holding a number');
+          return [];
+        });
+        if (values.length !== labels.length) this.problem(child, childPath, `<series> has ${values.length} values for ${labels.length} labels`, 'one <value> a <label>');
+        series.push({ name, values });
+      } else {
+        this.misplaced(child, childPath, series.length === 0 ? ['label', 'series'] : ['series']);
+      }
+    }
+    if (labels.length === 0 || series.length === 0) this.problem(node, path, '<chart> needs at least one <label> and one <series>');
+    return title === '' || unit === '' || labels.length === 0 || series.length === 0 ? null : { kind: 'chart', chart: { type, title, unit, labels, series } };
   }
 
   private widths(node: XmlElement, path: string, value: string | undefined): number[] | null {

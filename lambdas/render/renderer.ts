@@ -1,5 +1,5 @@
 /**
- * The render engine: parse → validate → template → markup → layout → draw.
+ * The render engine: parse → validate → (images) → template → markup → layout → draw.
  * Fonts and templates are loaded once by createRenderer; render() is then pure CPU work.
  * Loaded by index.ts when a renderer is asked for, so that the engine's errors, limits and loader
  * cost a command-line tool nothing when it renders nothing.
@@ -14,7 +14,7 @@ import { parseMarkup } from './markup';
 import { parseSource } from './parse';
 import { formatOf } from './parse/formats';
 import { loadTemplates } from './template';
-import type { RenderResult, SourceFile } from './types';
+import type { ImageAccess, ImageSet, MarkupDocument, QrMatrix, RenderResult, SourceFile } from './types';
 import { validateDocument } from './validate';
 
 export interface RendererOptions {
@@ -35,6 +35,11 @@ interface RenderOptions {
    * modification time (reproducible builds convention).
    */
   readonly sourceDateEpoch?: number;
+  /**
+   * Where the document's pictures are read from. Needed only by documents with pictures; without
+   * it such a document fails with a RendererConfigError.
+   */
+  readonly images?: ImageAccess;
 }
 
 export interface Renderer {
@@ -60,24 +65,40 @@ export async function buildRenderer(options: RendererOptions = {}): Promise<Rend
         if (formatOf(source.name) === 'markdown') await loadCommonMark();
         const parsed = parseSource(source);
         const validated = validateDocument(parsed, { templates: templates.names });
+        const images = await loadPictures(validated.file, validated.document, parsed.positions, renderOptions.images);
         if (holdsInlineMarkup(validated.document)) await loadCommonMark();
         const filled = templates.fill(validated);
         const markup = parseMarkup(filled);
+        const qrCodes = await loadQrCodes(markup);
         await prepareLayout(filled.markup, markup.meta.lang, fonts);
-        const layout = layoutDocument(markup, templates.theme, fonts);
+        const layout = layoutDocument(markup, templates.theme, fonts, { images, qrCodes });
         const epoch = renderOptions.sourceDateEpoch ?? defaultEpoch;
         const creationDate = epoch === undefined ? source.modifiedAt : new Date(epoch * 1000);
         // The template stage names the field; the parser knows where it is.
-      const warnings = [...validated.warnings, ...filled.warnings, ...layout.warnings].map((warning) =>
-        warning.path !== undefined && warning.line === undefined ? { ...warning, ...parsed.positions.get(warning.path) } : warning,
-      );
-      const { pdf, pages } = await drawDocument(layout, fonts, { creationDate, producer, warnings: warnings.length });
-      return { pdf, pages, template: filled.template, lang: markup.meta.lang, warnings };
+        const warnings = [...validated.warnings, ...filled.warnings, ...layout.warnings].map((warning) =>
+          warning.path !== undefined && warning.line === undefined ? { ...warning, ...parsed.positions.get(warning.path) } : warning,
+        );
+        const { pdf, pages } = await drawDocument(layout, fonts, { creationDate, producer, warnings: warnings.length });
+        return { pdf, pages, template: filled.template, lang: markup.meta.lang, warnings };
       } catch (error) {
         throw asContentLimit(source.name, error);
       }
     },
   };
+}
+
+/** The image stage is imported by the first document that has pictures, so the others never load it. */
+async function loadPictures(...[file, document, positions, access]: Parameters<typeof import('./images').loadImages>): Promise<ImageSet | undefined> {
+  if (document.images.length === 0 && !document.sections.some((section) => section.image)) return undefined;
+  const { loadImages } = await import('./images');
+  return loadImages(file, document, positions, access);
+}
+
+/** The QR code library is imported by the first document whose markup shows one. */
+async function loadQrCodes(markup: MarkupDocument): Promise<ReadonlyMap<string, QrMatrix> | undefined> {
+  if (!markup.body.some((block) => block.kind === 'qr')) return undefined;
+  const { qrMatrices } = await import('./qr');
+  return qrMatrices(markup);
 }
 
 function epochFromEnvironment(value: string | undefined): number | undefined {

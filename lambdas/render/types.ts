@@ -53,11 +53,39 @@ export interface Party {
   readonly role?: string;
   readonly country?: string;
 }
-interface Section {
+/** A picture from the content folder; `src` is relative to the document (docs/content-format.md). */
+export interface Figure {
+  readonly src: string;
+  readonly alt: string;
+  readonly caption?: string;
+  readonly credit?: string;
+}
+interface ChartSeries {
+  readonly name: string;
+  /** One a label, in the labels' order. */
+  readonly values: readonly number[];
+}
+/** Figures drawn as a chart, and given as a table too (docs/content-format.md, "Charts"). */
+export interface Chart {
+  /** Absent: bar. */
+  readonly type?: 'bar' | 'line';
+  readonly title: string;
+  /** What the values count (`%`, `millions of people`), shown with the axis and in the table. */
+  readonly unit: string;
+  readonly labels: readonly string[];
+  readonly series: readonly ChartSeries[];
+}
+/** A chart once its type is decided. */
+export type DrawnChart = Chart & { readonly type: 'bar' | 'line' };
+export interface Section {
   readonly heading: string;
   /** `body` normalised to a list of paragraphs. */
   readonly body: readonly string[];
   readonly bullets: readonly string[];
+  /** Shown after the section's text. */
+  readonly image?: Figure;
+  /** Shown after the section's picture. */
+  readonly chart?: Chart;
 }
 export interface Quote {
   readonly text: string;
@@ -101,6 +129,10 @@ export interface EventDocument {
   readonly sources: readonly Source[];
   readonly tags: readonly string[];
   readonly author?: string;
+  readonly images: readonly Figure[];
+  readonly charts: readonly Chart[];
+  /** The online version (https), printed as a QR code and a link. */
+  readonly url?: string;
 }
 
 export interface ValidatedDocument {
@@ -108,6 +140,48 @@ export interface ValidatedDocument {
   readonly format: SourceFormat;
   readonly document: EventDocument;
   readonly warnings: readonly Problem[];
+}
+
+/** What reading one picture of the content folder gave. */
+export type ImageRead =
+  | { readonly kind: 'found'; readonly bytes: Uint8Array }
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'too-large'; readonly bytes: number };
+
+/**
+ * How the engine reads a document's pictures without knowing where they are (a local folder,
+ * the bucket's content/ prefix): the caller decides, so the engine needs no file system or S3.
+ */
+export interface ImageAccess {
+  /** The document's own path inside the content folder, '/'-separated (`world/macron.yaml`). */
+  readonly documentPath: string;
+  /** `path` is inside the content folder, '/'-separated, with no `.` or `..`; reads at most `maxBytes`. */
+  read(path: string, maxBytes: number): Promise<ImageRead>;
+}
+
+/** images: a checked picture, ready to embed. */
+export interface LoadedImage {
+  readonly format: 'jpeg' | 'png';
+  /** Pixels as displayed (a JPEG's EXIF rotation applied). */
+  readonly width: number;
+  readonly height: number;
+  readonly bytes: Uint8Array;
+}
+
+/** By `src` as the document wrote it. */
+export type ImageSet = ReadonlyMap<string, LoadedImage>;
+
+/** A QR code's modules, row by row, 1 for dark. */
+export interface QrMatrix {
+  readonly size: number;
+  readonly dark: Uint8Array;
+}
+
+/** What layout needs besides the markup, made by the stages only the documents that need it load. */
+export interface LayoutResources {
+  readonly images?: ImageSet;
+  /** By the `<qr>` element's href. */
+  readonly qrCodes?: ReadonlyMap<string, QrMatrix>;
 }
 
 /** Colours are `#rrggbb`. */
@@ -175,7 +249,17 @@ export type MarkupBlock =
       readonly widths: readonly number[];
       readonly header: readonly (readonly TextRun[])[] | null;
       readonly rows: readonly (readonly (readonly TextRun[])[])[];
-    };
+    }
+  | {
+      readonly kind: 'figure';
+      /** As the document wrote it; the key into the images the image stage loaded. */
+      readonly src: string;
+      readonly alt: string;
+      readonly caption: readonly TextRun[] | null;
+      readonly credit: readonly TextRun[] | null;
+    }
+  | { readonly kind: 'chart'; readonly chart: DrawnChart }
+  | { readonly kind: 'qr'; readonly href: string };
 
 export interface MarkupMeta {
   /** Resolved language tag used for /Lang (after fallback). */

@@ -32,6 +32,7 @@ const PARAGRAPH_BREAK = /\n[ \t]*\n/;
 export function validateDocument(parsed: ParsedDocument, options: ValidateOptions): ValidatedDocument {
   const reader = new FieldReader(parsed, { ...DOCUMENT_LIMITS, ...options.limits });
   const document = readMapping(reader, EVENT_DOCUMENT, reader.root, '', options.templates);
+  if (document !== undefined) checkCharts(reader, document as unknown as EventDocument);
   if (reader.problems.length > 0 || document === undefined) throw new ValidationError(parsed.file, reader.report());
   // The definition's shape is the EventDocument's: tests/schema.test.ts reads every sample both ways.
   const parseWarnings = (parsed.warnings ?? []).map((message) => ({ message: message.replace(`${parsed.file}: `, '') }));
@@ -55,14 +56,28 @@ function readValue(reader: FieldReader, type: FieldKind, value: unknown, path: s
       return reader.lang(value, path);
     case 'template':
       return reader.template(value, path, templates);
-    case 'url':
-      return reader.url(value, path);
+    case 'url': {
+      const url = reader.url(value, path);
+      if (url === undefined || !type.https || url.startsWith('https://')) return url;
+      reader.problem(path, `"${url}" is not an https address`, 'the https:// address of the online version');
+      return undefined;
+    }
+    case 'imagePath':
+      return reader.imagePath(value, path);
+    case 'number':
+      return reader.number(value, path);
+    case 'choice': {
+      const text = reader.text(value, path, { required, max: reader.limits.maxShortTextLength });
+      if (text === undefined || type.options.includes(text)) return text;
+      reader.problem(path, `"${text}" is not one of the choices`, type.options.join(' or '));
+      return undefined;
+    }
     case 'paragraphs':
       return reader.paragraphs(value, path);
     case 'list':
       return reader.list(value, path, type.expected, (item, itemPath) => readValue(reader, type.items, item, itemPath, true, templates));
     case 'mapping':
-      return readMapping(reader, type, value, path, templates);
+      return absent && !required ? undefined : readMapping(reader, type, value, path, templates);
     default: {
       const unexpected: never = type;
       throw new Error(`unknown field kind ${JSON.stringify(unexpected)}`);
@@ -80,6 +95,39 @@ function readMapping(reader: FieldReader, type: MappingKind, value: unknown, pat
   });
   if (read.some(([, fieldValue, required]) => required && fieldValue === undefined)) return undefined;
   return Object.fromEntries(read.filter(([, fieldValue]) => fieldValue !== undefined).map(([name, fieldValue]) => [name, fieldValue]));
+}
+
+/** Beyond these a chart is unreadable on a fact sheet's column. */
+const MAX_CHART_LABELS = 40;
+const MAX_CHART_SERIES = 6;
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
+/** Picture formats by extension; the image stage checks that the bytes are what the name says. */
+const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png'];
+
+/** What the definition cannot say of a chart: how many labels and series, one value a label. */
+function checkCharts(reader: FieldReader, document: EventDocument): void {
+  const charts = [
+    ...(document.charts ?? []).map((chart, index) => ({ chart, path: `charts[${index}]` })),
+    ...(document.sections ?? []).flatMap((section, index) => (section.chart ? [{ chart: section.chart, path: `sections[${index}].chart` }] : [])),
+  ];
+  for (const { chart, path } of charts) {
+    if (chart.labels.length === 0 || chart.labels.length > MAX_CHART_LABELS) reader.problem(`${path}.labels`, `has ${chart.labels.length} labels`, `from 1 to ${MAX_CHART_LABELS} labels`);
+    if (chart.series.length === 0 || chart.series.length > MAX_CHART_SERIES) reader.problem(`${path}.series`, `has ${chart.series.length} series`, `from 1 to ${MAX_CHART_SERIES} series`);
+    chart.series.forEach((series, index) => {
+      if (series.values.length !== chart.labels.length) {
+        reader.problem(`${path}.series[${index}].values`, `has ${series.values.length} values for ${chart.labels.length} labels`, 'one value a label');
+      }
+    });
+  }
+}
+
+function imagePathRefusal(src: string): string | null {
+  const driveLetter = /^[a-z]:[\\/]/i.test(src);
+  if (/^[a-z][a-z\d+.-]*:/i.test(src) && !driveLetter) return 'is a web address: pictures are never fetched from the internet; put the file in the content folder';
+  if (driveLetter || /^[\\/]/.test(src)) return 'is an absolute path';
+  if (src.includes('\\')) return 'contains "\\": folders are separated by "/"';
+  if (src.includes('%')) return 'contains "%": write the file name as it is, without %-escapes';
+  return null;
 }
 
 const QUOTATION_MARKS = new Map([
@@ -275,6 +323,37 @@ class FieldReader {
       return undefined;
     }
     return text;
+  }
+
+  /**
+   * A picture's path as written, when it can only name a file of the content folder: relative,
+   * with `/` between folders and no %-escapes (which would hide a `..`). Whether it stays inside
+   * the folder depends on where the document lies, which the image stage knows.
+   */
+  imagePath(value: unknown, path: string): string | undefined {
+    const expected = 'a path relative to this document, such as photos/kyiv.jpg or ../maps/kyiv.png';
+    const src = this.text(value, path, { required: true, max: this.limits.maxUrlLength, expected });
+    if (src === undefined) return undefined;
+    const refusal = imagePathRefusal(src);
+    if (refusal !== null) {
+      this.problem(path, `"${src}" ${refusal}`, expected);
+      return undefined;
+    }
+    const extension = /\.[^./]*$/.exec(src)?.[0].toLowerCase() ?? '';
+    if (!IMAGE_EXTENSIONS.includes(extension)) {
+      const kind = extension === '' ? 'has no extension' : `is a ${extension} file`;
+      this.problem(path, `"${src}" ${kind}, not a picture the publisher can print`, 'a JPEG (.jpg, .jpeg) or PNG (.png) file');
+      return undefined;
+    }
+    return src;
+  }
+
+  number(value: unknown, path: string): number | undefined {
+    if (typeof value === 'number' && Number.isFinite(value)) return value;
+    // The YAML reader keeps a decimal as the digits typed (`1.50`), so a number may arrive as its text.
+    if (typeof value === 'string' && DECIMAL.test(value.trim())) return Number(value);
+    this.problem(path, `must be a number, not ${describe(value)}`, 'a number such as 12 or 3.5, without its unit');
+    return undefined;
   }
 
   private checkedText(text: string, path: string, max: number): string | undefined {

@@ -5,7 +5,7 @@
 import type { Problem } from '../errors';
 import type { FontSet } from '../fonts';
 import { sentencesOf } from '../sentences';
-import type { Furniture, FurnitureRun, MarkupBlock, MarkupDocument, TextRun, Theme } from '../types';
+import type { Furniture, FurnitureRun, LayoutResources, MarkupBlock, MarkupDocument, TextRun, Theme } from '../types';
 import { hasRightToLeft, loadBidi } from './bidi';
 import { BlockMeasurer, shift, type Slice } from './measure';
 import { paginate, type PlacedSlice } from './paginate';
@@ -14,7 +14,7 @@ import { blockStyles, pageGeometry, type PageGeometry } from './styles';
 import { type Direction, TextSetter, variantOf, type TextStyle } from './text';
 import type { LayoutDocument, LayoutNode, LayoutPage } from './types';
 
-export type { LayoutDocument, LayoutNode, PositionedRun, StructNode, StructType } from './types';
+export type { GraphicShape, LayoutDocument, LayoutNode, PositionedRun, StructNode, StructType } from './types';
 
 const LOGO_HEIGHT = 24;
 const LOGO_MAX_WIDTH = 110;
@@ -35,17 +35,20 @@ export async function prepareLayout(text: string, lang: string, fonts: FontSet):
   await Promise.all([fonts.prepare(text), rightToLeft ? loadBidi() : undefined]);
 }
 
-export function layoutDocument(markup: MarkupDocument, theme: Theme, fonts: FontSet): LayoutDocument {
+/** `resources`: the pictures for the markup's figures, the matrices for its QR codes. */
+export function layoutDocument(markup: MarkupDocument, theme: Theme, fonts: FontSet, resources: LayoutResources = {}): LayoutDocument {
   const geometry = pageGeometry(theme);
   const styles = blockStyles(theme);
   const setter = new TextSetter(fonts, directionOf(markup.meta.lang));
   const measure = (blocks: readonly MarkupBlock[]): Measured => {
     const structure = new StructBuilder();
     const measurer = new BlockMeasurer(setter, styles, geometry, structure, {
+      primary: theme.colours.primary,
+      text: theme.colours.text,
       accent: theme.colours.accent,
       highlight: theme.colours.highlight,
       rule: theme.colours.muted,
-    });
+    }, resources, markup.meta.lang);
     const slices = measurer.measureBlocks(blocks, structure.root, geometry.left, geometry.right - geometry.left);
     return { pages: paginate(slices, geometry.contentTop, geometry.contentBottom), structure };
   };
@@ -164,6 +167,9 @@ function shortenedBlocks(block: MarkupBlock): MarkupBlock[] {
     }
     case 'heading':
     case 'quote':
+    case 'figure':
+    case 'chart':
+    case 'qr':
       return [];
     default: {
       const unknown: never = block;
@@ -212,7 +218,7 @@ function furniture(
     nodes.push({ kind: 'rect', x: 0, y: 0, width: geometry.width, height: geometry.bandHeight, fill: theme.colours.primary });
     let left = geometry.left;
     if (theme.logo) {
-      nodes.push({ kind: 'image', x: left, y: (geometry.bandHeight - LOGO_HEIGHT) / 2, width: LOGO_MAX_WIDTH, height: LOGO_HEIGHT, data: theme.logo });
+      nodes.push({ kind: 'image', x: left, y: (geometry.bandHeight - LOGO_HEIGHT) / 2, width: LOGO_MAX_WIDTH, height: LOGO_HEIGHT, data: theme.logo, struct: null });
       left += LOGO_MAX_WIDTH + 8;
     }
     const baseline = geometry.bandHeight / 2 + styles.header.size * 0.35;

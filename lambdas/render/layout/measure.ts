@@ -3,10 +3,12 @@
  * new page — with the constraints the paginator must honour (keep with next, spacing). Slices
  * carry their drawing with y relative to the slice top; placing them is paginate.ts's job.
  */
-import type { MarkupBlock, TextRun } from '../types';
+import { TemplateError } from '../errors';
+import type { DrawnChart, LayoutResources, MarkupBlock, TextRun } from '../types';
+import { chartAlt, drawChart } from './chart';
 import type { BlockStyles, PageGeometry } from './styles';
 import type { TextSetter, TextStyle } from './text';
-import type { LayoutNode, PositionedRun, StructType } from './types';
+import type { GraphicShape, LayoutNode, PositionedRun, StructType } from './types';
 import type { StructBuilder } from './structure';
 
 /** A decoration drawn behind consecutive slices, page by page (a box fill, a quote bar). */
@@ -37,6 +39,15 @@ const BOX_PAD = 10;
 const CARD_PAD = 7;
 const GRID_GAP = 8;
 const CELL_PAD = 4;
+/** A picture is never drawn larger than its pixels at 96 per inch, where they start to show. */
+const POINTS_PER_PIXEL = 0.75;
+/** Of the page's content height: a picture leaves room for its caption and some text. */
+const FIGURE_MAX_HEIGHT = 0.5;
+const CAPTION_GAP = 5;
+/** Points, quiet zone included: about 25 mm, which a phone reads at arm's length. */
+const QR_SIZE = 72;
+/** Modules of white around the code, as the QR specification asks. */
+const QR_QUIET_ZONE = 4;
 
 export class BlockMeasurer {
   private decorationCount = 0;
@@ -46,8 +57,18 @@ export class BlockMeasurer {
     private readonly styles: BlockStyles,
     private readonly page: PageGeometry,
     private readonly structure: StructBuilder,
-    private readonly colours: { readonly accent: string; readonly highlight: string; readonly rule: string },
+    private readonly colours: { readonly primary: string; readonly accent: string; readonly highlight: string; readonly rule: string; readonly text: string },
+    private readonly resources: LayoutResources,
+    private readonly lang: string,
   ) {}
+
+  private numberFormat: Intl.NumberFormat | null = null;
+
+  /** Made by the first chart: most documents have none. */
+  private get numbers(): Intl.NumberFormat {
+    this.numberFormat ??= new Intl.NumberFormat(this.lang, { maximumFractionDigits: 2 });
+    return this.numberFormat;
+  }
 
   /** Right-to-left documents mirror bullets, bars, columns and indents. */
   private get rtl(): boolean {
@@ -86,6 +107,12 @@ export class BlockMeasurer {
         return this.grid(block, parent, x, width, index);
       case 'table':
         return this.table(block, parent, x, width, index);
+      case 'figure':
+        return [this.figure(block, parent, x, width, index)];
+      case 'chart':
+        return this.chart(block.chart, parent, x, width, index);
+      case 'qr':
+        return [this.qr(block.href, parent, x, width, index)];
       default: {
         const unknown: never = block;
         throw new Error(`unhandled markup block ${JSON.stringify(unknown)}`);
@@ -266,6 +293,112 @@ export class BlockMeasurer {
   }
 
   /**
+   * One unbreakable slice: the picture at the column width (or smaller, see the constants), centred,
+   * then its caption and credit at the column width. The picture's height is at most half the
+   * content area and the caption is limited in length, so the whole always fits on one page.
+   */
+  private figure(block: Extract<MarkupBlock, { kind: 'figure' }>, parent: number, x: number, width: number, index: number): Slice {
+    const image = this.resources.images?.get(block.src);
+    if (image === undefined) {
+      throw new TemplateError(`<figure src="${block.src}">`, 'names a picture the document does not have; a template shows the document\'s pictures with src="{{src}}"');
+    }
+    const group = this.structure.add(parent, 'Div');
+    const figure = this.structure.add(group, 'Figure', block.alt);
+    let drawnWidth = Math.min(width, image.width * POINTS_PER_PIXEL);
+    let drawnHeight = (drawnWidth * image.height) / image.width;
+    const maxHeight = this.pageHeight * FIGURE_MAX_HEIGHT;
+    if (drawnHeight > maxHeight) {
+      drawnHeight = maxHeight;
+      drawnWidth = (drawnHeight * image.width) / image.height;
+    }
+    const picture: Slice = {
+      height: drawnHeight,
+      spaceBefore: 0,
+      keepWithNext: false,
+      nodes: [{ kind: 'image', x: x + (width - drawnWidth) / 2, y: 0, width: drawnWidth, height: drawnHeight, data: image.bytes, struct: figure }],
+      decorations: [],
+      block: index,
+    };
+    const texts: Slice[] = [];
+    if (block.caption !== null || block.credit !== null) {
+      const caption = this.structure.add(group, 'Caption');
+      const lines = (runs: readonly TextRun[] | null, style: TextStyle, spaceBefore: number): Slice[] =>
+        runs === null ? [] : this.paragraph(runs, style, x, width, caption, 'P').map((line, lineIndex) => (lineIndex === 0 ? { ...line, spaceBefore } : line));
+      texts.push(...lines(block.caption, this.styles.caption, CAPTION_GAP), ...lines(block.credit, this.styles.credit, block.caption === null ? CAPTION_GAP : 1));
+    }
+    return joinSlices([picture, ...texts], 12, false, index);
+  }
+
+  /**
+   * The QR code drawn module by module (one rectangle a run of dark modules in a row), with the
+   * address beside it as a link: the code for paper, the link for the screen.
+   */
+  private qr(href: string, parent: number, x: number, width: number, index: number): Slice {
+    const matrix = this.resources.qrCodes?.get(href);
+    if (matrix === undefined) throw new Error(`no QR code was made for ${href}`);
+    const group = this.structure.add(parent, 'Div');
+    const figure = this.structure.add(group, 'Figure', `QR code: ${href}`);
+    const module = QR_SIZE / (matrix.size + 2 * QR_QUIET_ZONE);
+    const shapes: GraphicShape[] = [];
+    for (let row = 0; row < matrix.size; row++) {
+      for (let column = 0; column < matrix.size; column++) {
+        if (!matrix.dark[row * matrix.size + column]) continue;
+        const start = column;
+        while (column + 1 < matrix.size && matrix.dark[row * matrix.size + column + 1]) column++;
+        const left = (QR_QUIET_ZONE + start) * module;
+        const top = (QR_QUIET_ZONE + row) * module;
+        shapes.push({ kind: 'bar', x: left, y: top, width: (column - start + 1) * module, height: module, fill: this.colours.text });
+      }
+    }
+    const textX = x + QR_SIZE + 8;
+    const lines = this.paragraph([{ kind: 'text', text: href, bold: false, italic: false, href }], this.styles.small, textX, width - QR_SIZE - 8, group, 'P');
+    const text = stack(lines);
+    const textTop = (QR_SIZE - text.height) / 2;
+    return {
+      height: QR_SIZE,
+      spaceBefore: 14,
+      keepWithNext: false,
+      nodes: [{ kind: 'graphic', x, y: 0, struct: figure, shapes }, ...text.nodes.map((node) => shift(node, textTop))],
+      decorations: [],
+      block: index,
+    };
+  }
+
+  /**
+   * The chart's title (its Caption), the chart as a Figure whose /Alt states every value, then the
+   * same figures as a table, so that they can be read, copied and searched as text too.
+   */
+  private chart(chart: DrawnChart, parent: number, x: number, width: number, index: number): Slice[] {
+    const group = this.structure.add(parent, 'Div');
+    const caption = this.structure.add(group, 'Caption');
+    const title = this.paragraph([plainRun(`${chart.title} (${chart.unit})`)], this.styles.chartTitle, x, width, caption, 'P');
+    const figure = this.structure.add(group, 'Figure', chartAlt(chart, this.numbers));
+    const { primary, accent, rule, text } = this.colours;
+    const drawing = drawChart(chart, width, this.numbers, { series: [primary, accent, rule, text], axis: text, grid: rule, text: rule }, this.setter);
+    const picture: Slice = {
+      height: drawing.height,
+      spaceBefore: 4,
+      keepWithNext: false,
+      nodes: [{ kind: 'graphic', x, y: 0, struct: figure, shapes: drawing.shapes }],
+      decorations: [],
+      block: index,
+    };
+    const table = this.table(
+      {
+        kind: 'table',
+        widths: [2, ...chart.series.map(() => 1)],
+        header: [[plainRun(chart.unit)], ...chart.series.map((entry) => [plainRun(entry.name)])],
+        rows: chart.labels.map((label, row) => [[plainRun(label)], ...chart.series.map((entry) => [plainRun(this.numbers.format(entry.values[row] ?? 0))])]),
+      },
+      group,
+      x,
+      width,
+      index,
+    );
+    return [joinSlices([...title, picture], 12, true, index), ...table];
+  }
+
+  /**
    * A table or fact row taller than half a page: kept whole, it would leave a page mostly empty
    * or run off it. Its cells are set one under the other instead, each breaking like a paragraph.
    */
@@ -289,6 +422,10 @@ export class BlockMeasurer {
       block: index,
     }));
   }
+}
+
+function plainRun(text: string): TextRun {
+  return { kind: 'text', text, bold: false, italic: false, href: null };
 }
 
 /** A paragraph may break between lines, but never leaves one line alone at either end. */
@@ -330,6 +467,7 @@ export function shift(node: LayoutNode, dy: number): LayoutNode {
       return { ...node, baseline: node.baseline + dy };
     case 'rect':
     case 'image':
+    case 'graphic':
       return { ...node, y: node.y + dy };
     case 'rule':
       return { ...node, y1: node.y1 + dy, y2: node.y2 + dy };

@@ -4,6 +4,7 @@ import type { StructNode, StructType } from './types';
 interface Draft {
   readonly id: number;
   readonly type: StructType;
+  readonly alt?: string;
   readonly children: Draft[];
 }
 
@@ -16,8 +17,8 @@ export class StructBuilder {
   }
 
   /** Adds an element under `parent` and returns its id. */
-  add(parent: number, type: StructType): number {
-    const draft = this.create(type);
+  add(parent: number, type: StructType, alt?: string): number {
+    const draft = this.create(type, alt);
     const parentDraft = this.drafts.get(parent);
     if (!parentDraft) throw new Error(`no structure element ${parent}`);
     parentDraft.children.push(draft);
@@ -25,12 +26,17 @@ export class StructBuilder {
   }
 
   build(): StructNode {
-    const freeze = (draft: Draft): StructNode => ({ id: draft.id, type: draft.type, children: draft.children.map(freeze) });
+    const freeze = (draft: Draft): StructNode => ({
+      id: draft.id,
+      type: draft.type,
+      ...(draft.alt === undefined ? {} : { alt: draft.alt }),
+      children: draft.children.map(freeze),
+    });
     return freeze(this.drafts.get(this.root) as Draft);
   }
 
-  private create(type: StructType): Draft {
-    const draft: Draft = { id: this.drafts.size + 1, type, children: [] };
+  private create(type: StructType, alt?: string): Draft {
+    const draft: Draft = { id: this.drafts.size + 1, type, ...(alt === undefined ? {} : { alt }), children: [] };
     this.drafts.set(draft.id, draft);
     return draft;
   }

@@ -50,6 +50,9 @@ export interface BlockStyles {
   readonly factValue: TextStyle;
   readonly tableHead: TextStyle;
   readonly tableCell: TextStyle;
+  readonly caption: TextStyle;
+  readonly chartTitle: TextStyle;
+  readonly credit: TextStyle;
   readonly header: TextStyle;
   readonly footer: TextStyle;
 }
@@ -80,6 +83,9 @@ export function blockStyles(theme: Theme): BlockStyles {
     factValue: style(11, 1.3, primary, true),
     tableHead: style(8.5, 1.3, muted, true),
     tableCell: style(9.5, 1.35, text),
+    caption: style(9, 1.35, text, false, true),
+    chartTitle: style(9.5, 1.35, primary, true),
+    credit: style(7.5, 1.3, muted),
     header: style(9, 1.2, onPrimary),
     footer: style(8, 1.2, muted),
   };

@@ -23,12 +23,16 @@ export type StructType =
   | 'TH'
   | 'TD'
   | 'Div'
-  | 'Link';
+  | 'Link'
+  | 'Figure'
+  | 'Caption';
 
 /** The logical structure (tagged PDF), in reading order; content refers to nodes by id. */
 export interface StructNode {
   readonly id: number;
   readonly type: StructType;
+  /** The text alternative (`/Alt`) of a Figure. */
+  readonly alt?: string;
   readonly children: readonly StructNode[];
 }
 
@@ -45,6 +49,21 @@ export interface PositionedRun {
   /** Structure element the run belongs to; null marks page furniture (an artifact). */
   readonly struct: number | null;
 }
+
+/** Part of a drawing, coordinates relative to its graphic's top-left corner. */
+export type GraphicShape =
+  | { readonly kind: 'bar'; readonly x: number; readonly y: number; readonly width: number; readonly height: number; readonly fill: string }
+  | { readonly kind: 'line'; readonly points: readonly (readonly [number, number])[]; readonly color: string; readonly thickness: number }
+  | {
+      readonly kind: 'text';
+      readonly text: string;
+      readonly x: number;
+      readonly baseline: number;
+      readonly size: number;
+      readonly variant: FontVariant;
+      readonly color: string;
+      readonly width: number;
+    };
 
 export type LayoutNode =
   | { readonly kind: 'text'; readonly baseline: number; readonly runs: readonly PositionedRun[] }
@@ -72,7 +91,11 @@ export type LayoutNode =
       readonly width: number;
       readonly height: number;
       readonly data: Uint8Array;
-    };
+      /** The Figure element the picture is the content of; null for the theme's logo (an artifact). */
+      readonly struct: number | null;
+    }
+  /** A vector drawing (a chart), all of it the content of one Figure element. */
+  | { readonly kind: 'graphic'; readonly x: number; readonly y: number; readonly struct: number; readonly shapes: readonly GraphicShape[] };
 
 export interface LayoutPage {
   readonly nodes: readonly LayoutNode[];

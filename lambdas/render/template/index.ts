@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type HandlebarsCompiler from 'handlebars';
 import Handlebars from 'handlebars/runtime';
 import { TemplateError, templateProblemsError, type Problem } from '../errors';
-import type { EventDocument, FilledTemplate, Party, Quote, Source, Theme, ValidatedDocument } from '../types';
+import type { Chart, DrawnChart, EventDocument, FilledTemplate, Figure, Party, Quote, Section, Source, Theme, ValidatedDocument } from '../types';
 import { HelperError, type HelperData } from './helper-call';
 import { any } from './helpers/any';
 import { date } from './helpers/date';
@@ -43,8 +43,11 @@ const compileOptions = {
 /** Every optional field present, `null` when absent, so that helpers can tell it from a misspelt field. */
 type Complete<T> = { readonly [K in keyof T]-?: undefined extends T[K] ? Exclude<T[K], undefined> | null : T[K] };
 
-type TemplateContext = Complete<Omit<EventDocument, 'parties' | 'quotes' | 'sources'>> & {
+type TemplateContext = Complete<Omit<EventDocument, 'parties' | 'quotes' | 'sources' | 'sections' | 'images' | 'charts'>> & {
   readonly parties: readonly Complete<Party>[];
+  readonly sections: readonly (Complete<Omit<Section, 'image' | 'chart'>> & { readonly image: Complete<Figure> | null; readonly chart: DrawnChart | null })[];
+  readonly images: readonly Complete<Figure>[];
+  readonly charts: readonly DrawnChart[];
   readonly quotes: readonly Complete<Quote>[];
   readonly sources: readonly Complete<Source>[];
 };
@@ -64,14 +67,25 @@ function templateContext(doc: EventDocument): TemplateContext {
     facts: doc.facts,
     parties: doc.parties.map((party) => ({ name: party.name, role: party.role ?? null, country: party.country ?? null })),
     key_points: doc.key_points,
-    sections: doc.sections,
+    sections: doc.sections.map((section) => ({ ...section, image: section.image ? figureContext(section.image) : null, chart: section.chart ? chartContext(section.chart) : null })),
     quotes: doc.quotes.map((entry) => ({ text: entry.text, speaker: entry.speaker ?? null, context: entry.context ?? null })),
     timeline: doc.timeline,
     context: doc.context,
     sources: doc.sources.map((source) => ({ name: source.name, url: source.url ?? null, date: source.date ?? null })),
     tags: doc.tags,
     author: doc.author ?? null,
+    images: doc.images.map(figureContext),
+    charts: doc.charts.map(chartContext),
+    url: doc.url ?? null,
   };
+}
+
+function chartContext(chart: Chart): DrawnChart {
+  return { ...chart, type: chart.type ?? 'bar' };
+}
+
+function figureContext(figure: Figure): Complete<Figure> {
+  return { src: figure.src, alt: figure.alt, caption: figure.caption ?? null, credit: figure.credit ?? null };
 }
 
 /** Characters XML 1.0 cannot carry even escaped; a pasted form feed must not fail the whole document. */
