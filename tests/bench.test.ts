@@ -37,7 +37,7 @@ describe('npm run bench', () => {
     const numbers = { ...figures, ...Object.fromEntries(Object.entries(figures.hundredPages).map(([name, value]) => [`hundredPages.${name}`, value])) };
     for (const name of ['warmMedianMs', 'warmP95Ms', 'coldMs', 'bareNodeMs', 'peakRssMb', 'pagesPerSecond', 'hundredPages.medianMs', 'hundredPages.freshProcessPeakRssMb']) {
       const value = numbers[name as keyof typeof numbers];
-      expect(Number.isFinite(value) && (value as number) > 0, `${name}: ${String(value)}`).toBe(true);
+      expect(Number.isFinite(value) && (value as number) > 0, `${name}: ${JSON.stringify(value)}`).toBe(true);
     }
     expect(figures.warmP95Ms).toBeGreaterThanOrEqual(figures.warmMedianMs);
     // pages/s is the document's pages over its median render, as printed (both rounded).
