@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { OperatorError } from '../lambdas/render/errors';
+import { OperatorError } from '../lambdas/render';
 import { loadTemplates } from '../lambdas/render/template';
 import { DeployContextError, readDeployChoices, type DeployChoices } from './context';
 import { PublisherStack } from './publisher-stack';

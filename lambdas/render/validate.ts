@@ -10,7 +10,7 @@
  */
 import { DATE_FORMATS, readPartialDate } from './dates';
 import { EVENT_DOCUMENT, type FieldKind, type MappingKind } from './document-definition';
-import { formatProblems, type Problem, ValidationError } from './errors';
+import { type Problem, ValidationError } from './errors';
 import { DOCUMENT_LIMITS, type DocumentLimits } from './limits';
 import type { EventDocument, ParsedDocument, PartialDate, SourcePosition, ValidatedDocument } from './types';
 
