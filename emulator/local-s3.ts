@@ -23,6 +23,7 @@ import type { S3Event } from 'aws-lambda';
 import S3rver from 's3rver';
 import { s3Record } from '../lambdas/publisher/event-record';
 import { decodeEventKey } from '../lambdas/publisher/keys';
+import { createLimiter } from '../lambdas/publisher/concurrency';
 import { createS3Client } from '../lambdas/publisher/s3';
 import { ObjectStore } from './object-store';
 
@@ -138,12 +139,10 @@ export interface EventDispatcher {
 /** Routes the server's object events, made to look like S3's, to `invoke`. */
 export function dispatchEvents<Result>(localS3: LocalS3, options: DispatchOptions<Result>): EventDispatcher {
   const { server } = localS3;
-  const concurrency = options.concurrency ?? 4;
   const retryDelaysMs = options.retryDelaysMs ?? [100, 1000];
   const nextSequencer = sequencerSource();
 
-  let running = 0;
-  const waiting: (() => void)[] = [];
+  const limit = createLimiter(options.concurrency ?? 4);
   const queued = new Set<Promise<unknown>>();
   // Deliveries for one key keep their order here, unless held and released in another order.
   const lastForKey = new Map<string, Promise<unknown>>();
@@ -152,36 +151,19 @@ export function dispatchEvents<Result>(localS3: LocalS3, options: DispatchOption
   let wakeSleepers = (): void => {};
   const stopped = new Promise<void>((resolve) => (wakeSleepers = resolve));
 
-  const acquire = async (): Promise<void> => {
-    if (running < concurrency) {
-      running += 1;
-      return;
-    }
-    await new Promise<void>((resolve) => waiting.push(resolve));
-  };
-  const release = (): void => {
-    const next = waiting.shift();
-    if (next === undefined) running -= 1;
-    else next();
-  };
-
   /** Resolves true once handled, false when left unhandled by a stop. */
   const deliver = async (event: S3Event): Promise<boolean> => {
     for (let attempt = 1; ; attempt++) {
-      if (stopping) return false;
-      await acquire();
-      if (stopping) {
-        release();
-        return false;
-      }
-      let outcome: { readonly result: Result } | { readonly error: unknown };
-      try {
-        outcome = { result: await options.invoke(event) };
-      } catch (error) {
-        outcome = { error };
-      } finally {
-        release();
-      }
+      // A delivery waiting for its turn when a stop comes gives its turn up unhandled.
+      const outcome = await limit(async (): Promise<{ readonly result: Result } | { readonly error: unknown } | null> => {
+        if (stopping) return null;
+        try {
+          return { result: await options.invoke(event) };
+        } catch (error) {
+          return { error };
+        }
+      });
+      if (outcome === null) return false;
       const delay = retryDelaysMs[attempt - 1];
       if ('result' in outcome || delay === undefined) {
         options.onInvoked?.({ event, attempts: attempt, ...outcome, finishedAt: performance.now() });
@@ -262,10 +244,6 @@ export function dispatchEvents<Result>(localS3: LocalS3, options: DispatchOption
       left.push(...(held ?? []).map((event) => decodeEventKey(event.Records[0]?.s3.object.key ?? '')));
       held = undefined;
       wakeSleepers();
-      for (const wake of waiting.splice(0)) {
-        running += 1;
-        wake();
-      }
       await Promise.race([Promise.all(queued), sleep(graceMs)]);
       return [...new Set([...left, ...pending.values()])].sort();
     },

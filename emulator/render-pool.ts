@@ -6,18 +6,28 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { ContentError, type Renderer, type RendererOptions, type RenderResult } from '../lambdas/render';
+import { ContentError, type ImageAccess, type ImageRead, type Renderer, type RendererOptions, type RenderResult } from '../lambdas/render';
 
 type RenderArguments = Parameters<Renderer['render']>;
 
+/**
+ * A render's options as they cross to the worker: the picture reader is a function of this
+ * thread (it reads the bucket), so the worker gets the document's path and asks for each picture.
+ */
 export interface RenderRequest {
   readonly id: number;
   readonly source: RenderArguments[0];
-  readonly options?: RenderArguments[1];
+  readonly options?: Omit<NonNullable<RenderArguments[1]>, 'images'> & { readonly imagesOf?: string };
 }
+
+/** Messages this thread sends a worker: a render, or the answer to one of its picture reads. */
+export type WorkerMessage =
+  | { readonly render: RenderRequest }
+  | { readonly read: number; readonly answer: { readonly found: ImageRead } | { readonly error: string } };
 
 export type RenderResponse =
   | { readonly ready: readonly string[] }
+  | { readonly id: number; readonly read: number; readonly path: string; readonly maxBytes: number }
   | { readonly id: number; readonly result: RenderResult }
   | {
       readonly id: number;
@@ -33,7 +43,7 @@ export interface RenderPool extends Renderer {
 }
 
 export async function startRenderPool(options: RendererOptions, size = Math.min(2, availableParallelism())): Promise<RenderPool> {
-  const pending = new Map<number, { resolve: (result: RenderResult) => void; reject: (error: Error) => void }>();
+  const pending = new Map<number, { resolve: (result: RenderResult) => void; reject: (error: Error) => void; images?: ImageAccess }>();
   let nextId = 0;
   const workers = Array.from(
     { length: size },
@@ -69,6 +79,15 @@ export async function startRenderPool(options: RendererOptions, size = Math.min(
               return;
             }
             const waiting = pending.get(response.id);
+            if ('read' in response) {
+              const { read, path, maxBytes } = response;
+              const reading = waiting?.images?.read(path, maxBytes) ?? Promise.reject(new Error(`no picture reader for render ${response.id}`));
+              void reading.then(
+                (found) => worker.postMessage({ read, answer: { found } } satisfies WorkerMessage),
+                (error: unknown) => worker.postMessage({ read, answer: { error: error instanceof Error ? error.message : String(error) } } satisfies WorkerMessage),
+              );
+              return;
+            }
             pending.delete(response.id);
             load.set(worker, (load.get(worker) ?? 1) - 1);
             if (waiting === undefined) return;
@@ -96,9 +115,11 @@ export async function startRenderPool(options: RendererOptions, size = Math.min(
       const worker = [...load.entries()].sort((a, b) => a[1] - b[1])[0]?.[0] as Worker;
       load.set(worker, (load.get(worker) ?? 0) + 1);
       const id = nextId++;
+      const { images, ...options } = renderOptions ?? {};
       return new Promise<RenderResult>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        worker.postMessage({ id, source, options: renderOptions } satisfies RenderRequest);
+        pending.set(id, { resolve, reject, images });
+        const request: RenderRequest = { id, source, options: { ...options, imagesOf: images?.documentPath } };
+        worker.postMessage({ render: request } satisfies WorkerMessage);
       });
     },
     async close() {

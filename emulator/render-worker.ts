@@ -3,16 +3,35 @@
  * once from `workerData`, one message per render.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { ContentError, createRenderer, type RendererOptions } from '../lambdas/render';
-import type { RenderRequest, RenderResponse } from './render-pool';
+import { ContentError, createRenderer, type ImageAccess, type ImageRead, type RendererOptions } from '../lambdas/render';
+import type { RenderRequest, RenderResponse, WorkerMessage } from './render-pool';
 
 const port = parentPort;
 if (port === null) throw new Error('render-worker.ts runs as a worker thread');
 const renderer = await createRenderer(workerData as RendererOptions);
 
-port.on('message', (request: RenderRequest) => {
-  const answer = (response: RenderResponse) => port.postMessage(response);
-  renderer.render(request.source, request.options).then(
+/** Picture reads asked of the main thread, which holds the reader, by the number of the read. */
+const reads = new Map<number, { resolve: (read: ImageRead) => void; reject: (error: Error) => void }>();
+let nextRead = 0;
+
+function imagesFor(request: RenderRequest, documentPath: string): ImageAccess {
+  return {
+    documentPath,
+    read(path, maxBytes) {
+      const read = nextRead++;
+      return new Promise<ImageRead>((resolve, reject) => {
+        reads.set(read, { resolve, reject });
+        port?.postMessage({ id: request.id, read, path, maxBytes } satisfies RenderResponse);
+      });
+    },
+  };
+}
+
+function render(request: RenderRequest): void {
+  const answer = (response: RenderResponse) => port?.postMessage(response);
+  const { imagesOf, ...options } = request.options ?? {};
+  const images = imagesOf === undefined ? undefined : imagesFor(request, imagesOf);
+  renderer.render(request.source, { ...options, ...(images === undefined ? {} : { images }) }).then(
     (result) => answer({ id: request.id, result }),
     (error: unknown) => {
       const failure =
@@ -22,5 +41,16 @@ port.on('message', (request: RenderRequest) => {
       answer({ id: request.id, failure });
     },
   );
+}
+
+port.on('message', (message: WorkerMessage) => {
+  if ('render' in message) {
+    render(message.render);
+    return;
+  }
+  const waiting = reads.get(message.read);
+  reads.delete(message.read);
+  if ('found' in message.answer) waiting?.resolve(message.answer.found);
+  else waiting?.reject(new Error(message.answer.error));
 });
 port.postMessage({ ready: renderer.templates } satisfies RenderResponse);

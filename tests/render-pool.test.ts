@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ContentError } from '../lambdas/render';
+import { ContentError, type ImageAccess } from '../lambdas/render';
+import { folderImages } from '../client/image-files';
 import { HUNDRED_PAGE_SHAPE, longDocument } from '../bench/long-document';
 import { type RenderPool, startRenderPool } from '../emulator/render-pool';
 import { readPdf } from './helpers/pdf';
@@ -26,6 +27,28 @@ describe('render pool: renders in worker threads for the local server', () => {
     const pdf = await readPdf(result.pdf);
     expect(pdf.pages).toBe(result.pages);
     expect(pdf.text).toContain('Macron');
+  });
+
+  it('reads the pictures of a document through the reader of the thread that asked for the render', async () => {
+    // Prepare: the reader is a function of this thread; the worker can only ask for each picture.
+    const file = 'tests/fixtures/images/figures.yaml';
+    const asked: string[] = [];
+    const folder = folderImages('tests/fixtures/images', file);
+    const images: ImageAccess = {
+      documentPath: folder.documentPath,
+      read(path, maxBytes) {
+        asked.push(path);
+        return folder.read(path, maxBytes);
+      },
+    };
+
+    // Act
+    const result = await pool.render({ name: file, bytes: await readFile(file), modifiedAt: new Date(0) }, { images });
+
+    // Assert
+    expect(asked.sort()).toEqual(['map.png', 'photo.jpg']);
+    const pdf = await readPdf(result.pdf);
+    expect(pdf.text).toContain('The meeting place, east of the river.');
   });
 
   it('hands a bad document back as the ContentError class the publisher tells apart', async () => {
