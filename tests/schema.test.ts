@@ -61,8 +61,9 @@ describe('schema: the committed files', () => {
     expect(named.warnings).toEqual([]);
     expect(named.document).not.toHaveProperty('$schema');
     expect(misspelt.warnings).toHaveLength(1);
-    expect(misspelt.warnings[0]).toContain('$schemas: unknown field');
-    expect(misspelt.warnings[0]).not.toContain('$schema,');
+    expect(misspelt.warnings[0]?.path).toBe('$schemas');
+    expect(misspelt.warnings[0]?.message).toContain('unknown field');
+    expect(misspelt.warnings[0]?.expected).not.toContain('$schema');
   });
 
   it('points the samples at the schema', () => {
