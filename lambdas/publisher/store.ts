@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { type Outputs, type Recorded, recordedOn } from './current';
 import { documentPathOf, errorReportKeyFor, factsheetKeyFor, type KeyLayout } from './keys';
-import { isNotFound, isPreconditionFailed } from './s3';
+import { isNotFound, isPreconditionFailed, ObjectGoneError } from './s3';
 
 export interface SourceObject {
   readonly key: string;
@@ -135,25 +135,29 @@ export class PublisherStore {
 
   /**
    * Replaces `current` (or creates the object when `current` is null); 412 when someone else got
-   * there first. Returns the object written, to take it back by its ETag.
+   * there first, ObjectGoneError when someone deleted it. Returns the object written, to take it
+   * back by its ETag.
    */
   async putOutput(key: string, body: OutputBody, current: OutputObject | null): Promise<OutputObject> {
-    const response = await this.s3.send(
-      new PutObjectCommand({
-        Bucket: this.bucket,
-        Key: key,
-        Body: body.bytes,
-        ContentLength: body.bytes.length,
-        // S3 stores the object whole or not at all; the digest makes it refuse a damaged body.
-        ContentMD5: createHash('md5').update(body.bytes).digest('base64'),
-        ContentType: body.contentType,
-        ContentDisposition: body.contentDisposition,
-        Metadata: { ...body.metadata },
-        IfMatch: current?.etag,
-        IfNoneMatch: current === null ? '*' : undefined,
-      }),
-    );
-    return { key, etag: response.ETag ?? '' };
+    const put = new PutObjectCommand({
+      Bucket: this.bucket,
+      Key: key,
+      Body: body.bytes,
+      ContentLength: body.bytes.length,
+      // S3 stores the object whole or not at all; the digest makes it refuse a damaged body.
+      ContentMD5: createHash('md5').update(body.bytes).digest('base64'),
+      ContentType: body.contentType,
+      ContentDisposition: body.contentDisposition,
+      Metadata: { ...body.metadata },
+      IfMatch: current?.etag,
+      IfNoneMatch: current === null ? '*' : undefined,
+    });
+    try {
+      const response = await this.s3.send(put);
+      return { key, etag: response.ETag ?? '' };
+    } catch (error) {
+      throw current !== null && isNotFound(error) ? new ObjectGoneError(key, { cause: error }) : error;
+    }
   }
 
   async deleteOutput(output: OutputObject): Promise<void> {
