@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Aws, Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData, type IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, TreatMissingData, type Dashboard, type IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -36,6 +36,8 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULT_KEY_LAYOUT, REPORTS_PREFIX } from '../lambdas/publisher/keys';
+import { METRICS_NAMESPACE, PUBLISHER_SERVICE_NAME } from '../lambdas/publisher/metric-names';
+import { observe } from './dashboard';
 import { publisherVersion } from './publisher-version';
 import { BUNDLE_ALIASES, BUNDLE_BANNER, BUNDLE_MAIN_FIELDS } from './bundle-settings';
 
@@ -141,6 +143,10 @@ export class FactSheetPublisher extends Construct {
   readonly alarmTopic: ITopic;
   readonly errorsAlarm: IAlarm;
   readonly failedEventsAlarm: IAlarm;
+  readonly throttlesAlarm: IAlarm;
+  /** The function's longest invocation passed 80 % of its timeout. */
+  readonly nearTimeoutAlarm: IAlarm;
+  readonly dashboard: Dashboard;
   /** Stamped on every fact sheet; changes whenever code, templates or fonts change. */
   readonly publisherVersion: string;
 
@@ -255,12 +261,14 @@ export class FactSheetPublisher extends Construct {
       TEMPLATES_DIR: `${TASK_ROOT}/templates`,
       FONTS_DIR: `${TASK_ROOT}/fonts`,
       PUBLISHER_VERSION: this.publisherVersion,
-      POWERTOOLS_SERVICE_NAME: 'factsheet-publisher',
+      POWERTOOLS_SERVICE_NAME: PUBLISHER_SERVICE_NAME,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       LOG_LEVEL: props.logLevel ?? 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
       ...(props.maxSourceBytes === undefined ? {} : { MAX_SOURCE_BYTES: String(props.maxSourceBytes) }),
     };
 
+    const timeout = props.timeout ?? Duration.seconds(30);
     const fn = new NodejsFunction(this, 'Function', {
       description: `Renders content/ uploads into PDF fact sheets (${this.publisherVersion})`,
       entry: join(REPOSITORY_ROOT, 'lambdas/publisher/handler.ts'),
@@ -270,7 +278,7 @@ export class FactSheetPublisher extends Construct {
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
-      timeout: props.timeout ?? Duration.seconds(30),
+      timeout,
       reservedConcurrentExecutions: props.reservedConcurrency,
       role,
       logGroup,
@@ -341,12 +349,16 @@ export class FactSheetPublisher extends Construct {
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
-    for (const alarm of [errorsAlarm, failedEventsAlarm]) {
+    const { dashboard, throttlesAlarm, nearTimeoutAlarm } = observe(this, fn, failureQueue, timeout);
+    for (const alarm of [errorsAlarm, failedEventsAlarm, throttlesAlarm, nearTimeoutAlarm]) {
       alarm.addAlarmAction(new SnsAction(alarmTopic));
       alarm.addOkAction(new SnsAction(alarmTopic));
     }
     this.errorsAlarm = errorsAlarm;
     this.failedEventsAlarm = failedEventsAlarm;
+    this.throttlesAlarm = throttlesAlarm;
+    this.nearTimeoutAlarm = nearTimeoutAlarm;
+    this.dashboard = dashboard;
   }
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { App, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -80,6 +80,7 @@ describe('PublisherStack', () => {
         memorySize: 2048,
         logLevel: 'DEBUG',
         maxSourceBytes: 2_000_000,
+        timeout: Duration.seconds(60),
       },
     });
     nag = new AwsSolutionsChecks(app, { verbose: true });
@@ -298,7 +299,7 @@ describe('PublisherStack', () => {
     it('raises an alarm on function errors and on any message in the failure queue, to an SNS topic', () => {
       const topic = { Ref: logicalIdOf(template, 'AWS::SNS::Topic') };
       const notifies = { AlarmActions: [topic], OKActions: [topic], Threshold: 1, TreatMissingData: 'notBreaching' };
-      template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         ...notifies,
         Namespace: 'AWS/Lambda',
@@ -323,6 +324,59 @@ describe('PublisherStack', () => {
     it('e-mails the alarms only when an address is given', () => {
       template.resourceCountIs('AWS::SNS::Subscription', 0);
       variant.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'desk@example.org' });
+    });
+  });
+
+  describe('observability', () => {
+    const functionRef = () => ({ Ref: logicalIdOf(template, 'AWS::Lambda::Function') });
+    const toTopic = () => ({ AlarmActions: [{ Ref: logicalIdOf(template, 'AWS::SNS::Topic') }], OKActions: [{ Ref: logicalIdOf(template, 'AWS::SNS::Topic') }] });
+
+    it('raises an alarm on any throttled invocation', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        ...toTopic(),
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Throttles',
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        Dimensions: [{ Name: 'FunctionName', Value: functionRef() }],
+      });
+    });
+
+    it('raises an alarm when the longest invocation passes 80 % of the timeout, whatever the timeout', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        ...toTopic(),
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Duration',
+        Statistic: 'Maximum',
+        Threshold: 24_000,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Dimensions: [{ Name: 'FunctionName', Value: functionRef() }],
+      });
+      variant.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Duration', Statistic: 'Maximum', Threshold: 48_000 });
+    });
+
+    it('tells the function where its embedded metrics go', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ POWERTOOLS_METRICS_NAMESPACE: 'FactSheetPublisher', POWERTOOLS_SERVICE_NAME: 'factsheet-publisher' }) },
+      });
+    });
+
+    it('draws every publisher metric, and the function’s duration, errors and throttles, on one dashboard', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Dashboard', {
+        DashboardBody: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('"FactSheetPublisher","Published"')])] },
+      });
+      const [dashboard] = resourcesOf<{ DashboardBody: unknown }>(template, 'AWS::CloudWatch::Dashboard');
+      const body = JSON.parse(flatten(dashboard?.Properties.DashboardBody)) as { widgets: { properties: { metrics?: unknown[][] } }[] };
+      const rows = body.widgets.flatMap((widget) => widget.properties.metrics ?? []).map((row) => row.filter((cell) => typeof cell === 'string').join(' '));
+      const fn = `<${logicalIdOf(template, 'AWS::Lambda::Function')}>`;
+      for (const name of ['Published', 'PublishedWithWarnings', 'Rejected', 'Failed', 'RenderTime', 'Pages', 'PdfBytes', 'ColdStart']) {
+        expect(rows).toContain(`FactSheetPublisher ${name} function_name ${fn} service factsheet-publisher`);
+      }
+      for (const name of ['Duration', 'Errors', 'Throttles']) expect(rows).toContain(`AWS/Lambda ${name} FunctionName ${fn}`);
+      expect(rows.some((row) => row.startsWith('AWS/SQS ApproximateNumberOfMessagesVisible'))).toBe(true);
     });
   });
 

@@ -24,6 +24,8 @@ export interface PublisherDependencies {
   readonly logger: Logger;
   /** The time written into error reports. */
   readonly now?: () => Date;
+  /** Told every record's outcome once it is settled (the handler counts them as metrics). */
+  readonly onOutcome?: (outcome: RecordOutcome) => void;
 }
 
 export type RecordOutcome =
@@ -37,6 +39,8 @@ export type RecordOutcome =
       readonly pages: number;
       readonly bytes: number;
       readonly ms: number;
+      /** The render alone, without the S3 requests around it. */
+      readonly renderMs: number;
       /** Also in reports/<path>.json and counted in the PDF's information. */
       readonly warnings: readonly Problem[];
     }
@@ -115,11 +119,14 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
     try {
       const outcomes = await withRounds(() => settle(event));
       outcomes.forEach((outcome) => logOutcome(outcome, performance.now() - started));
+      outcomes.forEach((outcome) => dependencies.onOutcome?.(outcome));
       return outcomes;
     } catch (error) {
       logger.error('record failed', { key: event.key, event: record.eventName, error: describeError(error) });
       errors.push(error);
-      return [{ status: 'failed', sourceKey: event.key, error: describeError(error) }];
+      const failed: RecordOutcome = { status: 'failed', sourceKey: event.key, error: describeError(error) };
+      dependencies.onOutcome?.(failed);
+      return [failed];
     }
   }
 
@@ -168,6 +175,7 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
     const metadata = { ...metadataOf(decision.record), [METADATA_CONTENT_SHA256]: createHash('sha256').update(bytes).digest('hex') };
 
     let result: RenderResult;
+    const renderStarted = performance.now();
     try {
       result = await renderer.render(
         { name: source.key, bytes, modifiedAt: source.lastModified },
@@ -177,6 +185,7 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
       if (error instanceof ContentError) return writeReport(source.key, error, metadata, observed, started);
       throw error;
     }
+    const renderMs = performance.now() - renderStarted;
     assertCompletePdf(result.pdf, source.key);
     if (config.strictWarnings && result.warnings.length > 0) {
       return writeReport(source.key, new StrictWarningsError(source.key, result.warnings), metadata, observed, started);
@@ -211,6 +220,7 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
       pages: result.pages,
       bytes: result.pdf.length,
       ms: performance.now() - started,
+      renderMs,
       warnings: result.warnings,
     };
   }
