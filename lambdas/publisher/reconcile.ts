@@ -9,9 +9,9 @@
  * read again, so that an upload made meanwhile keeps what its own invocation writes.
  */
 import { paginateListObjectsV2 } from '@aws-sdk/client-s3';
-import { DEFAULT_KEY_LAYOUT, documentPathOf, type KeyLayout } from '../lambdas/publisher/keys';
-import { isPreconditionFailed } from '../lambdas/publisher/s3';
-import { PublisherStore } from '../lambdas/publisher/store';
+import { DEFAULT_KEY_LAYOUT, documentPathOf, type KeyLayout } from './keys';
+import { isPreconditionFailed } from './s3';
+import { PublisherStore } from './store';
 import { republish, type RepublishOptions, type RepublishReport } from './republish';
 
 export interface ReconcileOptions extends RepublishOptions {

@@ -12,18 +12,18 @@
  */
 import { paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
-import { createLimiter } from '../lambdas/publisher/concurrency';
-import { currentAnswer } from '../lambdas/publisher/current';
-import { s3Record } from '../lambdas/publisher/event-record';
+import { createLimiter } from './concurrency';
+import { currentAnswer } from './current';
+import { s3Record } from './event-record';
 import {
   DEFAULT_KEY_LAYOUT,
   documentPathOf,
   errorReportKeyFor,
   factsheetKeyFor,
   type KeyLayout,
-} from '../lambdas/publisher/keys';
-import { unquoteEtag } from '../lambdas/publisher/s3';
-import { PublisherStore } from '../lambdas/publisher/store';
+} from './keys';
+import { unquoteEtag } from './s3';
+import { PublisherStore } from './store';
 
 export interface RepublishOptions {
   readonly s3: S3Client;
