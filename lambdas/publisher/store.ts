@@ -168,6 +168,11 @@ export class PublisherStore {
     }
   }
 
+  /** Whether any source publishes the document path of `key` (`content/a.md` for `content/a.yaml`). */
+  async hasSources(key: string): Promise<boolean> {
+    return (await this.listSources(documentPathOf(key, this.layout) as string)).length > 0;
+  }
+
   /** Every source key whose document path is `documentPath`, whatever its extension. */
   private async listSources(documentPath: string): Promise<string[]> {
     const keys: string[] = [];
