@@ -104,6 +104,9 @@ function hanFontOf(lang: string): HanFont {
   return font;
 }
 
+/** ISO 15924 scripts of the languages with their own Han forms. */
+const HAN_FONT_OF_SCRIPT: ReadonlyMap<string, HanFont> = new Map([['Jpan', 'ja'], ['Kore', 'ko'], ['Hant', 'zh-Hant']]);
+
 function hanFontOfScript(lang: string): HanFont {
   let script: string | undefined;
   try {
@@ -111,16 +114,7 @@ function hanFontOfScript(lang: string): HanFont {
   } catch {
     return 'zh-Hans';
   }
-  switch (script) {
-    case 'Jpan':
-      return 'ja';
-    case 'Kore':
-      return 'ko';
-    case 'Hant':
-      return 'zh-Hant';
-    default:
-      return 'zh-Hans';
-  }
+  return HAN_FONT_OF_SCRIPT.get(script ?? '') ?? 'zh-Hans';
 }
 
 export type ScriptFaces = Readonly<Record<FontVariant, ScriptFont>>;
