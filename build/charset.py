@@ -3,7 +3,7 @@
 Prints every character that the given legacy CJK encodings can write, for pyftsubset --text-file:
 
   build/charset.py gb2312             GB 2312 (Simplified Chinese)
-  build/charset.py cp932              JIS X 0201 + JIS X 0208 with the NEC and IBM extensions
+  build/charset.py euc_jp cp932       JIS X 0201 + JIS X 0208, with the NEC and IBM extensions
   build/charset.py cp949              KS X 1001 and the other 8 822 Hangul syllables
   build/charset.py big5 cp950         Big5 with the ETEN and Microsoft additions
 

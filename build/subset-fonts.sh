@@ -44,13 +44,13 @@ if [[ "${1:-}" != "--tables" ]]; then
   # of its national standard, read from Python's codecs by build/charset.py, with ASCII, the CJK
   # punctuation and the full-width forms (docs/rendering.md gives the sizes):
   #   SC  GB 2312 (6 763 hanzi)
-  #   JP  JIS X 0208 with the NEC and IBM extensions (cp932: 6 716 kanji), every kana
+  #   JP  JIS X 0208 (euc_jp) with the NEC and IBM extensions (cp932: 6 716 kanji), every kana
   #   KR  KS X 1001 and all 11 172 Hangul syllables (cp949), the compatibility jamo
   #   TC  Big5 with the ETEN and Microsoft additions (13 070 hanzi), bopomofo
   # Characters outside a subset are reported as missing, like any other.
   cjk=(
     "SC gb2312"
-    "JP cp932 U+3040-30FF,U+31F0-31FF"
+    "JP euc_jp+cp932 U+3040-30FF,U+31F0-31FF"
     "KR cp949 U+3130-318F"
     "TC big5+cp950 U+3100-312F,U+31A0-31BF"
   )
