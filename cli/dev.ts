@@ -155,6 +155,8 @@ function describe(outcome: RecordOutcome): string {
       );
     case 'unpublished':
       return `unpublished ${outcome.sourceKey}${outcome.deleted.length > 0 ? `: deleted ${outcome.deleted.join(', ')}` : ''}`;
+    case 'followed':
+      return `picture ${outcome.key}: ${outcome.documents.length === 0 ? 'no document uses it' : `used by ${outcome.documents.join(', ')}`}`;
     case 'skipped':
       return `skipped ${outcome.sourceKey}: ${outcome.reason}`;
     case 'ignored':
