@@ -90,6 +90,7 @@ await runCommand(async () => {
     );
     for (const failure of failed) console.log(`  not reconciled: ${failure.key}: ${failure.error}`);
     for (const orphan of removed) console.log(`  removed ${orphan.key}: ${orphan.sourceKey} is gone`);
+    for (const entry of reconciled.relinked) console.log(`  picture index: ${entry.picture} is used by ${entry.document} again`);
   }
 });
 

@@ -14,6 +14,7 @@ import type { PublisherConfig } from './config';
 import { currentAnswer, type Recorded } from './current';
 import { SourceConflictError } from './errors';
 import { compareSequencers, decodeEventKey, documentPathOf, factsheetKeyFor, isPictureKey } from './keys';
+import { indexAnswers } from './picture-index';
 import { unquoteEtag } from './s3';
 import type { Observed, ObservedPicture, OutputObject, SourceObject } from './store';
 
@@ -158,7 +159,7 @@ export function decide(event: DocumentEvent, observed: Observed, rules: Rules): 
 function decidePictureChanged(event: Extract<DocumentEvent, { kind: 'picture-changed' }>, observed: Observed, rules: Rules): Decision {
   const { source, index } = observed;
   if (source === null) return { action: 'unfollow', reason: 'source-removed', picture: event.picture };
-  if (index !== null && index.sourceEtag === unquoteEtag(source.etag)) {
+  if (index !== null && indexAnswers(index, source.etag)) {
     const read = index.pictures[event.picture];
     if (read === undefined) return { action: 'unfollow', reason: 'picture-unused', picture: event.picture };
     if (read === observed.picture?.etag && currentAnswer(observed.outputs, source, rules.publisherVersion) !== null) {
@@ -196,8 +197,7 @@ function decideCreated(
   }
   // An answer whose picture index was not written (the invocation stopped after the outputs, or
   // the index was deleted) is made again, which writes the index.
-  const indexed = observed.index?.sourceEtag === unquoteEtag(source.etag);
-  const answer = again || !indexed ? null : currentAnswer(outputs, source, rules.publisherVersion);
+  const answer = again || !indexAnswers(observed.index, source.etag) ? null : currentAnswer(outputs, source, rules.publisherVersion);
   if (answer === 'factsheet' && (event.sequencer === undefined || outputs.factsheet?.sequencer === event.sequencer)) {
     return skip('already-published');
   }

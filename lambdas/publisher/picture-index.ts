@@ -4,6 +4,7 @@
  * and one per picture (who to re-publish when it changes). Pure: reading and writing them
  * conditionally is the store's (store.ts).
  */
+import { unquoteEtag } from './s3';
 
 /** `index/documents/<key>.json`: what one source read when the publisher last answered it. */
 export interface DocumentIndex {
@@ -18,6 +19,15 @@ export interface DocumentIndex {
 export interface PictureIndex {
   readonly picture: string;
   readonly documents: readonly string[];
+}
+
+/**
+ * Whether `index` is the one written for the upload with `etag`: only then does the answer beside
+ * it count as current (decide.ts, republish), so that an answer whose index was never written
+ * (the invocation stopped after the outputs, or the index was deleted) is made again.
+ */
+export function indexAnswers(index: DocumentIndex | null, etag: string): boolean {
+  return index !== null && index.sourceEtag === unquoteEtag(etag);
 }
 
 /** The picture index with `document` in it, or null when it is in already (nothing to write). */

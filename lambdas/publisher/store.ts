@@ -151,14 +151,25 @@ export class PublisherStore {
     return (await this.readIndex(indexKeyFor('pictures', pictureKey, this.layout), parsePictureIndex)).value;
   }
 
-  /** Adds `document` to the picture's index, if it is not in it. */
-  async link(picture: string, document: string): Promise<void> {
-    await this.updatePictureIndex(picture, (index) => withDocument(index, picture, document) ?? 'unchanged');
+  /** Adds `document` to the picture's index, if it is not in it; true when it was not. */
+  async link(picture: string, document: string): Promise<boolean> {
+    return this.updatePictureIndex(picture, (index) => withDocument(index, picture, document) ?? 'unchanged');
   }
 
   /** Takes `document` out of the picture's index, deleting the index when nobody is left. */
   async unlink(picture: string, document: string): Promise<void> {
     await this.updatePictureIndex(picture, (index) => (index === null ? 'unchanged' : withoutDocument(index, document)));
+  }
+
+  /** The document index at `key` (any family's key), with the ETag to delete it by; null when it is not one. */
+  async readDocumentIndexAt(key: string): Promise<{ index: DocumentIndex; etag: string } | null> {
+    const stored = await this.readIndex(key, parseDocumentIndex);
+    return stored.value === null || stored.etag === null ? null : { index: stored.value, etag: stored.etag };
+  }
+
+  /** Deletes the index at `key` if it is still the one read with `etag` (412 otherwise). */
+  async deleteIndexAt(key: string, etag: string): Promise<void> {
+    await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key, IfMatch: etag }));
   }
 
   /**
@@ -170,22 +181,22 @@ export class PublisherStore {
   private async updatePictureIndex(
     picture: string,
     change: (index: PictureIndex | null) => PictureIndex | 'unchanged' | 'delete',
-  ): Promise<void> {
+  ): Promise<boolean> {
     const key = indexKeyFor('pictures', picture, this.layout);
     for (let attempt = 1; ; attempt++) {
       const stored = await this.readIndex(key, parsePictureIndex);
       const next = change(stored.value);
       try {
-        if (next === 'unchanged') return;
+        if (next === 'unchanged') return false;
         if (next === 'delete') {
-          if (stored.etag !== null) await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key, IfMatch: stored.etag }));
-          return;
+          if (stored.etag !== null) await this.deleteIndexAt(key, stored.etag);
+          return true;
         }
         await this.putJson(key, next, stored.etag === null ? { IfNoneMatch: '*' } : { IfMatch: stored.etag });
-        return;
+        return true;
       } catch (error) {
         // Deleting what someone else deleted already is done; anything else lost is tried again.
-        if (next === 'delete' && isNotFound(error)) return;
+        if (next === 'delete' && isNotFound(error)) return true;
         if (!(isConditionLost(error) || isNotFound(error)) || attempt >= MAX_INDEX_ATTEMPTS) throw error;
         // Spread the writers that lost together, so that they do not collide again.
         await sleep(Math.random() * 20 * attempt);
