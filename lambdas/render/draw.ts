@@ -5,6 +5,7 @@
  * decorations are artifacts.
  */
 import PDFDocument from 'pdfkit';
+import type { RenderDeadline } from './deadline';
 import type { FontSet, FontVariant } from './fonts';
 import type { GraphicShape, LayoutDocument, LayoutNode, PositionedRun, StructNode, StructType } from './layout';
 
@@ -14,6 +15,8 @@ export interface DrawOptions {
   readonly producer: string;
   /** How many warnings the render had, written into the document information for whoever opens it. */
   readonly warnings: number;
+  /** Checked before each page. */
+  readonly deadline?: RenderDeadline;
 }
 
 type Doc = InstanceType<typeof PDFDocument>;
@@ -59,7 +62,8 @@ export async function drawDocument(layout: LayoutDocument, fonts: FontSet, optio
 
   const structure = new TaggedStructure(doc, layout.structure);
   const pictures = new Pictures(doc);
-  for (const page of layout.pages) {
+  for (const [index, page] of layout.pages.entries()) {
+    options.deadline?.checkDraw(index, layout.pages.length);
     doc.addPage({ size: [layout.width, layout.height], margin: 0 });
     const colours = new PageColours(doc);
     for (const node of page.nodes) drawNode(doc, node, structure, colours, pictures);
