@@ -250,6 +250,14 @@ describe('parse', () => {
   });
 
   describe('JSON', () => {
+    it('keeps numbers as typed, as YAML does', () => {
+      const text = '{"title": "T", "date": 2022, "facts": [{"label": "a", "value": 1.50}, {"label": "b", "value": 12345678901234567890}, {"label": "c", "value": 1e3}, {"label": "d", "value": -0.0}]}';
+
+      const parsed = parseSource(sourceOf('numbers.json', text));
+
+      expect(record(parsed)).toMatchObject({ date: '2022', facts: [{ value: '1.50' }, { value: '12345678901234567890' }, { value: '1e3' }, { value: '-0.0' }] });
+    });
+
     it('reads the English sample with field positions', () => {
       const path = join(contentDir, 'macron-putin-call-en.json');
       const text = readFileSync(path, 'utf8');

@@ -15,12 +15,21 @@ export function parseJson(text: string, file: string, limits: InputLimits): Pars
   checkNesting(text, file, locator, limits.maxDepth, { blockIndentation: false });
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(text, keepNumberDigits);
   } catch (error) {
     throw new DocumentSyntaxError(file, [jsonProblem(text, locator, error)], { cause: error });
   }
   const { positions } = requireMapping({ data, positions: positionsOf(text, file, limits) }, file, 'JSON document');
   return { file, format: 'json', data, positions };
+}
+
+/**
+ * Numbers keep the digits typed, as in YAML: `1.50` stays "1.50" and `12345678901234567890` is not
+ * rounded to a double (no field of the format is a number). `context.source` is the ES2025 JSON
+ * source text access of Node 22, the runtime; without it a number is printed as JavaScript would.
+ */
+function keepNumberDigits(this: unknown, _key: string, value: unknown, context?: { readonly source?: string }): unknown {
+  return typeof value === 'number' ? (context?.source ?? String(value)) : value;
 }
 
 /**
