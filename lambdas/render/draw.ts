@@ -174,8 +174,18 @@ function drawRun(doc: Doc, run: PositionedRun, baseline: number, structure: Tagg
   element.add(content);
   if (run.href) {
     // structParent (missing from @types/pdfkit) ties the annotation to its Link element.
-    doc.link(run.x, baseline - run.size, run.width, run.size * 1.3, run.href, { structParent: element } as object);
+    doc.link(run.x, baseline - run.size, run.width, run.size * 1.3, asciiUri(run.href), { structParent: element } as object);
   }
+}
+
+/**
+ * A PDF /URI is 7-bit ASCII (PDF 32000 12.6.4.7): pdfkit would write `…/wiki/Київ` as UTF-16, which
+ * pdf.js and poppler cannot open. The WHATWG serialisation percent-encodes path, query and
+ * fragment as UTF-8 and writes an IDN host in punycode (`münchen.de` → `xn--mnchen-3ya.de`),
+ * leaving what is escaped already (`%20`) alone. The markup stage accepted only parsable URLs.
+ */
+function asciiUri(href: string): string {
+  return new URL(href).href;
 }
 
 /**
