@@ -10,7 +10,7 @@
  */
 import { DATE_FORMATS, readPartialDate } from './dates';
 import { EVENT_DOCUMENT, type FieldKind, type MappingKind } from './document-definition';
-import { type Problem, ValidationError } from './errors';
+import { excerpt, type Problem, ValidationError } from './errors';
 import { DOCUMENT_LIMITS, type DocumentLimits } from './limits';
 import type { EventDocument, ParsedDocument, PartialDate, SourcePosition, ValidatedDocument } from './types';
 
@@ -423,7 +423,7 @@ function describe(value: unknown): string {
   if (value === null || value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   if (value instanceof Uint8Array) return 'binary data';
-  if (typeof value === 'string') return `the text "${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+  if (typeof value === 'string') return `the text "${excerpt(value)}"`;
   if (typeof value === 'number') return `the number ${value}`;
   if (typeof value === 'boolean') return `${value} (yes/no)`;
   if (typeof value === 'object') return 'a mapping of fields';

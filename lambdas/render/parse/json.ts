@@ -4,7 +4,7 @@
  * real mistake: `{"a": tru}` is reported at the `}`). Field positions come from reading the same
  * text as YAML 1.2, of which JSON is a subset.
  */
-import { DocumentSyntaxError, type Problem } from '../errors';
+import { DocumentSyntaxError, excerpt, type Problem } from '../errors';
 import type { ParsedDocument, SourcePosition } from '../types';
 import type { InputLimits } from '../limits';
 import { TextLocator } from '../locator';
@@ -93,7 +93,7 @@ function findJsonFault(text: string): JsonFault | null {
       index += word.length;
       return null;
     }
-    if (word) return fault(`"${word}" is not a JSON value`, `${VALUE_EXPECTED}; text goes in "double quotes"`);
+    if (word) return fault(`"${excerpt(word)}" is not a JSON value`, `${VALUE_EXPECTED}; text goes in "double quotes"`);
     return fault(`unexpected "${char}"`, VALUE_EXPECTED);
   };
 
@@ -189,7 +189,7 @@ function findJsonFault(text: string): JsonFault | null {
     // `2022-02-28`, `1h30`, `007`: text that starts with digits but is not a number.
     const rest = /^[^\s,\]}]+/.exec(text.slice(index));
     if (rest) {
-      return fault(`${text.slice(start, index)}${rest[0]} is not a JSON value`, 'text in "double quotes", or a number such as 12 or -3.5', start);
+      return fault(`${excerpt(`${text.slice(start, index)}${rest[0]}`)} is not a JSON value`, 'text in "double quotes", or a number such as 12 or -3.5', start);
     }
     return null;
   };

@@ -7,7 +7,7 @@
  * they can expand into a "billion laughs".
  */
 import { type Alias, type Document, isAlias, isMap, isScalar, isSeq, type Node, parseAllDocuments, type YAMLError } from 'yaml';
-import { DocumentSyntaxError, type Problem, TooComplexError } from '../errors';
+import { DocumentSyntaxError, excerpt, type Problem, TooComplexError } from '../errors';
 import type { ParsedDocument, SourcePosition } from '../types';
 import type { InputLimits } from '../limits';
 import { TextLocator } from '../locator';
@@ -61,7 +61,7 @@ export function readYaml(text: string, file: string, limits: InputLimits): DataR
 export function requireMapping(reading: DataReading, file: string, what: string): DataReading {
   const { data } = reading;
   if (data !== null && typeof data === 'object' && !Array.isArray(data)) return reading;
-  const found = data === null ? 'empty' : Array.isArray(data) ? 'a list' : `a single value (${JSON.stringify(data)})`;
+  const found = data === null ? 'empty' : Array.isArray(data) ? 'a list' : `a single value (${excerpt(JSON.stringify(data))})`;
   throw new DocumentSyntaxError(file, [
     { line: 1, column: 1, message: `the ${what} is ${found}`, expected: 'a mapping of fields such as `title: …` and `date: …`' },
   ]);
@@ -269,15 +269,14 @@ class YamlWalker {
   private count(characters: number, node: Node): void {
     this.characters += characters;
     const limit = this.limits.maxExpandedCharacters;
-    if (this.characters <= limit) return;
+    // Without aliases the text is the file's, whose size was checked where it was read.
+    if (this.characters <= limit || this.aliasCount === 0) return;
     const alias = this.expanding;
+    const where = alias === null ? `after ${this.aliasCount} aliases` : `the limit is crossed expanding *${alias.source}, alias ${this.aliasCount}`;
     throw new TooComplexError(this.file, [
       {
         ...this.positionOf(alias ?? node),
-        message:
-          alias === null
-            ? `the document holds more than ${limit} characters of text`
-            : `with its aliases expanded, the document holds more than ${limit} characters of text (the limit is crossed expanding *${alias.source}, alias ${this.aliasCount})`,
+        message: `with its aliases expanded, the document holds more than ${limit} characters of text (${where})`,
         expected: `at most ${limit} characters in all, aliases expanded: refer to a long section once, or write shorter copies`,
       },
     ]);
