@@ -274,6 +274,31 @@ describe('npm run publish -- --republish, against the local server', () => {
     expect(result.code).toBe(0);
     expect((await harness.head('factsheets/stale.pdf'))?.Metadata?.['publisher-version']).toBe('2.0.0');
   });
+
+  it('--force re-renders every document, current or not; without it the current ones are skipped', async () => {
+    // Prepare: both fact sheets of the test above are now this version's
+    const target = ['--republish', '--endpoint', harness.localS3.endpoint, '--bucket', BUCKET];
+    const sequencers = async () =>
+      Promise.all(['stale', 'current'].map(async (name) => (await harness.head(`factsheets/${name}.pdf`))?.Metadata?.sequencer));
+    const before = await sequencers();
+
+    // Act
+    const plain = await run('cli/publish.ts', target, { PUBLISHER_VERSION: '2.0.0' });
+    const afterPlain = await sequencers();
+    const forced = await run('cli/publish.ts', [...target, '--force'], { PUBLISHER_VERSION: '2.0.0' });
+    await harness.settled();
+
+    // Assert
+    expect(plain.code, plain.output).toBe(0);
+    expect(plain.output).toContain('0 sent for republishing, 2 already made by 2.0.0');
+    expect(afterPlain).toEqual(before);
+    expect(forced.code, forced.output).toBe(0);
+    expect(forced.output).toContain('2 sent for republishing, 0 already made by 2.0.0');
+    expect(forced.output).toContain('re-published: content/current.yaml → factsheets/current.pdf');
+    expect(forced.output).toContain('re-published: content/stale.yaml → factsheets/stale.pdf');
+    const afterForced = await sequencers();
+    afterForced.forEach((sequencer, index) => expect(sequencer).not.toBe(before[index]));
+  });
 });
 
 describe('npm run publish: the emulator only for the local target', () => {
