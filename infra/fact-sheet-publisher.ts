@@ -35,7 +35,7 @@ import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DEFAULT_KEY_LAYOUT, REPORTS_PREFIX } from '../lambdas/publisher/keys';
+import { DEFAULT_KEY_LAYOUT, INDEX_PREFIX, REPORTS_PREFIX } from '../lambdas/publisher/keys';
 import { publisherVersion } from './publisher-version';
 import { BUNDLE_ALIASES, BUNDLE_BANNER, BUNDLE_MAIN_FIELDS } from './bundle-settings';
 
@@ -231,7 +231,8 @@ export class FactSheetPublisher extends Construct {
       new PolicyStatement({
         sid: 'WriteOutputs',
         actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-        resources: [objectsUnder(factsheetsPrefix), objectsUnder(errorsPrefix), objectsUnder(REPORTS_PREFIX)],
+        // index/: which documents use which pictures (docs/publishing.md, "Pictures").
+        resources: [objectsUnder(factsheetsPrefix), objectsUnder(errorsPrefix), objectsUnder(REPORTS_PREFIX), objectsUnder(INDEX_PREFIX)],
       }),
     );
     // The publisher lists content/<path>.* to find conflicting sources, and without ListBucket a
@@ -240,7 +241,7 @@ export class FactSheetPublisher extends Construct {
     role.addToPolicy(new PolicyStatement({ sid: 'ListForNotFound', actions: ['s3:ListBucket'], resources: [bucketArn] }));
     props.encryptionKey?.grant(role, 'kms:Decrypt', 'kms:GenerateDataKey');
     Validations.of(role).acknowledge(
-      ...[contentPrefix, factsheetsPrefix, errorsPrefix, REPORTS_PREFIX].map((prefix) => ({
+      ...[contentPrefix, factsheetsPrefix, errorsPrefix, REPORTS_PREFIX, INDEX_PREFIX].map((prefix) => ({
         // The finding names the resource as cdk-nag prints it.
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${namePrefix}-<AWS::AccountId>-<AWS::Region>/${prefix}*]`,
         reason: `Object actions can only be scoped by key prefix; this grants ${prefix} and nothing else of the bucket.`,
