@@ -71,7 +71,7 @@ export interface Publisher {
 }
 
 /** The body of reports/<path>.json, besides the publisher version and the time (docs/publishing.md). */
-type PublicationReport =
+export type PublicationReport =
   | {
       readonly status: 'published' | 'published with warnings';
       readonly file: string;
