@@ -14,11 +14,10 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { COMPILED_TEMPLATES_FILE, compileTemplates } from '../lambdas/render/template';
 import { HUNDRED_PAGE_SHAPE, longDocument, worstDocument } from '../bench/long-document';
 import { DEFAULT_LIMITS, DOCUMENT_LIMITS } from '../lambdas/render';
-import { BUNDLE_ALIASES, BUNDLE_BANNER, BUNDLE_MAIN_FIELDS } from '../infra/bundle-settings';
+import { bundleFunction } from '../infra/bundle-settings';
 import { parseCommand, runCommand, wholeNumber } from '../client/command';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -141,24 +140,12 @@ interface BundledRender {
  * differs: Lambda runs Node 22, this bundle runs on this machine.
  */
 async function prepareBundle(directory: string): Promise<BundledRender> {
-  const bundle = join(directory, 'bundled-render.mjs');
-  await build({
-    entryPoints: [join(root, 'bench/bundled-render.ts')],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
+  bundleFunction({
+    entryPoints: { 'bundled-render': join(root, 'bench/bundled-render.ts') },
+    outputDirectory: directory,
     target: `node${process.versions.node.split('.')[0]}`,
-    mainFields: BUNDLE_MAIN_FIELDS,
-    alias: BUNDLE_ALIASES,
-    minify: true,
-    sourcemap: true,
-    sourcesContent: false,
-    banner: { js: BUNDLE_BANNER },
-    logLevel: 'error',
   });
-  // HarfBuzz (Arabic, Hebrew, CJK…) loads its WebAssembly from beside the bundle, as in the asset.
-  cpSync(join(root, 'node_modules/harfbuzzjs/dist/harfbuzz.wasm'), join(directory, 'harfbuzz.wasm'));
+  const bundle = join(directory, 'bundled-render.mjs');
   const templates = join(directory, 'templates');
   cpSync(join(root, 'templates'), templates, { recursive: true });
   writeFileSync(join(templates, COMPILED_TEMPLATES_FILE), JSON.stringify(await compileTemplates(templates)));
