@@ -250,6 +250,7 @@ async function runRepublish(target: Target): Promise<number> {
     console.log(`${removed.length} removed (their source is gone), ${foreign.length} left alone (not the publisher's)`);
     for (const orphan of removed) console.log(`  removed: ${orphan.key} (source ${orphan.sourceKey} is gone)`);
     for (const key of foreign) console.log(`  left alone: ${key}`);
+    for (const entry of reconciled.relinked) console.log(`  picture index repaired: ${entry.picture} is used by ${entry.document}`);
   }
   for (const failure of report.failed) console.log(`  not sent: ${failure.key}: ${failure.error}`);
   // The invocations are asynchronous: what was re-published is known from the bucket.

@@ -38,7 +38,7 @@ import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DEFAULT_KEY_LAYOUT, REPORTS_PREFIX } from '../lambdas/publisher/keys';
+import { DEFAULT_KEY_LAYOUT, INDEX_PREFIX, REPORTS_PREFIX } from '../lambdas/publisher/keys';
 import { publisherVersion } from './publisher-version';
 import { bundleFunction } from './bundle-settings';
 
@@ -234,7 +234,8 @@ export class FactSheetPublisher extends Construct {
       new PolicyStatement({
         sid: 'WriteOutputs',
         actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-        resources: [objectsUnder(factsheetsPrefix), objectsUnder(errorsPrefix), objectsUnder(REPORTS_PREFIX)],
+        // index/: which documents use which pictures (docs/publishing.md, "Pictures").
+        resources: [objectsUnder(factsheetsPrefix), objectsUnder(errorsPrefix), objectsUnder(REPORTS_PREFIX), objectsUnder(INDEX_PREFIX)],
       }),
     );
     // The publisher lists content/<path>.* to find conflicting sources, and without ListBucket a
@@ -243,13 +244,14 @@ export class FactSheetPublisher extends Construct {
     role.addToPolicy(new PolicyStatement({ sid: 'ListForNotFound', actions: ['s3:ListBucket'], resources: [bucketArn] }));
     props.encryptionKey?.grant(role, 'kms:Decrypt', 'kms:GenerateDataKey');
     Validations.of(role).acknowledge(
-      ...[contentPrefix, factsheetsPrefix, errorsPrefix, REPORTS_PREFIX].map((prefix) => ({
+      ...[contentPrefix, factsheetsPrefix, errorsPrefix, REPORTS_PREFIX, INDEX_PREFIX].map((prefix) => ({
         // The finding names the resource as cdk-nag prints it.
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${namePrefix}-<AWS::AccountId>-<AWS::Region>/${prefix}*]`,
         reason: `Object actions can only be scoped by key prefix; this grants ${prefix} and nothing else of the bucket.`,
       })),
     );
 
+    const timeout = props.timeout ?? Duration.seconds(30);
     const environment: Record<string, string> = {
       BUCKET_NAME: this.bucketName,
       CONTENT_PREFIX: contentPrefix,
@@ -262,6 +264,8 @@ export class FactSheetPublisher extends Construct {
       LOG_LEVEL: props.logLevel ?? 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
       ...(props.maxSourceBytes === undefined ? {} : { MAX_SOURCE_BYTES: String(props.maxSourceBytes) }),
+      // Half the timeout: a runaway render ends as an error report, with time left to write it.
+      RENDER_DEADLINE_MS: String(Math.floor(timeout.toMilliseconds() / 2)),
     };
 
     const fn = new LambdaFunction(this, 'Function', {
@@ -271,7 +275,7 @@ export class FactSheetPublisher extends Construct {
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
-      timeout: props.timeout ?? Duration.seconds(30),
+      timeout,
       reservedConcurrentExecutions: props.reservedConcurrency,
       role,
       logGroup,
