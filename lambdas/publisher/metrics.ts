@@ -35,6 +35,8 @@ function metricsOf(outcome: RecordOutcome): MetricPoint[] {
     case 'failed':
       return [{ name: METRIC_NAMES.failed, unit: MetricUnit.Count, value: 1 }];
     case 'unpublished':
+    // Each document a picture change answers again has its own outcome, counted there.
+    case 'followed':
     case 'skipped':
     case 'ignored':
       return [];

@@ -6,7 +6,8 @@
  * published fact sheets stale; so does an upload whose event was lost to the failure queue. The
  * publisher records its version and the source ETag on everything it writes: comparing those with
  * the bucket as it is now, by the rule the publisher itself skips duplicates by (`currentAnswer`),
- * finds exactly the documents to render again. Each is handed to the
+ * finds exactly the documents to render again, with those whose picture index is missing or an
+ * older upload's (rendering writes it). Each is handed to the
  * publisher as the S3 notification its upload produced, so the deployed function does the work
  * under its usual rules (a newer upload meanwhile wins, and duplicates are skipped).
  */
@@ -20,8 +21,10 @@ import {
   documentPathOf,
   errorReportKeyFor,
   factsheetKeyFor,
+  isPictureKey,
   type KeyLayout,
 } from './keys';
+import { indexAnswers } from './picture-index';
 import { unquoteEtag } from './s3';
 import { PublisherStore } from './store';
 
@@ -88,11 +91,13 @@ export async function republish(options: RepublishOptions): Promise<RepublishRep
     if (options.deadline !== undefined && Date.now() >= options.deadline) return;
     started += 1;
     try {
-      const [factsheet, errorReport] = await Promise.all([
+      const [factsheet, errorReport, index] = await Promise.all([
         store.headOutput(factsheetKeyFor(document.key, layout)),
         store.headOutput(errorReportKeyFor(document.key, layout)),
+        store.readDocumentIndex(document.key),
       ]);
-      if (options.force !== true && currentAnswer({ factsheet, errorReport }, document, options.currentVersion) !== null) {
+      const current = currentAnswer({ factsheet, errorReport }, document, options.currentVersion) !== null && indexAnswers(index, document.etag);
+      if (options.force !== true && current) {
         upToDate.push(document.key);
       } else {
         await options.invoke({ Records: [createdRecord(options.bucket, document)] });
@@ -118,7 +123,7 @@ export async function republish(options: RepublishOptions): Promise<RepublishRep
 
 /**
  * The documents under the content prefix after `startAfter`, in key order, at most `maxDocuments`
- * of them (folder markers and stray keys are not documents); `truncated` when more follow.
+ * of them (folder markers, stray keys and pictures are not documents); `truncated` when more follow.
  */
 async function listDocuments(
   s3: S3Client,
@@ -134,7 +139,7 @@ async function listDocuments(
   );
   for await (const page of pages) {
     for (const object of page.Contents ?? []) {
-      if (object.Key === undefined || documentPathOf(object.Key, layout) === null) continue;
+      if (object.Key === undefined || documentPathOf(object.Key, layout) === null || isPictureKey(object.Key, layout)) continue;
       documents.push({ key: object.Key, etag: unquoteEtag(object.ETag ?? ''), size: object.Size ?? 0 });
     }
     if (documents.length >= max) return { documents: documents.slice(0, max), truncated: page.IsTruncated === true || documents.length > max };
