@@ -245,7 +245,7 @@ describe('PublisherStack', () => {
       );
     }
 
-    it('reads content/, writes and deletes factsheets/, errors/ and reports/, lists the bucket, and nothing more', () => {
+    it('reads content/, writes and deletes factsheets/, errors/, reports/ and the picture index/, lists the bucket, and nothing more', () => {
       expect(s3Grants().sort()).toEqual(
         [
           `s3:GetObject on ${BUCKET_ARN}/content/*`,
@@ -259,6 +259,9 @@ describe('PublisherStack', () => {
           `s3:GetObject on ${BUCKET_ARN}/reports/*`,
           `s3:PutObject on ${BUCKET_ARN}/reports/*`,
           `s3:DeleteObject on ${BUCKET_ARN}/reports/*`,
+          `s3:GetObject on ${BUCKET_ARN}/index/*`,
+          `s3:PutObject on ${BUCKET_ARN}/index/*`,
+          `s3:DeleteObject on ${BUCKET_ARN}/index/*`,
           `s3:ListBucket on ${BUCKET_ARN}`,
         ].sort(),
       );

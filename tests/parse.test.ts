@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCommonMark } from '../lambdas/render/commonmark';
 import { type ContentError, DocumentSyntaxError, InputError, UnsupportedFormatError } from '../lambdas/render/errors';
 import { DEFAULT_LIMITS } from '../lambdas/render/limits';
-import { parseSource } from '../lambdas/render/parse';
+import { loadDispatchReader, parseSource } from '../lambdas/render/parse';
 import { ACCEPTED_EXTENSIONS } from '../lambdas/render/parse/formats';
 import { detectLanguage, MAX_TITLE_LENGTH, titleOf } from '../lambdas/render/parse/dispatch';
 import type { ParsedDocument, SourceFile } from '../lambdas/render/types';
@@ -48,6 +48,7 @@ function record(parsed: ParsedDocument): Record<string, unknown> {
 
 // The renderer loads the CommonMark parser before the stages that need it; these tests call the stages directly.
 beforeAll(loadCommonMark);
+beforeAll(loadDispatchReader);
 
 describe('parse', () => {
   describe('file checks', () => {

@@ -4,7 +4,7 @@
  */
 import packageJson from '../../package.json' with { type: 'json' };
 import { DEFAULT_LIMITS, DEFAULT_RENDER_DEADLINE_MS, OperatorError, type RendererOptions } from '../render';
-import type { KeyLayout } from './keys';
+import { INDEX_PREFIX, type KeyLayout } from './keys';
 
 export interface PublisherConfig {
   readonly bucket: string;
@@ -100,6 +100,8 @@ function overlappingPrefixes(layout: KeyLayout): string[] {
     ['CONTENT_PREFIX', layout.contentPrefix],
     ['FACTSHEETS_PREFIX', layout.factsheetsPrefix],
     ['ERRORS_PREFIX', layout.errorsPrefix],
+    // Fixed: the picture index is written on every publication.
+    ['the index prefix', INDEX_PREFIX],
   ] as const;
   const problems: string[] = [];
   named.forEach(([name, value], index) => {

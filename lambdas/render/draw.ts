@@ -153,10 +153,14 @@ function drawRun(doc: Doc, run: PositionedRun, baseline: number, structure: Tagg
   const paint = (): void => {
     colours.fill(run.color);
     // The layout measured the run already; passing its width spares pdfkit a second measure.
-    doc
-      .font(run.face ?? run.variant)
-      .fontSize(run.size)
-      .text(run.text, run.x, baseline, { lineBreak: false, baseline: 'alphabetic', textWidth: run.width } as PDFKit.Mixins.TextOptions);
+    const text = (): void => {
+      doc
+        .font(run.face ?? run.variant)
+        .fontSize(run.size)
+        .text(run.text, run.x, baseline, { lineBreak: false, baseline: 'alphabetic', textWidth: run.width } as PDFKit.Mixins.TextOptions);
+    };
+    if (run.actualText === undefined) text();
+    else withActualText(doc, run.actualText, text);
     if (run.href) {
       const underline = baseline + run.size * 0.12;
       colours.stroke(run.color);
@@ -175,6 +179,34 @@ function drawRun(doc: Doc, run: PositionedRun, baseline: number, structure: Tagg
   if (run.href) {
     // structParent (missing from @types/pdfkit) ties the annotation to its Link element.
     doc.link(run.x, baseline - run.size, run.width, run.size * 1.3, asciiUri(run.href), { structParent: element } as object);
+  }
+}
+
+/**
+ * Draws text inside a Span whose ActualText extraction gives back instead of the glyphs' own
+ * text. pdfkit wraps each text in q … Q, and poppler places a span's text with the graphics
+ * state of its EMC, so the span must close before Q: it is written around the text object.
+ */
+function withActualText(doc: Doc, actualText: string, text: () => void): void {
+  const own = doc as unknown as { addContent(data: string): Doc };
+  const write = own.addContent.bind(doc);
+  const around = (data: string): Doc => {
+    if (data === 'BT') marker(() => doc.markContent('Span', { actual: actualText }));
+    write(data);
+    if (data === 'ET') marker(() => doc.endMarkedContent());
+    return doc;
+  };
+  // The marker itself is written through pdfkit, unwrapped.
+  const marker = (emit: () => void): void => {
+    own.addContent = write;
+    emit();
+    own.addContent = around;
+  };
+  own.addContent = around;
+  try {
+    text();
+  } finally {
+    delete (own as Partial<typeof own>).addContent;
   }
 }
 

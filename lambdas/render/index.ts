@@ -12,7 +12,7 @@ export { DEFAULT_LIMITS, DOCUMENT_LIMITS, sourceSizeError } from './limits';
 // The content format's fields, for build/write-schemas.ts.
 export { EVENT_DOCUMENT, type Field, type FieldKind } from './document-definition';
 export { loadFile } from './load';
-export { ACCEPTED_EXTENSIONS } from './parse/formats';
+export { ACCEPTED_EXTENSIONS, PICTURE_EXTENSIONS } from './parse/formats';
 export type { Renderer, RendererOptions } from './renderer';
 export type { ImageAccess, ImageRead, RenderResult } from './types';
 

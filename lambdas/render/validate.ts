@@ -12,6 +12,7 @@ import { DATE_FORMATS, readPartialDate } from './dates';
 import { EVENT_DOCUMENT, type FieldKind, type MappingKind } from './document-definition';
 import { excerpt, type Problem, ValidationError } from './errors';
 import { DOCUMENT_LIMITS, type DocumentLimits } from './limits';
+import { PICTURE_EXTENSIONS } from './parse/formats';
 import type { EventDocument, ParsedDocument, PartialDate, SourcePosition, ValidatedDocument } from './types';
 
 export interface ValidateOptions {
@@ -104,8 +105,6 @@ function readMapping(reader: FieldReader, type: MappingKind, value: unknown, pat
 const MAX_CHART_LABELS = 40;
 const MAX_CHART_SERIES = 6;
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
-/** Picture formats by extension; the image stage checks that the bytes are what the name says. */
-const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png'];
 
 /** What the definition cannot say of a chart: how many labels and series, one value a label. */
 function checkCharts(reader: FieldReader, document: EventDocument): void {
@@ -343,7 +342,7 @@ class FieldReader {
       return undefined;
     }
     const extension = /\.[^./]*$/.exec(src)?.[0].toLowerCase() ?? '';
-    if (!IMAGE_EXTENSIONS.includes(extension)) {
+    if (!PICTURE_EXTENSIONS.includes(extension)) {
       const kind = extension === '' ? 'has no extension' : `is a ${extension} file`;
       this.problem(path, `"${src}" ${kind}, not a picture the publisher can print`, 'a JPEG (.jpg, .jpeg) or PNG (.png) file');
       return undefined;
