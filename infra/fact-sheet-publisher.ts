@@ -248,6 +248,7 @@ export class FactSheetPublisher extends Construct {
       })),
     );
 
+    const timeout = props.timeout ?? Duration.seconds(30);
     const environment: Record<string, string> = {
       BUCKET_NAME: this.bucketName,
       CONTENT_PREFIX: contentPrefix,
@@ -260,6 +261,8 @@ export class FactSheetPublisher extends Construct {
       LOG_LEVEL: props.logLevel ?? 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
       ...(props.maxSourceBytes === undefined ? {} : { MAX_SOURCE_BYTES: String(props.maxSourceBytes) }),
+      // Half the timeout: a runaway render ends as an error report, with time left to write it.
+      RENDER_DEADLINE_MS: String(Math.floor(timeout.toMilliseconds() / 2)),
     };
 
     const fn = new NodejsFunction(this, 'Function', {
@@ -271,7 +274,7 @@ export class FactSheetPublisher extends Construct {
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
-      timeout: props.timeout ?? Duration.seconds(30),
+      timeout,
       reservedConcurrentExecutions: props.reservedConcurrency,
       role,
       logGroup,
