@@ -11,7 +11,7 @@ import { parseCommand, runCommand, UsageError, wholeNumber } from '../client/com
 import { type Watched, watchPaths } from '../client/watch';
 import { DEFAULT_LOCAL_BUCKET, DEFAULT_LOCAL_PORT, type InvocationReport, LOCAL_CREDENTIALS } from '../emulator/local-s3';
 import { type LocalPublisher, startLocalPublisher } from '../emulator/local-publisher';
-import { reconcile } from '../client/reconcile';
+import { reconcile } from '../lambdas/publisher/reconcile';
 
 const USAGE = `Usage: npm run dev [-- options]
 Keeps a local S3 server running and publishes every upload under content/, until Ctrl-C.
@@ -90,6 +90,7 @@ await runCommand(async () => {
     );
     for (const failure of failed) console.log(`  not reconciled: ${failure.key}: ${failure.error}`);
     for (const orphan of removed) console.log(`  removed ${orphan.key}: ${orphan.sourceKey} is gone`);
+    for (const entry of reconciled.relinked) console.log(`  picture index: ${entry.picture} is used by ${entry.document} again`);
   }
 });
 
@@ -155,6 +156,8 @@ function describe(outcome: RecordOutcome): string {
       );
     case 'unpublished':
       return `unpublished ${outcome.sourceKey}${outcome.deleted.length > 0 ? `: deleted ${outcome.deleted.join(', ')}` : ''}`;
+    case 'followed':
+      return `picture ${outcome.key}: ${outcome.documents.length === 0 ? 'no document uses it' : `used by ${outcome.documents.join(', ')}`}`;
     case 'skipped':
       return `skipped ${outcome.sourceKey}: ${outcome.reason}`;
     case 'ignored':
