@@ -3,6 +3,8 @@
  * the real SDKs: the failure queue's messages, as Lambda's on-failure destination writes them,
  * replayed into the publisher.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { S3Event } from 'aws-lambda';
 import { startFauxqs } from 'fauxqs';
@@ -106,5 +108,27 @@ describe('redrive', () => {
     expect(second.map((report) => report.outcome)).toEqual(['replayed']);
     expect(await harness.head('factsheets/a.pdf')).not.toBeNull();
     expect(await visibleMessages()).toBe(0);
+  });
+
+  it('npm run publish -- --redrive replays the queue through a local publisher, one line per message, and exits 1 while any is left', async () => {
+    // Prepare
+    await harness.put('content/cli.yaml', 'title: Sommet\ndate: 2022-02-28\n');
+    await queued(failureRecord(await harness.createdEvent('content/cli.yaml', '0000000000000001')));
+    await queued('not json');
+
+    // Act
+    const run = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'cli/publish.ts', '--redrive', '--endpoint', harness.localS3.endpoint, '--queue-url', queueUrl, '--sqs-endpoint', sqsServer.address],
+      { env: { ...process.env, FACTSHEET_BUCKET: 'factsheet-publisher' }, timeout: 120_000 },
+    ).catch((error: unknown) => error as { stdout: string; code: number });
+
+    // Assert
+    expect('code' in run ? run.code : 0).toBe(1);
+    expect(run.stdout).toContain('replayed: content/cli.yaml (published)');
+    expect(run.stdout).toMatch(/not a failure record: \S+ \(the body is not JSON\)/);
+    expect(run.stdout).toContain('1 of 2 message(s) replayed and deleted, 1 left in the queue');
+    expect((await harness.head('factsheets/cli.pdf'))?.ContentType).toBe('application/pdf');
+    expect(await visibleMessages()).toBe(1);
   });
 });
