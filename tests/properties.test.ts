@@ -18,6 +18,8 @@ import { ContentError, createRenderer, type Renderer } from '../lambdas/render';
 import { readPdf } from './helpers/pdf';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 25);
+/** A render and its reading back take well under a second each, even on a loaded machine. */
+const TIMEOUT_MS = Math.max(60_000, RUNS * 1_000);
 const contentDir = new URL('../content/', import.meta.url).pathname;
 
 /** Letters Noto Sans draws, in the scripts the samples use. */
@@ -76,7 +78,7 @@ describe('properties: render or refuse, never crash', () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, TIMEOUT_MS);
 
   it('renders or refuses random Markdown and dispatch text', async () => {
     const markdownish = fc.array(fc.oneof(anything, fc.constantFrom('---\n', 'title: T\n', 'date: 2022\n', '## ', '# ', '- ', '> ', '*', '**', '[x](https://a.b/é)', '\n\n', '— Macron', '«', '»')), { maxLength: 40 });
@@ -86,7 +88,7 @@ describe('properties: render or refuse, never crash', () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, TIMEOUT_MS);
 
   it('renders or refuses the samples with random bytes changed, inserted or removed', async () => {
     const samples = readdirSync(contentDir)
@@ -113,5 +115,5 @@ describe('properties: render or refuse, never crash', () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, TIMEOUT_MS);
 });
