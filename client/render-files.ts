@@ -61,7 +61,7 @@ async function listDocuments(folder: string): Promise<string[]> {
 }
 
 /** The output folder cannot be used; the command says so in one line, before rendering anything. */
-export class OutputFolderError extends OperatorError {}
+class OutputFolderError extends OperatorError {}
 
 /**
  * `mkdir -p` one level at a time: Node's recursive mkdir loops forever where the kernel answers
