@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand, paginateListObjectsV2, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { reconcile } from '../client/reconcile';
+import { reconcile } from '../lambdas/publisher/reconcile';
 import { createRenderer, type Renderer } from '../lambdas/render/index';
 import { BUCKET, startHarness, type Harness } from './publisher-harness';
 

@@ -12,7 +12,7 @@ import { asContentLimit, RendererConfigError } from './errors';
 import { loadFonts } from './fonts';
 import { layoutDocument, prepareLayout } from './layout';
 import { parseMarkup } from './markup';
-import { parseSource } from './parse';
+import { loadDispatchReader, parseSource } from './parse';
 import { formatOf } from './parse/formats';
 import { loadTemplates } from './template';
 import type { ImageAccess, ImageSet, MarkupDocument, QrMatrix, RenderResult, SourceFile } from './types';
@@ -69,8 +69,11 @@ export async function buildRenderer(options: RendererOptions = {}): Promise<Rend
     templates: templates.names,
     async render(source, renderOptions = {}) {
       try {
-        // The CommonMark parser is loaded only for what needs it: a Markdown file, a string with emphasis.
-        if (formatOf(source.name) === 'markdown') await loadCommonMark();
+        // The CommonMark parser is loaded only for what needs it: a Markdown file, a string with
+        // emphasis; the dispatch reader only for a dispatch.
+        const format = formatOf(source.name);
+        if (format === 'markdown') await loadCommonMark();
+        if (format === 'dispatch') await loadDispatchReader();
         const parsed = parseSource(source);
         const validated = validateDocument(parsed, { templates: templates.names });
         const images = await loadPictures(validated.file, validated.document, parsed.positions, renderOptions.images);

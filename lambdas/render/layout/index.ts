@@ -33,7 +33,7 @@ interface Measured {
  */
 export async function prepareLayout(text: string, lang: string, fonts: FontSet): Promise<void> {
   const rightToLeft = directionOf(lang) === 'rtl' || hasRightToLeft(text);
-  await Promise.all([fonts.prepare(text), rightToLeft ? loadBidi() : undefined]);
+  await Promise.all([fonts.prepare(text, lang), rightToLeft ? loadBidi() : undefined]);
 }
 
 /**
@@ -43,7 +43,7 @@ export async function prepareLayout(text: string, lang: string, fonts: FontSet):
 export function layoutDocument(markup: MarkupDocument, theme: Theme, fonts: FontSet, resources: LayoutResources = {}, deadline?: RenderDeadline): LayoutDocument {
   const geometry = pageGeometry(theme);
   const styles = blockStyles(theme);
-  const setter = new TextSetter(fonts, directionOf(markup.meta.lang));
+  const setter = new TextSetter(fonts, directionOf(markup.meta.lang), markup.meta.lang);
   const measure = (blocks: readonly MarkupBlock[]): Measured => {
     const structure = new StructBuilder();
     const measurer = new BlockMeasurer(setter, styles, geometry, structure, {
