@@ -3,8 +3,8 @@
  * (`npm run render`, and the benchmark's document source).
  */
 import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join, relative } from 'node:path';
-import { ACCEPTED_EXTENSIONS, ContentError, loadFile, PICTURE_EXTENSIONS, type Problem, type Renderer } from '../lambdas/render';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import { ACCEPTED_EXTENSIONS, ContentError, loadFile, OperatorError, PICTURE_EXTENSIONS, type Problem, type Renderer } from '../lambdas/render';
 import { folderImages } from './image-files';
 
 export interface RenderTarget {
@@ -65,13 +65,41 @@ async function listFiles(folder: string, extensions: readonly string[]): Promise
   return files.flat();
 }
 
+/** The output folder cannot be used; the command says so in one line, before rendering anything. */
+class OutputFolderError extends OperatorError {}
+
+/**
+ * `mkdir -p` one level at a time: Node's recursive mkdir loops forever where the kernel answers
+ * ENOENT under a folder that exists (`--out /proc/x`), and says EEXIST for a file in the way.
+ */
+export async function ensureFolder(path: string): Promise<void> {
+  const missing: string[] = [];
+  for (let folder = resolve(path); ; folder = dirname(folder)) {
+    const info = await stat(folder).catch((error: unknown) => {
+      const { code } = error as NodeJS.ErrnoException;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+      throw new OutputFolderError(`${path}: cannot use ${folder} as a folder (${(error as Error).message})`, { cause: error });
+    });
+    if (info?.isDirectory()) break;
+    if (info !== null) throw new OutputFolderError(`${path}: ${folder} is a file, not a folder (expected a folder for the PDFs)`);
+    missing.unshift(folder);
+    if (dirname(folder) === folder) break;
+  }
+  for (const folder of missing) {
+    await mkdir(folder).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
+      throw new OutputFolderError(`${path}: cannot create the folder ${folder} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
+    });
+  }
+}
+
 /** Renders one file; a document the author must fix is an outcome, not an exception. */
 export async function renderTarget(renderer: Renderer, target: RenderTarget, outDir: string): Promise<RenderOutcome> {
   const started = performance.now();
   try {
     const result = await renderer.render(await loadFile(target.path), { images: folderImages(target.root, target.path) });
     const output = join(outDir, `${target.outputName}.pdf`);
-    await mkdir(dirname(output), { recursive: true });
+    await ensureFolder(dirname(output));
     // Written beside and renamed, so a reader never sees a half-written PDF.
     await writeFile(`${output}.partial`, result.pdf);
     await rename(`${output}.partial`, output);

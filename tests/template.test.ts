@@ -519,6 +519,10 @@ describe('inline emphasis', () => {
     ['[x](javascript:alert(1))', '[x](javascript:alert(1))'],
     ['[x](/relative)', '[x](/relative)'],
     ['a "quote" & <tag> {{x}}', 'a &quot;quote&quot; &amp; &lt;tag&gt; {{x}}'],
+    ['says [Emmanuel Macron]{lang=fr}, then', 'says <span lang="fr">Emmanuel Macron</span>, then'],
+    ['[**gras** et *italique*]{lang=fr-CA}', '<span lang="fr-CA"><b>gras</b> et <i>italique</i></span>'],
+    ['[**a]{lang=fr}**', '[<b>a]{lang&#x3D;fr}</b>'],
+    ['[a] {lang=fr}', '[a] {lang&#x3D;fr}'],
   ])('%s → %s', (text, markup) => {
     expect(inlineMarkup(text)).toBe(markup);
   });

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCommonMark } from '../lambdas/render/commonmark';
 import { parsePartialDate, readPartialDate } from '../lambdas/render/dates';
 import { ContentError, DocumentSyntaxError, InputError, type Problem, UnsupportedFormatError, ValidationError } from '../lambdas/render/errors';
-import { parseSource } from '../lambdas/render/parse';
+import { loadDispatchReader, parseSource } from '../lambdas/render/parse';
 import type { ParsedDocument } from '../lambdas/render/types';
 import { DOCUMENT_LIMITS } from '../lambdas/render/limits';
 import { validateDocument } from '../lambdas/render/validate';
@@ -42,6 +42,7 @@ function problemsOf(parsed: ParsedDocument, options = {}): readonly Problem[] {
 
 // The renderer loads the CommonMark parser before the stages that need it; these tests call the stages directly.
 beforeAll(loadCommonMark);
+beforeAll(loadDispatchReader);
 
 describe('validate', () => {
   describe('samples', () => {

@@ -296,7 +296,7 @@ class TaggedStructure {
     const existing = this.elements.get(id);
     if (existing) return existing;
     const { node, parent } = this.entry(id);
-    const element = this.doc.struct(node.type, node.alt === undefined ? {} : { alt: node.alt });
+    const element = this.doc.struct(node.type, { ...(node.alt === undefined ? {} : { alt: node.alt }), ...(node.lang === undefined ? {} : { lang: node.lang }) });
     this.element(parent as number).add(element);
     this.elements.set(id, element);
     return element;

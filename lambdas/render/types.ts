@@ -221,6 +221,8 @@ export interface TextRun {
   readonly bold: boolean;
   readonly italic: boolean;
   readonly href: string | null;
+  /** Set inside `<span lang>`: the run's own language, tagged as its own `/Lang`. */
+  readonly lang?: string;
 }
 /** Page furniture may also show the page number and page count. */
 export type FurnitureRun = TextRun | { readonly kind: 'page-number' } | { readonly kind: 'page-count' };

@@ -3,7 +3,7 @@
  * add what repeats on every page (header band, footer) once the page count is known.
  */
 import type { RenderDeadline } from '../deadline';
-import type { Problem } from '../errors';
+import { excerpt, type Problem } from '../errors';
 import type { FontSet } from '../fonts';
 import { sentencesOf } from '../sentences';
 import type { Furniture, FurnitureRun, LayoutResources, MarkupBlock, MarkupDocument, TextRun, Theme } from '../types';
@@ -67,9 +67,15 @@ export function layoutDocument(markup: MarkupDocument, theme: Theme, fonts: Font
   }
 
   const pageCount = measured.pages.length;
+  // Once per text, however many pages repeat it.
+  const cuts = new Map<string, Problem>();
+  const cut = (where: string, whole: string, fitted: string): void => {
+    const message = `the ${where} text "${excerpt(whole)}" does not fit the page's width and is cut to "${excerpt(fitted)}"`;
+    cuts.set(message, { message });
+  };
   const pages: LayoutPage[] = measured.pages.map((placed, index) => ({
     nodes: [
-      ...furniture(markup, theme, geometry, setter, styles, index + 1, pageCount),
+      ...furniture(markup, theme, geometry, setter, styles, index + 1, pageCount, cut),
       ...placeSlices(placed),
     ],
   }));
@@ -82,6 +88,7 @@ export function layoutDocument(markup: MarkupDocument, theme: Theme, fonts: Font
     pages,
     warnings: [
       ...warnings,
+      ...cuts.values(),
       ...(missing.length === 0
         ? []
         : [{ message: `${missing.length} character(s) have no glyph in the embedded fonts and show as \uFFFD: ${missing.map(describeCharacter).join(', ')}` }]),
@@ -215,6 +222,7 @@ function furniture(
   styles: ReturnType<typeof blockStyles>,
   page: number,
   pages: number,
+  cut: (where: string, whole: string, fitted: string) => void,
 ): LayoutNode[] {
   const nodes: LayoutNode[] = [];
   const width = geometry.right - geometry.left;
@@ -226,19 +234,21 @@ function furniture(
       left += LOGO_MAX_WIDTH + 8;
     }
     const baseline = geometry.bandHeight / 2 + styles.header.size * 0.35;
-    nodes.push(...furnitureSlots(markup.header, styles.header, setter, { left, right: geometry.right, width }, baseline, page, pages));
+    nodes.push(...furnitureSlots(markup.header, styles.header, setter, { left, right: geometry.right, width }, baseline, page, pages, (slot, whole, fitted) => cut(`header's ${slot}`, whole, fitted)));
   }
   if (markup.footer) {
     nodes.push({ kind: 'rule', x1: geometry.left, y1: geometry.footerRule, x2: geometry.right, y2: geometry.footerRule, color: theme.colours.muted, thickness: 0.5 });
-    nodes.push(...furnitureSlots(markup.footer, styles.footer, setter, { left: geometry.left, right: geometry.right, width }, geometry.footerBaseline, page, pages));
+    nodes.push(...furnitureSlots(markup.footer, styles.footer, setter, { left: geometry.left, right: geometry.right, width }, geometry.footerBaseline, page, pages, (slot, whole, fitted) => cut(`footer's ${slot}`, whole, fitted)));
   }
   return nodes;
 }
 
 /**
- * The centre slot takes what it needs up to a third of the line, the right one up to a third
- * (half when the centre is empty); the left slot gets what remains, so a long source list is
- * cut only when it must be.
+ * The centre slot (a classification such as "Embargoed until 28 Feb 2022 14:00 CET") takes what it
+ * needs: up to a third of the line, or more while it stays centred clear of what the left and right
+ * slots hold. The right one takes up to what remains on its side (half the line when the centre is
+ * empty); the left slot gets what remains, so a long source list is cut only when it must be. A
+ * slot cut to fit ends in "…" and is reported through `cut`.
  */
 function furnitureSlots(
   slots: Furniture,
@@ -248,22 +258,34 @@ function furnitureSlots(
   baseline: number,
   page: number,
   pages: number,
+  cut: (slot: 'left' | 'center' | 'right', whole: string, fitted: string) => void,
 ): LayoutNode[] {
   const gap = 12;
   const third = area.width / 3 - gap;
-  const node = (runs: readonly FurnitureRun[], maxWidth: number, place: (width: number) => number): { node: LayoutNode | null; width: number } => {
+  const variantFor = (runs: readonly FurnitureRun[]) => {
     const first = runs.find((run) => run.kind === 'text');
-    const variant = variantOf(style.bold || (first?.bold ?? false), style.italic || (first?.italic ?? false));
-    const text = setter.fitLine(furnitureText(runs, page, pages), variant, style.size, maxWidth);
+    return variantOf(style.bold || (first?.bold ?? false), style.italic || (first?.italic ?? false));
+  };
+  const naturalWidth = (runs: readonly FurnitureRun[]): number => {
+    const text = setter.fitLine(furnitureText(runs, page, pages), variantFor(runs), style.size, Number.POSITIVE_INFINITY);
+    return text === '' ? 0 : setter.widthOf(text, variantFor(runs), style.size);
+  };
+  const node = (slot: 'left' | 'center' | 'right', runs: readonly FurnitureRun[], maxWidth: number, place: (width: number) => number): { node: LayoutNode | null; width: number } => {
+    const variant = variantFor(runs);
+    const whole = furnitureText(runs, page, pages);
+    const text = setter.fitLine(whole, variant, style.size, maxWidth);
+    if (text !== setter.fitLine(whole, variant, style.size, Number.POSITIVE_INFINITY)) cut(slot, whole, text);
     if (text === '') return { node: null, width: 0 };
     const line = setter.furnitureLine(text, variant, style.size, style.color);
     const x = place(line.width);
     return { node: { kind: 'text', baseline, runs: line.runs.map((run) => ({ ...run, x: run.x + x })) }, width: line.width };
   };
-  const center = node(slots.center, third, (width) => area.left + (area.right - area.left - width) / 2);
-  const right = node(slots.right, center.node ? third : area.width / 2 - gap, (width) => area.right - width);
+  const half = area.width / 2;
+  const centred = 2 * (half - Math.max(naturalWidth(slots.left), naturalWidth(slots.right)) - gap);
+  const center = node('center', slots.center, Math.max(third, centred), (width) => area.left + (area.right - area.left - width) / 2);
+  const right = node('right', slots.right, center.node ? Math.max(third, half - center.width / 2 - gap) : half - gap, (width) => area.right - width);
   const leftLimit = center.node ? (area.right - area.left - center.width) / 2 - gap : area.right - area.left - right.width - gap;
-  const left = node(slots.left, leftLimit, () => area.left);
+  const left = node('left', slots.left, leftLimit, () => area.left);
   const nodes = [left.node, center.node, right.node].filter((placed): placed is LayoutNode => placed !== null);
   return setter.direction === 'rtl' ? nodes.map((placed) => mirrored(placed, area)) : nodes;
 }

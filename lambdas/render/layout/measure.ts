@@ -135,14 +135,15 @@ export class BlockMeasurer {
   ): Slice[] {
     const element = this.structure.add(parent, type);
     const links = new Map<TextRun, number>();
+    // A link, or a run in a language of its own, is an element of its own: a Link or a Span, with its /Lang.
     const structOf = (run: TextRun): number => {
-      if (!run.href) return element;
-      let link = links.get(run);
-      if (link === undefined) {
-        link = this.structure.add(element, 'Link');
-        links.set(run, link);
+      if (!run.href && run.lang === undefined) return element;
+      let own = links.get(run);
+      if (own === undefined) {
+        own = this.structure.add(element, run.href ? 'Link' : 'Span', undefined, run.lang);
+        links.set(run, own);
       }
-      return link;
+      return own;
     };
     const lines = this.setter.setLines(runs, style, width, structOf);
     // Every text goes through here: once per paragraph is often enough to stop a runaway render.

@@ -24,6 +24,7 @@ export type StructType =
   | 'TD'
   | 'Div'
   | 'Link'
+  | 'Span'
   | 'Figure'
   | 'Caption';
 
@@ -33,6 +34,8 @@ export interface StructNode {
   readonly type: StructType;
   /** The text alternative (`/Alt`) of a Figure. */
   readonly alt?: string;
+  /** `/Lang` of an element in another language than the document's (a `<span lang>`). */
+  readonly lang?: string;
   readonly children: readonly StructNode[];
 }
 
