@@ -13,7 +13,10 @@ import { STRESS_SHAPE, longDocument } from '../bench/long-document';
 import { fold, readPdf } from './helpers/pdf';
 
 const contentDir = new URL('../content/', import.meta.url).pathname;
-const contentFiles = readdirSync(contentDir).filter((name) => !name.startsWith('.')).sort();
+const contentFiles = readdirSync(contentDir, { withFileTypes: true })
+  .filter((entry) => entry.isFile() && !entry.name.startsWith('.'))
+  .map((entry) => entry.name)
+  .sort();
 const pageLabel: Record<string, string> = { en: 'Page', fr: 'Page', uk: 'Сторінка', de: 'Seite', es: 'Página' };
 /** pdf.js mangles Arabic and Chinese text extraction: tests/world-scripts.test.ts reads these with poppler, the reference. */
 const readByPoppler = new Set(['ar', 'zh-Hans']);

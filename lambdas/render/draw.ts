@@ -7,6 +7,7 @@
 import PDFDocument from 'pdfkit';
 import type { FontSet, FontVariant } from './fonts';
 import type { GraphicShape, LayoutDocument, LayoutNode, PositionedRun, StructNode, StructType } from './layout';
+import type { VectorPaint } from './types';
 
 export interface DrawOptions {
   /** Written as CreationDate and ModDate; also seeds the file ID, so it fixes the output bytes. */
@@ -86,13 +87,23 @@ function drawNode(doc: Doc, node: LayoutNode, structure: TaggedStructure, colour
       return;
     case 'image':
       if (node.struct === null) {
-        asArtifact(doc, 'Layout', () =>
-          doc.image(Buffer.from(node.data), node.x, node.y, { fit: [node.width, node.height], valign: 'center' }),
-        );
+        // The logo: one image object for the document, shown on every page.
+        asArtifact(doc, 'Layout', () => doc.image(pictures.open(node.data), node.x, node.y, { fit: [node.width, node.height], valign: 'center' }));
       } else {
         const element = structure.element(node.struct);
         const content = doc.markStructureContent('Figure');
         doc.image(pictures.open(node.data), node.x, node.y, { width: node.width, height: node.height });
+        doc.endMarkedContent();
+        element.add(content);
+      }
+      return;
+    case 'vector':
+      if (node.struct === null) {
+        asArtifact(doc, 'Layout', () => drawVector(doc, node));
+      } else {
+        const element = structure.element(node.struct);
+        const content = doc.markStructureContent('Figure');
+        drawVector(doc, node);
         doc.endMarkedContent();
         element.add(content);
       }
@@ -143,6 +154,68 @@ function drawShape(doc: Doc, shape: GraphicShape, x: number, y: number, colours:
       throw new Error(`unhandled shape ${JSON.stringify(unknown)}`);
     }
   }
+}
+
+/**
+ * An SVG fitted into its box as SVG's default (xMidYMid meet) does, clipped to its viewBox. Colours
+ * are set inside the saved graphics state, so the page's remembered colours stay true after it.
+ */
+function drawVector(doc: Doc, node: Extract<LayoutNode, { kind: 'vector' }>): void {
+  const [minX, minY, boxWidth, boxHeight] = node.drawing.viewBox;
+  const scale = Math.min(node.width / boxWidth, node.height / boxHeight);
+  doc.save();
+  doc.rect(node.x, node.y, node.width, node.height).clip();
+  doc.translate(node.x + (node.width - boxWidth * scale) / 2, node.y + (node.height - boxHeight * scale) / 2).scale(scale).translate(-minX, -minY);
+  for (const shape of node.drawing.shapes) {
+    doc.save();
+    doc.transform(...shape.matrix);
+    switch (shape.kind) {
+      case 'path': {
+        // The state first: PDF allows only path operators between a path's start and its painting.
+        if (shape.stroke !== null) {
+          doc.lineWidth(shape.strokeWidth);
+          strokeWith(doc, shape.stroke);
+          // @types/pdfkit knows only dash(length, {space}); pdfkit takes the whole array.
+          if (shape.dash !== null) doc.dash([...shape.dash] as unknown as number, {});
+          if (shape.cap !== undefined) doc.lineCap(shape.cap);
+          if (shape.join !== undefined) doc.lineJoin(shape.join);
+        }
+        if (shape.fill !== null) fillWith(doc, shape.fill);
+        doc.path(shape.d);
+        const rule = shape.evenOdd ? 'even-odd' : 'non-zero';
+        if (shape.fill !== null && shape.stroke !== null) doc.fillAndStroke(rule);
+        else if (shape.fill !== null) doc.fill(rule);
+        else doc.stroke();
+        break;
+      }
+      case 'label':
+        for (const run of shape.runs) {
+          doc
+            .fillColor(run.color)
+            .font(run.face ?? run.variant)
+            .fontSize(run.size)
+            .text(run.text, run.x, shape.baseline, { lineBreak: false, baseline: 'alphabetic', textWidth: run.width } as PDFKit.Mixins.TextOptions);
+        }
+        break;
+      default: {
+        const unknown: never = shape;
+        throw new Error(`unhandled vector shape ${JSON.stringify(unknown)}`);
+      }
+    }
+    doc.restore();
+  }
+  doc.restore();
+}
+
+/** pdfkit writes an ExtGState for every colour given an opacity, even 1: only a translucent paint needs one. */
+function fillWith(doc: Doc, paint: VectorPaint): void {
+  if (paint.opacity < 1) doc.fillColor(paint.colour, paint.opacity);
+  else doc.fillColor(paint.colour);
+}
+
+function strokeWith(doc: Doc, paint: VectorPaint): void {
+  if (paint.opacity < 1) doc.strokeColor(paint.colour, paint.opacity);
+  else doc.strokeColor(paint.colour);
 }
 
 function drawRun(doc: Doc, run: PositionedRun, baseline: number, structure: TaggedStructure, colours: PageColours): void {

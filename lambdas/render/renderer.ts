@@ -14,7 +14,7 @@ import { parseMarkup } from './markup';
 import { parseSource } from './parse';
 import { formatOf } from './parse/formats';
 import { loadTemplates } from './template';
-import type { ImageAccess, ImageSet, MarkupDocument, QrMatrix, RenderResult, SourceFile } from './types';
+import type { ImageAccess, ImageSet, LoadedImage, MarkupDocument, QrMatrix, RenderResult, SourceFile } from './types';
 import { validateDocument } from './validate';
 
 export interface RendererOptions {
@@ -70,7 +70,7 @@ export async function buildRenderer(options: RendererOptions = {}): Promise<Rend
         const filled = templates.fill(validated);
         const markup = parseMarkup(filled);
         const qrCodes = await loadQrCodes(markup);
-        await prepareLayout(filled.markup, markup.meta.lang, fonts);
+        await prepareLayout(`${filled.markup}${drawingLabels([...(images?.values() ?? []), templates.theme.logo])}`, markup.meta.lang, fonts);
         const layout = layoutDocument(markup, templates.theme, fonts, { images, qrCodes });
         const epoch = renderOptions.sourceDateEpoch ?? defaultEpoch;
         const creationDate = epoch === undefined ? source.modifiedAt : new Date(epoch * 1000);
@@ -92,6 +92,11 @@ async function loadPictures(...[file, document, positions, access]: Parameters<t
   if (document.images.length === 0 && !document.sections.some((section) => section.image)) return undefined;
   const { loadImages } = await import('./images');
   return loadImages(file, document, positions, access);
+}
+
+/** The labels of the document's SVGs and the logo's, which need their fonts as much as its text does. */
+function drawingLabels(images: readonly (LoadedImage | null)[]): string {
+  return images.flatMap((image) => (image?.format === 'svg' ? image.drawing.items.map((item) => (item.kind === 'text' ? ` ${item.text}` : '')) : [])).join('');
 }
 
 /** The QR code library is imported by the first document whose markup shows one. */

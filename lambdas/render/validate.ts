@@ -102,7 +102,7 @@ const MAX_CHART_LABELS = 40;
 const MAX_CHART_SERIES = 6;
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
 /** Picture formats by extension; the image stage checks that the bytes are what the name says. */
-const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png'];
+const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.svg'];
 
 /** What the definition cannot say of a chart: how many labels and series, one value a label. */
 function checkCharts(reader: FieldReader, document: EventDocument): void {
@@ -342,7 +342,7 @@ class FieldReader {
     const extension = /\.[^./]*$/.exec(src)?.[0].toLowerCase() ?? '';
     if (!IMAGE_EXTENSIONS.includes(extension)) {
       const kind = extension === '' ? 'has no extension' : `is a ${extension} file`;
-      this.problem(path, `"${src}" ${kind}, not a picture the publisher can print`, 'a JPEG (.jpg, .jpeg) or PNG (.png) file');
+      this.problem(path, `"${src}" ${kind}, not a picture the publisher can print`, 'a JPEG (.jpg, .jpeg), PNG (.png) or SVG (.svg) file');
       return undefined;
     }
     return src;
