@@ -64,8 +64,12 @@ export function layoutDocument(markup: MarkupDocument, theme: Theme, fonts: Font
   const warnings: Problem[] = [];
   if (maxPages !== null && measured.pages.length > maxPages) {
     const full = measured.pages.length;
-    measured = fitToPages(markup.body, maxPages, measure);
-    warnings.push({ message: `cut to fit the template's ${maxPages} page(s): the whole text needs ${full}, what follows "…" was left out` });
+    const fitted = fitToPages(markup.body, maxPages, measure);
+    measured = fitted.measured;
+    // A picture is never cut in part: the ones after the cut are named, since no "…" stands for them.
+    const pictures = markup.body.slice(fitted.firstLeftOut).flatMap((block) => (block.kind === 'figure' ? [`"${block.src}"`] : []));
+    const lost = pictures.length === 0 ? '' : `, with the picture(s) ${pictures.join(', ')}`;
+    warnings.push({ message: `cut to fit the template's ${maxPages} page(s): the whole text needs ${full}, what follows "…" was left out${lost}` });
   }
 
   const pageCount = measured.pages.length;
@@ -142,9 +146,14 @@ function placeSlices(placed: readonly PlacedSlice[]): LayoutNode[] {
  * one as fits — cut after a sentence (after a word when it has no sentence end), or after a list
  * item, fact or table row — marked with a visible "…".
  */
-function fitToPages(blocks: readonly MarkupBlock[], maxPages: number, measure: (blocks: readonly MarkupBlock[]) => Measured): Measured {
+function fitToPages(blocks: readonly MarkupBlock[], maxPages: number, measure: (blocks: readonly MarkupBlock[]) => Measured): { measured: Measured; firstLeftOut: number } {
   const full = measure(blocks);
   const firstOverflow = (full.pages[maxPages]?.[0]?.slice as Slice).block;
+  return { measured: fitBefore(blocks, firstOverflow, maxPages, measure), firstLeftOut: firstOverflow };
+}
+
+/** The blocks before `firstOverflow` and as much of it as fits, or the "…" alone. */
+function fitBefore(blocks: readonly MarkupBlock[], firstOverflow: number, maxPages: number, measure: (blocks: readonly MarkupBlock[]) => Measured): Measured {
   const kept = blocks.slice(0, firstOverflow);
   // Candidates run from longest to shortest, so the first that fits is found by bisection.
   const candidates = truncations(blocks[firstOverflow] as MarkupBlock);
