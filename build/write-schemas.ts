@@ -8,7 +8,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { DOCUMENT_LIMITS, EVENT_DOCUMENT, type Field, type FieldKind } from '../lambdas/render';
-import { COLOUR, colourUses, logoPlacements, papers, THEME_SETTINGS } from '../lambdas/render/template/theme';
+import { archives, COLOUR, colourUses, logoPlacements, papers, THEME_SETTINGS } from '../lambdas/render/template/theme';
 
 type Schema = Record<string, unknown>;
 
@@ -100,6 +100,7 @@ export function themeSchema(): Schema {
       paper: { ...setting('paper'), type: 'string', pattern: `^(?:${papers.map(anyCase).join('|')})$` },
       logo: { ...setting('logo'), type: ['string', 'null'] },
       logoPlacement: { ...setting('logoPlacement'), type: 'string', pattern: `^(?:${logoPlacements.map(anyCase).join('|')})$` },
+      archive: { ...setting('archive'), type: 'string', pattern: `^(?:${archives.map(anyCase).join('|')})$` },
       colours: {
         ...setting('colours'),
         type: 'object',

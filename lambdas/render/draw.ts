@@ -15,6 +15,16 @@ export interface DrawOptions {
   readonly producer: string;
   /** How many warnings the render had, written into the document information for whoever opens it. */
   readonly warnings: number;
+  /** PDF/A-2b (docs/brand.md, "PDF/A-2b"): the sRGB profile for the output intent. */
+  readonly archive?: { readonly iccProfile: Uint8Array };
+}
+
+/** pdfkit's metadata internals that the XMP packet is written through (pdfkit/js/pdfkit.js, MetadataMixin). */
+interface PdfkitMetadata {
+  appendXML(xml: string): void;
+  _addInfo(): void;
+  _root: { data: Record<string, unknown> };
+  ref(data: Record<string, unknown>): { write(bytes: Uint8Array): void; end(): void };
 }
 
 type Doc = InstanceType<typeof PDFDocument>;
@@ -55,6 +65,11 @@ export async function drawDocument(layout: LayoutDocument, fonts: FontSet, optio
     doc.on('end', resolve);
     doc.on('error', reject);
   });
+  const internals = doc as unknown as PdfkitMetadata;
+  // pdfkit writes the document information into XMP unescaped (a title with "&" breaks the packet)
+  // and without xmp:ModifyDate, which PDF/A requires to match ModDate.
+  internals._addInfo = () => internals.appendXML(xmpInformation(layout.meta, options));
+  if (options.archive) addArchiveIdentification(internals, options.archive.iccProfile);
   for (const variant of VARIANTS) doc.registerFont(variant, fonts.variants[variant].pdfkitFont as string);
   for (const font of fonts.loadedScriptFonts()) doc.registerFont(font.name, font.pdfkitFont as string);
 
@@ -69,6 +84,55 @@ export async function drawDocument(layout: LayoutDocument, fonts: FontSet, optio
   doc.end();
   await finished;
   return { pdf: Buffer.concat(chunks), pages: layout.pages.length };
+}
+
+const xmlText = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const xmpDate = (date: Date): string => `${date.toISOString().split('.')[0] as string}Z`;
+
+/** The XMP twin of the document information dictionary, every entry the same. */
+function xmpInformation(meta: LayoutDocument['meta'], options: DrawOptions): string {
+  const date = xmpDate(options.creationDate);
+  const optional = (value: string, xml: string): string => (value === '' ? '' : xml);
+  return `
+<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+<xmp:CreateDate>${date}</xmp:CreateDate>
+<xmp:ModifyDate>${date}</xmp:ModifyDate>
+<xmp:CreatorTool>${xmlText(options.producer)}</xmp:CreatorTool>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<dc:format>application/pdf</dc:format>
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">${xmlText(meta.title)}</rdf:li></rdf:Alt></dc:title>
+${optional(meta.author, `<dc:creator><rdf:Seq><rdf:li>${xmlText(meta.author)}</rdf:li></rdf:Seq></dc:creator>`)}
+${optional(meta.subject, `<dc:description><rdf:Alt><rdf:li xml:lang="x-default">${xmlText(meta.subject)}</rdf:li></rdf:Alt></dc:description>`)}
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
+<pdf:Producer>${xmlText(options.producer)}</pdf:Producer>
+${optional(meta.keywords.join(', '), `<pdf:Keywords>${xmlText(meta.keywords.join(', '))}</pdf:Keywords>`)}
+</rdf:Description>`;
+}
+
+/**
+ * What PDF/A-2b adds to a tagged PDF/UA file: the sRGB output intent every DeviceRGB colour is
+ * meant in, and the pdfaid identification beside pdfkit's pdfuaid one.
+ */
+function addArchiveIdentification(internals: PdfkitMetadata, iccProfile: Uint8Array): void {
+  const profile = internals.ref({ Length: iccProfile.length, N: 3 });
+  profile.write(iccProfile);
+  profile.end();
+  const intent = internals.ref({
+    Type: 'OutputIntent',
+    S: 'GTS_PDFA1',
+    Info: new String('sRGB IEC61966-2.1'),
+    OutputConditionIdentifier: new String('sRGB IEC61966-2.1'),
+    DestOutputProfile: profile,
+  });
+  intent.end();
+  internals._root.data.OutputIntents = [intent];
+  internals.appendXML(`
+<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">
+<pdfaid:part>2</pdfaid:part>
+<pdfaid:conformance>B</pdfaid:conformance>
+</rdf:Description>`);
 }
 
 function drawNode(doc: Doc, node: LayoutNode, structure: TaggedStructure, colours: PageColours, pictures: Pictures): void {

@@ -4,11 +4,13 @@
  * Loaded by index.ts when a renderer is asked for, so that the engine's errors, limits and loader
  * cost a command-line tool nothing when it renders nothing.
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import packageJson from '../../package.json' with { type: 'json' };
 import { holdsInlineMarkup, loadCommonMark } from './commonmark';
 import { drawDocument } from './draw';
 import { asContentLimit, RendererConfigError } from './errors';
-import { loadFonts } from './fonts';
+import { DEFAULT_FONTS_DIR, loadFonts } from './fonts';
 import { layoutDocument, prepareLayout } from './layout';
 import { parseMarkup } from './markup';
 import { parseSource } from './parse';
@@ -52,10 +54,22 @@ export interface Renderer {
 }
 
 const RENDERER_VERSION: string = packageJson.version;
+/** Beside the fonts, so that it ships with them (pdfkit's own copy, pdfkit/js/data/). */
+const ICC_PROFILE = 'sRGB-IEC61966-2.1.icc';
 
 export async function buildRenderer(options: RendererOptions = {}): Promise<Renderer> {
   const [fonts, templates] = await Promise.all([loadFonts(options.fontsDir), loadTemplates(options.templatesDir)]);
   const producer = `Factsheet Publisher ${RENDERER_VERSION}`;
+  // Read by the first PDF/A document, once: the sRGB profile of its output intent.
+  let iccProfile: Promise<Uint8Array> | undefined;
+  const archive = async (): Promise<{ iccProfile: Uint8Array } | undefined> => {
+    if (templates.theme.archive === 'none') return undefined;
+    iccProfile ??= readFile(join(options.fontsDir ?? DEFAULT_FONTS_DIR, ICC_PROFILE)).catch((error: unknown) => {
+      iccProfile = undefined;
+      throw new RendererConfigError(`the theme asks for ${templates.theme.archive}, but the sRGB profile ${ICC_PROFILE} cannot be read beside the fonts: ${(error as Error).message}`, { cause: error });
+    });
+    return { iccProfile: await iccProfile };
+  };
   const defaultEpoch = options.sourceDateEpoch ?? epochFromEnvironment(process.env.SOURCE_DATE_EPOCH);
   return {
     templates: templates.names,
@@ -78,7 +92,7 @@ export async function buildRenderer(options: RendererOptions = {}): Promise<Rend
         const warnings = [...validated.warnings, ...filled.warnings, ...layout.warnings].map((warning) =>
           warning.path !== undefined && warning.line === undefined ? { ...warning, ...parsed.positions.get(warning.path) } : warning,
         );
-        const { pdf, pages } = await drawDocument(layout, fonts, { creationDate, producer, warnings: warnings.length });
+        const { pdf, pages } = await drawDocument(layout, fonts, { creationDate, producer, warnings: warnings.length, archive: await archive() });
         return { pdf, pages, template: filled.template, lang: markup.meta.lang, warnings };
       } catch (error) {
         throw asContentLimit(source.name, error);

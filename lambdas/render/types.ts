@@ -260,6 +260,8 @@ export interface Theme {
   readonly logo: LoadedImage | null;
   /** `band`: in the header band of every page; `title`: above the title on the first page. */
   readonly logoPlacement: 'band' | 'title';
+  /** `PDF/A-2b`: every fact sheet is also a PDF/A-2b file (docs/brand.md). */
+  readonly archive: 'none' | 'PDF/A-2b';
 }
 
 // ---------------------------------------------------------------------------

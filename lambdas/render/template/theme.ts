@@ -47,6 +47,7 @@ export const THEME_SETTINGS = {
   paper: { required: false, description: 'Paper size: A4 (the default) or Letter.', example: 'A4' },
   logo: { required: false, description: 'A PNG, JPEG or SVG file in the templates folder (an SVG is drawn as vectors).', example: 'logo.svg' },
   logoPlacement: { required: false, description: 'Where the logo goes: band (the default: in the header band of every page) or title (above the title, on the first page).', example: 'band' },
+  archive: { required: false, description: 'none (the default) or PDF/A-2b: every fact sheet is then also a PDF/A-2b file for long-term archiving (sRGB output intent, XMP identification).', example: 'PDF/A-2b' },
   colours: {
     required: true,
     description: 'Every colour of the fact sheet, as "#rrggbb" in quotes; text must keep a contrast of 4.5:1 (WCAG AA) on its background.',
@@ -60,6 +61,7 @@ export const COLOUR = /^#[0-9a-f]{6}$/i;
 const YAML_COMMENT_HINT = 'is empty; in YAML a # starts a comment, so write the colour in quotes: "#1b2a4a"';
 
 export const logoPlacements: readonly Theme['logoPlacement'][] = ['band', 'title'];
+export const archives: readonly Theme['archive'][] = ['none', 'PDF/A-2b'];
 const LOGO_LIMITS = { maxPngPixels: 4_000_000, maxJpegPixels: 4_000_000 };
 
 function relativeLuminance(colour: string): number {
@@ -242,9 +244,10 @@ export async function loadTheme(dir: string): Promise<Theme> {
   const colours = readColours(reader, found.get('colours'), contents);
   const logo = await readLogo(reader, found.get('logo'), dir);
   const logoPlacement = readChoice(reader, found.get('logoPlacement'), 'logoPlacement', logoPlacements, 'a place for the logo');
+  const archive = readChoice(reader, found.get('archive'), 'archive', archives, 'an archive format the publisher writes');
   // Every null above comes with a problem: the theme is used only when there is none.
-  if (reader.problems.length > 0 || organisation === null || paper === null || colours === null || logoPlacement === null) {
+  if (reader.problems.length > 0 || organisation === null || paper === null || colours === null || logoPlacement === null || archive === null) {
     throw templateProblemsError(file, 'the theme has mistakes', reader.problems);
   }
-  return { organisation, paper, colours, logo, logoPlacement };
+  return { organisation, paper, colours, logo, logoPlacement, archive };
 }
