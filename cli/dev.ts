@@ -90,6 +90,7 @@ await runCommand(async () => {
     );
     for (const failure of failed) console.log(`  not reconciled: ${failure.key}: ${failure.error}`);
     for (const orphan of removed) console.log(`  removed ${orphan.key}: ${orphan.sourceKey} is gone`);
+    for (const entry of reconciled.relinked) console.log(`  picture index: ${entry.picture} is used by ${entry.document} again`);
   }
 });
 
@@ -155,6 +156,8 @@ function describe(outcome: RecordOutcome): string {
       );
     case 'unpublished':
       return `unpublished ${outcome.sourceKey}${outcome.deleted.length > 0 ? `: deleted ${outcome.deleted.join(', ')}` : ''}`;
+    case 'followed':
+      return `picture ${outcome.key}: ${outcome.documents.length === 0 ? 'no document uses it' : `used by ${outcome.documents.join(', ')}`}`;
     case 'skipped':
       return `skipped ${outcome.sourceKey}: ${outcome.reason}`;
     case 'ignored':

@@ -18,10 +18,10 @@ import type { S3Event } from 'aws-lambda';
 import { DEFAULT_STACK_NAME } from '../infra/outputs';
 import { DEFAULT_KEY_LAYOUT, decodeEventKey } from '../lambdas/publisher/keys';
 import { createS3Client, unquoteEtag } from '../lambdas/publisher/s3';
-import { formatProblems } from '../lambdas/render';
-import { type Bucket, download, listPublished, presignedUrl, uploadSource, waitForOutcome } from '../client/bucket-client';
+import { formatProblems, type Problem } from '../lambdas/render';
+import { type Bucket, download, listPublished, presignedUrl, uploadSource, waitForOutcome, waitForReport } from '../client/bucket-client';
 import { createProgress, parseCommand, runCommand, UsageError, wholeNumber } from '../client/command';
-import { DEFAULT_LOCAL_BUCKET, DEFAULT_LOCAL_PORT, LOCAL_CREDENTIALS } from '../emulator/local-s3';
+import { DEFAULT_LOCAL_BUCKET, DEFAULT_LOCAL_PORT, LOCAL_CREDENTIALS } from '../emulator/local-defaults';
 import { type ReconcileOptions, reconcile } from '../client/reconcile';
 import { republish } from '../client/republish';
 import { readStackOutputs } from '../client/stack-outputs';
@@ -43,13 +43,16 @@ Where:
 Options:
   --folder PATH         upload under content/PATH/ instead of content/
   --out DIR             save PDFs in DIR instead of next to each file (created if missing)
-  --json                --list: one JSON object instead of the lines
+  --json                files, --list: one JSON object instead of the lines (files: with each one's warnings)
   --force               --republish: every document, current or not
   --link                also print a presigned download link (shares one file, makes nothing public)
   --expires SECONDS     how long links stay valid (default 86400, at most 604800)
   --timeout SECONDS     how long to wait for each fact sheet (default 120)
   --concurrency N       republish, reconcile: documents at once (default 4)
   --debug               stack traces for unexpected errors (also DEBUG=1)`;
+
+// The report follows the fact sheet within milliseconds; a deployment without reports/ costs this once a file.
+const REPORT_WAIT_MS = 10_000;
 
 const { values, positionals } = parseCommand({
   invocation: 'npm run publish --',
@@ -90,7 +93,7 @@ async function main(): Promise<number> {
   if (modes !== 1) throw new UsageError('Give files to publish, or --list, --republish or --reconcile (one of them).');
   const expires = wholeNumber('--expires', values.expires, 1, 604_800);
   const timeoutMs = wholeNumber('--timeout', values.timeout, 1, 3600) * 1000;
-  if (values.json && !values.list) throw new UsageError('--json goes with --list');
+  if (values.json && (values.republish || values.reconcile)) throw new UsageError('--json goes with files to publish or --list');
   if (values.force && !values.republish) throw new UsageError('--force goes with --republish');
   if (values.out !== undefined && values.out.trim() === '') throw new UsageError('--out needs a folder');
 
@@ -124,6 +127,23 @@ async function resolveTarget(): Promise<Target> {
   };
 }
 
+/** What became of one file, as printed and as `--json` gives it. */
+type FileResult =
+  | {
+      readonly file: string;
+      readonly sourceKey: string;
+      readonly status: 'published' | 'published with warnings';
+      readonly factsheet: string;
+      readonly template: string;
+      readonly bytes: number;
+      readonly pdf: string;
+      /** null: the publisher wrote no report (a deployment older than reports/). */
+      readonly warnings: readonly Problem[] | null;
+      readonly link?: string;
+    }
+  | { readonly file: string; readonly sourceKey: string; readonly status: 'rejected'; readonly errorReport: string; readonly error: string; readonly problems: readonly Problem[] }
+  | { readonly file: string; readonly sourceKey: string; readonly status: 'failed'; readonly error: string };
+
 async function publishFiles(
   bucket: Bucket,
   files: readonly string[],
@@ -134,36 +154,77 @@ async function publishFiles(
   if (missing.length > 0) throw new UsageError(`Not a file: ${missing.join(', ')}`);
   const folder = values.folder?.replace(/^\/+|\/+$/g, '');
 
-  let failures = 0;
+  const results: FileResult[] = [];
   // One at a time, in the order given, so that the messages read like a log.
   for (const file of files) {
     const sourceKey = `${bucket.layout.contentPrefix}${folder ? `${folder}/` : ''}${basename(file)}`;
-    try {
-      const etag = await uploadSource(bucket, sourceKey, await readFile(file));
-      console.log(`uploaded ${file} → s3://${bucket.name}/${sourceKey}`);
-      const outcome = await waitForOutcome(bucket, sourceKey, etag, { timeoutMs: options.timeoutMs });
-      if (outcome.kind === 'rejected') {
-        failures += 1;
-        console.log(`  not published, see s3://${bucket.name}/${outcome.errorReportKey}:`);
-        console.log(indent(formatProblems(outcome.report.file, outcome.report.problems)));
-        continue;
+    const result = await publishFile(bucket, file, sourceKey, options);
+    results.push(result);
+    if (!values.json) console.log(describe(bucket, result));
+  }
+  const published = results.filter((result) => result.status === 'published' || result.status === 'published with warnings').length;
+  if (values.json) console.log(JSON.stringify({ bucket: bucket.name, files: results, published, total: files.length }));
+  else if (files.length > 1) console.log(`\n${published} of ${files.length} published`);
+  return published < files.length ? 1 : 0;
+}
+
+async function publishFile(
+  bucket: Bucket,
+  file: string,
+  sourceKey: string,
+  options: { readonly expires: number; readonly timeoutMs: number },
+): Promise<FileResult> {
+  try {
+    const etag = await uploadSource(bucket, sourceKey, await readFile(file));
+    if (!values.json) console.log(`uploaded ${file} → s3://${bucket.name}/${sourceKey}`);
+    const outcome = await waitForOutcome(bucket, sourceKey, etag, { timeoutMs: options.timeoutMs });
+    if (outcome.kind === 'rejected') {
+      const { error, problems } = outcome.report;
+      return { file, sourceKey, status: 'rejected', errorReport: outcome.errorReportKey, error, problems };
+    }
+    const pdf = join(values.out ?? dirname(file), `${basename(file, extname(file))}.pdf`);
+    await mkdir(dirname(pdf), { recursive: true });
+    await writeFile(pdf, await download(bucket, outcome.factsheetKey));
+    const report = await waitForReport(bucket, sourceKey, etag, Math.min(REPORT_WAIT_MS, options.timeoutMs));
+    const warnings = report === null ? null : report.status === 'rejected' ? [] : report.warnings;
+    const link = values.link ? await presignedUrl(bucket, outcome.factsheetKey, options.expires) : undefined;
+    return {
+      file,
+      sourceKey,
+      status: warnings !== null && warnings.length > 0 ? 'published with warnings' : 'published',
+      factsheet: outcome.factsheetKey,
+      template: outcome.template,
+      bytes: outcome.bytes,
+      pdf,
+      warnings,
+      ...(link === undefined ? {} : { link }),
+    };
+  } catch (error) {
+    return { file, sourceKey, status: 'failed', error: describeFailure(error) };
+  }
+}
+
+function describe(bucket: Bucket, result: FileResult): string {
+  switch (result.status) {
+    case 'published':
+    case 'published with warnings': {
+      const lines = [`  published s3://${bucket.name}/${result.factsheet} (${result.template}, ${result.bytes} bytes) → ${result.pdf}`];
+      if (result.warnings === null) lines.push('  (no report from the publisher: its warnings are unknown)');
+      else if (result.warnings.length > 0) {
+        lines.push(`  ${result.warnings.length} warning(s):`, indent(formatProblems(result.sourceKey, result.warnings)));
       }
-      const pdfPath = join(values.out ?? dirname(file), `${basename(file, extname(file))}.pdf`);
-      await mkdir(dirname(pdfPath), { recursive: true });
-      await writeFile(pdfPath, await download(bucket, outcome.factsheetKey));
-      const where = `s3://${bucket.name}/${outcome.factsheetKey}`;
-      console.log(`  published ${where} (${outcome.template}, ${outcome.bytes} bytes) → ${pdfPath}`);
-      if (values.link) {
-        const link = await presignedUrl(bucket, outcome.factsheetKey, options.expires);
-        console.log(`  link (valid ${describeSeconds(options.expires)}): ${link}`);
-      }
-    } catch (error) {
-      failures += 1;
-      console.log(`  failed: ${describeFailure(error)}`);
+      if (result.link !== undefined) lines.push(`  link (valid ${describeSeconds(Number(values.expires))}): ${result.link}`);
+      return lines.join('\n');
+    }
+    case 'rejected':
+      return `  not published, see s3://${bucket.name}/${result.errorReport}:\n${indent(formatProblems(result.sourceKey, result.problems))}`;
+    case 'failed':
+      return `  failed: ${result.error}`;
+    default: {
+      const unhandled: never = result;
+      return JSON.stringify(unhandled);
     }
   }
-  if (files.length > 1) console.log(`\n${files.length - failures} of ${files.length} published`);
-  return failures > 0 ? 1 : 0;
 }
 
 async function list(bucket: Bucket, expires: number): Promise<number> {
@@ -250,6 +311,7 @@ async function runRepublish(target: Target): Promise<number> {
     console.log(`${removed.length} removed (their source is gone), ${foreign.length} left alone (not the publisher's)`);
     for (const orphan of removed) console.log(`  removed: ${orphan.key} (source ${orphan.sourceKey} is gone)`);
     for (const key of foreign) console.log(`  left alone: ${key}`);
+    for (const entry of reconciled.relinked) console.log(`  picture index repaired: ${entry.picture} is used by ${entry.document}`);
   }
   for (const failure of report.failed) console.log(`  not sent: ${failure.key}: ${failure.error}`);
   // The invocations are asynchronous: what was re-published is known from the bucket.

@@ -21,7 +21,9 @@ import {
   fromMetadataValue,
   type KeyLayout,
   METADATA_TEMPLATE,
+  reportKeyFor,
 } from '../lambdas/publisher/keys';
+import type { PublicationReport } from '../lambdas/publisher/publisher';
 import { isNotFound, unquoteEtag } from '../lambdas/publisher/s3';
 
 export interface Bucket {
@@ -110,6 +112,28 @@ export async function waitForOutcome(
       return { kind: 'rejected', errorReportKey, report };
     }
     if (Date.now() + pause > deadline) throw new OutcomeTimeoutError(sourceKey, Math.round(timeoutMs / 1000));
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
+}
+
+/** reports/<path>.json as the publisher writes it (docs/publishing.md, "Reports"). */
+export type StoredReport = PublicationReport & { readonly publisherVersion: string; readonly time: string };
+
+/**
+ * The report of the publication that answered the upload with ETag `etag`. The publisher writes
+ * it just after the fact sheet or the error report, so it may lag the answer by a moment; null
+ * when none comes within `timeoutMs` (a deployment older than reports/ writes none).
+ */
+export async function waitForReport(bucket: Bucket, sourceKey: string, etag: string, timeoutMs: number): Promise<StoredReport | null> {
+  const deadline = Date.now() + timeoutMs;
+  const key = reportKeyFor(sourceKey, bucket.layout);
+  for (let pause = 25; ; pause = Math.min(pause * 2, 500)) {
+    const head = await headIfExists(bucket, key);
+    const recorded = recordedOn(head?.Metadata);
+    if (head !== null && recorded.sourceKey === sourceKey && recorded.sourceEtag === etag) {
+      return JSON.parse(new TextDecoder().decode(await download(bucket, key))) as StoredReport;
+    }
+    if (Date.now() + pause > deadline) return null;
     await new Promise((resolve) => setTimeout(resolve, pause));
   }
 }

@@ -6,10 +6,12 @@
  * Uploads whose notification was lost (the local server was down, the failure queue expired)
  * are found and handed to the publisher exactly as republish does; outputs left behind by a lost
  * removal are deleted here, each by the ETag it was listed with and only after the source is
- * read again, so that an upload made meanwhile keeps what its own invocation writes.
+ * read again, so that an upload made meanwhile keeps what its own invocation writes. Last, the
+ * index of which documents use which pictures is repaired (docs/publishing.md, "Pictures").
  */
 import { paginateListObjectsV2 } from '@aws-sdk/client-s3';
-import { DEFAULT_KEY_LAYOUT, documentPathOf, type KeyLayout } from '../lambdas/publisher/keys';
+import { createLimiter } from '../lambdas/publisher/concurrency';
+import { DEFAULT_KEY_LAYOUT, documentPathOf, INDEX_PREFIX, isPictureKey, type KeyLayout } from '../lambdas/publisher/keys';
 import { isPreconditionFailed } from '../lambdas/publisher/s3';
 import { PublisherStore } from '../lambdas/publisher/store';
 import { republish, type RepublishOptions, type RepublishReport } from './republish';
@@ -24,6 +26,8 @@ export interface ReconcileReport extends RepublishReport {
   readonly removed: { readonly key: string; readonly sourceKey: string }[];
   /** Outputs with no source that the publisher did not write (no source-key metadata): left alone. */
   readonly foreign: string[];
+  /** Picture-index entries written again: a document's index names the picture, the picture's index did not name the document. */
+  readonly relinked: { readonly picture: string; readonly document: string }[];
 }
 
 export async function reconcile(options: ReconcileOptions): Promise<ReconcileReport> {
@@ -60,7 +64,8 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
       const output = await store.headOutput(key);
       if (output?.sourceKey === undefined) {
         if (output !== null) foreign.push(key);
-      } else if ((await store.headSource(output.sourceKey)) === null) {
+      } else if (isPictureKey(output.sourceKey, layout) || (await store.headSource(output.sourceKey)) === null) {
+        // A picture is no source: what an older publisher wrote for one ("unsupported format") goes too.
         await store.deleteOutput(output);
         removed.push({ key, sourceKey: output.sourceKey });
       }
@@ -71,5 +76,56 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
     done += 1;
     options.onOrphansProgress?.(done, candidates.length);
   }
-  return { ...sources, failed, removed, foreign: foreign.sort() };
+  const relinked = await repairPictureIndex(options, store, layout, failed);
+  return { ...sources, failed, removed, foreign: foreign.sort(), relinked };
+}
+
+/**
+ * The picture indexes rebuilt from the document indexes, which the publisher writes last (so a
+ * document index is never ahead of its answer): every picture a document's index names gets the
+ * document in its own index. A document index whose source is gone (its removal event was lost)
+ * is deleted by the ETag it was read with, with the document taken out of its pictures' indexes;
+ * should the source be uploaded again meanwhile, its new index's pictures are linked again.
+ * Entries naming a document that no longer uses a picture are left: the publisher drops them
+ * the next time the picture changes, and removing them here would race with a publication
+ * that has linked the picture but not yet written its document index.
+ */
+async function repairPictureIndex(
+  options: ReconcileOptions,
+  store: PublisherStore,
+  layout: KeyLayout,
+  failed: { key: string; error: string }[],
+): Promise<{ picture: string; document: string }[]> {
+  const relinked: { picture: string; document: string }[] = [];
+  const link = async (picture: string, document: string) => {
+    if (await store.link(picture, document)) relinked.push({ picture, document });
+  };
+  const keys: string[] = [];
+  for await (const page of paginateListObjectsV2({ client: options.s3 }, { Bucket: options.bucket, Prefix: INDEX_PREFIX })) {
+    keys.push(...(page.Contents ?? []).flatMap((object) => (object.Key === undefined ? [] : [object.Key])));
+  }
+  const limit = createLimiter(options.concurrency);
+  await Promise.all(
+    keys.map((key) =>
+      limit(async () => {
+        try {
+          const stored = await store.readDocumentIndexAt(key);
+          if (stored === null || !stored.index.document.startsWith(layout.contentPrefix)) return;
+          const { document, pictures } = stored.index;
+          if ((await store.headSource(document)) !== null) {
+            for (const picture of Object.keys(pictures)) await link(picture, document);
+            return;
+          }
+          await store.deleteIndexAt(key, stored.etag);
+          for (const picture of Object.keys(pictures)) await store.unlink(picture, document);
+          if ((await store.headSource(document)) === null) return;
+          for (const picture of Object.keys((await store.readDocumentIndex(document))?.pictures ?? {})) await link(picture, document);
+        } catch (error) {
+          // Rewritten since it was read: the publisher answering that source keeps it right.
+          if (!isPreconditionFailed(error)) failed.push({ key, error: error instanceof Error ? error.message : String(error) });
+        }
+      }),
+    ),
+  );
+  return relinked.sort((a, b) => (a.picture === b.picture ? (a.document < b.document ? -1 : 1) : a.picture < b.picture ? -1 : 1));
 }

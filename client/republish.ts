@@ -6,7 +6,8 @@
  * published fact sheets stale; so does an upload whose event was lost to the failure queue. The
  * publisher records its version and the source ETag on everything it writes: comparing those with
  * the bucket as it is now, by the rule the publisher itself skips duplicates by (`currentAnswer`),
- * finds exactly the documents to render again. Each is handed to the
+ * finds exactly the documents to render again, with those whose picture index is missing or an
+ * older upload's (rendering writes it). Each is handed to the
  * publisher as the S3 notification its upload produced, so the deployed function does the work
  * under its usual rules (a newer upload meanwhile wins, and duplicates are skipped).
  */
@@ -20,8 +21,10 @@ import {
   documentPathOf,
   errorReportKeyFor,
   factsheetKeyFor,
+  isPictureKey,
   type KeyLayout,
 } from '../lambdas/publisher/keys';
+import { indexAnswers } from '../lambdas/publisher/picture-index';
 import { unquoteEtag } from '../lambdas/publisher/s3';
 import { PublisherStore } from '../lambdas/publisher/store';
 
@@ -70,11 +73,13 @@ export async function republish(options: RepublishOptions): Promise<RepublishRep
 
   const check = async (document: ContentObject): Promise<void> => {
     try {
-      const [factsheet, errorReport] = await Promise.all([
+      const [factsheet, errorReport, index] = await Promise.all([
         store.headOutput(factsheetKeyFor(document.key, layout)),
         store.headOutput(errorReportKeyFor(document.key, layout)),
+        store.readDocumentIndex(document.key),
       ]);
-      if (options.force !== true && currentAnswer({ factsheet, errorReport }, document, options.currentVersion) !== null) {
+      const current = currentAnswer({ factsheet, errorReport }, document, options.currentVersion) !== null && indexAnswers(index, document.etag);
+      if (options.force !== true && current) {
         upToDate.push(document.key);
       } else {
         await options.invoke({ Records: [createdRecord(options.bucket, document)] });
@@ -96,12 +101,12 @@ export async function republish(options: RepublishOptions): Promise<RepublishRep
   };
 }
 
-/** Every document under the content prefix (folder markers and stray keys are not documents). */
+/** Every document under the content prefix (folder markers, stray keys and pictures are not documents). */
 async function listDocuments(s3: S3Client, bucket: string, layout: KeyLayout): Promise<ContentObject[]> {
   const documents: ContentObject[] = [];
   for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: layout.contentPrefix })) {
     for (const object of page.Contents ?? []) {
-      if (object.Key === undefined || documentPathOf(object.Key, layout) === null) continue;
+      if (object.Key === undefined || documentPathOf(object.Key, layout) === null || isPictureKey(object.Key, layout)) continue;
       documents.push({ key: object.Key, etag: unquoteEtag(object.ETag ?? ''), size: object.Size ?? 0 });
     }
   }

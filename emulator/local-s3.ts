@@ -25,12 +25,11 @@ import { s3Record } from '../lambdas/publisher/event-record';
 import { decodeEventKey } from '../lambdas/publisher/keys';
 import { createLimiter } from '../lambdas/publisher/concurrency';
 import { createS3Client } from '../lambdas/publisher/s3';
+import { DEFAULT_LOCAL_PORT, LOCAL_CREDENTIALS } from './local-defaults';
 import { ObjectStore } from './object-store';
 
-/** s3rver's only key pair. */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
-export const DEFAULT_LOCAL_PORT = 4568;
-export const DEFAULT_LOCAL_BUCKET = 'factsheet-publisher';
+export { DEFAULT_LOCAL_BUCKET, DEFAULT_LOCAL_PORT, LOCAL_CREDENTIALS } from './local-defaults';
+
 
 export interface LocalS3Options {
   readonly bucket: string;

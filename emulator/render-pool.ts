@@ -17,7 +17,9 @@ type RenderArguments = Parameters<Renderer['render']>;
 export interface RenderRequest {
   readonly id: number;
   readonly source: RenderArguments[0];
-  readonly options?: Omit<NonNullable<RenderArguments[1]>, 'images'> & { readonly imagesOf?: string };
+  readonly options?: Omit<NonNullable<RenderArguments[1]>, 'images'> & {
+    readonly imagesOf?: Pick<ImageAccess, 'documentPath' | 'namePrefix'>;
+  };
 }
 
 /** Messages this thread sends a worker: a render, or the answer to one of its picture reads. */
@@ -118,7 +120,7 @@ export async function startRenderPool(options: RendererOptions, size = Math.min(
       const { images, ...options } = renderOptions ?? {};
       return new Promise<RenderResult>((resolve, reject) => {
         pending.set(id, { resolve, reject, images });
-        const request: RenderRequest = { id, source, options: { ...options, imagesOf: images?.documentPath } };
+        const request: RenderRequest = { id, source, options: { ...options, imagesOf: images && { documentPath: images.documentPath, namePrefix: images.namePrefix } } };
         worker.postMessage({ render: request } satisfies WorkerMessage);
       });
     },

@@ -14,9 +14,10 @@ const renderer = await createRenderer(workerData as RendererOptions);
 const reads = new Map<number, { resolve: (read: ImageRead) => void; reject: (error: Error) => void }>();
 let nextRead = 0;
 
-function imagesFor(request: RenderRequest, documentPath: string): ImageAccess {
+function imagesFor(request: RenderRequest, { documentPath, namePrefix }: Pick<ImageAccess, 'documentPath' | 'namePrefix'>): ImageAccess {
   return {
     documentPath,
+    ...(namePrefix === undefined ? {} : { namePrefix }),
     read(path, maxBytes) {
       const read = nextRead++;
       return new Promise<ImageRead>((resolve, reject) => {

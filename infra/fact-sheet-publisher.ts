@@ -3,10 +3,12 @@
  * `content/` into `factsheets/` and `errors/`, and the failure path that tells someone when it breaks.
  * docs/architecture.md draws it; docs/deploy.md explains the choices to the person deploying it.
  */
+import { execFileSync } from 'node:child_process';
+import { cpSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Aws, Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { AssetHashType, Aws, DockerImage, Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData, type IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -15,13 +17,14 @@ import {
   ApplicationLogLevel,
   Architecture,
   CfnPermission,
+  Code,
+  Function as LambdaFunction,
   LoggingFormat,
   Runtime,
   SystemLogLevel,
   type IFunction,
 } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays, type ILogGroup } from 'aws-cdk-lib/aws-logs';
 import {
   BlockPublicAccess,
@@ -35,9 +38,9 @@ import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DEFAULT_KEY_LAYOUT, REPORTS_PREFIX } from '../lambdas/publisher/keys';
+import { DEFAULT_KEY_LAYOUT, INDEX_PREFIX, REPORTS_PREFIX } from '../lambdas/publisher/keys';
 import { publisherVersion } from './publisher-version';
-import { BUNDLE_ALIASES, BUNDLE_BANNER, BUNDLE_MAIN_FIELDS } from './bundle-settings';
+import { bundleFunction } from './bundle-settings';
 
 export type PublisherLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
@@ -115,7 +118,7 @@ export interface FactSheetPublisherProps {
 const REPOSITORY_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Runs the TypeScript build scripts that bundling calls, as `npm run` does. */
 const TSX_CLI = createRequire(import.meta.url).resolve('tsx/cli');
-/** Where the afterBundling hook puts templates and fonts inside the function's asset. */
+/** Where Lambda unpacks the asset, with templates and fonts as publisherCode() puts them. */
 const TASK_ROOT = '/var/task';
 const MAX_BUCKET_NAME_PREFIX_LENGTH = 33;
 const { contentPrefix, factsheetsPrefix, errorsPrefix } = DEFAULT_KEY_LAYOUT;
@@ -231,7 +234,8 @@ export class FactSheetPublisher extends Construct {
       new PolicyStatement({
         sid: 'WriteOutputs',
         actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-        resources: [objectsUnder(factsheetsPrefix), objectsUnder(errorsPrefix), objectsUnder(REPORTS_PREFIX)],
+        // index/: which documents use which pictures (docs/publishing.md, "Pictures").
+        resources: [objectsUnder(factsheetsPrefix), objectsUnder(errorsPrefix), objectsUnder(REPORTS_PREFIX), objectsUnder(INDEX_PREFIX)],
       }),
     );
     // The publisher lists content/<path>.* to find conflicting sources, and without ListBucket a
@@ -240,13 +244,14 @@ export class FactSheetPublisher extends Construct {
     role.addToPolicy(new PolicyStatement({ sid: 'ListForNotFound', actions: ['s3:ListBucket'], resources: [bucketArn] }));
     props.encryptionKey?.grant(role, 'kms:Decrypt', 'kms:GenerateDataKey');
     Validations.of(role).acknowledge(
-      ...[contentPrefix, factsheetsPrefix, errorsPrefix, REPORTS_PREFIX].map((prefix) => ({
+      ...[contentPrefix, factsheetsPrefix, errorsPrefix, REPORTS_PREFIX, INDEX_PREFIX].map((prefix) => ({
         // The finding names the resource as cdk-nag prints it.
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${namePrefix}-<AWS::AccountId>-<AWS::Region>/${prefix}*]`,
         reason: `Object actions can only be scoped by key prefix; this grants ${prefix} and nothing else of the bucket.`,
       })),
     );
 
+    const timeout = props.timeout ?? Duration.seconds(30);
     const environment: Record<string, string> = {
       BUCKET_NAME: this.bucketName,
       CONTENT_PREFIX: contentPrefix,
@@ -259,18 +264,18 @@ export class FactSheetPublisher extends Construct {
       LOG_LEVEL: props.logLevel ?? 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
       ...(props.maxSourceBytes === undefined ? {} : { MAX_SOURCE_BYTES: String(props.maxSourceBytes) }),
+      // Half the timeout: a runaway render ends as an error report, with time left to write it.
+      RENDER_DEADLINE_MS: String(Math.floor(timeout.toMilliseconds() / 2)),
     };
 
-    const fn = new NodejsFunction(this, 'Function', {
+    const fn = new LambdaFunction(this, 'Function', {
       description: `Renders content/ uploads into PDF fact sheets (${this.publisherVersion})`,
-      entry: join(REPOSITORY_ROOT, 'lambdas/publisher/handler.ts'),
-      handler: 'handler',
-      projectRoot: REPOSITORY_ROOT,
-      depsLockFilePath: join(REPOSITORY_ROOT, 'package-lock.json'),
+      code: publisherCode(),
+      handler: 'index.handler',
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
-      timeout: props.timeout ?? Duration.seconds(30),
+      timeout,
       reservedConcurrentExecutions: props.reservedConcurrency,
       role,
       logGroup,
@@ -281,7 +286,6 @@ export class FactSheetPublisher extends Construct {
       retryAttempts: RETRY_ATTEMPTS,
       maxEventAge: MAX_EVENT_AGE,
       onFailure: new SqsDestination(failureQueue),
-      bundling: publisherBundling(),
     });
     Validations.of(fn).acknowledge({
       id: 'AwsSolutions-L1',
@@ -351,36 +355,34 @@ export class FactSheetPublisher extends Construct {
 }
 
 /**
- * esbuild on this machine, never Docker, and no `npm ci` (bundling.nodeModules would run it at
- * synth, which fails offline): everything the handler imports is bundled into one ESM file.
+ * The function's code: the handler bundled on this machine (never Docker, no `npm ci`, which would
+ * fail offline) by infra/bundle-settings.ts, split into chunks that only some documents load,
+ * with the templates (compiled here, once, rather than at every cold start: a broken one stops the
+ * deployment) and the fonts the renderer reads at start-up from TEMPLATES_DIR and FONTS_DIR.
+ * The AWS SDK is bundled too: the version tested here, not whichever the runtime carries.
  */
-function publisherBundling(): BundlingOptions {
-  return {
-    forceDockerBundling: false,
-    format: OutputFormat.ESM,
-    mainFields: BUNDLE_MAIN_FIELDS,
-    banner: BUNDLE_BANNER,
-    esbuildArgs: Object.fromEntries(Object.entries(BUNDLE_ALIASES).map(([name, replacement]) => [`--alias:${name}`, replacement])),
-    target: 'node22',
-    minify: true,
-    sourceMap: true,
-    sourcesContent: false,
-    // The SDK version tested here, not whichever the runtime happens to carry.
-    bundleAwsSDK: true,
-    commandHooks: {
-      beforeBundling: () => [],
-      beforeInstall: () => [],
-      // The renderer reads these at start-up from TEMPLATES_DIR and FONTS_DIR. The templates are
-      // compiled here, once, rather than at every cold start; a broken one stops the deployment.
-      afterBundling: (inputDir: string, outputDir: string) => [
-        `cp -R "${inputDir}/templates" "${outputDir}/templates"`,
-        `"${process.execPath}" "${TSX_CLI}" "${inputDir}/build/compile-templates.ts" "${inputDir}/templates" --out "${outputDir}/templates/compiled-templates.json"`,
-        `cp -R "${inputDir}/lambdas/fonts" "${outputDir}/fonts"`,
-        // HarfBuzz (Arabic, Hebrew) loads its WebAssembly from beside the bundle, on first use.
-        `cp "${inputDir}/node_modules/harfbuzzjs/dist/harfbuzz.wasm" "${outputDir}/harfbuzz.wasm"`,
-      ],
+function publisherCode(): Code {
+  return Code.fromAsset(REPOSITORY_ROOT, {
+    // Hashing the bundle, not the source folder (node_modules included), as NodejsFunction does.
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Required by the type; never pulled, because local bundling either succeeds or throws.
+      image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs22.x'),
+      local: {
+        tryBundle(outputDir: string): boolean {
+          bundleFunction({ entryPoints: { index: join(REPOSITORY_ROOT, 'lambdas/publisher/handler.ts') }, outputDirectory: outputDir, target: 'node22' });
+          cpSync(join(REPOSITORY_ROOT, 'templates'), join(outputDir, 'templates'), { recursive: true });
+          execFileSync(
+            process.execPath,
+            [TSX_CLI, join(REPOSITORY_ROOT, 'build/compile-templates.ts'), join(outputDir, 'templates'), '--out', join(outputDir, 'templates/compiled-templates.json')],
+            { stdio: 'inherit' },
+          );
+          cpSync(join(REPOSITORY_ROOT, 'lambdas/fonts'), join(outputDir, 'fonts'), { recursive: true });
+          return true;
+        },
+      },
     },
-  };
+  });
 }
 
 function bucketNamePrefix(prefix: string | undefined, stackName: string): string {

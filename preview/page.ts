@@ -45,6 +45,10 @@ const selectedFromUrl = new URLSearchParams(location.search).get('doc');
 let selected = selectedFromUrl;
 let shown = 0;
 let latest = 0;
+// One pdf.js worker for the page's life: a new one for each reload took 300–500 ms to start.
+const worker = new pdfjs.PDFWorker();
+/** The pdf.js document on screen, destroyed when the next one replaces it. */
+let onScreen = null;
 
 async function listDocuments() {
   const { folder, documents } = await (await fetch('/api/documents')).json();
@@ -81,7 +85,11 @@ async function showDocument(version) {
     return;
   }
   const query = '?doc=' + encodeURIComponent(selected) + '&v=' + version;
-  const status = await (await fetch('/api/status' + query)).json();
+  // Both at once: the server renders once for the two.
+  const [status, bytes] = await Promise.all([
+    fetch('/api/status' + query).then((response) => response.json()),
+    fetch('/api/pdf' + query).then((response) => (response.ok ? response.arrayBuffer() : null)),
+  ]);
   const problems = document.getElementById('problems');
   const warnings = document.getElementById('warnings');
   const pages = document.getElementById('pages');
@@ -89,7 +97,7 @@ async function showDocument(version) {
     problems.replaceChildren(element('pre', status.error));
     return;
   }
-  if (status.kind !== 'rendered') {
+  if (status.kind !== 'rendered' || bytes === null) {
     summary.textContent = status.kind === 'broken'
       ? selected + ': not rendered, a template, the theme or a font is broken:'
       : selected + ': not rendered, the document must be fixed:';
@@ -101,44 +109,54 @@ async function showDocument(version) {
     document.body.dataset.version = String(version);
     return;
   }
-  const bytes = new Uint8Array(await (await fetch('/api/pdf' + query)).arrayBuffer());
-  const pdf = await pdfjs.getDocument({ data: bytes }).promise;
-  const boxes = [];
-  for (let number = 1; number <= pdf.numPages; number++) {
-    const page = await pdf.getPage(number);
-    const viewport = page.getViewport({ scale: 1.25 });
-    const box = document.createElement('div');
-    box.className = 'page-box';
-    box.style.width = viewport.width + 'px';
-    box.style.height = viewport.height + 'px';
-    box.style.setProperty('--scale-factor', String(viewport.scale));
-    box.style.setProperty('--total-scale-factor', String(viewport.scale));
-    const canvas = document.createElement('canvas');
-    canvas.width = Math.floor(viewport.width * devicePixelRatio);
-    canvas.height = Math.floor(viewport.height * devicePixelRatio);
-    canvas.style.width = viewport.width + 'px';
-    canvas.style.height = viewport.height + 'px';
-    const transform = devicePixelRatio === 1 ? null : [devicePixelRatio, 0, 0, devicePixelRatio, 0, 0];
-    await page.render({ canvas, viewport, transform }).promise;
-    const text = document.createElement('div');
-    text.className = 'textLayer';
-    await new pdfjs.TextLayer({ textContentSource: await page.getTextContent(), container: text, viewport }).render();
-    box.append(canvas, text);
-    boxes.push(box);
+  const pdf = await pdfjs.getDocument({ data: new Uint8Array(bytes), worker }).promise;
+  const boxes = await Promise.all(Array.from({ length: pdf.numPages }, (_, index) => drawPage(pdf, index + 1)));
+  if (version !== latest) {
+    void pdf.destroy();
+    return;
   }
-  if (version !== latest) return;
   summary.textContent = selected + ': ' + status.template + ', ' + status.pages + ' page(s), rendered in ' + Math.round(status.ms) + ' ms'
     + (status.warnings.length ? ', ' + status.warnings.length + ' warning(s):' : ', no warnings');
   problems.replaceChildren();
   warnings.replaceChildren(...status.warnings.map((warning) => element('li', warning)));
   pages.replaceChildren(...boxes);
   document.body.dataset.version = String(version);
+  void onScreen?.destroy();
+  onScreen = pdf;
+}
+
+/** One page: its canvas and, above it, its text layer (drawn at the same time), so the text can be selected. */
+async function drawPage(pdf, number) {
+  const page = await pdf.getPage(number);
+  const viewport = page.getViewport({ scale: 1.25 });
+  const box = document.createElement('div');
+  box.className = 'page-box';
+  box.style.width = viewport.width + 'px';
+  box.style.height = viewport.height + 'px';
+  box.style.setProperty('--scale-factor', String(viewport.scale));
+  box.style.setProperty('--total-scale-factor', String(viewport.scale));
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.floor(viewport.width * devicePixelRatio);
+  canvas.height = Math.floor(viewport.height * devicePixelRatio);
+  canvas.style.width = viewport.width + 'px';
+  canvas.style.height = viewport.height + 'px';
+  const transform = devicePixelRatio === 1 ? null : [devicePixelRatio, 0, 0, devicePixelRatio, 0, 0];
+  const text = document.createElement('div');
+  text.className = 'textLayer';
+  await Promise.all([
+    page.render({ canvas, viewport, transform }).promise,
+    page.getTextContent().then((content) => new pdfjs.TextLayer({ textContentSource: content, container: text, viewport }).render()),
+  ]);
+  box.append(canvas, text);
+  return box;
 }
 
 async function refresh(version) {
   latest = Math.max(latest, version);
-  await listDocuments();
-  await showDocument(version);
+  const before = selected;
+  // The list and the fact sheet at once; a selection the list no longer holds is shown again.
+  await Promise.all([listDocuments(), before === null ? undefined : showDocument(version)]);
+  if (selected !== before) await showDocument(version);
   shown = version;
 }
 

@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ACCEPTED_EXTENSIONS, ContentError, createRenderer, formatProblems, loadFile, OperatorError, type Renderer } from '../lambdas/render';
+import { folderImages } from '../client/image-files';
 import { findTargets } from '../client/render-files';
 import { watchPaths, type Watcher } from '../client/watch';
 import { PREVIEW_PAGE } from './page';
@@ -54,6 +55,8 @@ const PDFJS_FILES: Readonly<Record<string, string>> = {
   'pdf_viewer.css': 'web/pdf_viewer.css',
 };
 
+const MAX_PRERENDERED = 4;
+
 export async function startPreview(options: PreviewOptions): Promise<PreviewServer> {
   const given = await realpath(resolve(options.path));
   const single = (await stat(given)).isFile() ? given : null;
@@ -63,6 +66,8 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
   let version = 1;
   let renderer: Renderer | OperatorError = await loadRenderer();
   const cache = new Map<string, Promise<Preview>>();
+  /** The documents the page asked for, rendered again as soon as something is saved. */
+  const viewed = new Map<string, string>();
   const listeners = new Set<ServerResponse>();
 
   async function loadRenderer(): Promise<Renderer | OperatorError> {
@@ -107,7 +112,8 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     const started = performance.now();
     try {
       const source = { ...(await loadFile(path)), name: document };
-      const result = await renderer.render(source);
+      // The served folder stands for the bucket's content/, pictures included.
+      const result = await renderer.render(source, { images: folderImages(root, path) });
       return { kind: 'rendered', pdf: result.pdf, template: result.template, pages: result.pages, warnings: result.warnings.map((warning) => formatProblems(document, [warning])), ms: performance.now() - started };
     } catch (error) {
       if (error instanceof ContentError) return { kind: 'rejected', message: error.message };
@@ -122,6 +128,8 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     version += 1;
     cache.clear();
     for (const listener of listeners) listener.write(`data: ${JSON.stringify({ version })}\n\n`);
+    // Started before the page asks: the render overlaps the page's round trip.
+    for (const [document, path] of viewed) void preview(document, path).catch(() => viewed.delete(document));
   }
 
   async function respond(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -143,7 +151,12 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
       case '/api/status':
       case '/api/pdf': {
         const document = url.searchParams.get('doc');
-        const shown = await preview(document ?? '', await resolveDocument(document));
+        const path = await resolveDocument(document);
+        // The last few asked for (a page each, or one page switching): the latest last.
+        viewed.delete(document ?? '');
+        viewed.set(document ?? '', path);
+        for (const oldest of viewed.keys()) if (viewed.size > MAX_PRERENDERED) viewed.delete(oldest);
+        const shown = await preview(document ?? '', path);
         if (url.pathname === '/api/pdf') {
           if (shown.kind !== 'rendered') return send(response, 422, 'text/plain; charset=utf-8', shown.message);
           return send(response, 200, 'application/pdf', shown.pdf);

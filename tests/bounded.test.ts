@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRenderer, type Renderer } from '../lambdas/render';
 import { TooComplexError } from '../lambdas/render/errors';
+import { DEFAULT_LIMITS } from '../lambdas/render/limits';
 
 /** Each source a line of 100 characters, as agencies' credits run. */
 function withSources(count: number): string {
@@ -51,5 +52,52 @@ describe('render engine: bounded work', () => {
 
     // Assert: fitting the credit word by word cost 100 times more per page for 10 times the sources.
     expect(many).toBeLessThan(few * 4);
+  });
+});
+
+/** The issue's case: one anchored section of about 100 KB, referenced 99 times (under the alias limit). */
+function amplified(references: number): string {
+  const paragraph = 'Le président a rappelé les conditions posées par l’Union européenne pour toute négociation. '.repeat(10);
+  const body = Array.from({ length: 105 }, () => `      - "${paragraph}"`).join('\n');
+  const aliases = Array.from({ length: references }, () => '  - *section').join('\n');
+  return `title: Amplified\ndate: 2022-02-28\nsections:\n  - &section\n    heading: Une section\n    body:\n${body}\n${aliases}\n`;
+}
+
+describe('parse: alias amplification', () => {
+  let renderer: Renderer;
+  beforeAll(async () => {
+    renderer = await createRenderer();
+  });
+
+  it('refuses a 100 KB document whose 99 aliases expand it to 2 000 pages, at the alias that crosses the limit', async () => {
+    // Prepare
+    const text = amplified(99);
+    const firstAlias = text.split('\n').findIndex((line) => line.includes('*section')) + 1;
+
+    // Act
+    const started = performance.now();
+    const error: unknown = await renderer.render(yamlSource('amplified.yaml', text)).catch((caught: unknown) => caught);
+    const ms = performance.now() - started;
+
+    // Assert
+    expect(Buffer.byteLength(text)).toBeGreaterThan(100_000);
+    expect(Buffer.byteLength(text)).toBeLessThan(DEFAULT_LIMITS.maxBytes / 8);
+    expect(error).toBeInstanceOf(TooComplexError);
+    const [problem] = (error as TooComplexError).problems;
+    expect(problem?.message).toBe(
+      `with its aliases expanded, the document holds more than ${DEFAULT_LIMITS.maxExpandedCharacters} characters of text (the limit is crossed expanding *section, alias 10)`,
+    );
+    expect(problem?.line).toBe(firstAlias + 9);
+    expect(problem?.column).toBe(5);
+    // Refused while reading, before the multiplied document is built or laid out (9 s for 2 005 pages).
+    expect(ms).toBeLessThan(1_000);
+  });
+
+  it('renders the same section referenced a few times', async () => {
+    // Act
+    const result = await renderer.render(yamlSource('twice.yaml', amplified(2)));
+
+    // Assert
+    expect(result.pages).toBeGreaterThan(40);
   });
 });

@@ -43,7 +43,7 @@ describe('store: pictures read from the bucket', () => {
     const report = JSON.parse((await harness.bytes('errors/missing.json')).toString('utf8')) as { error: string; problems: { path: string; message: string }[] };
     expect(report.error).toBe('ImageError');
     expect(report.problems).toMatchObject([
-      { path: 'images[0].src', message: '"photos/none.jpg" does not exist (looked for photos/none.jpg in the content folder)' },
+      { path: 'images[0].src', message: '"photos/none.jpg" does not exist (looked for content/photos/none.jpg)' },
       { path: 'images[1].src', message: '"../factsheets/secret.jpg" leaves the content folder' },
     ]);
     expect(await harness.head('factsheets/missing.pdf')).toBeNull();
@@ -60,6 +60,6 @@ describe('store: pictures read from the bucket', () => {
     // Assert
     expect(result.records).toMatchObject([{ status: 'rejected' }]);
     const report = JSON.parse((await harness.bytes('errors/big.json')).toString('utf8')) as { problems: { message: string }[] };
-    expect(report.problems[0]?.message).toBe('"pictures/big.jpg" is 10.0 MiB, more than the 10.0 MiB a picture may have');
+    expect(report.problems[0]?.message).toBe('"pictures/big.jpg" (content/pictures/big.jpg) is 10.0 MiB, more than the 10.0 MiB a picture may have');
   });
 });

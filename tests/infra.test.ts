@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { App, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -80,6 +80,7 @@ describe('PublisherStack', () => {
         memorySize: 2048,
         logLevel: 'DEBUG',
         maxSourceBytes: 2_000_000,
+        timeout: Duration.seconds(60),
       },
     });
     nag = new AwsSolutionsChecks(app, { verbose: true });
@@ -176,18 +177,20 @@ describe('PublisherStack', () => {
             PUBLISHER_VERSION: publisherVersion(REPOSITORY_ROOT),
             LOG_LEVEL: 'INFO',
             POWERTOOLS_SERVICE_NAME: Match.anyValue(),
+            RENDER_DEADLINE_MS: '15000',
           },
         },
       });
       template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
     });
 
-    it('takes memory, concurrency, log level and size limit from its props', () => {
+    it('takes memory, concurrency, log level, size limit and timeout (the render deadline is half of it) from its props', () => {
       variant.hasResourceProperties('AWS::Lambda::Function', {
         MemorySize: 2048,
         ReservedConcurrentExecutions: 5,
         LoggingConfig: { ApplicationLogLevel: 'DEBUG' },
-        Environment: { Variables: Match.objectLike({ LOG_LEVEL: 'DEBUG', MAX_SOURCE_BYTES: '2000000' }) },
+        Timeout: 60,
+        Environment: { Variables: Match.objectLike({ LOG_LEVEL: 'DEBUG', MAX_SOURCE_BYTES: '2000000', RENDER_DEADLINE_MS: '30000' }) },
       });
       const [defaultFunction] = resourcesOf<{ Environment: { Variables: Record<string, string> } }>(template, 'AWS::Lambda::Function');
       expect(defaultFunction?.Properties).not.toHaveProperty('ReservedConcurrentExecutions');
@@ -242,7 +245,7 @@ describe('PublisherStack', () => {
       );
     }
 
-    it('reads content/, writes and deletes factsheets/, errors/ and reports/, lists the bucket, and nothing more', () => {
+    it('reads content/, writes and deletes factsheets/, errors/, reports/ and the picture index/, lists the bucket, and nothing more', () => {
       expect(s3Grants().sort()).toEqual(
         [
           `s3:GetObject on ${BUCKET_ARN}/content/*`,
@@ -256,6 +259,9 @@ describe('PublisherStack', () => {
           `s3:GetObject on ${BUCKET_ARN}/reports/*`,
           `s3:PutObject on ${BUCKET_ARN}/reports/*`,
           `s3:DeleteObject on ${BUCKET_ARN}/reports/*`,
+          `s3:GetObject on ${BUCKET_ARN}/index/*`,
+          `s3:PutObject on ${BUCKET_ARN}/index/*`,
+          `s3:DeleteObject on ${BUCKET_ARN}/index/*`,
           `s3:ListBucket on ${BUCKET_ARN}`,
         ].sort(),
       );

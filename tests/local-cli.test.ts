@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -84,6 +84,78 @@ describe('npm run publish, against the local server', () => {
     expect(result.output).toMatch(/content\/sans-titre\.yaml(:\d+:\d+)?: title:/);
     expect(result.output).toContain('1 of 2 published');
     expect((await stat(join(workDir, 'kyiv.pdf'))).size).toBeGreaterThan(0);
+  });
+
+  it('prints each warning of the report with its field, line:column and message, and a clean upload none', async () => {
+    // Prepare: a misspelt field and a language that falls back to English
+    const text = `${(await readFile(join(UPLOADS, 'sommet.yaml'), 'utf8')).replace('lang: fr', 'lang: sw')}sumary: a typo\n`;
+    const file = join(workDir, 'avertissements.yaml');
+    await writeFile(file, text);
+    const lineOf = (start: string) => text.split('\n').findIndex((line) => line.startsWith(start)) + 1;
+
+    // Act
+    const warned = await run('cli/publish.ts', [file, ...target()]);
+    await copyFile(join(UPLOADS, 'sommet.yaml'), file);
+    const clean = await run('cli/publish.ts', [file, ...target()]);
+
+    // Assert
+    expect(warned.code, warned.output).toBe(0);
+    expect(warned.output).toContain('  2 warning(s):\n');
+    expect(warned.output).toContain(`    content/avertissements.yaml:${lineOf('lang:')}:1: lang: lang "sw" is not supported; using English labels`);
+    expect(warned.output).toContain(
+      `    content/avertissements.yaml:${lineOf('sumary:')}:1: sumary: unknown field, ignored (did you mean "summary"?)`,
+    );
+    expect(clean.code, clean.output).toBe(0);
+    expect(clean.output).toContain('published s3://');
+    expect(clean.output).not.toMatch(/warning|no report/);
+  });
+
+  it('--json: one object with each file\'s status, fact sheet, PDF and warnings', async () => {
+    // Prepare
+    const warnedFile = join(workDir, 'json-typo.yaml');
+    const badFile = join(workDir, 'json-bad.yaml');
+    const sommet = await readFile(join(UPLOADS, 'sommet.yaml'), 'utf8');
+    await writeFile(warnedFile, `${sommet}sumary: a typo\n`);
+    await copyFile(join(UPLOADS, 'sommet-missing-title.yaml'), badFile);
+
+    // Act
+    const result = await run('cli/publish.ts', [warnedFile, badFile, '--json', ...target()]);
+
+    // Assert: standard output is the JSON alone
+    expect(result.code).toBe(1);
+    const parsed = JSON.parse(result.output) as { bucket: string; files: Record<string, unknown>[]; published: number; total: number };
+    expect(parsed).toMatchObject({ bucket: BUCKET, published: 1, total: 2 });
+    expect(parsed.files[0]).toMatchObject({
+      file: warnedFile,
+      sourceKey: 'content/json-typo.yaml',
+      status: 'published with warnings',
+      factsheet: 'factsheets/json-typo.pdf',
+      template: 'briefing',
+      pdf: join(workDir, 'json-typo.pdf'),
+      warnings: [{ path: 'sumary', line: sommet.split('\n').length, column: 1, message: 'unknown field, ignored (did you mean "summary"?)' }],
+    });
+    expect(parsed.files[1]).toMatchObject({
+      file: badFile,
+      status: 'rejected',
+      errorReport: 'errors/json-bad.json',
+      error: 'ValidationError',
+      problems: [expect.objectContaining({ path: 'title' })],
+    });
+  });
+
+  it('--out into a folder that does not exist yet: creates it, nested', async () => {
+    // Prepare
+    const file = join(workDir, 'nested-out.yaml');
+    await copyFile(join(UPLOADS, 'sommet.yaml'), file);
+    const out = join(workDir, 'new', 'deeper', 'still');
+
+    // Act
+    const result = await run('cli/publish.ts', [file, '--out', out, ...target()]);
+
+    // Assert
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain(`→ ${join(out, 'nested-out.pdf')}`);
+    expect((await readPdf(await readFile(join(out, 'nested-out.pdf')))).text).toContain('Bruxelles');
   });
 
   it('lists what is published with its template, and gives presigned links that work', async () => {
@@ -201,5 +273,69 @@ describe('npm run publish -- --republish, against the local server', () => {
     expect(result.output).toContain('re-published: content/stale.yaml → factsheets/stale.pdf');
     expect(result.code).toBe(0);
     expect((await harness.head('factsheets/stale.pdf'))?.Metadata?.['publisher-version']).toBe('2.0.0');
+  });
+
+  it('--force re-renders every document, current or not; without it the current ones are skipped', async () => {
+    // Prepare: both fact sheets of the test above are now this version's
+    const target = ['--republish', '--endpoint', harness.localS3.endpoint, '--bucket', BUCKET];
+    const sequencers = async () =>
+      Promise.all(['stale', 'current'].map(async (name) => (await harness.head(`factsheets/${name}.pdf`))?.Metadata?.sequencer));
+    const before = await sequencers();
+
+    // Act
+    const plain = await run('cli/publish.ts', target, { PUBLISHER_VERSION: '2.0.0' });
+    const afterPlain = await sequencers();
+    const forced = await run('cli/publish.ts', [...target, '--force'], { PUBLISHER_VERSION: '2.0.0' });
+    await harness.settled();
+
+    // Assert
+    expect(plain.code, plain.output).toBe(0);
+    expect(plain.output).toContain('0 sent for republishing, 2 already made by 2.0.0');
+    expect(afterPlain).toEqual(before);
+    expect(forced.code, forced.output).toBe(0);
+    expect(forced.output).toContain('2 sent for republishing, 0 already made by 2.0.0');
+    expect(forced.output).toContain('re-published: content/current.yaml → factsheets/current.pdf');
+    expect(forced.output).toContain('re-published: content/stale.yaml → factsheets/stale.pdf');
+    const afterForced = await sequencers();
+    afterForced.forEach((sequencer, index) => expect(sequencer).not.toBe(before[index]));
+  });
+});
+
+describe('npm run publish: the emulator only for the local target', () => {
+  /** The process's output, with the count of s3rver's files it loaded. */
+  async function loadedBy(args: readonly string[]): Promise<{ output: string; s3rverFiles: number }> {
+    const result = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--import', './tests/helpers/count-s3rver.ts', 'cli/publish.ts', ...args], {
+      // AWS as the CLI sees it, but its S3 and CloudFormation answer from a closed port: no network, a fast refusal.
+      env: {
+        ...process.env,
+        AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'secret',
+        AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9',
+        AWS_ENDPOINT_URL_CLOUDFORMATION: 'http://127.0.0.1:9',
+        AWS_MAX_ATTEMPTS: '1',
+      },
+      timeout: 60_000,
+    }).catch((error: unknown) => error as { stdout: string; stderr: string });
+    const output = `${result.stdout}${result.stderr}`;
+    return { output, s3rverFiles: Number(/s3rver files loaded: (\d+)/.exec(output)?.[1] ?? NaN) };
+  }
+
+  it.each([
+    ['publishing a file', [join(UPLOADS, 'sommet.yaml'), '--bucket', 'newsroom', '--region', 'eu-west-3']],
+    ['--list', ['--list', '--bucket', 'newsroom', '--region', 'eu-west-3']],
+    ['--republish (the stack outputs)', ['--republish', '--region', 'eu-west-3']],
+  ])('against AWS, %s loads none of s3rver', async (_what, args) => {
+    // Act
+    const { output, s3rverFiles } = await loadedBy(args);
+
+    // Assert: it did try AWS (and found nothing there)
+    expect(output).toMatch(/127\.0\.0\.1:9/);
+    expect(s3rverFiles).toBe(0);
+  });
+
+  it('a local --republish does load it (for the local publisher version): the count sees it', async () => {
+    const { s3rverFiles } = await loadedBy(['--republish', '--endpoint', 'http://127.0.0.1:9']);
+
+    expect(s3rverFiles).toBeGreaterThan(0);
   });
 });

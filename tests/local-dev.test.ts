@@ -1,13 +1,14 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { METADATA_SOURCE_KEY, toMetadataValue } from '../lambdas/publisher/keys';
 import { createS3Client, isNotFound } from '../lambdas/publisher/s3';
 import { LOCAL_CREDENTIALS } from '../emulator/local-s3';
+import { readPdf } from './helpers/pdf';
 import { BUCKET, type Harness, startHarness, stubRenderer } from './publisher-harness';
 
 const TSX = join('node_modules', '.bin', 'tsx');
@@ -22,10 +23,10 @@ interface Dev {
   exited: Promise<number | null>;
 }
 
-async function startDev(data: string): Promise<Dev> {
+async function startDev(data: string, environment: Record<string, string> = {}): Promise<Dev> {
   // One process, as a terminal's Ctrl-C reaches it: the tsx wrapper would relay the signal late under load.
   const child = spawn(process.execPath, ['--import', 'tsx', 'cli/dev.ts', '--port', '0', '--data', data], {
-    env: process.env,
+    env: { ...process.env, ...environment },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -141,4 +142,49 @@ describe('npm run publish -- --reconcile, against the local server', () => {
     expect(await harness.head('factsheets/orphan.pdf')).toBeNull();
     expect(await harness.head('factsheets/kept.pdf')).not.toBeNull();
   });
+});
+
+describe('npm run dev: a template saved while it runs', () => {
+  let dir: string;
+  let dev: Dev | undefined;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'local-dev-template-'));
+  });
+  afterAll(async () => {
+    dev?.process.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('takes effect: republish sees the new version and the fact sheet says what the template now says', async () => {
+    // Prepare: dev on its own copy of the templates, one document published through it
+    const templates = join(dir, 'templates');
+    await cp('templates', templates, { recursive: true });
+    const environment = { TEMPLATES_DIR: templates };
+    dev = await startDev(join(dir, 'data'), environment);
+    await dev.waitFor(/Checked content\/ against the outputs/);
+    const document = join(dir, 'sommet.yaml');
+    await copyFile(SAMPLE, document);
+    const target = ['--endpoint', dev.endpoint, '--bucket', 'factsheet-publisher'];
+    const publish = (args: readonly string[]) =>
+      promisify(execFile)(TSX, ['cli/publish.ts', ...args, ...target], { env: { ...process.env, ...environment }, timeout: 120_000 });
+    await publish([document]);
+    const firstText = (await readPdf(await readFile(join(dir, 'sommet.pdf')))).text;
+
+    // Act: the designer adds a line under every title
+    const headline = join(templates, 'partials', 'headline.hbs');
+    await writeFile(headline, `${await readFile(headline, 'utf8')}<p>Édition spéciale du desk</p>\n`);
+    await dev.waitFor(/templates, theme or fonts changed: next uploads use them \(publisher [^)]+\)/);
+    const { stdout } = await publish(['--republish']);
+    const s3 = createS3Client({ endpoint: dev.endpoint, credentials: LOCAL_CREDENTIALS });
+    const pdf = await (await s3.send(new GetObjectCommand({ Bucket: 'factsheet-publisher', Key: 'factsheets/sommet.pdf' }))).Body?.transformToByteArray();
+    s3.destroy();
+
+    // Assert
+    expect(firstText).not.toContain('Édition spéciale du desk');
+    expect(stdout).toContain('1 sent for republishing, 0 already made by');
+    expect(stdout).toContain('re-published: content/sommet.yaml → factsheets/sommet.pdf');
+    expect((await readPdf(Buffer.from(pdf ?? []))).text).toContain('Édition spéciale du desk');
+    expect(dev.output()).toMatch(/published content\/sommet\.yaml → factsheets\/sommet\.pdf[^\n]*\n(.|\n)*published content\/sommet\.yaml → factsheets\/sommet\.pdf/);
+  }, 150_000);
 });

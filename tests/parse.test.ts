@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCommonMark } from '../lambdas/render/commonmark';
 import { type ContentError, DocumentSyntaxError, InputError, UnsupportedFormatError } from '../lambdas/render/errors';
 import { DEFAULT_LIMITS } from '../lambdas/render/limits';
-import { parseSource } from '../lambdas/render/parse';
+import { loadDispatchReader, parseSource } from '../lambdas/render/parse';
 import { ACCEPTED_EXTENSIONS } from '../lambdas/render/parse/formats';
 import { detectLanguage, MAX_TITLE_LENGTH, titleOf } from '../lambdas/render/parse/dispatch';
 import type { ParsedDocument, SourceFile } from '../lambdas/render/types';
@@ -47,6 +47,7 @@ function record(parsed: ParsedDocument): Record<string, unknown> {
 
 // The renderer loads the CommonMark parser before the stages that need it; these tests call the stages directly.
 beforeAll(loadCommonMark);
+beforeAll(loadDispatchReader);
 
 describe('parse', () => {
   describe('file checks', () => {
@@ -221,6 +222,22 @@ describe('parse', () => {
       expect(scalar.problems[0]?.message).toBe('the YAML document is a single value ("just a sentence")');
     });
 
+    it('quotes a bounded excerpt of a 940 KB single value, in the message and in the error report', () => {
+      const value = 'Une seule très longue phrase sans deux-points '.repeat(20_500);
+      const json = `"${'x'.repeat(940_000)}`;
+
+      const yamlError = parseError(sourceOf('one-value.yaml', `${value}\n`));
+      const jsonError = parseError(sourceOf('one-word.json', `{"title": ${json.slice(1)}}`));
+
+      expect(Buffer.byteLength(value)).toBeGreaterThan(940_000);
+      expect(yamlError.problems[0]?.message).toBe(
+        `the YAML document is a single value (${JSON.stringify(value.trim()).slice(0, 60)}… (${value.trim().length + 2} characters))`,
+      );
+      expect(JSON.stringify(yamlError.toReport()).length).toBeLessThan(1_000);
+      expect(jsonError.problems[0]?.message).toBe(`"${'x'.repeat(60)}… (940000 characters)" is not a JSON value`);
+      expect(jsonError.message.length).toBeLessThan(1_000);
+    });
+
     it('names the field that appears twice', () => {
       const error = parseError(sourceOf('twice.yaml', 'title: a\ndate: 2022\ntitle: b\n'));
 
@@ -250,6 +267,14 @@ describe('parse', () => {
   });
 
   describe('JSON', () => {
+    it('keeps numbers as typed, as YAML does', () => {
+      const text = '{"title": "T", "date": 2022, "facts": [{"label": "a", "value": 1.50}, {"label": "b", "value": 12345678901234567890}, {"label": "c", "value": 1e3}, {"label": "d", "value": -0.0}]}';
+
+      const parsed = parseSource(sourceOf('numbers.json', text));
+
+      expect(record(parsed)).toMatchObject({ date: '2022', facts: [{ value: '1.50' }, { value: '12345678901234567890' }, { value: '1e3' }, { value: '-0.0' }] });
+    });
+
     it('reads the English sample with field positions', () => {
       const path = join(contentDir, 'macron-putin-call-en.json');
       const text = readFileSync(path, 'utf8');

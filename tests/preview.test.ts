@@ -9,10 +9,13 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PreviewServer, startPreview } from '../preview/server';
+import { readPdf } from './helpers/pdf';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SOMMET = readFileSync(join(ROOT, 'tests/fixtures/events/uploads/sommet.yaml'), 'utf8');
 const TITLE = 'Sommet « exceptionnel » de l’Union européenne à Bruxelles';
+/** The issue's promise: a save is on screen within a second (docs/preview.md has the figures). */
+const RELOAD_LIMIT_MS = 1_000;
 
 interface Workspace {
   readonly dir: string;
@@ -82,6 +85,19 @@ describe('preview server', () => {
     expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
   });
 
+  it('shows a document with pictures, read from the folder it serves', async () => {
+    // Prepare
+    for (const file of ['figures.yaml', 'photo.jpg', 'map.png']) cpSync(join(ROOT, 'tests/fixtures/images', file), join(space.documents, 'pictures', file));
+
+    // Act
+    const status = (await (await fetch(`${server.url}api/status?doc=pictures%2Ffigures.yaml`)).json()) as { kind: string; message?: string };
+    const pdf = await fetch(`${server.url}api/pdf?doc=pictures%2Ffigures.yaml`);
+
+    // Assert
+    expect(status).toMatchObject({ kind: 'rendered', warnings: [] });
+    expect((await readPdf(Buffer.from(await pdf.arrayBuffer()))).text).toContain('The meeting place, east of the river.');
+  });
+
   it('serving one file, refuses its neighbours', async () => {
     const single = await preview(space, join(space.documents, 'world', 'sommet.yaml'));
     try {
@@ -131,16 +147,30 @@ describe('preview in a real browser', () => {
     expect((await renderedText()).replace(/\s+/g, ' ')).toContain('Sommet « exceptionnel » de l’Union');
   });
 
-  it('shows the new title soon after the document is saved', async () => {
-    // Act
+  /** Saves, then waits (checked on every frame in the page) until the rendered pages say `text`: the ms between. */
+  async function msUntilShown(save: () => void, text: string): Promise<number> {
     const saved = performance.now();
-    writeFileSync(documentFile(), SOMMET.replace(TITLE, 'Sommet extraordinaire à Bruxelles'));
-    await expect.poll(async () => (await renderedText()).replace(/\s+/g, ' '), { timeout: 10_000, interval: 50 }).toContain('Sommet extraordinaire à Bruxelles');
-    const shownAfterMs = performance.now() - saved;
+    save();
+    const expression = `document.getElementById('pages').innerText.replace(/\\s+/g, ' ').includes(${JSON.stringify(text)})`;
+    await page.waitForFunction(expression, undefined, { polling: 'raf', timeout: 10_000 });
+    return performance.now() - saved;
+  }
+
+  const edit = (path: string, change: (text: string) => string) => () => writeFileSync(path, change(readFileSync(path, 'utf8')));
+
+  it.each([
+    ['the document', () => documentFile(), (text: string) => text.replace(TITLE, 'Sommet extraordinaire à Bruxelles'), 'Sommet extraordinaire à Bruxelles'],
+    ['the document, again', () => documentFile(), (text: string) => text.replace('Sommet extraordinaire', 'Sommet ordinaire'), 'Sommet ordinaire à Bruxelles'],
+    ['a partial', () => join(space.templates, 'partials', 'headline.hbs'), (text: string) => `${text}<p>Édition du soir</p>\n`, 'Édition du soir'],
+    ['a template', () => join(space.templates, 'briefing.hbs'), (text: string) => text.replace('{{> headline}}', '{{> headline}}\n<p>Tirage spécial</p>'), 'Tirage spécial'],
+    ['the theme', () => join(space.templates, 'theme.yaml'), (text: string) => text.replace('organisation: Factsheet Publisher', 'organisation: Rédaction du Nord'), 'Rédaction du Nord'],
+  ])('shows what %s now says within a second of the save', async (what, file, change, expected) => {
+    // Act
+    const shownAfterMs = await msUntilShown(edit(file(), change), expected);
 
     // Assert
-    console.log(`preview: new title shown ${Math.round(shownAfterMs)} ms after the save`);
-    expect(shownAfterMs).toBeLessThan(3_000);
+    console.log(`preview: ${what} saved, shown ${Math.round(shownAfterMs)} ms later`);
+    expect(shownAfterMs).toBeLessThan(RELOAD_LIMIT_MS);
   });
 
   it('lists a warning in words, with its field and position', async () => {

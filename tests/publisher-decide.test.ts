@@ -7,9 +7,10 @@ import type { S3EventRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../lambdas/render/errors';
 import { DEFAULT_KEY_LAYOUT } from '../lambdas/publisher/keys';
-import { type Decision, decide, eventOf, type PublisherEvent, type Rules } from '../lambdas/publisher/decide';
+import { type Decision, decide, decidePicture, type DocumentEvent, eventOf, type Rules } from '../lambdas/publisher/decide';
 import { SourceConflictError } from '../lambdas/publisher/errors';
 import { s3Record } from '../lambdas/publisher/event-record';
+import type { DocumentIndex } from '../lambdas/publisher/picture-index';
 import type { Observed, OutputObject, SourceObject } from '../lambdas/publisher/store';
 
 const KEY = 'content/world/sommet.yaml';
@@ -29,25 +30,38 @@ function output(key: string, fields: Partial<OutputObject> = {}): OutputObject {
 const factsheet = (fields: Partial<OutputObject> = {}) => output('factsheets/world/sommet.pdf', fields);
 const errorReport = (fields: Partial<OutputObject> = {}) => output('errors/world/sommet.json', fields);
 
+const PICTURE = 'content/photos/kyiv.jpg';
+
+/** What the answer for upload e1 read: by default no picture. */
+function index(fields: Partial<DocumentIndex> = {}): DocumentIndex {
+  return { document: KEY, sourceEtag: 'e1', pictures: {}, ...fields };
+}
+
 function observed(fields: {
   source?: SourceObject | null;
   factsheet?: OutputObject | null;
   errorReport?: OutputObject | null;
   siblings?: string[];
+  index?: DocumentIndex | null;
+  /** The ETag of PICTURE now, null when it is gone. */
+  picture?: string | null;
 }): Observed {
   return {
     source: fields.source === undefined ? source() : fields.source,
     outputs: { factsheet: fields.factsheet ?? null, errorReport: fields.errorReport ?? null },
     siblings: fields.siblings ?? [],
+    index: fields.index === undefined ? index() : fields.index,
+    ...(fields.picture === undefined ? {} : { picture: { key: PICTURE, etag: fields.picture } }),
   };
 }
 
-const created = (fields: Omit<Extract<PublisherEvent, { kind: 'created' }>, 'kind' | 'key'> = {}): PublisherEvent => ({
+const created = (fields: Omit<Extract<DocumentEvent, { kind: 'created' }>, 'kind' | 'key'> = {}): DocumentEvent => ({
   kind: 'created',
   key: KEY,
   ...fields,
 });
-const removed: PublisherEvent = { kind: 'removed', key: KEY };
+const removed: DocumentEvent = { kind: 'removed', key: KEY };
+const pictureChanged: DocumentEvent = { kind: 'picture-changed', key: KEY, picture: PICTURE };
 const delivery = { etag: 'e1', sequencer: '0B' };
 
 /** A decision reduced to what a row states: the action, its reason, and what it acts on. */
@@ -59,8 +73,12 @@ function summary(decision: Decision): unknown {
       return { action: 'reject', reason: decision.reason, error: decision.error.name, record: decision.record };
     case 'render':
       return { action: 'render', source: decision.source.key, record: decision.record };
-    case 'remove':
-      return { action: 'remove', outputs: decision.outputs.map((item) => item.key), survivor: decision.survivor };
+    case 'remove': {
+      const pictures = decision.pictures.length === 0 ? {} : { pictures: decision.pictures };
+      return { action: 'remove', outputs: decision.outputs.map((item) => item.key), survivor: decision.survivor, ...pictures };
+    }
+    case 'unfollow':
+      return { action: 'unfollow', reason: decision.reason, picture: decision.picture };
     default: {
       const unhandled: never = decision;
       throw new Error(`unhandled ${JSON.stringify(unhandled)}`);
@@ -77,7 +95,7 @@ const recordOf = (fields: { sequencer?: string; sourceVersion?: string } = {}) =
 });
 
 describe('decide: an upload event', () => {
-  it.each<[string, PublisherEvent, Observed, unknown]>([
+  it.each<[string, DocumentEvent, Observed, unknown]>([
     ['the source was removed since', created(delivery), observed({ source: null }), { action: 'skip', reason: 'source-removed' }],
     [
       'an older version of a versioned source',
@@ -114,6 +132,18 @@ describe('decide: an upload event', () => {
       created({ etag: 'e1' }),
       observed({ factsheet: factsheet() }),
       { action: 'skip', reason: 'already-published' },
+    ],
+    [
+      'a duplicate whose picture index was never written (stopped after the outputs, or deleted): answered again',
+      created({ etag: 'e1', sequencer: '0A' }),
+      observed({ factsheet: factsheet(), index: null }),
+      { action: 'render', source: KEY, record: recordOf({ sequencer: '0A' }) },
+    ],
+    [
+      'a republish whose picture index is an older upload’s: answered again',
+      created({ etag: 'e1' }),
+      observed({ factsheet: factsheet(), index: index({ sourceEtag: 'e0' }) }),
+      { action: 'render', source: KEY, record: recordOf({ sequencer: '0A' }) },
     ],
     [
       'a redelivered event for bad content',
@@ -265,6 +295,11 @@ describe('decide: a removal event', () => {
       { action: 'remove', outputs: ['factsheets/world/sommet.pdf'], survivor: 'content/world/sommet.md' },
     ],
     [
+      'the pictures its last answer read are named, for their indexes',
+      observed({ source: null, factsheet: factsheet(), index: index({ pictures: { [PICTURE]: 'p1', 'content/maps/a.png': null } }) }),
+      { action: 'remove', outputs: ['factsheets/world/sommet.pdf'], survivor: undefined, pictures: ['content/maps/a.png', PICTURE] },
+    ],
+    [
       'two sources left: the conflict goes on, nobody is published',
       observed({ source: null, siblings: ['content/world/sommet.json', 'content/world/sommet.md'] }),
       { action: 'remove', outputs: [], survivor: undefined },
@@ -286,6 +321,86 @@ describe('decide: a removal event', () => {
   });
 });
 
+describe('decide: a picture the document read changed', () => {
+  const reading = (etag: string | null) => index({ pictures: { [PICTURE]: etag } });
+  it.each<[string, Observed, unknown]>([
+    ['the document is gone: it leaves the picture’s index', observed({ source: null, picture: 'p2' }), { action: 'unfollow', reason: 'source-removed', picture: PICTURE }],
+    [
+      'its current upload no longer reads the picture: it leaves the index, nothing is rendered',
+      observed({ factsheet: factsheet(), index: index({ pictures: { 'content/photos/other.jpg': 'o1' } }), picture: 'p2' }),
+      { action: 'unfollow', reason: 'picture-unused', picture: PICTURE },
+    ],
+    [
+      'a redelivery: the fact sheet already read the picture as it is now',
+      observed({ factsheet: factsheet(), index: reading('p2'), picture: 'p2' }),
+      { action: 'skip', reason: 'picture-followed' },
+    ],
+    [
+      'a redelivered deletion: the error report already says the picture is missing',
+      observed({ factsheet: factsheet({ sourceEtag: 'e0' }), errorReport: errorReport(), index: reading(null), picture: null }),
+      { action: 'skip', reason: 'picture-followed' },
+    ],
+    [
+      'a new version of the picture: rendered again, the recorded sequencer kept',
+      observed({ factsheet: factsheet(), index: reading('p1'), picture: 'p2' }),
+      { action: 'render', source: KEY, record: recordOf({ sequencer: '0A' }) },
+    ],
+    [
+      'the picture was deleted: rendered again (which reports it missing)',
+      observed({ factsheet: factsheet(), index: reading('p1'), picture: null }),
+      { action: 'render', source: KEY, record: recordOf({ sequencer: '0A' }) },
+    ],
+    [
+      'the missing picture was uploaded: rendered again (which publishes it)',
+      observed({ errorReport: errorReport(), index: reading(null), picture: 'p1' }),
+      { action: 'render', source: KEY, record: recordOf({ sequencer: '0A' }) },
+    ],
+    [
+      'the picture is as read, but the fact sheet is an older publisher version’s',
+      observed({ factsheet: factsheet({ publisherVersion: OLD_VERSION }), index: reading('p2'), picture: 'p2' }),
+      { action: 'render', source: KEY, record: recordOf({ sequencer: '0A' }) },
+    ],
+    [
+      'no index for the document (the picture’s index names it): rendered, which writes one',
+      observed({ factsheet: factsheet(), index: null, picture: 'p2' }),
+      { action: 'render', source: KEY, record: recordOf({ sequencer: '0A' }) },
+    ],
+    [
+      'the index is an older upload’s, which proves nothing about this one: rendered',
+      observed({ factsheet: factsheet(), index: index({ sourceEtag: 'e0' }), picture: 'p2' }),
+      { action: 'render', source: KEY, record: recordOf({ sequencer: '0A' }) },
+    ],
+    [
+      'another source of the path appeared: refused as a conflict, as an upload would be',
+      observed({ factsheet: factsheet(), index: reading('p1'), picture: 'p2', siblings: ['content/world/sommet.md'] }),
+      { action: 'reject', reason: 'conflict', error: 'SourceConflictError', record: recordOf({ sequencer: '0A' }) },
+    ],
+  ])('%s', (_name, state, expected) => {
+    // Act
+    const decision = decide(pictureChanged, state, RULES);
+
+    // Assert
+    expect(summary(decision)).toEqual(expected);
+  });
+});
+
+describe('decide: a picture’s own event', () => {
+  it('follows every document the picture’s index names, and deletes what an older publisher wrote for the picture', () => {
+    // Prepare
+    const report = output('errors/photos/kyiv.json', { sourceKey: PICTURE });
+
+    // Act
+    const decision = decidePicture({ users: { picture: PICTURE, documents: ['content/a.yaml', KEY] }, ownOutputs: [report] });
+
+    // Assert
+    expect(decision).toEqual({ action: 'follow', documents: ['content/a.yaml', KEY], stale: [report] });
+  });
+
+  it('follows nobody when the picture has no index (nobody ever used it)', () => {
+    expect(decidePicture({ users: null, ownOutputs: [] })).toEqual({ action: 'follow', documents: [], stale: [] });
+  });
+});
+
 describe('decide: which records are the publisher’s', () => {
   const record = (fields: Partial<Parameters<typeof s3Record>[0]> = {}): S3EventRecord =>
     s3Record({ eventName: 'ObjectCreated:Put', bucket: RULES.bucket, key: 'content/été 2022.yaml', sequencer: '0A', eTag: 'e1', ...fields });
@@ -299,6 +414,10 @@ describe('decide: which records are the publisher’s', () => {
     ['outside content/', record({ key: 'factsheets/a.pdf' }), { key: 'factsheets/a.pdf', reason: 'not a document under content/' }],
     ['a folder marker', record({ key: 'content/world/' }), { key: 'content/world/', reason: 'not a document under content/' }],
     ['another event type', record({ eventName: 'ObjectRestore:Completed' }), { key: 'content/été 2022.yaml', reason: 'ObjectRestore:Completed changes nothing the publisher shows' }],
+    ['a picture uploaded (any case of its extension)', record({ key: 'content/photos/Kyiv.JPG' }), { kind: 'picture', key: 'content/photos/Kyiv.JPG' }],
+    ['a PNG picture deleted', record({ key: 'content/maps/kyiv.png', eventName: 'ObjectRemoved:Delete' }), { kind: 'picture', key: 'content/maps/kyiv.png' }],
+    ['a JPEG picture expired', record({ key: 'content/x.jpeg', eventName: 'LifecycleExpiration:Delete' }), { kind: 'picture', key: 'content/x.jpeg' }],
+    ['a picture restored from Glacier', record({ key: 'content/x.jpg', eventName: 'ObjectRestore:Completed' }), { key: 'content/x.jpg', reason: 'ObjectRestore:Completed changes no picture' }],
   ])('%s', (_name, input, expected) => {
     expect(eventOf(input, RULES)).toEqual(expected);
   });

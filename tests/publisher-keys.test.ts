@@ -9,6 +9,8 @@ import {
   errorReportKeyFor,
   factsheetKeyFor,
   fromMetadataValue,
+  indexKeyFor,
+  isPictureKey,
   toMetadataValue,
 } from '../lambdas/publisher/keys';
 
@@ -111,5 +113,40 @@ describe('keys: metadata values and sequencers', () => {
     // Act and Assert
     expect(Math.sign(compareSequencers(a, b))).toBe(expected);
     expect(Math.sign(compareSequencers(b, a))).toBe(expected === 0 ? 0 : -expected);
+  });
+});
+
+describe('keys: pictures and their index', () => {
+  it.each([
+    ['content/photos/kyiv.jpg', true],
+    ['content/photos/Kyiv.JPEG', true],
+    ['content/maps/kyiv.png', true],
+    ['content/kyiv.yaml', false],
+    ['content/.png', false],
+    ['factsheets/kyiv.jpg', false],
+    ['content/photos/', false],
+  ])('%s is a picture: %s', (key, expected) => {
+    expect(isPictureKey(key)).toBe(expected);
+  });
+
+  it('keys the index by the content key, readable while S3 allows it', () => {
+    expect(indexKeyFor('pictures', 'content/photos/été.jpg')).toBe('index/pictures/photos/été.jpg.json');
+    expect(indexKeyFor('documents', 'content/world/a.yaml')).toBe('index/documents/world/a.yaml.json');
+  });
+
+  it('keys the index by SHA-256 when the readable key would pass S3’s 1 024 bytes', () => {
+    // Prepare: a content key S3 accepts (1 024 bytes) whose readable index key it would refuse.
+    const longest = `content/${'é'.repeat(504)}.jpg`;
+    // The longest that stays readable: exactly 1 024 bytes once in the index.
+    const fits = `content/${'a'.repeat(1024 - 'index/pictures/'.length - '.json'.length)}`;
+
+    // Act
+    const hashed = indexKeyFor('pictures', longest);
+
+    // Assert
+    expect(Buffer.byteLength(longest)).toBe(1020);
+    expect(hashed).toMatch(/^index\/pictures-by-hash\/[0-9a-f]{64}\.json$/);
+    expect(hashed).not.toBe(indexKeyFor('pictures', `${longest.slice(0, -5)}x.jpg`));
+    expect(indexKeyFor('pictures', fits)).toBe(`index/pictures/${fits.slice('content/'.length)}.json`);
   });
 });

@@ -13,12 +13,13 @@ import { type ContentError, sourceSizeError } from '../render';
 import type { PublisherConfig } from './config';
 import { currentAnswer, type Recorded } from './current';
 import { SourceConflictError } from './errors';
-import { compareSequencers, decodeEventKey, documentPathOf, factsheetKeyFor } from './keys';
+import { compareSequencers, decodeEventKey, documentPathOf, factsheetKeyFor, isPictureKey } from './keys';
+import { indexAnswers } from './picture-index';
 import { unquoteEtag } from './s3';
-import type { Observed, OutputObject, SourceObject } from './store';
+import type { Observed, ObservedPicture, OutputObject, SourceObject } from './store';
 
-/** What an event asks for. Version, ETag and sequencer are absent when the publisher looks again on its own. */
-export type PublisherEvent =
+/** What an event asks about a document. Version, ETag and sequencer are absent when the publisher looks again on its own. */
+export type DocumentEvent =
   | {
       readonly kind: 'created';
       readonly key: string;
@@ -26,7 +27,17 @@ export type PublisherEvent =
       readonly etag?: string;
       readonly sequencer?: string;
     }
-  | { readonly kind: 'removed'; readonly key: string };
+  | { readonly kind: 'removed'; readonly key: string }
+  /** A picture the document read when last answered was uploaded, replaced or deleted. */
+  | { readonly kind: 'picture-changed'; readonly key: string; readonly picture: string };
+
+/** A picture under the content prefix was uploaded, replaced or deleted: its users follow. */
+export interface PictureEvent {
+  readonly kind: 'picture';
+  readonly key: string;
+}
+
+export type PublisherEvent = DocumentEvent | PictureEvent;
 
 /** A record that is not the publisher's business: another bucket, outside the content prefix, another event type. */
 export interface IgnoredRecord {
@@ -42,7 +53,8 @@ export type SkipReason =
   | 'overwritten'
   | 'newer-event'
   | 'already-published'
-  | 'already-reported';
+  | 'already-reported'
+  | 'picture-followed';
 
 export const SKIP_MESSAGES: Readonly<Record<SkipReason, string>> = {
   'source-removed': 'the source was removed since; its removal event unpublishes it',
@@ -51,6 +63,7 @@ export const SKIP_MESSAGES: Readonly<Record<SkipReason, string>> = {
   'newer-event': 'a newer event for this source was already published',
   'already-published': 'already published (duplicate event)',
   'already-reported': 'already reported (duplicate event)',
+  'picture-followed': 'already answered with the picture as it is now (duplicate event)',
 };
 
 export type Decision =
@@ -68,7 +81,26 @@ export type Decision =
    * Delete the outputs the removed source owns; then, when exactly one source is left for the
    * path (a conflict has ended), publish that `survivor`.
    */
-  | { readonly action: 'remove'; readonly outputs: readonly OutputObject[]; readonly survivor?: string };
+  | {
+      readonly action: 'remove';
+      readonly outputs: readonly OutputObject[];
+      readonly survivor?: string;
+      /** The pictures whose indexes name the removed source. */
+      readonly pictures: readonly string[];
+    }
+  /** The document no longer reads `picture` (or is gone): it leaves the picture's index, nothing is rendered. */
+  | { readonly action: 'unfollow'; readonly reason: 'source-removed' | 'picture-unused'; readonly picture: string };
+
+/**
+ * What a picture's event does: every document that read it when last answered is answered again
+ * (each decided on its own, as a `picture-changed` event), and what an older publisher wrote for
+ * the picture as if it were a document is deleted.
+ */
+export interface PictureDecision {
+  readonly action: 'follow';
+  readonly documents: readonly string[];
+  readonly stale: readonly OutputObject[];
+}
 
 /** The event a notification record asks for, or why the publisher ignores the record. */
 export function eventOf(record: S3EventRecord, rules: Pick<Rules, 'bucket' | 'layout'>): PublisherEvent | IgnoredRecord {
@@ -83,6 +115,10 @@ export function eventOf(record: S3EventRecord, rules: Pick<Rules, 'bucket' | 'la
   if (bucket !== rules.bucket) return { key, reason: `bucket "${bucket}" is not ${rules.bucket}` };
   if (documentPathOf(key, rules.layout) === null) return { key, reason: `not a document under ${rules.layout.contentPrefix}` };
   const eventName = record.eventName ?? '';
+  if (isPictureKey(key, rules.layout)) {
+    const changes = ['ObjectCreated:', 'ObjectRemoved:', 'LifecycleExpiration:'].some((prefix) => eventName.startsWith(prefix));
+    return changes ? { kind: 'picture', key } : { key, reason: `${eventName} changes no picture` };
+  }
   if (eventName.startsWith('ObjectCreated:')) {
     return { kind: 'created', key, versionId: object.versionId, etag: object.eTag, sequencer: object.sequencer };
   }
@@ -92,7 +128,11 @@ export function eventOf(record: S3EventRecord, rules: Pick<Rules, 'bucket' | 'la
   return { key, reason: `${eventName} changes nothing the publisher shows` };
 }
 
-export function decide(event: PublisherEvent, observed: Observed, rules: Rules): Decision {
+export function decidePicture(observed: ObservedPicture): PictureDecision {
+  return { action: 'follow', documents: observed.users?.documents ?? [], stale: observed.ownOutputs };
+}
+
+export function decide(event: DocumentEvent, observed: Observed, rules: Rules): Decision {
   switch (event.kind) {
     case 'created':
       return decideCreated(event, observed, rules);
@@ -102,6 +142,8 @@ export function decide(event: PublisherEvent, observed: Observed, rules: Rules):
       // unless its outputs are already current.
       if (observed.source !== null) return decideCreated({ kind: 'created', key: event.key }, observed, rules);
       return decideRemoved(event.key, observed);
+    case 'picture-changed':
+      return decidePictureChanged(event, observed, rules);
     default: {
       const unhandled: never = event;
       throw new Error(`unhandled event ${JSON.stringify(unhandled)}`);
@@ -109,7 +151,30 @@ export function decide(event: PublisherEvent, observed: Observed, rules: Rules):
   }
 }
 
-function decideCreated(event: Extract<PublisherEvent, { kind: 'created' }>, observed: Observed, rules: Rules): Decision {
+/**
+ * Answered again unless the index shows the answer already read the picture as it is now (a
+ * redelivered event) or no longer reads it at all; an index for an older upload of the source
+ * proves neither, and the document is answered again.
+ */
+function decidePictureChanged(event: Extract<DocumentEvent, { kind: 'picture-changed' }>, observed: Observed, rules: Rules): Decision {
+  const { source, index } = observed;
+  if (source === null) return { action: 'unfollow', reason: 'source-removed', picture: event.picture };
+  if (index !== null && indexAnswers(index, source.etag)) {
+    const read = index.pictures[event.picture];
+    if (read === undefined) return { action: 'unfollow', reason: 'picture-unused', picture: event.picture };
+    if (read === observed.picture?.etag && currentAnswer(observed.outputs, source, rules.publisherVersion) !== null) {
+      return { action: 'skip', reason: 'picture-followed' };
+    }
+  }
+  return decideCreated({ kind: 'created', key: event.key }, observed, rules, { again: true });
+}
+
+function decideCreated(
+  event: Extract<DocumentEvent, { kind: 'created' }>,
+  observed: Observed,
+  rules: Rules,
+  { again = false }: { readonly again?: boolean } = {},
+): Decision {
   const { key } = event;
   const { source, outputs, siblings } = observed;
   const skip = (reason: SkipReason): Decision => ({ action: 'skip', reason });
@@ -130,7 +195,9 @@ function decideCreated(event: Extract<PublisherEvent, { kind: 'created' }>, obse
   if (event.sequencer !== undefined && newestRecorded !== undefined && compareSequencers(newestRecorded, event.sequencer) > 0) {
     return skip('newer-event');
   }
-  const answer = currentAnswer(outputs, source, rules.publisherVersion);
+  // An answer whose picture index was not written (the invocation stopped after the outputs, or
+  // the index was deleted) is made again, which writes the index.
+  const answer = again || !indexAnswers(observed.index, source.etag) ? null : currentAnswer(outputs, source, rules.publisherVersion);
   if (answer === 'factsheet' && (event.sequencer === undefined || outputs.factsheet?.sequencer === event.sequencer)) {
     return skip('already-published');
   }
@@ -162,7 +229,12 @@ function decideRemoved(key: string, observed: Observed): Decision {
     (output): output is OutputObject => output !== null && (output.sourceKey === undefined || output.sourceKey === key),
   );
   const [survivor, ...more] = observed.siblings;
-  return { action: 'remove', outputs: owned, ...(survivor !== undefined && more.length === 0 ? { survivor } : {}) };
+  return {
+    action: 'remove',
+    outputs: owned,
+    ...(survivor !== undefined && more.length === 0 ? { survivor } : {}),
+    pictures: Object.keys(observed.index?.pictures ?? {}).sort(),
+  };
 }
 
 function conflictError(

@@ -5,14 +5,28 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ImageAccess, ImageRead } from '../render';
 import type { KeyLayout } from './keys';
-import { isNotFound } from './s3';
+import { isNotFound, unquoteEtag } from './s3';
 
-export function bucketImages(s3: S3Client, bucket: string, layout: KeyLayout, documentKey: string): ImageAccess {
+/**
+ * `read` records every picture the render asks for in `seen` (key → ETag as read, null when
+ * missing): what the document uses, for the picture index, including the pictures it names that
+ * do not exist yet, so that uploading them publishes it.
+ */
+export function bucketImages(
+  s3: S3Client,
+  bucket: string,
+  layout: KeyLayout,
+  documentKey: string,
+  seen: Map<string, string | null>,
+): ImageAccess {
   return {
     documentPath: documentKey.slice(layout.contentPrefix.length),
+    namePrefix: layout.contentPrefix,
     async read(path, maxBytes): Promise<ImageRead> {
+      const key = `${layout.contentPrefix}${path}`;
       try {
-        const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: `${layout.contentPrefix}${path}` }));
+        const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        seen.set(key, unquoteEtag(response.ETag ?? ''));
         const size = response.ContentLength ?? 0;
         if (size > maxBytes) {
           // In Node the body is a stream: closing it leaves the rest of the object unread.
@@ -21,8 +35,9 @@ export function bucketImages(s3: S3Client, bucket: string, layout: KeyLayout, do
         }
         return { kind: 'found', bytes: (await response.Body?.transformToByteArray()) ?? new Uint8Array() };
       } catch (error) {
-        if (isNotFound(error)) return { kind: 'missing' };
-        throw error;
+        if (!isNotFound(error)) throw error;
+        seen.set(key, null);
+        return { kind: 'missing' };
       }
     },
   };

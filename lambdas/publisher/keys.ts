@@ -4,6 +4,9 @@
  * `content/<path>.<ext>` → `factsheets/<path>.pdf` and `errors/<path>.json`. Everything that reads
  * or writes those keys (the handler, the publish command, republish) goes through this module.
  */
+import { createHash } from 'node:crypto';
+import { extname } from 'node:path';
+import { PICTURE_EXTENSIONS } from '../render';
 
 export interface KeyLayout {
   readonly contentPrefix: string;
@@ -55,6 +58,32 @@ export function reportKeyFor(sourceKey: string, layout: KeyLayout = DEFAULT_KEY_
 
 /** Fixed, not configurable: the deployment grants the function this prefix. */
 export const REPORTS_PREFIX = 'reports/';
+
+/**
+ * Fixed, not configurable, like reports/: the publisher's index of which documents use which
+ * pictures (docs/publishing.md, "Pictures").
+ */
+export const INDEX_PREFIX = 'index/';
+
+// S3 refuses keys longer than this (UTF-8 bytes).
+const MAX_KEY_BYTES = 1024;
+
+/** True for a picture under the content prefix: it is not a document, the documents using it follow it. */
+export function isPictureKey(key: string, layout: KeyLayout = DEFAULT_KEY_LAYOUT): boolean {
+  return documentPathOf(key, layout) !== null && PICTURE_EXTENSIONS.includes(extname(key).toLowerCase());
+}
+
+/**
+ * `index/documents/<key after content/>.json` (what a document uses) and
+ * `index/pictures/<key after content/>.json` (who uses a picture). A content key near S3's
+ * 1 024-byte limit would make the index key too long: such keys are indexed by their SHA-256
+ * under `index/<family>-by-hash/`, and the index object names the key in its body.
+ */
+export function indexKeyFor(family: 'documents' | 'pictures', contentKey: string, layout: KeyLayout = DEFAULT_KEY_LAYOUT): string {
+  const readable = `${INDEX_PREFIX}${family}/${contentKey.slice(layout.contentPrefix.length)}.json`;
+  if (Buffer.byteLength(readable, 'utf8') <= MAX_KEY_BYTES) return readable;
+  return `${INDEX_PREFIX}${family}-by-hash/${createHash('sha256').update(contentKey, 'utf8').digest('hex')}.json`;
+}
 
 export function errorReportKeyFor(sourceKey: string, layout: KeyLayout = DEFAULT_KEY_LAYOUT): string {
   return `${layout.errorsPrefix}${requireDocumentPath(sourceKey, layout)}.json`;

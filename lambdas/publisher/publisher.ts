@@ -9,11 +9,13 @@ import type { S3Event, S3EventRecord } from 'aws-lambda';
 import { ContentError, type ErrorReport, type Problem, type Renderer, type RenderResult } from '../render';
 import type { PublisherConfig } from './config';
 import { metadataOf } from './current';
-import { type Decision, decide, eventOf, type PublisherEvent, SKIP_MESSAGES } from './decide';
+import { createLimiter } from './concurrency';
+import { type Decision, decide, decidePicture, type DocumentEvent, eventOf, type PublisherEvent, SKIP_MESSAGES } from './decide';
 import { PublishFailedError, StrictWarningsError } from './errors';
 import { bucketImages } from './images';
 import { errorReportKeyFor, factsheetKeyFor, METADATA_CONTENT_SHA256, METADATA_TEMPLATE, reportKeyFor, toMetadataValue } from './keys';
 import type { Logger } from './logging';
+import { picturesChanged, picturesLeft } from './picture-index';
 import { isConditionLost, isPreconditionFailed } from './s3';
 import { type Observed, type OutputObject, PublisherStore, SourceChangedError, type SourceObject } from './store';
 
@@ -48,6 +50,11 @@ export type RecordOutcome =
       readonly ms: number;
     }
   | { readonly status: 'unpublished'; readonly sourceKey: string; readonly deleted: readonly string[] }
+  /**
+   * A picture changed: `documents` (those that read it when last answered) are answered again,
+   * each with its own outcome; `deleted` is what an older publisher wrote for the picture itself.
+   */
+  | { readonly status: 'followed'; readonly key: string; readonly documents: readonly string[]; readonly deleted: readonly string[] }
   /** Nothing to do: a duplicate, or an event overtaken by a newer one. */
   | { readonly status: 'skipped'; readonly sourceKey: string; readonly reason: string }
   /** Not the publisher's business: another bucket, outside the content prefix, another event type. */
@@ -64,7 +71,7 @@ export interface Publisher {
 }
 
 /** The body of reports/<path>.json, besides the publisher version and the time (docs/publishing.md). */
-type PublicationReport =
+export type PublicationReport =
   | {
       readonly status: 'published' | 'published with warnings';
       readonly file: string;
@@ -83,6 +90,15 @@ type PublicationReport =
 // A lost conditional write means another invocation changed the same output meanwhile:
 // re-deciding from the new state settles it; more rounds than this would mean a storm, so fail.
 const MAX_ROUNDS = 3;
+
+// Documents answered again at once after a picture changed: renders are CPU work in one thread,
+// so more would only interleave them; two overlap one's S3 requests with the other's render.
+const FOLLOWERS_AT_ONCE = 2;
+
+const UNFOLLOW_MESSAGES = {
+  'source-removed': 'the document was removed since; it leaves the picture’s index',
+  'picture-unused': 'the document no longer uses the picture; it leaves the picture’s index',
+} as const;
 
 export function createPublisher(dependencies: PublisherDependencies): Publisher {
   const { config, renderer, logger } = dependencies;
@@ -124,23 +140,63 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
   }
 
   async function settle(event: PublisherEvent): Promise<RecordOutcome[]> {
+    return event.kind === 'picture' ? followPicture(event.key) : settleDocument(event, true);
+  }
+
+  /**
+   * Every document the picture's index names is decided on its own, so one that fails (and makes
+   * the record fail, for Lambda to retry) does not hold back the others; on the retry, those
+   * already answered with the picture as it is now are skipped.
+   */
+  async function followPicture(key: string): Promise<RecordOutcome[]> {
+    const decision = decidePicture(await store.observePicture(key));
+    await Promise.all(decision.stale.map((output) => store.deleteOutput(output)));
+    const limit = createLimiter(FOLLOWERS_AT_ONCE);
+    const settled = await Promise.allSettled(
+      decision.documents.map((document) => limit(() => withRounds(() => settleDocument({ kind: 'picture-changed', key: document, picture: key }, true)))),
+    );
+    const failure = settled.find((result) => result.status === 'rejected');
+    if (failure !== undefined) throw failure.reason;
+    const followed: RecordOutcome = {
+      status: 'followed',
+      key,
+      documents: decision.documents,
+      deleted: decision.stale.map((output) => output.key),
+    };
+    return [followed, ...settled.flatMap((result) => (result.status === 'fulfilled' ? result.value : []))];
+  }
+
+  /** `recheck`: after answering, look whether a picture the render read changed meanwhile (see answered). */
+  async function settleDocument(event: DocumentEvent, recheck: boolean): Promise<RecordOutcome[]> {
     const started = performance.now();
-    const observed = await store.observe(event.key);
+    const observed = await store.observe(event.key, event.kind === 'picture-changed' ? event.picture : undefined);
     const decision = decide(event, observed, config);
     switch (decision.action) {
       case 'skip':
         return [{ status: 'skipped', sourceKey: event.key, reason: SKIP_MESSAGES[decision.reason] }];
-      case 'reject':
-        return [await writeReport(event.key, decision.error, metadataOf(decision.record), observed, started)];
+      case 'unfollow':
+        await store.unlink(decision.picture, event.key);
+        return [{ status: 'skipped', sourceKey: event.key, reason: UNFOLLOW_MESSAGES[decision.reason] }];
+      case 'reject': {
+        const metadata = metadataOf(decision.record);
+        return answered(event.key, decision.record.sourceEtag ?? '', observed, new Map(), recheck, () =>
+          writeReport(event.key, decision.error, metadata, observed, started),
+        );
+      }
       case 'render':
-        return [await renderAndStore(decision, observed, started)];
+        return renderAndStore(decision, observed, started, recheck);
       case 'remove': {
         await Promise.all(decision.outputs.map((output) => store.deleteOutput(output)));
         const report = await removeReport(event.key);
+        await Promise.all(decision.pictures.map((picture) => store.unlink(picture, event.key)));
+        await store.deleteDocumentIndex(event.key);
         const outcomes: RecordOutcome[] = [
           { status: 'unpublished', sourceKey: event.key, deleted: [...decision.outputs.map((output) => output.key), ...report] },
         ];
-        if (decision.survivor !== undefined) outcomes.push(...(await settle({ kind: 'created', key: decision.survivor })));
+        // Uploaded again meanwhile: its own invocation may have linked the same pictures just
+        // before they were unlinked here, so it is answered again, which links them again.
+        if ((await store.headSource(event.key)) !== null) outcomes.push(...(await settleDocument({ kind: 'created', key: event.key }, recheck)));
+        if (decision.survivor !== undefined) outcomes.push(...(await settleDocument({ kind: 'created', key: decision.survivor }, recheck)));
         return outcomes;
       }
       default: {
@@ -150,33 +206,77 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
     }
   }
 
+  /**
+   * Keeps the picture index true around `write` (which writes the answer's outputs): the pictures
+   * read are linked to the document before the outputs are written and the ones it no longer
+   * reads unlinked after, so that an invocation that stops in between leaves one entry too many
+   * (a render more when that picture changes), never one too few; the document's own index comes
+   * last, and an answer without it is not taken for current (decide.ts).
+   *
+   * A picture uploaded while the document rendered may have been handled by an invocation that
+   * looked at the picture's index before this one linked the document: so the pictures are read
+   * again (HEAD) after, and one that changed gets the document answered again at once.
+   */
+  async function answered(
+    key: string,
+    sourceEtag: string,
+    observed: Observed,
+    seen: ReadonlyMap<string, string | null>,
+    recheck: boolean,
+    write: () => Promise<RecordOutcome>,
+  ): Promise<RecordOutcome[]> {
+    await Promise.all([...seen.keys()].map((picture) => store.link(picture, key)));
+    const outcome = await write();
+    if (outcome.status === 'skipped') return [outcome];
+    await Promise.all(picturesLeft(observed.index, seen).map((picture) => store.unlink(picture, key)));
+    await store.putDocumentIndex({ document: key, sourceEtag, pictures: Object.fromEntries([...seen].sort(([a], [b]) => (a < b ? -1 : 1))) });
+    if (!recheck || seen.size === 0) return [outcome];
+    const now = new Map(await Promise.all([...seen.keys()].map(async (picture) => [picture, await store.headPicture(picture)] as const)));
+    const [changed] = picturesChanged(seen, now);
+    if (changed === undefined) return [outcome];
+    return [outcome, ...(await settleDocument({ kind: 'picture-changed', key, picture: changed }, false))];
+  }
+
   async function renderAndStore(
     decision: Extract<Decision, { action: 'render' }>,
     observed: Observed,
     started: number,
-  ): Promise<RecordOutcome> {
+    recheck: boolean,
+  ): Promise<RecordOutcome[]> {
     const { source } = decision;
     let bytes: Uint8Array;
     try {
       bytes = await store.readSource(source);
     } catch (error) {
       if (error instanceof SourceChangedError) {
-        return { status: 'skipped', sourceKey: source.key, reason: 'the source changed while it was read; its newer event publishes it' };
+        return [{ status: 'skipped', sourceKey: source.key, reason: 'the source changed while it was read; its newer event publishes it' }];
       }
       throw error;
     }
     const metadata = { ...metadataOf(decision.record), [METADATA_CONTENT_SHA256]: createHash('sha256').update(bytes).digest('hex') };
+    const seen = new Map<string, string | null>();
+    const answer = (write: () => Promise<RecordOutcome>) => answered(source.key, decision.record.sourceEtag ?? '', observed, seen, recheck, write);
 
     let result: RenderResult;
     try {
       result = await renderer.render(
         { name: source.key, bytes, modifiedAt: source.lastModified },
-        { images: bucketImages(dependencies.s3, config.bucket, config.layout, source.key) },
+        { images: bucketImages(dependencies.s3, config.bucket, config.layout, source.key, seen) },
       );
     } catch (error) {
-      if (error instanceof ContentError) return writeReport(source.key, error, metadata, observed, started);
+      if (error instanceof ContentError) return answer(() => writeReport(source.key, error, metadata, observed, started));
       throw error;
     }
+    return answer(() => storeFactsheet(source, result, metadata, observed, started));
+  }
+
+  async function storeFactsheet(
+    source: SourceObject,
+    result: RenderResult,
+    metadata: Readonly<Record<string, string>>,
+    observed: Observed,
+    started: number,
+  ): Promise<RecordOutcome> {
     assertCompletePdf(result.pdf, source.key);
     if (config.strictWarnings && result.warnings.length > 0) {
       return writeReport(source.key, new StrictWarningsError(source.key, result.warnings), metadata, observed, started);
@@ -320,6 +420,9 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
         return;
       case 'unpublished':
         logger.info('unpublished', { key: outcome.sourceKey, deleted: outcome.deleted, ms });
+        return;
+      case 'followed':
+        logger.info('picture followed', { key: outcome.key, documents: outcome.documents.length, deleted: outcome.deleted, ms });
         return;
       case 'skipped':
         logger.info('skipped', { key: outcome.sourceKey, reason: outcome.reason, ms });

@@ -5,6 +5,7 @@
  * decorations are artifacts.
  */
 import PDFDocument from 'pdfkit';
+import type { RenderDeadline } from './deadline';
 import type { FontSet, FontVariant } from './fonts';
 import type { GraphicShape, LayoutDocument, LayoutNode, PositionedRun, StructNode, StructType } from './layout';
 import type { VectorPaint } from './types';
@@ -15,6 +16,8 @@ export interface DrawOptions {
   readonly producer: string;
   /** How many warnings the render had, written into the document information for whoever opens it. */
   readonly warnings: number;
+  /** Checked before each page. */
+  readonly deadline?: RenderDeadline;
   /** PDF/A-2b (docs/brand.md, "PDF/A-2b"): the sRGB profile for the output intent. */
   readonly archive?: { readonly iccProfile: Uint8Array };
 }
@@ -75,7 +78,8 @@ export async function drawDocument(layout: LayoutDocument, fonts: FontSet, optio
 
   const structure = new TaggedStructure(doc, layout.structure);
   const pictures = new Pictures(doc);
-  for (const page of layout.pages) {
+  for (const [index, page] of layout.pages.entries()) {
+    options.deadline?.checkDraw(index, layout.pages.length);
     doc.addPage({ size: [layout.width, layout.height], margin: 0 });
     const colours = new PageColours(doc);
     for (const node of page.nodes) drawNode(doc, node, structure, colours, pictures);
@@ -286,10 +290,14 @@ function drawRun(doc: Doc, run: PositionedRun, baseline: number, structure: Tagg
   const paint = (): void => {
     colours.fill(run.color);
     // The layout measured the run already; passing its width spares pdfkit a second measure.
-    doc
-      .font(run.face ?? run.variant)
-      .fontSize(run.size)
-      .text(run.text, run.x, baseline, { lineBreak: false, baseline: 'alphabetic', textWidth: run.width } as PDFKit.Mixins.TextOptions);
+    const text = (): void => {
+      doc
+        .font(run.face ?? run.variant)
+        .fontSize(run.size)
+        .text(run.text, run.x, baseline, { lineBreak: false, baseline: 'alphabetic', textWidth: run.width } as PDFKit.Mixins.TextOptions);
+    };
+    if (run.actualText === undefined) text();
+    else withActualText(doc, run.actualText, text);
     if (run.href) {
       const underline = baseline + run.size * 0.12;
       colours.stroke(run.color);
@@ -307,8 +315,46 @@ function drawRun(doc: Doc, run: PositionedRun, baseline: number, structure: Tagg
   element.add(content);
   if (run.href) {
     // structParent (missing from @types/pdfkit) ties the annotation to its Link element.
-    doc.link(run.x, baseline - run.size, run.width, run.size * 1.3, run.href, { structParent: element } as object);
+    doc.link(run.x, baseline - run.size, run.width, run.size * 1.3, asciiUri(run.href), { structParent: element } as object);
   }
+}
+
+/**
+ * Draws text inside a Span whose ActualText extraction gives back instead of the glyphs' own
+ * text. pdfkit wraps each text in q … Q, and poppler places a span's text with the graphics
+ * state of its EMC, so the span must close before Q: it is written around the text object.
+ */
+function withActualText(doc: Doc, actualText: string, text: () => void): void {
+  const own = doc as unknown as { addContent(data: string): Doc };
+  const write = own.addContent.bind(doc);
+  const around = (data: string): Doc => {
+    if (data === 'BT') marker(() => doc.markContent('Span', { actual: actualText }));
+    write(data);
+    if (data === 'ET') marker(() => doc.endMarkedContent());
+    return doc;
+  };
+  // The marker itself is written through pdfkit, unwrapped.
+  const marker = (emit: () => void): void => {
+    own.addContent = write;
+    emit();
+    own.addContent = around;
+  };
+  own.addContent = around;
+  try {
+    text();
+  } finally {
+    delete (own as Partial<typeof own>).addContent;
+  }
+}
+
+/**
+ * A PDF /URI is 7-bit ASCII (PDF 32000 12.6.4.7): pdfkit would write `…/wiki/Київ` as UTF-16, which
+ * pdf.js and poppler cannot open. The WHATWG serialisation percent-encodes path, query and
+ * fragment as UTF-8 and writes an IDN host in punycode (`münchen.de` → `xn--mnchen-3ya.de`),
+ * leaving what is escaped already (`%20`) alone. The markup stage accepted only parsable URLs.
+ */
+function asciiUri(href: string): string {
+  return new URL(href).href;
 }
 
 /**

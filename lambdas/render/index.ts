@@ -7,11 +7,12 @@
 import type { Renderer, RendererOptions } from './renderer';
 
 export { ContentError, formatProblems, OperatorError, RendererConfigError, TemplateError, type ErrorReport, type Problem } from './errors';
+export { DEFAULT_RENDER_DEADLINE_MS } from './deadline';
 export { DEFAULT_LIMITS, DOCUMENT_LIMITS, sourceSizeError } from './limits';
 // The content format's fields, for build/write-schemas.ts.
 export { EVENT_DOCUMENT, type Field, type FieldKind } from './document-definition';
 export { loadFile } from './load';
-export { ACCEPTED_EXTENSIONS } from './parse/formats';
+export { ACCEPTED_EXTENSIONS, PICTURE_EXTENSIONS } from './parse/formats';
 export type { Renderer, RendererOptions } from './renderer';
 export type { ImageAccess, ImageRead, RenderResult } from './types';
 

@@ -157,6 +157,12 @@ export interface ImageAccess {
   readonly documentPath: string;
   /** `path` is inside the content folder, '/'-separated, with no `.` or `..`; reads at most `maxBytes`. */
   read(path: string, maxBytes: number): Promise<ImageRead>;
+  /**
+   * What messages put before a picture's path to name it where the uploader looks for it (the
+   * bucket's `content/`, so that a report names the key). Data, not a function: it crosses to
+   * render worker threads. @default messages say `<path> in the content folder`
+   */
+  readonly namePrefix?: string;
 }
 
 /** images: a checked picture, ready to embed. */

@@ -68,22 +68,25 @@ export async function loadImages(
       const path = resolveInside(access.documentPath, src);
       if (path === null) return problem('leaves the content folder', 'a picture inside the content folder, relative to this document');
       const read = await access.read(path, limits.maxImageBytes);
+      // Where the caller has a name of its own for the file (the bucket key), the message gives it.
+      const key = access.namePrefix === undefined ? undefined : `${access.namePrefix}${path}`;
+      const named = key === undefined ? '' : `(${key}) `;
       switch (read.kind) {
         case 'missing':
-          return problem(`does not exist (looked for ${path} in the content folder)`, 'the path of an uploaded picture, relative to this document');
+          return problem(`does not exist (looked for ${key ?? `${path} in the content folder`})`, 'the path of an uploaded picture, relative to this document');
         case 'too-large':
-          return problem(`is ${mebibytes(read.bytes)}, more than the ${mebibytes(limits.maxImageBytes)} a picture may have`, 'a smaller picture');
+          return problem(`${named}is ${mebibytes(read.bytes)}, more than the ${mebibytes(limits.maxImageBytes)} a picture may have`, 'a smaller picture');
         case 'found': {
           const format = formatOf(src);
           if (format === 'svg') {
             const { readSvg } = await import('./svg');
             const reading = readSvg(read.bytes);
-            if (reading.kind === 'refused') return problem(reading.reason);
+            if (reading.kind === 'refused') return problem(`${named}${reading.reason}`);
             loaded.set(src, { format, width: reading.drawing.width, height: reading.drawing.height, drawing: reading.drawing });
             return undefined;
           }
           const inspection = inspectImage(read.bytes, format, limits);
-          if (inspection.kind === 'refused') return problem(inspection.reason);
+          if (inspection.kind === 'refused') return problem(`${named}${inspection.reason}`);
           loaded.set(src, { format: inspection.format, width: inspection.width, height: inspection.height, bytes: read.bytes });
           return undefined;
         }

@@ -34,6 +34,11 @@ export function embeddingLevels(text: string, direction: 'ltr' | 'rtl'): Uint8Ar
   return bidi().getEmbeddingLevels(text, direction).levels;
 }
 
+/** The UAX #9 bidirectional class of a character: `L`, `R`, `AL`, `EN`, `CS`, `ON`… */
+export function bidiClass(char: string): string {
+  return bidi().getBidiCharTypeName(char);
+}
+
 /** Characters a right-to-left run shows mirrored: ( → ), « → ». */
 export function mirrored(char: string): string {
   return bidi().getMirroredCharacter(char) ?? char;

@@ -12,6 +12,7 @@
  */
 import { REPLACEMENT_CHARACTER, isRightToLeft, type FontSet, type FontVariant, type ScriptFont } from '../fonts';
 import { embeddingLevels, mirrored, visualOrder } from './bidi';
+import { extractionClass, leftToRightStretches } from './extraction';
 import { breakableParts } from './breaks';
 import type { TextRun } from '../types';
 import type { PositionedRun } from './types';
@@ -51,15 +52,22 @@ interface Piece {
   readonly space: boolean;
 }
 
+/** Right-to-left mark: invisible, it keeps neutral characters on the right-to-left side. */
+const RLM = '\u200F';
+
 export class TextSetter {
   private readonly missing = new Set<string>();
 
   private readonly fitted = new Map<string, string>();
 
-  /** `direction`: the document language's; right-to-left paragraphs are set flush right. */
+  /**
+   * `direction`: the document language's; right-to-left paragraphs are set flush right.
+   * `lang`: the document's language, which chooses the forms of Han characters (fonts room).
+   */
   constructor(
     private readonly fonts: FontSet,
     readonly direction: Direction = 'ltr',
+    private readonly lang?: string,
   ) {}
 
   /** Characters that no embedded font has, seen so far, for the render's warning. */
@@ -238,7 +246,7 @@ export class TextSetter {
     const chars = [...token.text];
     const strong = chars.map((char) => {
       const codePoint = char.codePointAt(0) as number;
-      const font = this.fonts.covers(codePoint) ? null : this.fonts.scriptFont(codePoint, token.variant);
+      const font = this.fonts.covers(codePoint) ? null : this.fonts.scriptFont(codePoint, token.variant, this.lang);
       return font !== null || /\p{L}/u.test(char) ? { font } : null;
     });
     const fonts = chars.map((char, index) => {
@@ -283,12 +291,16 @@ export class TextSetter {
 
   /**
    * A line of any script: its pieces placed in visual order, listed in logical order; flush
-   * right in `width` in a right-to-left document (null: from x = 0).
+   * right in `width` in a right-to-left document (null: from x = 0). Runs carry the text that
+   * extraction should give back where their glyphs' own would come back wrong (extraction.ts).
    */
   private positionBidi(tokens: readonly Token[], levels: Uint8Array, style: TextStyle, width: number | null): SetLine {
-    const items = tokens.flatMap((token): Piece[] =>
-      token.text === ' ' ? [{ token, text: ' ', font: null, level: levels[token.start] ?? 0, space: true }] : this.pieces(token, levels),
+    let items = tokens.flatMap((token): Piece[] =>
+      token.text === ' ' ? [{ token, text: ' ', font: null, level: levels[token.start] ?? 0, space: true }] : this.pieces(token, levels).flatMap(splitMirrored),
     );
+    const lineText = items.map((piece) => piece.text).join('');
+    const stretches = this.direction === 'rtl' ? leftToRightStretches(lineText) : [];
+    items = splitAt(items, stretches.flat());
     const placed = new Map<Piece, { x: number; width: number }>();
     let x = 0;
     for (const piece of visualOrder(items)) {
@@ -297,23 +309,93 @@ export class TextSetter {
       x += pieceWidth;
     }
     const offset = this.direction === 'rtl' && width !== null ? width - x : 0;
-    const runs = items
-      .filter((piece) => !piece.space)
-      .map((piece): PositionedRun => {
-        const { x: pieceX, width: pieceWidth } = placed.get(piece) as { x: number; width: number };
-        return {
-          text: this.drawnText(piece),
-          variant: piece.token.variant,
-          ...(piece.font === null ? {} : { face: piece.font.name }),
-          size: style.size,
-          color: piece.token.href ? style.linkColor : style.color,
-          x: pieceX + offset,
-          width: pieceWidth,
-          href: piece.token.href,
-          struct: piece.token.struct,
-        };
-      });
+    const run = (piece: Piece, actualText: string | undefined): PositionedRun => {
+      const { x: pieceX, width: pieceWidth } = placed.get(piece) as { x: number; width: number };
+      return {
+        text: this.drawnText(piece),
+        variant: piece.token.variant,
+        ...(piece.font === null ? {} : { face: piece.font.name }),
+        size: style.size,
+        color: piece.token.href ? style.linkColor : style.color,
+        x: pieceX + offset,
+        width: pieceWidth,
+        href: piece.token.href,
+        struct: piece.token.struct,
+        ...(actualText === undefined ? {} : { actualText }),
+      };
+    };
+    const runs: PositionedRun[] = [];
+    let group: Piece[] = [];
+    let groupEnd = 0;
+    const endGroup = (): void => {
+      if (group.length === 0) return;
+      // A right-to-left mark after the group keeps what follows it on the right-to-left side.
+      const next = lineText.slice(groupEnd).match(/^[^]/u)?.[0];
+      const mark = next !== undefined && extractionClass(next) !== 'rtl' ? RLM : '';
+      runs.push(...this.groupRuns(group, mark, run, placed));
+      group = [];
+    };
+    let start = 0;
+    for (const piece of items) {
+      const end = start + piece.text.length;
+      const inStretch = stretches.some(([from, to]) => start >= from && start < to);
+      const even = piece.level % 2 === 0;
+      // Within a stretch, what shows left to right in logical order is read as one group: a
+      // run at an even level, or one character set right to left (a comma between words).
+      if (!inStretch || !even) endGroup();
+      const neutral = (): boolean => [...piece.text].every((char) => extractionClass(char) === 'neutral');
+      if (inStretch && !(piece.space && group.length === 0) && (even || !neutral())) {
+        group.push(piece);
+        if (!piece.space) groupEnd = end;
+        if (!even) endGroup();
+      } else if (!piece.space) runs.push(run(piece, this.actualTextOf(piece)));
+      start = end;
+    }
+    endGroup();
     return { runs, width: x };
+  }
+
+  /**
+   * A group of a left-to-right stretch, as extraction must read it: its logical text (after
+   * `mark`) over all of it, drawn as one run when Noto Sans draws all of it, else per piece.
+   */
+  private groupRuns(
+    pieces: readonly Piece[],
+    mark: string,
+    run: (piece: Piece, actualText: string | undefined) => PositionedRun,
+    placed: ReadonlyMap<Piece, { x: number; width: number }>,
+  ): PositionedRun[] {
+    while (pieces.at(-1)?.space) pieces = pieces.slice(0, -1);
+    const drawn = pieces.filter((piece) => !piece.space);
+    const first = drawn[0] as Piece;
+    const oneFont = drawn.every(
+      (piece) => piece.font === null && piece.token.variant === first.token.variant && piece.token.href === first.token.href && piece.token.struct === first.token.struct,
+    );
+    if (!oneFont) return drawn.map((piece, index) => run(piece, `${index === 0 ? mark : ''}${piece.text}`));
+    const text = pieces.map((piece) => piece.text).join('');
+    const own = drawn.length === 1 ? this.actualTextOf(first) : text;
+    const width = pieces.reduce((sum, piece) => sum + (placed.get(piece)?.width ?? 0), 0);
+    const merged = run(first, mark === '' && own === undefined ? undefined : `${mark}${text}`);
+    return [{ ...merged, text: pieces.map((piece) => this.drawnText(piece)).join(''), width }];
+  }
+
+  /**
+   * The text extraction needs for a piece outside left-to-right stretches, when its glyphs'
+   * own would come back wrong: a mirrored bracket, or a script font's clusters drawn with more
+   * glyphs with an advance than the one that carries the cluster's text (Devanagari ि before its
+   * consonant, Thai ำ), which poppler reads as a gap, a space.
+   */
+  private actualTextOf(piece: Piece): string | undefined {
+    const odd = piece.level % 2 === 1;
+    if (piece.font === null) return odd && mirrored(piece.text) !== piece.text ? piece.text : undefined;
+    if (odd) return undefined;
+    const shaped = piece.font.shape(this.drawnText(piece));
+    let carried = '';
+    for (const [index, glyph] of shaped.glyphs.entries()) {
+      if (glyph.codePoints.length === 0 && (shaped.positions[index]?.xAdvance ?? 0) !== 0) return piece.text;
+      carried += String.fromCodePoint(...glyph.codePoints);
+    }
+    return carried === piece.text ? undefined : piece.text;
   }
 
   /**
@@ -340,7 +422,7 @@ export class TextSetter {
     for (const char of text) {
       const codePoint = char.codePointAt(0) as number;
       if (codePoint < 0x20 && char !== '\n') continue;
-      if (this.fonts.covers(codePoint) || this.fonts.scriptFont(codePoint, 'regular') !== null) {
+      if (this.fonts.covers(codePoint) || this.fonts.scriptFont(codePoint, 'regular', this.lang) !== null) {
         out += char;
         lastReplaced = false;
         continue;
@@ -405,6 +487,35 @@ export class TextSetter {
 export function variantOf(bold: boolean, italic: boolean): FontVariant {
   if (bold) return italic ? 'boldItalic' : 'bold';
   return italic ? 'italic' : 'regular';
+}
+
+/**
+ * A right-to-left piece of Noto Sans that mirrors (brackets) as one piece per character: each
+ * mirrored glyph then carries its own character as ActualText.
+ */
+function splitMirrored(piece: Piece): Piece[] {
+  if (piece.font !== null || piece.level % 2 === 0 || piece.text.length < 2) return [piece];
+  if ([...piece.text].every((char) => mirrored(char) === char)) return [piece];
+  return [...piece.text].map((char) => ({ ...piece, text: char }));
+}
+
+/** Pieces cut at the given offsets of the line's logical text (their texts joined). */
+function splitAt(pieces: readonly Piece[], cuts: readonly number[]): Piece[] {
+  if (cuts.length === 0) return [...pieces];
+  const result: Piece[] = [];
+  let start = 0;
+  for (const piece of pieces) {
+    const end = start + piece.text.length;
+    let from = start;
+    for (const cut of cuts) {
+      if (cut <= from || cut >= end) continue;
+      result.push({ ...piece, text: piece.text.slice(from - start, cut - start) });
+      from = cut;
+    }
+    result.push(from === start ? piece : { ...piece, text: piece.text.slice(from - start) });
+    start = end;
+  }
+  return result;
 }
 
 function isEmojiModifier(codePoint: number): boolean {

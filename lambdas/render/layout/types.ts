@@ -49,6 +49,12 @@ export interface PositionedRun {
   readonly href: string | null;
   /** Structure element the run belongs to; null marks page furniture (an artifact). */
   readonly struct: number | null;
+  /**
+   * What text extraction gives back for the run, in logical order, where its glyphs' own text
+   * would come back wrong (a Devanagari vowel sign drawn before its consonant, a left-to-right
+   * stretch of a right-to-left line: layout/extraction.ts); drawn as the run's ActualText.
+   */
+  readonly actualText?: string;
 }
 
 /** Part of a drawing, coordinates relative to its graphic's top-left corner. */

@@ -18,6 +18,13 @@ const FORMAT_BY_EXTENSION: Readonly<Record<string, SourceFormat>> = {
 /** Lower case, with the dot, as `path.extname` gives them. */
 export const ACCEPTED_EXTENSIONS: readonly string[] = Object.keys(FORMAT_BY_EXTENSION);
 
+/**
+ * The pictures a document may name, by extension (the image stage checks that the bytes are what
+ * the name says). The publisher tells pictures from documents by it: an uploaded picture is not a
+ * document, it re-publishes the documents that use it.
+ */
+export const PICTURE_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png', '.svg'];
+
 export function formatOf(name: string): SourceFormat {
   const extension = extname(name).toLowerCase();
   const format = FORMAT_BY_EXTENSION[extension];

@@ -194,15 +194,29 @@ export interface CompiledTemplates {
 }
 
 /** Parses, checks and compiles a template to Handlebars' specification, as JavaScript source. */
+/**
+ * Specifications already compiled in this process, by what they were compiled from: a reload
+ * (npm run dev, the live preview) compiles only the files that changed (all of them took 80–180 ms).
+ */
+const compiledSpecifications = new Map<string, string>();
+const MAX_COMPILED_SPECIFICATIONS = 256;
+
 function compileSpecification(compiler: Compiler, file: TemplateFile, partials: ReadonlySet<string>): string {
+  const key = JSON.stringify([file.path, file.text, [...partials].sort()]);
+  const known = compiledSpecifications.get(key);
+  if (known !== undefined) return known;
+  let specification: string;
   try {
     const ast = compiler.parse(file.text);
     checkTemplate(compiler, file, ast, partials);
     // precompile returns the template as JavaScript source (its type says otherwise).
-    return compiler.precompile(ast, compileOptions) as unknown as string;
+    specification = compiler.precompile(ast, compileOptions) as unknown as string;
   } catch (error) {
     throw located(file.path, error);
   }
+  if (compiledSpecifications.size >= MAX_COMPILED_SPECIFICATIONS) compiledSpecifications.clear();
+  compiledSpecifications.set(key, specification);
+  return specification;
 }
 
 /**

@@ -1,0 +1,59 @@
+/**
+ * How text extraction reads a line back, so that the layout can draw lines that come back
+ * exactly. poppler's `pdftotext` is the reference (docs/rendering.md, "Text extraction").
+ *
+ * poppler does not run UAX #9 on what it extracts. It sorts a line's characters by x and, on a
+ * right-to-left page, reads from the right: right-to-left letters and neutral characters are read
+ * right to left; from the first left-to-right letter or "number" character (digits, and also
+ * . , : / ، and the other separators) up to the next right-to-left letter, left to right. So a
+ * stretch read left to right takes the neutrals that follow it in logical order ("يوم 28 فبراير"
+ * came back "يوم  28فبراير"), and it is read in the order it shows ("1 / 2" shows as "2 / 1").
+ */
+import { bidiClass } from './bidi';
+
+/** The three-way split poppler (after xpdf) makes of characters, plus right to left. */
+type ExtractionClass = 'rtl' | 'ltr' | 'number' | 'neutral';
+
+export function extractionClass(char: string): ExtractionClass {
+  switch (bidiClass(char)) {
+    case 'R':
+    case 'AL':
+      return 'rtl';
+    case 'L':
+      return 'ltr';
+    case 'EN':
+    case 'ES':
+    case 'ET':
+    case 'CS':
+    case 'AN':
+      // Except the narrow no-break space, which poppler's table has as neutral.
+      return char === '\u202F' ? 'neutral' : 'number';
+    default:
+      return 'neutral';
+  }
+}
+
+/**
+ * The stretches of a right-to-left line's logical text that poppler reads left to right, as
+ * [start, end) in UTF-16 units: from a left-to-right or number character to the last such one
+ * before the next right-to-left letter (the neutrals after it are read on the right-to-left side).
+ */
+export function leftToRightStretches(text: string): (readonly [number, number])[] {
+  const stretches: [number, number][] = [];
+  let start = -1;
+  let end = -1;
+  let offset = 0;
+  for (const char of text) {
+    const kind = extractionClass(char);
+    if (kind === 'rtl') {
+      if (start >= 0) stretches.push([start, end]);
+      start = -1;
+    } else if (kind !== 'neutral') {
+      if (start < 0) start = offset;
+      end = offset + char.length;
+    }
+    offset += char.length;
+  }
+  if (start >= 0) stretches.push([start, end]);
+  return stretches;
+}
