@@ -10,10 +10,10 @@ import { jpegFile, png, random } from './pictures';
 
 const out = new URL('../content/pictures/', import.meta.url).pathname;
 
-/** Equirectangular, 6° W to 44° E and 42° N to 60° N, at 13 px a degree of longitude. */
-const MAP = { width: 650, height: 380, west: -6, east: 44, south: 42, north: 60 };
+/** Equirectangular, 6° W to 44° E and 43.5° N to 58.5° N, at 13 px a degree of longitude. */
+const MAP = { width: 650, height: 320, west: -6, east: 44, south: 43.5, north: 58.5 };
 const mapX = (lon: number): number => ((lon - MAP.west) / (MAP.east - MAP.west)) * MAP.width;
-const mapY = (lat: number): number => ((MAP.north - lat) / (MAP.north - MAP.south)) * MAP.height * 1;
+const mapY = (lat: number): number => ((MAP.north - lat) / (MAP.north - MAP.south)) * MAP.height;
 const point = ([lon, lat]: readonly [number, number]): string => `${mapX(lon).toFixed(1)} ${mapY(lat).toFixed(1)}`;
 
 /** Ukraine's border, traced by hand at about half a degree: enough for a locator map, not for a border. */
@@ -38,7 +38,7 @@ function locatorMap(): string {
   for (let lat = 45; lat <= 55; lat += 5) lines.push(`<line x1="0" y1="${mapY(lat)}" x2="${MAP.width}" y2="${mapY(lat)}"/>`);
   const border = `M${UKRAINE.map(point).join(' L')} Z`;
   const [paris, moscow] = [CITIES[0], CITIES[5]] as [(typeof CITIES)[number], (typeof CITIES)[number]];
-  const call = `M${point(paris.at)} Q ${point([20, 59])} ${point(moscow.at)}`;
+  const call = `M${point(paris.at)} Q ${point([20, 58.5])} ${point(moscow.at)}`;
   const cities = CITIES.map(({ name, at, capital, dx = 8, dy = -7 }) => {
     const [x, y] = [mapX(at[0]), mapY(at[1])];
     const mark = capital ? `<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="5.5" fill="#ffffff" stroke="#1b2a4a" stroke-width="2"/>` : `<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="3.5" fill="#1b2a4a"/>`;
@@ -52,7 +52,7 @@ function locatorMap(): string {
   <path d="${border}" fill="#f6dccb" stroke="#a34400" stroke-width="1.4" stroke-linejoin="round"/>
   <text x="${mapX(32.2)}" y="${mapY(48.3)}" font-size="15" font-weight="bold" fill="#a34400" text-anchor="middle">UKRAINE</text>
   <path d="${call}" fill="none" stroke="#1b2a4a" stroke-width="2" stroke-dasharray="7 5"/>
-  <text x="${mapX(19)}" y="${mapY(57.1)}" font-size="13" fill="#545d6b" text-anchor="middle">entretien téléphonique, 1 h 30</text>
+  <text x="${mapX(19)}" y="${mapY(56.6)}" font-size="13" fill="#545d6b" text-anchor="middle">entretien téléphonique, 1 h 30</text>
   ${cities.join('\n  ')}
   <text x="${MAP.width - 8}" y="${MAP.height - 8}" font-size="10" fill="#545d6b" text-anchor="end">Projection équirectangulaire, tracé simplifié</text>
 </svg>
@@ -99,4 +99,4 @@ function palaceAtDusk(width: number, height: number, seed: number): Buffer {
 }
 
 writeFileSync(join(out, 'carte-paris-moscou.svg'), locatorMap());
-await jpegFile(palaceAtDusk(1600, 1000, 28), 1600, 1000, 86, join(out, 'palais-crepuscule.jpg'));
+await jpegFile(palaceAtDusk(1600, 800, 28), 1600, 800, 86, join(out, 'palais-crepuscule.jpg'));

@@ -4,10 +4,10 @@
  * content/, and prints one line per file as its fact sheet or error report arrives, downloading
  * the PDFs into out/. Exits non-zero when any file was not published.
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, extname, join, relative, sep } from 'node:path';
 import type { PublishResult, RecordOutcome } from '../lambdas/publisher/publisher';
-import { formatProblems } from '../lambdas/render';
+import { formatProblems, PICTURE_EXTENSIONS } from '../lambdas/render';
 import { type Bucket, download, type Outcome, uploadSource, waitForOutcome } from '../client/bucket-client';
 import { createProgress, parseCommand, runCommand, UsageError } from '../client/command';
 import { findTargets } from '../client/render-files';
@@ -67,6 +67,15 @@ await runCommand(async () => {
   });
   const bucket: Bucket = { s3: local.localS3.client, name: local.localS3.bucket, layout: local.config.layout };
   if (!values.json) console.log(`Local S3 at ${local.localS3.endpoint}, bucket ${bucket.name}: publishing ${contentDir}/\n`);
+
+  // The documents' pictures go up first, so that each document finds its own when it is published.
+  const pictures = (await readdir(contentDir, { recursive: true, withFileTypes: true })).filter(
+    (entry) => entry.isFile() && !entry.name.startsWith('.') && PICTURE_EXTENSIONS.includes(extname(entry.name).toLowerCase()),
+  );
+  for (const picture of pictures) {
+    const path = join(picture.parentPath, picture.name);
+    await uploadSource(bucket, `${local.config.layout.contentPrefix}${relative(contentDir, path).split(sep).join('/')}`, await readFile(path));
+  }
 
   const progress = values.json ? null : createProgress(targets.length);
   const results: FileResult[] = [];

@@ -11,6 +11,7 @@ import type { SourceFile } from '../lambdas/render/types';
 import { renderTarget } from '../client/render-files';
 import { STRESS_SHAPE, longDocument } from '../bench/long-document';
 import { fold, readPdf } from './helpers/pdf';
+import { folderImages } from '../client/image-files';
 
 const contentDir = new URL('../content/', import.meta.url).pathname;
 const contentFiles = readdirSync(contentDir, { withFileTypes: true })
@@ -53,7 +54,7 @@ describe('render engine', () => {
       const expected = expectedOf(name, await readFile(path, 'utf8'));
 
       // Act
-      const result = await renderer.render(source);
+      const result = await renderer.render(source, { images: folderImages(contentDir, path) });
       const pdf = await readPdf(result.pdf);
 
       // Assert

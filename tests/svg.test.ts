@@ -158,8 +158,8 @@ describe('layout and draw: SVG figures', () => {
 
   it('draws the map as vector paths, with no image object, in its box at the column width', () => {
     const text = qdf(pdf);
-    // The map's own size (650 × 380 px) prints at 487.5 × 285 pt: wider than the column, so it takes the column.
-    const height = (COLUMN.width * 380) / 650;
+    // The map's own size (650 × 320 px) prints at 487.5 × 240 pt: wider than the column, so it takes the column.
+    const height = (COLUMN.width * 320) / 650;
     const clip = /([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+) re\s+W n/.exec(text);
 
     expect(pageImages(pdf)).toEqual([[]]);
