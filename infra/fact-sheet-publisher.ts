@@ -9,9 +9,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AssetHashType, Aws, DockerImage, Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData, type IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, TreatMissingData, type Dashboard, type IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import {
   ApplicationLogLevel,
@@ -34,11 +34,14 @@ import {
   type CfnBucket,
   type IBucket,
 } from 'aws-cdk-lib/aws-s3';
+import { type IScheduleTarget, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULT_KEY_LAYOUT, INDEX_PREFIX, REPORTS_PREFIX } from '../lambdas/publisher/keys';
+import { METRICS_NAMESPACE, PUBLISHER_SERVICE_NAME } from '../lambdas/publisher/metric-names';
+import { observe } from './dashboard';
 import { publisherVersion } from './publisher-version';
 import { bundleFunction } from './bundle-settings';
 
@@ -113,6 +116,15 @@ export interface FactSheetPublisherProps {
    * @default no subscription: subscribe to the alarm topic by other means
    */
   readonly alarmEmail?: string;
+  /**
+   * When the function reconciles the bucket with content/: publishes what is missing or stale
+   * (an upload whose event was lost or expired from the failure queue, a deploy that changed the
+   * templates) and removes outputs whose source is gone, as `npm run publish -- --reconcile` does.
+   * An EventBridge Scheduler expression, or `false` for no schedule.
+   * @default every day at 03:00 UTC: a lost upload is published within a day, at an hour with few
+   * uploads, and a bucket in order costs two HEAD requests per document
+   */
+  readonly reconcileSchedule?: ScheduleExpression | false;
 }
 
 const REPOSITORY_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -144,6 +156,10 @@ export class FactSheetPublisher extends Construct {
   readonly alarmTopic: ITopic;
   readonly errorsAlarm: IAlarm;
   readonly failedEventsAlarm: IAlarm;
+  readonly throttlesAlarm: IAlarm;
+  /** The function's longest invocation passed 80 % of its timeout. */
+  readonly nearTimeoutAlarm: IAlarm;
+  readonly dashboard: Dashboard;
   /** Stamped on every fact sheet; changes whenever code, templates or fonts change. */
   readonly publisherVersion: string;
 
@@ -260,7 +276,8 @@ export class FactSheetPublisher extends Construct {
       TEMPLATES_DIR: `${TASK_ROOT}/templates`,
       FONTS_DIR: `${TASK_ROOT}/fonts`,
       PUBLISHER_VERSION: this.publisherVersion,
-      POWERTOOLS_SERVICE_NAME: 'factsheet-publisher',
+      POWERTOOLS_SERVICE_NAME: PUBLISHER_SERVICE_NAME,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       LOG_LEVEL: props.logLevel ?? 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
       ...(props.maxSourceBytes === undefined ? {} : { MAX_SOURCE_BYTES: String(props.maxSourceBytes) }),
@@ -314,6 +331,28 @@ export class FactSheetPublisher extends Construct {
     // S3 checks that it may invoke the function when the configuration is written.
     cfnBucket.node.addDependency(invokedByBucket);
 
+    const reconcileSchedule = props.reconcileSchedule ?? ScheduleExpression.cron({ minute: '0', hour: '3' });
+    if (reconcileSchedule !== false) {
+      new Schedule(this, 'ReconcileSchedule', {
+        description: 'Daily reconcile: publishes uploads whose event was lost, removes outputs whose source is gone',
+        schedule: reconcileSchedule,
+        target: reconcileTarget(this, fn),
+      });
+      // A separate policy, not the role's default one: the function depends on that one, and
+      // naming the function's ARN in it would be a cycle.
+      new Policy(this, 'ReconcileHandsOver', {
+        roles: [role],
+        statements: [
+          new PolicyStatement({
+            sid: 'InvokeItself',
+            // Each document found stale is one asynchronous invocation, and so is the next step.
+            actions: ['lambda:InvokeFunction'],
+            resources: [fn.functionArn],
+          }),
+        ],
+      });
+    }
+
     const alarmTopic = new Topic(this, 'AlarmTopic', { displayName: 'Fact sheet publisher alarms', enforceSSL: true });
     alarmTopic.addToResourcePolicy(
       new PolicyStatement({
@@ -345,12 +384,16 @@ export class FactSheetPublisher extends Construct {
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
-    for (const alarm of [errorsAlarm, failedEventsAlarm]) {
+    const { dashboard, throttlesAlarm, nearTimeoutAlarm } = observe(this, fn, failureQueue, timeout);
+    for (const alarm of [errorsAlarm, failedEventsAlarm, throttlesAlarm, nearTimeoutAlarm]) {
       alarm.addAlarmAction(new SnsAction(alarmTopic));
       alarm.addOkAction(new SnsAction(alarmTopic));
     }
     this.errorsAlarm = errorsAlarm;
     this.failedEventsAlarm = failedEventsAlarm;
+    this.throttlesAlarm = throttlesAlarm;
+    this.nearTimeoutAlarm = nearTimeoutAlarm;
+    this.dashboard = dashboard;
   }
 }
 
@@ -383,6 +426,34 @@ function publisherCode(): Code {
       },
     },
   });
+}
+
+/**
+ * The schedule's target with a role of its own that may invoke this function and nothing else.
+ * aws-scheduler-targets' LambdaInvoke grants every version and alias as well (`<arn>:*`) on a
+ * role shared by all schedules of the stack; the schedule invokes only the unqualified function.
+ */
+function reconcileTarget(scope: Construct, fn: IFunction): IScheduleTarget {
+  const stack = Stack.of(scope);
+  const role = new Role(scope, 'ReconcileScheduleRole', {
+    description: 'EventBridge Scheduler: starts the daily reconcile of the fact sheet publisher',
+    assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'scheduler', resource: 'schedule', resourceName: 'default/*' }) },
+      },
+    }),
+  });
+  role.addToPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }));
+  return {
+    bind: () => ({
+      arn: fn.functionArn,
+      role,
+      input: ScheduleTargetInput.fromObject({ kind: 'reconcile' }),
+      // A missed run is made up by the next one; retrying for hours would only pile them up.
+      retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: Duration.hours(1).toSeconds() },
+    }),
+  };
 }
 
 function bucketNamePrefix(prefix: string | undefined, stackName: string): string {

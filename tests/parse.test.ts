@@ -8,6 +8,7 @@ import { loadDispatchReader, parseSource } from '../lambdas/render/parse';
 import { ACCEPTED_EXTENSIONS } from '../lambdas/render/parse/formats';
 import { detectLanguage, MAX_TITLE_LENGTH, titleOf } from '../lambdas/render/parse/dispatch';
 import type { ParsedDocument, SourceFile } from '../lambdas/render/types';
+import { growthRatio, LINEAR_GROWTH_BOUND } from './helpers/growth';
 import { listContaining, textContaining, textMatching } from './helpers/matchers';
 
 const fixtures = new URL('./fixtures/', import.meta.url).pathname;
@@ -550,37 +551,37 @@ describe('parse', () => {
 
   describe('hostile input', () => {
     // These took minutes when a regular expression backtracked or a position was counted from the
-    // line start each time; linear code takes milliseconds, so the bound is generous.
-    const LINEAR_TIME_MS = 5_000;
-
+    // line start each time. Four times the input must take less than twice four times as long
+    // (tests/helpers/growth.ts), which quadratic code never does, however loaded the machine.
     it('reads a heading line of 200 000 spaces in linear time', () => {
-      const text = `---\ndate: 2022\n---\n# x${' '.repeat(200_000)}y ##\n`;
-      const started = performance.now();
+      const heading = (spaces: number) => sourceOf('spaces.md', `---\ndate: 2022\n---\n# x${' '.repeat(spaces)}y ##\n`);
 
-      const parsed = parseSource(sourceOf('spaces.md', text));
+      const ratio = growthRatio(heading, (source) => parseSource(source), 50_000);
+      const parsed = parseSource(heading(200_000));
 
-      expect(performance.now() - started).toBeLessThan(LINEAR_TIME_MS);
+      expect(ratio).toBeLessThan(LINEAR_GROWTH_BOUND);
       expect(record(parsed).title).toBe(`x${' '.repeat(200_000)}y`);
     });
 
     it('reads a one-line dispatch of 18 000 quotes in linear time', () => {
-      const quotes = Array.from({ length: 18_000 }, (_, index) => `«nous avons parlé ${index}», selon l’Élysée, `);
-      const text = `date 2022 Emmanuel Macron a dit ${quotes.join('')}`;
-      const started = performance.now();
+      const quotes = (count: number) => Array.from({ length: count }, (_, index) => `«nous avons parlé ${index}», selon l’Élysée, `);
+      const dispatch = (count: number) => `date 2022 Emmanuel Macron a dit ${quotes(count).join('')}`;
 
-      const parsed = parseSource(sourceOf('quotes.txt', text));
+      const ratio = growthRatio((count) => sourceOf('quotes.txt', dispatch(count)), (source) => parseSource(source), 2_250);
+      const parsed = parseSource(sourceOf('quotes.txt', dispatch(18_000)));
 
-      expect(performance.now() - started).toBeLessThan(LINEAR_TIME_MS);
-      expect(record(parsed).quotes).toHaveLength(quotes.length);
-      expect(parsed.positions.get('quotes[17999].text')).toEqual(positionIn(text, 'nous avons parlé 17999'));
+      expect(ratio).toBeLessThan(LINEAR_GROWTH_BOUND);
+      expect(record(parsed).quotes).toHaveLength(18_000);
+      expect(parsed.positions.get('quotes[17999].text')).toEqual(positionIn(dispatch(18_000), 'nous avons parlé 17999'));
     });
 
     it('reads a paragraph of 500 000 full stops in linear time', () => {
-      const started = performance.now();
+      const dots = (count: number) => sourceOf('dots.txt', '. '.repeat(count));
 
-      const parsed = parseSource(sourceOf('dots.txt', '. '.repeat(500_000)));
+      const ratio = growthRatio(dots, (source) => parseSource(source), 125_000);
+      const parsed = parseSource(dots(500_000));
 
-      expect(performance.now() - started).toBeLessThan(LINEAR_TIME_MS);
+      expect(ratio).toBeLessThan(LINEAR_GROWTH_BOUND);
       expect(record(parsed).title).toMatch(/^\. \. .*…$/);
     });
   });
