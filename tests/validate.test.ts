@@ -46,7 +46,7 @@ beforeAll(loadDispatchReader);
 
 describe('validate', () => {
   describe('samples', () => {
-    it.each(readdirSync(contentDir).filter((name) => !name.startsWith('.')))('accepts content/%s without a problem, and warns only that a dispatch was derived by rules', (name) => {
+    it.each(readdirSync(contentDir, { withFileTypes: true }).filter((entry) => entry.isFile() && !entry.name.startsWith('.')).map((entry) => entry.name))('accepts content/%s without a problem, and warns only that a dispatch was derived by rules', (name) => {
       // Prepare
       const parsed = parsedFile(join(contentDir, name));
 

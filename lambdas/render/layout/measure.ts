@@ -11,6 +11,7 @@ import type { BlockStyles, PageGeometry } from './styles';
 import type { TextSetter, TextStyle } from './text';
 import type { GraphicShape, LayoutNode, PositionedRun, StructType } from './types';
 import type { StructBuilder } from './structure';
+import { placeDrawing } from './vector';
 
 /** A decoration drawn behind consecutive slices, page by page (a box fill, a quote bar). */
 interface Decoration {
@@ -324,7 +325,11 @@ export class BlockMeasurer {
       height: drawnHeight,
       spaceBefore: 0,
       keepWithNext: false,
-      nodes: [{ kind: 'image', x: x + (width - drawnWidth) / 2, y: 0, width: drawnWidth, height: drawnHeight, data: image.bytes, struct: figure }],
+      nodes: [
+        image.format === 'svg'
+          ? { kind: 'vector', x: x + (width - drawnWidth) / 2, y: 0, width: drawnWidth, height: drawnHeight, drawing: placeDrawing(image.drawing, this.setter), struct: figure }
+          : { kind: 'image', x: x + (width - drawnWidth) / 2, y: 0, width: drawnWidth, height: drawnHeight, data: image.bytes, struct: figure },
+      ],
       decorations: [],
       block: index,
     };
@@ -476,6 +481,7 @@ export function shift(node: LayoutNode, dy: number): LayoutNode {
       return { ...node, baseline: node.baseline + dy };
     case 'rect':
     case 'image':
+    case 'vector':
     case 'graphic':
       return { ...node, y: node.y + dy };
     case 'rule':
