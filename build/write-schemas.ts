@@ -100,6 +100,16 @@ export function themeSchema(): Schema {
       paper: { ...setting('paper'), type: 'string', pattern: `^(?:${papers.map(anyCase).join('|')})$` },
       logo: { ...setting('logo'), type: ['string', 'null'] },
       logoPlacement: { ...setting('logoPlacement'), type: 'string', pattern: `^(?:${logoPlacements.map(anyCase).join('|')})$` },
+      font: {
+        ...setting('font'),
+        type: ['object', 'null'],
+        additionalProperties: false,
+        required: ['regular', 'bold'],
+        properties: {
+          regular: { type: 'string', pattern: '\\S', description: 'Body text: a .ttf file, path relative to the templates folder.', examples: [THEME_SETTINGS.font.example.regular] },
+          bold: { type: 'string', pattern: '\\S', description: 'Headings and bold text: a .ttf file, path relative to the templates folder.', examples: [THEME_SETTINGS.font.example.bold] },
+        },
+      },
       archive: { ...setting('archive'), type: 'string', pattern: `^(?:${archives.map(anyCase).join('|')})$` },
       colours: {
         ...setting('colours'),

@@ -15,6 +15,7 @@ const theme: Theme = {
   logo: null,
   logoPlacement: 'band',
   archive: 'none',
+  font: null,
 };
 const run = (text: string): TextRun => ({ kind: 'text', text, bold: false, italic: false, href: null });
 const paragraphs = (count: number): MarkupBlock[] =>

@@ -13,6 +13,7 @@ const theme: Theme = {
   logo: null,
   logoPlacement: 'band',
   archive: 'none',
+  font: null,
 };
 
 const run = (text: string, options: Partial<TextRun> = {}): TextRun => ({ kind: 'text', text, bold: false, italic: false, href: null, ...options });

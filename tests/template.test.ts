@@ -564,7 +564,7 @@ describe('theme', () => {
     expect([error.line, error.column]).toEqual([2, 8]);
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(/theme\.yaml:2:8: paper: "A3" is not a paper size \(expected A4 or Letter\)$/);
-    expect(lines[1]).toMatch(/theme\.yaml:3:1: colors: unknown setting \(expected one of organisation, paper, logo, logoPlacement, archive, colours\)$/);
+    expect(lines[1]).toMatch(/theme\.yaml:3:1: colors: unknown setting \(expected one of organisation, paper, logo, logoPlacement, font, archive, colours\)$/);
     expect(lines[2]).toMatch(/theme\.yaml:7:11: colours\.accent: is empty; in YAML a # starts a comment, so write the colour in quotes/);
     expect(lines[3]).toMatch(/theme\.yaml:8:9: colours\.text: "navy" is not a colour/);
   });

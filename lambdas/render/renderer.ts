@@ -11,7 +11,7 @@ import { holdsInlineMarkup, loadCommonMark } from './commonmark';
 import { DEFAULT_RENDER_DEADLINE_MS, RenderDeadline } from './deadline';
 import { drawDocument } from './draw';
 import { asContentLimit, RendererConfigError } from './errors';
-import { DEFAULT_FONTS_DIR, loadFonts } from './fonts';
+import { DEFAULT_FONTS_DIR, loadFonts, withBrandFont } from './fonts';
 import { layoutDocument, prepareLayout } from './layout';
 import { parseMarkup } from './markup';
 import { loadDispatchReader, parseSource } from './parse';
@@ -64,7 +64,8 @@ const RENDERER_VERSION: string = packageJson.version;
 const ICC_PROFILE = 'sRGB-IEC61966-2.1.icc';
 
 export async function buildRenderer(options: RendererOptions = {}): Promise<Renderer> {
-  const [fonts, templates] = await Promise.all([loadFonts(options.fontsDir), loadTemplates(options.templatesDir)]);
+  const [notoFonts, templates] = await Promise.all([loadFonts(options.fontsDir), loadTemplates(options.templatesDir)]);
+  const fonts = templates.theme.font === null ? notoFonts : withBrandFont(notoFonts, templates.theme.font, options.fontsDir ?? DEFAULT_FONTS_DIR);
   const producer = `Factsheet Publisher ${RENDERER_VERSION}`;
   // Read by the first PDF/A document, once: the sRGB profile of its output intent.
   let iccProfile: Promise<Uint8Array> | undefined;

@@ -268,6 +268,8 @@ export interface Theme {
   readonly logoPlacement: 'band' | 'title';
   /** `PDF/A-2b`: every fact sheet is also a PDF/A-2b file (docs/brand.md). */
   readonly archive: 'none' | 'PDF/A-2b';
+  /** The organisation's font files (TrueType), or null for Noto Sans (docs/brand.md). */
+  readonly font: { readonly regular: Uint8Array; readonly bold: Uint8Array } | null;
 }
 
 // ---------------------------------------------------------------------------

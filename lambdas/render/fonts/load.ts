@@ -57,8 +57,11 @@ export async function loadFonts(dir: string = DEFAULT_FONTS_DIR): Promise<FontSe
   ) as Record<FontVariant, EmbeddedFont>;
   const allTables = entries.map(([, , tables]) => tables);
   const covers = coverageOf(allTables);
-  return { variants, covers, ...scriptFonts(base, covers) };
+  return { variants, covers, coveredBelow: NOTO_SANS_COVERS_BELOW, ...scriptFonts(base, covers) };
 }
+
+/** Noto Sans draws every letter of Latin, Greek, Cyrillic and Armenian (the blocks below Hebrew). */
+const NOTO_SANS_COVERS_BELOW = 0x0590;
 
 /** BCP 47 for "no language given": Han characters then take Simplified Chinese forms. */
 const UNDETERMINED = 'und';
@@ -72,7 +75,7 @@ function scriptFonts(dir: string, covers: (codePoint: number) => boolean): Pick<
       const needed = new Set<Script>();
       for (let index = 0; index < text.length; index++) {
         const code = text.charCodeAt(index);
-        if (code < 0x0590 || covers(code)) continue;
+        if (code < NOTO_SANS_COVERS_BELOW || covers(code)) continue;
         const script = scriptOf(code, lang);
         if (script !== null && !loaded.has(script)) needed.add(script);
       }
@@ -93,14 +96,15 @@ function scriptFonts(dir: string, covers: (codePoint: number) => boolean): Pick<
   };
 }
 
-function embeddedFont(font: FontkitFont, tables: ShapingTables, glyphs: TrueTypeGlyphs): EmbeddedFont {
+/** `tables`: null for a font without precomputed tables (a theme's own), shaped by fontkit alone. */
+export function embeddedFont(font: FontkitFont, tables: ShapingTables | null, glyphs: TrueTypeGlyphs): EmbeddedFont {
   const fontkitLayout = withOwnGlyphObjects(font);
   let cache = new Map<string, ShapedRun>();
   const shape = (text: string): ShapedRun => {
     let run = cache.get(text);
     if (!run) {
       if (cache.size >= MAX_CACHED_RUNS) cache = new Map();
-      run = tables.shape(text) ?? fontkitRun(fontkitLayout.layout(text));
+      run = tables?.shape(text) ?? fontkitRun(fontkitLayout.layout(text));
       cache.set(text, run);
     }
     return run;

@@ -121,7 +121,11 @@ export type ScriptFaces = Readonly<Record<FontVariant, ScriptFont>>;
 
 /** The regular and bold faces of a script, italics mapped to them. */
 export async function loadScript(dir: string, script: Script): Promise<ScriptFaces> {
-  const files = SCRIPTS[script];
+  return loadFaces(dir, SCRIPTS[script]);
+}
+
+/** The regular and bold fonts `files` names in `dir`, shaped by HarfBuzz in `files.language`, italics mapped to them. */
+export async function loadFaces(dir: string, files: { readonly regular: string; readonly bold: string; readonly language: string }): Promise<ScriptFaces> {
   const [hb, regular, bold] = await Promise.all([loadHarfBuzz(), readFont(dir, files.regular), readFont(dir, files.bold)]);
   const faces = { regular: scriptFont(files.regular, regular, new HarfBuzzShaper(hb, regular, files.language)), bold: scriptFont(files.bold, bold, new HarfBuzzShaper(hb, bold, files.language)) };
   return { regular: faces.regular, bold: faces.bold, italic: faces.regular, boldItalic: faces.bold };

@@ -50,8 +50,10 @@ export interface EmbeddedFont {
 
 export interface FontSet {
   readonly variants: Readonly<Record<FontVariant, EmbeddedFont>>;
-  /** True when every Noto Sans variant can draw the code point. */
+  /** True when every variant can draw the code point. */
   covers(codePoint: number): boolean;
+  /** Every code point below this is covered: the layout skips the look-up for them. */
+  readonly coveredBelow: number;
   /**
    * Loads, once per process, the fonts of the scripts in `text` that Noto Sans does not draw
    * (Arabic, Hebrew, CJK…) and their shaper; resolves at once for text Noto Sans draws alone.

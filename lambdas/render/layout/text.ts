@@ -229,11 +229,11 @@ export class TextSetter {
     return { runs: line.runs.map((run) => ({ ...run, struct: null })), width: line.width };
   }
 
-  /** True when Noto Sans draws every character of `text` (after replacements). */
+  /** True when the variants (Noto Sans, or the theme's font) draw every character of `text` (after replacements). */
   private notoOnly(text: string): boolean {
     for (let index = 0; index < text.length; index++) {
       const code = text.charCodeAt(index);
-      if (code >= 0x0590 && (code < 0xd800 || code > 0xdfff) && !this.fonts.covers(code)) return false;
+      if (code >= this.fonts.coveredBelow && (code < 0xd800 || code > 0xdfff) && !this.fonts.covers(code)) return false;
     }
     return true;
   }

@@ -7,6 +7,7 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { isMap, isScalar, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 import { type Problem, TemplateError, templateProblemsError } from '../errors';
 import { TextLocator } from '../locator';
+import { fontFileProblem } from '../fonts';
 import { inspectImage } from '../images/inspect';
 import type { LoadedImage, Theme } from '../types';
 
@@ -47,6 +48,11 @@ export const THEME_SETTINGS = {
   paper: { required: false, description: 'Paper size: A4 (the default) or Letter.', example: 'A4' },
   logo: { required: false, description: 'A PNG, JPEG or SVG file in the templates folder (an SVG is drawn as vectors).', example: 'logo.svg' },
   logoPlacement: { required: false, description: 'Where the logo goes: band (the default: in the header band of every page) or title (above the title, on the first page).', example: 'band' },
+  font: {
+    required: false,
+    description: 'The organisation\'s font for body text and headings: TrueType files (.ttf, or .otf with TrueType outlines) in the templates folder; characters it lacks are set in Noto.',
+    example: { regular: 'fonts/Brand-Regular.ttf', bold: 'fonts/Brand-Bold.ttf' },
+  },
   archive: { required: false, description: 'none (the default) or PDF/A-2b: every fact sheet is then also a PDF/A-2b file for long-term archiving (sRGB output intent, XMP identification).', example: 'PDF/A-2b' },
   colours: {
     required: true,
@@ -156,25 +162,32 @@ function readColours(reader: ThemeReader, pair: Pair | undefined, mapStart: Node
   return complete;
 }
 
+/** A file the theme names, read from inside the templates folder; null (with a problem) otherwise. */
+async function readTemplateFile(reader: ThemeReader, pair: Pair, path: string, dir: string, expected: string): Promise<{ name: string; bytes: Uint8Array } | null> {
+  const name = scalarText(reader, pair, path, expected);
+  if (name === null) return null;
+  const where = reader.at(pair.value as Node);
+  const resolved = resolve(dir, name);
+  const inside = relative(resolve(dir), resolved);
+  if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+    reader.problems.push({ path, ...where, message: `"${name}" is outside the templates folder`, expected });
+    return null;
+  }
+  try {
+    return { name, bytes: await readFile(resolved) };
+  } catch (error) {
+    reader.problems.push({ path, ...where, message: `cannot read "${name}": ${(error as Error).message}`, expected });
+    return null;
+  }
+}
+
 async function readLogo(reader: ThemeReader, pair: Pair | undefined, dir: string): Promise<LoadedImage | null> {
   if (pair === undefined || (isScalar(pair.value) && pair.value.value === null)) return null;
   const expected = 'a PNG, JPEG or SVG file in the templates folder, e.g. logo.svg';
-  const name = scalarText(reader, pair, 'logo', expected);
-  if (name === null) return null;
+  const file = await readTemplateFile(reader, pair, 'logo', dir, expected);
+  if (file === null) return null;
+  const { name, bytes } = file;
   const where = reader.at(pair.value as Node);
-  const path = resolve(dir, name);
-  const inside = relative(resolve(dir), path);
-  if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
-    reader.problems.push({ path: 'logo', ...where, message: `"${name}" is outside the templates folder`, expected });
-    return null;
-  }
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    reader.problems.push({ path: 'logo', ...where, message: `cannot read "${name}": ${(error as Error).message}`, expected });
-    return null;
-  }
   const refuse = (reason: string): null => {
     reader.problems.push({ path: 'logo', ...where, message: `"${name}" ${reason}`, expected });
     return null;
@@ -189,6 +202,33 @@ async function readLogo(reader: ThemeReader, pair: Pair | undefined, dir: string
   const inspection = inspectImage(bytes, format, LOGO_LIMITS);
   if (inspection.kind === 'refused') return refuse(inspection.reason);
   return { format, width: inspection.width, height: inspection.height, bytes };
+}
+
+const FONT_FACES = ['regular', 'bold'] as const;
+
+async function readFont(reader: ThemeReader, pair: Pair | undefined, dir: string): Promise<Theme['font'] | undefined> {
+  if (pair === undefined || (isScalar(pair.value) && pair.value.value === null)) return null;
+  const expected = (face: string): string => `a TrueType font file in the templates folder, e.g. fonts/Brand-${face === 'bold' ? 'Bold' : 'Regular'}.ttf`;
+  if (!isMap(pair.value)) {
+    reader.problems.push({ path: 'font', ...reader.at(pair.value as Node), message: 'must name the font files, one per line', expected: FONT_FACES.map((face) => `${face}: ${expected(face)}`).join(', ') });
+    return undefined;
+  }
+  const facePairs = entries(reader, pair.value, 'font', FONT_FACES);
+  const files: Partial<Record<(typeof FONT_FACES)[number], Uint8Array>> = {};
+  for (const face of FONT_FACES) {
+    const path = `font.${face}`;
+    const facePair = facePairs.get(face);
+    if (facePair === undefined) {
+      reader.problems.push({ path, ...reader.at(pair.key as Node), message: 'is missing', expected: expected(face) });
+      continue;
+    }
+    const file = await readTemplateFile(reader, facePair, path, dir, expected(face));
+    if (file === null) continue;
+    const problem = fontFileProblem(file.bytes);
+    if (problem !== null) reader.problems.push({ path, ...reader.at(facePair.value as Node), message: `"${file.name}" ${problem}`, expected: expected(face) });
+    else files[face] = file.bytes;
+  }
+  return files.regular !== undefined && files.bold !== undefined ? { regular: files.regular, bold: files.bold } : undefined;
 }
 
 function readChoice<T extends string>(reader: ThemeReader, pair: Pair | undefined, key: string, choices: readonly T[], what: string): T | null {
@@ -245,9 +285,10 @@ export async function loadTheme(dir: string): Promise<Theme> {
   const logo = await readLogo(reader, found.get('logo'), dir);
   const logoPlacement = readChoice(reader, found.get('logoPlacement'), 'logoPlacement', logoPlacements, 'a place for the logo');
   const archive = readChoice(reader, found.get('archive'), 'archive', archives, 'an archive format the publisher writes');
-  // Every null above comes with a problem: the theme is used only when there is none.
-  if (reader.problems.length > 0 || organisation === null || paper === null || colours === null || logoPlacement === null || archive === null) {
+  const font = await readFont(reader, found.get('font'), dir);
+  // Every null (undefined for the font) above comes with a problem: the theme is used only when there is none.
+  if (reader.problems.length > 0 || organisation === null || paper === null || colours === null || logoPlacement === null || archive === null || font === undefined) {
     throw templateProblemsError(file, 'the theme has mistakes', reader.problems);
   }
-  return { organisation, paper, colours, logo, logoPlacement, archive };
+  return { organisation, paper, colours, logo, logoPlacement, archive, font };
 }
