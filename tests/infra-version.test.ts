@@ -19,6 +19,7 @@ describe('publisher version', () => {
     write('lambdas/publisher/handler.ts', 'export const handler = 1;');
     write('lambdas/fonts/NotoSans-Regular.ttf', 'glyphs');
     write('templates/briefing.hbs', '<document/>');
+    write('templates/fonts/Brand-Regular.ttf', 'brand glyphs');
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
@@ -29,6 +30,7 @@ describe('publisher version', () => {
   it.each([
     ['a template', 'templates/briefing.hbs'],
     ['a font', 'lambdas/fonts/NotoSans-Regular.ttf'],
+    ['the theme\'s font', 'templates/fonts/Brand-Regular.ttf'],
     ['the handler code', 'lambdas/publisher/handler.ts'],
     ['a dependency', 'package-lock.json'],
   ])('changes when %s changes', (_what, path) => {
