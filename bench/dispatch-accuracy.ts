@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseSource } from '../lambdas/render/parse';
+import { loadDispatchReader, parseSource } from '../lambdas/render/parse';
 
 export interface Score {
   readonly truePositives: number;
@@ -26,6 +26,9 @@ export interface Accuracy {
   readonly quotesWithSpeakers: Score;
   readonly parties: Score;
 }
+
+// The reader is loaded on demand, as the renderer loads it; the cases below are read synchronously.
+await loadDispatchReader();
 
 /** Every fixture's derived document, read with a fixed modification time so that results do not depend on a checkout. */
 export function readDispatchCases(directory: string): DispatchCase[] {

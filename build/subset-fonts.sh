@@ -40,19 +40,34 @@ if [[ "${1:-}" != "--tables" ]]; then
     done
     cp "$package/LICENSE_FONT" "$out/OFL-NotoSans$family.txt"
   done
-  # Simplified Chinese: the full font is 10.6 MB a weight; GB 2312 (the 6 763 hanzi and symbols of
-  # the national standard), ASCII and the CJK punctuation and full-width forms keep 2.5 MB.
-  # Characters outside it are reported as missing, like any other.
-  gb2312=$(mktemp)
-  /usr/bin/python3 -c 'import sys; sys.stdout.write("".join(sorted({c for a in range(0xA1, 0xFF) for b in range(0xA1, 0xFF) for c in [bytes([a, b]).decode("gb2312", "ignore")] if c})))' > "$gb2312"
-  package=node_modules/@expo-google-fonts/noto-sans-sc
-  for weight in 400Regular:Regular 700Bold:Bold; do
-    pyftsubset "$package/${weight%%:*}/NotoSansSC_${weight%%:*}.ttf" --text-file="$gb2312" \
-      --unicodes="U+0020-007E,U+3000-303F,U+FF00-FFEF" --layout-features='*' --name-IDs='*' \
-      --name-languages='*' --notdef-outline --output-file="$out/NotoSansSC-${weight##*:}.ttf"
+  # Chinese, Japanese, Korean: the full fonts are 5.5-10.6 MB a weight. Each keeps the characters
+  # of its national standard, read from Python's codecs by build/charset.py, with ASCII, the CJK
+  # punctuation and the full-width forms (docs/rendering.md gives the sizes):
+  #   SC  GB 2312 (6 763 hanzi)
+  #   JP  JIS X 0208 (euc_jp) with the NEC and IBM extensions (cp932: 6 716 kanji), every kana
+  #   KR  KS X 1001 and all 11 172 Hangul syllables (cp949), the compatibility jamo
+  #   TC  Big5 with the ETEN and Microsoft additions (13 070 hanzi), bopomofo
+  # Characters outside a subset are reported as missing, like any other.
+  cjk=(
+    "SC gb2312"
+    "JP euc_jp+cp932 U+3040-30FF,U+31F0-31FF"
+    "KR cp949 U+3130-318F"
+    "TC big5+cp950 U+3100-312F,U+31A0-31BF"
+  )
+  charset=$(mktemp)
+  for entry in "${cjk[@]}"; do
+    read -r family encodings extra <<<"$entry"
+    # shellcheck disable=SC2086 # one argument per encoding
+    /usr/bin/python3 build/charset.py ${encodings//+/ } > "$charset"
+    package=node_modules/@expo-google-fonts/noto-sans-${family,,}
+    for weight in 400Regular:Regular 700Bold:Bold; do
+      pyftsubset "$package/${weight%%:*}/NotoSans${family}_${weight%%:*}.ttf" --text-file="$charset" \
+        --unicodes="U+0020-007E,U+3000-303F,U+FF00-FFEF${extra:+,$extra}" --layout-features='*' --name-IDs='*' \
+        --name-languages='*' --notdef-outline --output-file="$out/NotoSans$family-${weight##*:}.ttf"
+    done
+    cp "$package/LICENSE_FONT" "$out/OFL-NotoSans$family.txt"
   done
-  cp "$package/LICENSE_FONT" "$out/OFL-NotoSansSC.txt"
-  rm -f "$gb2312"
+  rm -f "$charset"
 fi
 
 for pair in $variants; do

@@ -1,5 +1,6 @@
 /**
  * npm run bench [-- --json] [--file F] [--iterations N] [--no-pipeline]
+ * npm run bench -- --scripts [--against COMMIT] [--chromium] [--rounds N] [--json]
  *
  * Every render figure comes from what Lambda runs: bench/bundled-render.ts, bundled as
  * infra/fact-sheet-publisher.ts bundles the function (same esbuild settings, templates compiled
@@ -8,22 +9,20 @@
  * Cold: new process → first PDF written. Also a generated 100-page document, the worst document the
  * limits accept (every list at its limit), and the local pipeline
  * (uploads through the embedded S3 server, in this process, as `npm start` runs it).
+ * --scripts: the README's per-script rows instead (bench/compare.ts), beside an older commit and
+ * headless Chromium, interleaved.
  */
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { COMPILED_TEMPLATES_FILE, compileTemplates } from '../lambdas/render/template';
+import { bareNodeMs, BundledRenderError, percentile, prepareBundle, type BundledRender } from '../bench/bundled';
+import { compare, formatRows, ROW_HEADER, SCRIPT_DOCUMENTS } from '../bench/compare';
 import { HUNDRED_PAGE_SHAPE, longDocument, worstDocument } from '../bench/long-document';
 import { DEFAULT_LIMITS, DOCUMENT_LIMITS } from '../lambdas/render';
-import { BUNDLE_ALIASES, BUNDLE_BANNER, BUNDLE_MAIN_FIELDS } from '../infra/bundle-settings';
 import { parseCommand, runCommand, wholeNumber } from '../client/command';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-/** The function's NODE_OPTIONS (infra/fact-sheet-publisher.ts): a cold start pays for them too. */
-const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
 /** Renders left out of the warm figures: the first ones in a process compile and optimise code. */
 const WARMUP_RENDERS = 10;
 const USAGE = `Usage: npm run bench [-- options]
@@ -33,6 +32,12 @@ Options:
   --iterations N    warm renders to time (default 300)
   --cold-runs N     cold starts to time (default 7)
   --no-pipeline     leave out the 200 uploads through the local S3 server
+  --scripts         instead: one row per script sample and the picture document (cold,
+                    warm, fresh-process peak RSS, PDF bytes), interleaved over --rounds rounds
+  --against COMMIT  with --scripts: the French and English samples also by COMMIT's bundle
+  --chromium        with --scripts: the same pages as HTML through headless Chromium
+  --rounds N        with --scripts: rounds (default 5); --iterations is then per warm process
+                    (default 40)
   --json            one JSON object on standard output instead of the lines
   --debug           stack traces for unexpected errors (also DEBUG=1)`;
 const { values } = parseCommand({
@@ -41,7 +46,11 @@ const { values } = parseCommand({
   options: {
     json: { type: 'boolean', default: false },
     file: { type: 'string', default: join(root, 'content/macron-poutine-2022-02-28.yaml') },
-    iterations: { type: 'string', default: '300' },
+    iterations: { type: 'string' },
+    scripts: { type: 'boolean', default: false },
+    against: { type: 'string' },
+    chromium: { type: 'boolean', default: false },
+    rounds: { type: 'string', default: '5' },
     'cold-runs': { type: 'string', default: '7' },
     'no-pipeline': { type: 'boolean', default: false },
   },
@@ -51,7 +60,35 @@ const log = (line: string): void => {
 };
 
 await runCommand(async () => {
-  const iterations = wholeNumber('--iterations', values.iterations, 1);
+  try {
+    return values.scripts ? await scriptRows() : await oneDocument();
+  } catch (error) {
+    // A document the bundled renderer refuses: its message is the whole story.
+    if (!(error instanceof BundledRenderError)) throw error;
+    console.error(error.message);
+    return 2;
+  }
+});
+
+async function scriptRows(): Promise<void> {
+  const rounds = wholeNumber('--rounds', values.rounds, 1);
+  const iterations = wholeNumber('--iterations', values.iterations ?? '40', 1);
+  const work = mkdtempSync(join(tmpdir(), 'factsheet-bench-'));
+  try {
+    const comparison = await compare({ documents: SCRIPT_DOCUMENTS, rounds, iterations, against: values.against, chromium: values.chromium, work, log });
+    if (values.json) console.log(JSON.stringify(comparison));
+    else {
+      log(`bare node -e 0: median ${comparison.bareNodeMs.median} ms (${comparison.bareNodeMs.min}–${comparison.bareNodeMs.max})`);
+      if (comparison.againstBundleBytes !== undefined) log(`${String(values.against)}'s one-file bundle: ${comparison.againstBundleBytes} bytes`);
+      for (const line of [...ROW_HEADER, ...formatRows(comparison)]) log(line);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function oneDocument(): Promise<void> {
+  const iterations = wholeNumber('--iterations', values.iterations ?? '300', 1);
   const coldRuns = wholeNumber('--cold-runs', values['cold-runs'], 1);
   const file = resolve(values.file);
 
@@ -118,73 +155,9 @@ await runCommand(async () => {
       }),
     );
   }
-});
-
-interface BundledRun {
-  readonly pages: number;
-  readonly peakRssMb: number;
-  readonly repeatMs: readonly number[];
-  /**
-   * New process → first PDF written. The process's exit after it is left out: tearing down a
-   * heap takes 10–40 ms here, and a function instance does not exit after its first event.
-   */
-  readonly firstPdfMs: number;
 }
 
-interface BundledRender {
-  run(document: string, repeats: number): BundledRun;
-}
 
-/**
- * The function's bundling, as infra/fact-sheet-publisher.ts configures it (esbuild through CDK,
- * settings from infra/bundle-settings.ts, templates compiled beside the bundle). Only the target
- * differs: Lambda runs Node 22, this bundle runs on this machine.
- */
-async function prepareBundle(directory: string): Promise<BundledRender> {
-  const bundle = join(directory, 'bundled-render.mjs');
-  await build({
-    entryPoints: [join(root, 'bench/bundled-render.ts')],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: `node${process.versions.node.split('.')[0]}`,
-    mainFields: BUNDLE_MAIN_FIELDS,
-    alias: BUNDLE_ALIASES,
-    minify: true,
-    sourcemap: true,
-    sourcesContent: false,
-    banner: { js: BUNDLE_BANNER },
-    logLevel: 'error',
-  });
-  // HarfBuzz (Arabic, Hebrew, CJK…) loads its WebAssembly from beside the bundle, as in the asset.
-  cpSync(join(root, 'node_modules/harfbuzzjs/dist/harfbuzz.wasm'), join(directory, 'harfbuzz.wasm'));
-  const templates = join(directory, 'templates');
-  cpSync(join(root, 'templates'), templates, { recursive: true });
-  writeFileSync(join(templates, COMPILED_TEMPLATES_FILE), JSON.stringify(await compileTemplates(templates)));
-  return {
-    run(document, repeats) {
-      const started = performance.timeOrigin + performance.now();
-      const child = spawnSync(
-        process.execPath,
-        [bundle, document, join(directory, 'out.pdf'), templates, join(root, 'lambdas/fonts'), String(repeats)],
-        { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: LAMBDA_NODE_OPTIONS }, maxBuffer: 64 * 1024 * 1024 },
-      );
-      if (child.status !== 0) {
-        rmSync(directory, { recursive: true, force: true });
-        fail(`the bundled render of ${document} failed: ${child.stderr.toString().trim()}`);
-      }
-      const { writtenAt, ...run } = JSON.parse(child.stdout.toString()) as Omit<BundledRun, 'firstPdfMs'> & { writtenAt: number };
-      return { ...run, firstPdfMs: writtenAt - started };
-    },
-  };
-}
-
-/** A mistake in the document: the message says what, without a stack trace. */
-function fail(message: string): never {
-  console.error(message);
-  process.exit(2);
-}
 
 function summarise(times: readonly number[]): { median: number; p95: number } {
   return { median: percentile(times, 50), p95: percentile(times, 95) };
@@ -194,18 +167,10 @@ function coldStart(bundled: BundledRender, document: string, runs: number): { me
   const times: number[] = [];
   const bare: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    const child = spawnSync(process.execPath, ['-e', '0']);
-    bare.push(performance.now() - started);
-    if (child.status !== 0) throw new Error(`node -e 0 failed: ${child.stderr.toString()}`);
+    bare.push(bareNodeMs());
     times.push(bundled.run(document, 0).firstPdfMs);
   }
   return { median: percentile(times, 50), bareNode: percentile(bare, 50), runs };
-}
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
 }
 
 function round(value: number): number {

@@ -11,7 +11,7 @@ import { parseCommand, runCommand, UsageError, wholeNumber } from '../client/com
 import { type Watched, watchPaths } from '../client/watch';
 import { DEFAULT_LOCAL_BUCKET, DEFAULT_LOCAL_PORT, type InvocationReport, LOCAL_CREDENTIALS } from '../emulator/local-s3';
 import { type LocalPublisher, startLocalPublisher } from '../emulator/local-publisher';
-import { reconcile } from '../client/reconcile';
+import { reconcile } from '../lambdas/publisher/reconcile';
 
 const USAGE = `Usage: npm run dev [-- options]
 Keeps a local S3 server running and publishes every upload under content/, until Ctrl-C.

@@ -22,8 +22,8 @@ import { formatProblems, type Problem } from '../lambdas/render';
 import { type Bucket, download, listPublished, presignedUrl, uploadSource, waitForOutcome, waitForReport } from '../client/bucket-client';
 import { createProgress, parseCommand, runCommand, UsageError, wholeNumber } from '../client/command';
 import { DEFAULT_LOCAL_BUCKET, DEFAULT_LOCAL_PORT, LOCAL_CREDENTIALS } from '../emulator/local-defaults';
-import { type ReconcileOptions, reconcile } from '../client/reconcile';
-import { republish } from '../client/republish';
+import { type ReconcileOptions, reconcile } from '../lambdas/publisher/reconcile';
+import { republish } from '../lambdas/publisher/republish';
 import { readStackOutputs } from '../client/stack-outputs';
 
 const USAGE = `Usage:

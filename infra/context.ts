@@ -4,6 +4,7 @@
  * Every problem is reported at once, naming the context key and what was expected.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import type { PublisherLogLevel } from './fact-sheet-publisher';
 import { DEFAULT_STACK_NAME } from './outputs';
 import type { PublisherStackProps } from './publisher-stack';
@@ -23,7 +24,8 @@ type ContextKey =
   | 'memorySize'
   | 'timeoutSeconds'
   | 'reservedConcurrency'
-  | 'logLevel';
+  | 'logLevel'
+  | 'reconcileSchedule';
 
 const LOG_LEVELS: readonly PublisherLogLevel[] = ['DEBUG', 'INFO', 'WARN', 'ERROR'];
 const REMOVAL_POLICIES = { retain: RemovalPolicy.RETAIN, destroy: RemovalPolicy.DESTROY } as const;
@@ -86,6 +88,12 @@ export function readDeployChoices(readContext: (key: ContextKey) => unknown): De
   const reservedConcurrency = wholeNumber('reservedConcurrency', 1, 10_000);
   const removalPolicy = oneOf('removalPolicy', REMOVAL_POLICIES);
   const bucketNamePrefix = text('bucketNamePrefix');
+  const scheduleText = text('reconcileSchedule');
+  let reconcileSchedule: ScheduleExpression | false | undefined;
+  if (scheduleText === undefined) reconcileSchedule = undefined;
+  else if (scheduleText.toLowerCase() === 'off') reconcileSchedule = false;
+  else if (/^(rate|cron)\(.+\)$/.test(scheduleText)) reconcileSchedule = ScheduleExpression.expression(scheduleText);
+  else problems.push(`reconcileSchedule "${scheduleText}": expected off, rate(…) or cron(…) as EventBridge Scheduler writes them`);
 
   if (problems.length > 0) throw new DeployContextError(problems);
   return {
@@ -100,6 +108,7 @@ export function readDeployChoices(readContext: (key: ContextKey) => unknown): De
         timeout: timeoutSeconds === undefined ? undefined : Duration.seconds(timeoutSeconds),
         reservedConcurrency,
         logLevel: logLevel as PublisherLogLevel | undefined,
+        reconcileSchedule,
       },
     },
   };

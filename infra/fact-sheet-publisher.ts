@@ -3,25 +3,28 @@
  * `content/` into `factsheets/` and `errors/`, and the failure path that tells someone when it breaks.
  * docs/architecture.md draws it; docs/deploy.md explains the choices to the person deploying it.
  */
+import { execFileSync } from 'node:child_process';
+import { cpSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Aws, Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData, type IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { AssetHashType, Aws, DockerImage, Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData, type Dashboard, type IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import {
   ApplicationLogLevel,
   Architecture,
   CfnPermission,
+  Code,
+  Function as LambdaFunction,
   LoggingFormat,
   Runtime,
   SystemLogLevel,
   type IFunction,
 } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays, type ILogGroup } from 'aws-cdk-lib/aws-logs';
 import {
   BlockPublicAccess,
@@ -31,13 +34,16 @@ import {
   type CfnBucket,
   type IBucket,
 } from 'aws-cdk-lib/aws-s3';
+import { type IScheduleTarget, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULT_KEY_LAYOUT, INDEX_PREFIX, REPORTS_PREFIX } from '../lambdas/publisher/keys';
+import { METRICS_NAMESPACE, PUBLISHER_SERVICE_NAME } from '../lambdas/publisher/metric-names';
+import { observe } from './dashboard';
 import { publisherVersion } from './publisher-version';
-import { BUNDLE_ALIASES, BUNDLE_BANNER, BUNDLE_MAIN_FIELDS } from './bundle-settings';
+import { bundleFunction } from './bundle-settings';
 
 export type PublisherLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
@@ -110,12 +116,21 @@ export interface FactSheetPublisherProps {
    * @default no subscription: subscribe to the alarm topic by other means
    */
   readonly alarmEmail?: string;
+  /**
+   * When the function reconciles the bucket with content/: publishes what is missing or stale
+   * (an upload whose event was lost or expired from the failure queue, a deploy that changed the
+   * templates) and removes outputs whose source is gone, as `npm run publish -- --reconcile` does.
+   * An EventBridge Scheduler expression, or `false` for no schedule.
+   * @default every day at 03:00 UTC: a lost upload is published within a day, at an hour with few
+   * uploads, and a bucket in order costs two HEAD requests per document
+   */
+  readonly reconcileSchedule?: ScheduleExpression | false;
 }
 
 const REPOSITORY_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Runs the TypeScript build scripts that bundling calls, as `npm run` does. */
 const TSX_CLI = createRequire(import.meta.url).resolve('tsx/cli');
-/** Where the afterBundling hook puts templates and fonts inside the function's asset. */
+/** Where Lambda unpacks the asset, with templates and fonts as publisherCode() puts them. */
 const TASK_ROOT = '/var/task';
 const MAX_BUCKET_NAME_PREFIX_LENGTH = 33;
 const { contentPrefix, factsheetsPrefix, errorsPrefix } = DEFAULT_KEY_LAYOUT;
@@ -141,6 +156,10 @@ export class FactSheetPublisher extends Construct {
   readonly alarmTopic: ITopic;
   readonly errorsAlarm: IAlarm;
   readonly failedEventsAlarm: IAlarm;
+  readonly throttlesAlarm: IAlarm;
+  /** The function's longest invocation passed 80 % of its timeout. */
+  readonly nearTimeoutAlarm: IAlarm;
+  readonly dashboard: Dashboard;
   /** Stamped on every fact sheet; changes whenever code, templates or fonts change. */
   readonly publisherVersion: string;
 
@@ -248,6 +267,7 @@ export class FactSheetPublisher extends Construct {
       })),
     );
 
+    const timeout = props.timeout ?? Duration.seconds(30);
     const environment: Record<string, string> = {
       BUCKET_NAME: this.bucketName,
       CONTENT_PREFIX: contentPrefix,
@@ -256,22 +276,23 @@ export class FactSheetPublisher extends Construct {
       TEMPLATES_DIR: `${TASK_ROOT}/templates`,
       FONTS_DIR: `${TASK_ROOT}/fonts`,
       PUBLISHER_VERSION: this.publisherVersion,
-      POWERTOOLS_SERVICE_NAME: 'factsheet-publisher',
+      POWERTOOLS_SERVICE_NAME: PUBLISHER_SERVICE_NAME,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       LOG_LEVEL: props.logLevel ?? 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
       ...(props.maxSourceBytes === undefined ? {} : { MAX_SOURCE_BYTES: String(props.maxSourceBytes) }),
+      // Half the timeout: a runaway render ends as an error report, with time left to write it.
+      RENDER_DEADLINE_MS: String(Math.floor(timeout.toMilliseconds() / 2)),
     };
 
-    const fn = new NodejsFunction(this, 'Function', {
+    const fn = new LambdaFunction(this, 'Function', {
       description: `Renders content/ uploads into PDF fact sheets (${this.publisherVersion})`,
-      entry: join(REPOSITORY_ROOT, 'lambdas/publisher/handler.ts'),
-      handler: 'handler',
-      projectRoot: REPOSITORY_ROOT,
-      depsLockFilePath: join(REPOSITORY_ROOT, 'package-lock.json'),
+      code: publisherCode(),
+      handler: 'index.handler',
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
-      timeout: props.timeout ?? Duration.seconds(30),
+      timeout,
       reservedConcurrentExecutions: props.reservedConcurrency,
       role,
       logGroup,
@@ -282,7 +303,6 @@ export class FactSheetPublisher extends Construct {
       retryAttempts: RETRY_ATTEMPTS,
       maxEventAge: MAX_EVENT_AGE,
       onFailure: new SqsDestination(failureQueue),
-      bundling: publisherBundling(),
     });
     Validations.of(fn).acknowledge({
       id: 'AwsSolutions-L1',
@@ -310,6 +330,28 @@ export class FactSheetPublisher extends Construct {
     };
     // S3 checks that it may invoke the function when the configuration is written.
     cfnBucket.node.addDependency(invokedByBucket);
+
+    const reconcileSchedule = props.reconcileSchedule ?? ScheduleExpression.cron({ minute: '0', hour: '3' });
+    if (reconcileSchedule !== false) {
+      new Schedule(this, 'ReconcileSchedule', {
+        description: 'Daily reconcile: publishes uploads whose event was lost, removes outputs whose source is gone',
+        schedule: reconcileSchedule,
+        target: reconcileTarget(this, fn),
+      });
+      // A separate policy, not the role's default one: the function depends on that one, and
+      // naming the function's ARN in it would be a cycle.
+      new Policy(this, 'ReconcileHandsOver', {
+        roles: [role],
+        statements: [
+          new PolicyStatement({
+            sid: 'InvokeItself',
+            // Each document found stale is one asynchronous invocation, and so is the next step.
+            actions: ['lambda:InvokeFunction'],
+            resources: [fn.functionArn],
+          }),
+        ],
+      });
+    }
 
     const alarmTopic = new Topic(this, 'AlarmTopic', { displayName: 'Fact sheet publisher alarms', enforceSSL: true });
     alarmTopic.addToResourcePolicy(
@@ -342,45 +384,75 @@ export class FactSheetPublisher extends Construct {
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
-    for (const alarm of [errorsAlarm, failedEventsAlarm]) {
+    const { dashboard, throttlesAlarm, nearTimeoutAlarm } = observe(this, fn, failureQueue, timeout);
+    for (const alarm of [errorsAlarm, failedEventsAlarm, throttlesAlarm, nearTimeoutAlarm]) {
       alarm.addAlarmAction(new SnsAction(alarmTopic));
       alarm.addOkAction(new SnsAction(alarmTopic));
     }
     this.errorsAlarm = errorsAlarm;
     this.failedEventsAlarm = failedEventsAlarm;
+    this.throttlesAlarm = throttlesAlarm;
+    this.nearTimeoutAlarm = nearTimeoutAlarm;
+    this.dashboard = dashboard;
   }
 }
 
 /**
- * esbuild on this machine, never Docker, and no `npm ci` (bundling.nodeModules would run it at
- * synth, which fails offline): everything the handler imports is bundled into one ESM file.
+ * The function's code: the handler bundled on this machine (never Docker, no `npm ci`, which would
+ * fail offline) by infra/bundle-settings.ts, split into chunks that only some documents load,
+ * with the templates (compiled here, once, rather than at every cold start: a broken one stops the
+ * deployment) and the fonts the renderer reads at start-up from TEMPLATES_DIR and FONTS_DIR.
+ * The AWS SDK is bundled too: the version tested here, not whichever the runtime carries.
  */
-function publisherBundling(): BundlingOptions {
-  return {
-    forceDockerBundling: false,
-    format: OutputFormat.ESM,
-    mainFields: BUNDLE_MAIN_FIELDS,
-    banner: BUNDLE_BANNER,
-    esbuildArgs: Object.fromEntries(Object.entries(BUNDLE_ALIASES).map(([name, replacement]) => [`--alias:${name}`, replacement])),
-    target: 'node22',
-    minify: true,
-    sourceMap: true,
-    sourcesContent: false,
-    // The SDK version tested here, not whichever the runtime happens to carry.
-    bundleAwsSDK: true,
-    commandHooks: {
-      beforeBundling: () => [],
-      beforeInstall: () => [],
-      // The renderer reads these at start-up from TEMPLATES_DIR and FONTS_DIR. The templates are
-      // compiled here, once, rather than at every cold start; a broken one stops the deployment.
-      afterBundling: (inputDir: string, outputDir: string) => [
-        `cp -R "${inputDir}/templates" "${outputDir}/templates"`,
-        `"${process.execPath}" "${TSX_CLI}" "${inputDir}/build/compile-templates.ts" "${inputDir}/templates" --out "${outputDir}/templates/compiled-templates.json"`,
-        `cp -R "${inputDir}/lambdas/fonts" "${outputDir}/fonts"`,
-        // HarfBuzz (Arabic, Hebrew) loads its WebAssembly from beside the bundle, on first use.
-        `cp "${inputDir}/node_modules/harfbuzzjs/dist/harfbuzz.wasm" "${outputDir}/harfbuzz.wasm"`,
-      ],
+function publisherCode(): Code {
+  return Code.fromAsset(REPOSITORY_ROOT, {
+    // Hashing the bundle, not the source folder (node_modules included), as NodejsFunction does.
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Required by the type; never pulled, because local bundling either succeeds or throws.
+      image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs22.x'),
+      local: {
+        tryBundle(outputDir: string): boolean {
+          bundleFunction({ entryPoints: { index: join(REPOSITORY_ROOT, 'lambdas/publisher/handler.ts') }, outputDirectory: outputDir, target: 'node22' });
+          cpSync(join(REPOSITORY_ROOT, 'templates'), join(outputDir, 'templates'), { recursive: true });
+          execFileSync(
+            process.execPath,
+            [TSX_CLI, join(REPOSITORY_ROOT, 'build/compile-templates.ts'), join(outputDir, 'templates'), '--out', join(outputDir, 'templates/compiled-templates.json')],
+            { stdio: 'inherit' },
+          );
+          cpSync(join(REPOSITORY_ROOT, 'lambdas/fonts'), join(outputDir, 'fonts'), { recursive: true });
+          return true;
+        },
+      },
     },
+  });
+}
+
+/**
+ * The schedule's target with a role of its own that may invoke this function and nothing else.
+ * aws-scheduler-targets' LambdaInvoke grants every version and alias as well (`<arn>:*`) on a
+ * role shared by all schedules of the stack; the schedule invokes only the unqualified function.
+ */
+function reconcileTarget(scope: Construct, fn: IFunction): IScheduleTarget {
+  const stack = Stack.of(scope);
+  const role = new Role(scope, 'ReconcileScheduleRole', {
+    description: 'EventBridge Scheduler: starts the daily reconcile of the fact sheet publisher',
+    assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'scheduler', resource: 'schedule', resourceName: 'default/*' }) },
+      },
+    }),
+  });
+  role.addToPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }));
+  return {
+    bind: () => ({
+      arn: fn.functionArn,
+      role,
+      input: ScheduleTargetInput.fromObject({ kind: 'reconcile' }),
+      // A missed run is made up by the next one; retrying for hours would only pile them up.
+      retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: Duration.hours(1).toSeconds() },
+    }),
   };
 }
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { measureAccuracy, readDispatchCases } from '../bench/dispatch-accuracy';
-import { parseSource } from '../lambdas/render/parse';
+import { loadDispatchReader, parseSource } from '../lambdas/render/parse';
 import { dateMentions, nearestYear, weekdayMentions } from '../lambdas/render/parse/dispatch/calendar';
 import { datelineOf, titleCase } from '../lambdas/render/parse/dispatch/dateline';
 import { factsOf } from '../lambdas/render/parse/dispatch/facts';
@@ -19,6 +19,8 @@ import { validateDocument } from '../lambdas/render/validate';
 const dispatches = new URL('./fixtures/dispatches/', import.meta.url).pathname;
 const seedPath = new URL('../content/depeche-afp-2022-02-28.txt', import.meta.url).pathname;
 const MODIFIED_AT = new Date('2022-03-01T09:15:00Z');
+
+beforeAll(loadDispatchReader);
 
 function parseText(name: string, text: string): ParsedDocument {
   return parseSource({ name, bytes: new TextEncoder().encode(text), modifiedAt: MODIFIED_AT });

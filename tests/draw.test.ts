@@ -64,3 +64,36 @@ describe('draw: page colours', () => {
     expect(twoPages.every((count) => count === one)).toBe(true);
   });
 });
+
+describe('draw: links', () => {
+  it('writes every /URI in ASCII: path, query and fragment percent-encoded, the host in punycode, escapes kept', async () => {
+    // Prepare
+    const fonts = await loadFonts();
+    const hrefs = ['https://uk.wikipedia.org/wiki/Київ', 'https://münchen.de/straße?q=ä#süd', 'https://example.org/a%20b/é'];
+    const body: MarkupBlock[] = hrefs.map((href, n) => ({ kind: 'paragraph', style: 'body', runs: [{ ...run(`lien ${n}`), href }] }));
+    const { pdf } = await drawDocument(layoutDocument(documentOf(body), theme, fonts), fonts, { creationDate: new Date(0), producer: 'test', warnings: 0 });
+    const folder = mkdtempSync(join(tmpdir(), 'draw-links-'));
+
+    // Act
+    let qdf: string;
+    let poppler: string;
+    try {
+      writeFileSync(join(folder, 'links.pdf'), pdf);
+      execFileSync('qpdf', ['--qdf', '--object-streams=disable', join(folder, 'links.pdf'), join(folder, 'qdf.pdf')]);
+      qdf = readFileSync(join(folder, 'qdf.pdf'), 'latin1');
+      poppler = execFileSync('pdfinfo', ['-url', join(folder, 'links.pdf')], { encoding: 'utf8' });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+
+    // Assert: the annotation's bytes, as a reader gets them, and what poppler makes of them.
+    const expected = [
+      'https://uk.wikipedia.org/wiki/%D0%9A%D0%B8%D1%97%D0%B2',
+      'https://xn--mnchen-3ya.de/stra%C3%9Fe?q=%C3%A4#s%C3%BCd',
+      'https://example.org/a%20b/%C3%A9',
+    ];
+    expect([...qdf.matchAll(/\/URI \(([^)]*)\)/g)].map((match) => match[1])).toEqual(expected);
+    expect(qdf).not.toMatch(/\/URI <FEFF/i);
+    expect(poppler.trim().split('\n').slice(1).map((line) => line.trim().split(/\s+/).at(-1))).toEqual(expected);
+  });
+});

@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { describe, expect, it } from 'vitest';
 import { DeployContextError, readDeployChoices } from '../infra/context';
 
@@ -30,6 +31,7 @@ describe('deploy context', () => {
         timeoutSeconds: '45',
         reservedConcurrency: '20',
         logLevel: 'debug',
+        reconcileSchedule: 'rate(12 hours)',
       }),
     );
 
@@ -43,7 +45,9 @@ describe('deploy context', () => {
       timeout: Duration.seconds(45),
       reservedConcurrency: 20,
       logLevel: 'DEBUG',
+      reconcileSchedule: ScheduleExpression.expression('rate(12 hours)'),
     });
+    expect(readDeployChoices(contextOf({ reconcileSchedule: 'OFF' })).stackProps.publisher?.reconcileSchedule).toBe(false);
   });
 
   it('reports every bad value together, naming the key and what was expected', () => {
@@ -59,6 +63,7 @@ describe('deploy context', () => {
           timeoutSeconds: '2.5',
           reservedConcurrency: 'lots',
           logLevel: 'verbose',
+          reconcileSchedule: 'daily',
         }),
       );
     } catch (error) {
@@ -75,6 +80,7 @@ describe('deploy context', () => {
       'timeoutSeconds "2.5": expected a whole number from 1 to 900',
       'reservedConcurrency "lots": expected a whole number from 1 to 10000',
       'removalPolicy "snapshot": expected one of retain, destroy',
+      'reconcileSchedule "daily": expected off, rate(…) or cron(…) as EventBridge Scheduler writes them',
     ]);
   });
 });

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { App, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_KEY_LAYOUT } from '../lambdas/publisher/keys';
@@ -55,10 +56,17 @@ function resourcesOf<P = Record<string, unknown>>(template: Template, type: stri
   return Object.values(template.findResources(type, props)) as Resource<P>[];
 }
 
-function logicalIdOf(template: Template, type: string): string {
-  const ids = Object.keys(template.findResources(type));
+function logicalIdOf(template: Template, type: string, props?: object): string {
+  const ids = Object.keys(template.findResources(type, props));
   expect(ids).toHaveLength(1);
   return ids[0] as string;
+}
+
+/** The role the function runs as (the scheduler has its own). */
+function functionRoleId(template: Template): string {
+  return logicalIdOf(template, 'AWS::IAM::Role', {
+    Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] } },
+  });
 }
 
 describe('PublisherStack', () => {
@@ -66,6 +74,7 @@ describe('PublisherStack', () => {
   let nag: AwsSolutionsChecks;
   let template: Template;
   let variant: Template;
+  let twiceADayTemplate: Template;
 
   beforeAll(() => {
     app = testApp();
@@ -80,13 +89,17 @@ describe('PublisherStack', () => {
         memorySize: 2048,
         logLevel: 'DEBUG',
         maxSourceBytes: 2_000_000,
+        timeout: Duration.seconds(60),
+        reconcileSchedule: false,
       },
     });
+    const twiceADay = new PublisherStack(app, 'TwiceADay', { publisher: { reconcileSchedule: ScheduleExpression.rate(Duration.hours(12)) } });
     nag = new AwsSolutionsChecks(app, { verbose: true });
     Validations.of(app).addPlugins(nag);
     // One synthesis for the whole file; it fails on any unacknowledged cdk-nag finding.
     template = Template.fromStack(stack);
     variant = Template.fromStack(variantStack);
+    twiceADayTemplate = Template.fromStack(twiceADay);
   });
 
   describe('bucket', () => {
@@ -176,18 +189,20 @@ describe('PublisherStack', () => {
             PUBLISHER_VERSION: publisherVersion(REPOSITORY_ROOT),
             LOG_LEVEL: 'INFO',
             POWERTOOLS_SERVICE_NAME: Match.anyValue(),
+            RENDER_DEADLINE_MS: '15000',
           },
         },
       });
       template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
     });
 
-    it('takes memory, concurrency, log level and size limit from its props', () => {
+    it('takes memory, concurrency, log level, size limit and timeout (the render deadline is half of it) from its props', () => {
       variant.hasResourceProperties('AWS::Lambda::Function', {
         MemorySize: 2048,
         ReservedConcurrentExecutions: 5,
         LoggingConfig: { ApplicationLogLevel: 'DEBUG' },
-        Environment: { Variables: Match.objectLike({ LOG_LEVEL: 'DEBUG', MAX_SOURCE_BYTES: '2000000' }) },
+        Timeout: 60,
+        Environment: { Variables: Match.objectLike({ LOG_LEVEL: 'DEBUG', MAX_SOURCE_BYTES: '2000000', RENDER_DEADLINE_MS: '30000' }) },
       });
       const [defaultFunction] = resourcesOf<{ Environment: { Variables: Record<string, string> } }>(template, 'AWS::Lambda::Function');
       expect(defaultFunction?.Properties).not.toHaveProperty('ReservedConcurrentExecutions');
@@ -228,7 +243,7 @@ describe('PublisherStack', () => {
 
   describe('least privilege', () => {
     function functionStatements(): Statement[] {
-      const roleId = logicalIdOf(template, 'AWS::IAM::Role');
+      const roleId = functionRoleId(template);
       const policies = resourcesOf<PolicyProperties>(template, 'AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } });
       expect(template.findResources('AWS::IAM::Role')[roleId]?.Properties).not.toHaveProperty('ManagedPolicyArns');
       return policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement);
@@ -301,7 +316,7 @@ describe('PublisherStack', () => {
     it('raises an alarm on function errors and on any message in the failure queue, to an SNS topic', () => {
       const topic = { Ref: logicalIdOf(template, 'AWS::SNS::Topic') };
       const notifies = { AlarmActions: [topic], OKActions: [topic], Threshold: 1, TreatMissingData: 'notBreaching' };
-      template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         ...notifies,
         Namespace: 'AWS/Lambda',
@@ -326,6 +341,119 @@ describe('PublisherStack', () => {
     it('e-mails the alarms only when an address is given', () => {
       template.resourceCountIs('AWS::SNS::Subscription', 0);
       variant.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'desk@example.org' });
+    });
+  });
+
+  describe('scheduled reconcile', () => {
+    const functionArn = () => ({ 'Fn::GetAtt': [logicalIdOf(template, 'AWS::Lambda::Function'), 'Arn'] });
+    const schedulerRoleId = () =>
+      logicalIdOf(template, 'AWS::IAM::Role', {
+        Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' } })] } },
+      });
+
+    it('invokes the function with a reconcile event every day at 03:00 UTC, retrying twice within the hour', () => {
+      template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+      template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: 'cron(0 3 * * ? *)',
+        ScheduleExpressionTimezone: 'Etc/UTC',
+        State: 'ENABLED',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        Target: {
+          Arn: functionArn(),
+          Input: JSON.stringify({ kind: 'reconcile' }),
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
+          RoleArn: { 'Fn::GetAtt': [schedulerRoleId(), 'Arn'] },
+        },
+      });
+    });
+
+    it('lets the scheduler, from this account only, invoke this function and nothing else', () => {
+      template.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: {
+          Statement: [
+            Match.objectLike({
+              Action: 'sts:AssumeRole',
+              Principal: { Service: 'scheduler.amazonaws.com' },
+              Condition: { StringEquals: Match.objectLike({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' } }) },
+            }),
+          ],
+        },
+      });
+      const [policy] = resourcesOf<PolicyProperties>(template, 'AWS::IAM::Policy', { Properties: { Roles: [{ Ref: schedulerRoleId() }] } });
+      const grants = (policy?.Properties.PolicyDocument.Statement ?? []).flatMap((statement) =>
+        asList(statement.Action).flatMap((action) => asList(statement.Resource).map((resource) => `${statement.Effect} ${action} on ${flatten(resource)}`)),
+      );
+      expect(grants).toEqual([`Allow lambda:InvokeFunction on <${logicalIdOf(template, 'AWS::Lambda::Function')}.Arn>`]);
+    });
+
+    it('lets the function invoke itself, for the documents it hands over and its next step', () => {
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: functionRoleId(template) }],
+        PolicyDocument: { Statement: [{ Sid: 'InvokeItself', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: functionArn() }] },
+      });
+    });
+
+    it('follows the schedule it is given', () => {
+      twiceADayTemplate.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(12 hours)' });
+    });
+
+    it('schedules nothing and grants no invocation when turned off', () => {
+      variant.resourceCountIs('AWS::Scheduler::Schedule', 0);
+      const statements = resourcesOf<PolicyProperties>(variant, 'AWS::IAM::Policy').flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+      expect(statements.flatMap((statement) => asList(statement.Action)).filter((action) => action.startsWith('lambda:'))).toEqual([]);
+    });
+  });
+
+  describe('observability', () => {
+    const functionRef = () => ({ Ref: logicalIdOf(template, 'AWS::Lambda::Function') });
+    const toTopic = () => ({ AlarmActions: [{ Ref: logicalIdOf(template, 'AWS::SNS::Topic') }], OKActions: [{ Ref: logicalIdOf(template, 'AWS::SNS::Topic') }] });
+
+    it('raises an alarm on any throttled invocation', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        ...toTopic(),
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Throttles',
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        Dimensions: [{ Name: 'FunctionName', Value: functionRef() }],
+      });
+    });
+
+    it('raises an alarm when the longest invocation passes 80 % of the timeout, whatever the timeout', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        ...toTopic(),
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Duration',
+        Statistic: 'Maximum',
+        Threshold: 24_000,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Dimensions: [{ Name: 'FunctionName', Value: functionRef() }],
+      });
+      variant.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Duration', Statistic: 'Maximum', Threshold: 48_000 });
+    });
+
+    it('tells the function where its embedded metrics go', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ POWERTOOLS_METRICS_NAMESPACE: 'FactSheetPublisher', POWERTOOLS_SERVICE_NAME: 'factsheet-publisher' }) },
+      });
+    });
+
+    it('draws every publisher metric, and the function’s duration, errors and throttles, on one dashboard', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Dashboard', {
+        DashboardBody: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('"FactSheetPublisher","Published"')])] },
+      });
+      const [dashboard] = resourcesOf<{ DashboardBody: unknown }>(template, 'AWS::CloudWatch::Dashboard');
+      const body = JSON.parse(flatten(dashboard?.Properties.DashboardBody)) as { widgets: { properties: { metrics?: unknown[][] } }[] };
+      const rows = body.widgets.flatMap((widget) => widget.properties.metrics ?? []).map((row) => row.filter((cell) => typeof cell === 'string').join(' '));
+      const fn = `<${logicalIdOf(template, 'AWS::Lambda::Function')}>`;
+      for (const name of ['Published', 'PublishedWithWarnings', 'Rejected', 'Failed', 'RenderTime', 'Pages', 'PdfBytes', 'ColdStart']) {
+        expect(rows).toContain(`FactSheetPublisher ${name} function_name ${fn} service factsheet-publisher`);
+      }
+      for (const name of ['Duration', 'Errors', 'Throttles']) expect(rows).toContain(`AWS/Lambda ${name} FunctionName ${fn}`);
+      expect(rows.some((row) => row.startsWith('AWS/SQS ApproximateNumberOfMessagesVisible'))).toBe(true);
     });
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import packageJson from '../package.json' with { type: 'json' };
 import { ConfigError, DEFAULT_MAX_SOURCE_BYTES, loadConfig } from '../lambdas/publisher/config';
+import { DEFAULT_RENDER_DEADLINE_MS } from '../lambdas/render';
 
 describe('config', () => {
   it('fills every default from a bucket name alone', () => {
@@ -16,6 +17,7 @@ describe('config', () => {
       templatesDir: undefined,
       fontsDir: undefined,
       strictWarnings: false,
+      renderDeadlineMs: DEFAULT_RENDER_DEADLINE_MS,
     });
   });
 
@@ -30,6 +32,7 @@ describe('config', () => {
       PUBLISHER_VERSION: '0.1.0+abc123',
       TEMPLATES_DIR: '/var/task/templates',
       FONTS_DIR: '/var/task/fonts',
+      RENDER_DEADLINE_MS: '12000',
     };
 
     // Act
@@ -44,6 +47,7 @@ describe('config', () => {
       templatesDir: '/var/task/templates',
       fontsDir: '/var/task/fonts',
       strictWarnings: false,
+      renderDeadlineMs: 12_000,
     });
   });
 
@@ -68,6 +72,7 @@ describe('config', () => {
     [{ CONTENT_PREFIX: 'index/pictures/' }, /CONTENT_PREFIX "index\/pictures\/" and the index prefix "index\/" overlap/],
     [{ BUCKET_NAME: 'My_Bucket' }, /BUCKET_NAME "My_Bucket" is not a valid S3 bucket name/],
     [{ MAX_SOURCE_BYTES: '0' }, /MAX_SOURCE_BYTES "0"/],
+    [{ RENDER_DEADLINE_MS: '15s' }, /RENDER_DEADLINE_MS "15s" is not a positive whole number of milliseconds/],
   ])('refuses %o', (override, message) => {
     // Act
     const error = captureError(() => loadConfig({ BUCKET_NAME: 'factsheet-publisher', ...override }));

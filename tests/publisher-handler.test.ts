@@ -1,11 +1,12 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { encodeEventKey } from '../lambdas/publisher/keys';
 import { type LocalS3, startLocalS3 } from '../emulator/local-s3';
 import { s3Record } from '../lambdas/publisher/event-record';
+import { readPdf } from './helpers/pdf';
 
 const BUCKET = 'factsheet-publisher';
 
@@ -66,4 +67,87 @@ describe('handler: the Lambda entry point', () => {
       await rm(directory, { recursive: true, force: true });
     }
   });
+
+  it('writes its metrics as EMF lines on standard output: counts, render time, pages, bytes, cold start once', async () => {
+    // Prepare
+    const directory = await mkdtemp(join(tmpdir(), 'handler-metrics-'));
+    let localS3: LocalS3 | undefined;
+    const written: string[] = [];
+    try {
+      localS3 = await startLocalS3({ bucket: BUCKET, directory, port: 0 });
+      const s3 = localS3.client;
+      const put = async (key: string, body: string | Buffer) =>
+        (await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }))).ETag?.replace(/"/g, '');
+      const created = (key: string, eTag: string | undefined, sequencer: string) =>
+        s3Record({ eventName: 'ObjectCreated:Put', bucket: BUCKET, key, sequencer, eTag });
+      const good = await put('content/good.yaml', await readFile('tests/fixtures/good/UPPER.YML'));
+      const bad = await put('content/bad.yaml', await readFile('tests/fixtures/bad/missing-title.yaml'));
+      const warned = await put('content/warned.yaml', 'title: Sommet\ndate: 2022-02-28\nunknown_field: 1\n');
+      vi.stubEnv('BUCKET_NAME', BUCKET);
+      vi.stubEnv('LOG_LEVEL', 'SILENT');
+      vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', 'publisher-under-test');
+      // As Lambda sets it for a container started by a request: Powertools counts a cold start then.
+      vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+      vi.stubEnv('AWS_ENDPOINT_URL_S3', localS3.endpoint);
+      vi.stubEnv('AWS_REGION', 'us-east-1');
+      vi.stubEnv('AWS_ACCESS_KEY_ID', 'S3RVER');
+      vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'S3RVER');
+      vi.stubEnv('AWS_REQUEST_CHECKSUM_CALCULATION', 'WHEN_REQUIRED');
+      const { handler } = await import('../lambdas/publisher/handler');
+      const write = process.stdout.write.bind(process.stdout);
+      vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
+        written.push(String(chunk));
+        return write(chunk, ...(rest as []));
+      });
+
+      // Act
+      await handler({ Records: [created('content/good.yaml', good, '0000000000000001'), created('content/bad.yaml', bad, '0000000000000001')] });
+      const first = emfLines(written.splice(0));
+      await handler({ Records: [created('content/warned.yaml', warned, '0000000000000001')] });
+      const second = emfLines(written.splice(0));
+
+      // Assert
+      const pdf = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'factsheets/good.pdf' }));
+      const bytes = await pdf.Body?.transformToByteArray();
+      const dimensions = { service: 'factsheet-publisher', function_name: 'publisher-under-test' };
+      const counted = first.find((line) => 'Published' in line);
+      expect(counted).toMatchObject({ ...dimensions, Published: 1, Rejected: 1, Pages: (await readPdf(bytes ?? new Uint8Array())).pages, PdfBytes: bytes?.length });
+      expect(counted?.RenderTime).toBeGreaterThan(0);
+      expect(counted).not.toHaveProperty('PublishedWithWarnings');
+      expect(counted?._aws.CloudWatchMetrics).toEqual([
+        {
+          Namespace: 'FactSheetPublisher',
+          Dimensions: [['service', 'function_name']],
+          Metrics: expect.arrayContaining([
+            { Name: 'Published', Unit: 'Count' },
+            { Name: 'Rejected', Unit: 'Count' },
+            { Name: 'RenderTime', Unit: 'Milliseconds' },
+            { Name: 'Pages', Unit: 'Count' },
+            { Name: 'PdfBytes', Unit: 'Bytes' },
+          ]) as unknown,
+        },
+      ]);
+      expect(first.filter((line) => 'ColdStart' in line)).toMatchObject([{ ...dimensions, ColdStart: 1 }]);
+      expect(second).toMatchObject([{ ...dimensions, Published: 1, PublishedWithWarnings: 1 }]);
+      expect(second.filter((line) => 'ColdStart' in line)).toEqual([]);
+    } finally {
+      vi.restoreAllMocks();
+      await localS3?.close();
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
 });
+
+interface EmfLine {
+  readonly _aws: { readonly CloudWatchMetrics: unknown[] };
+  readonly [field: string]: unknown;
+}
+
+/** The embedded-metric-format objects among what was written (log lines are JSON too). */
+function emfLines(chunks: readonly string[]): EmfLine[] {
+  return chunks
+    .flatMap((chunk) => chunk.split('\n'))
+    .filter((line) => line.includes('"_aws"'))
+    .map((line) => JSON.parse(line) as EmfLine);
+}
+

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand, paginateListObjectsV2, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { reconcile } from '../client/reconcile';
+import { reconcile } from '../lambdas/publisher/reconcile';
 import { createRenderer, type Renderer } from '../lambdas/render/index';
 import { BUCKET, startHarness, type Harness } from './publisher-harness';
 
@@ -320,4 +320,73 @@ describe('store: pictures change, fact sheets follow', () => {
 
 function pdfHolds(pdf: Buffer, picture: Buffer): boolean {
   return pdf.indexOf(picture) > 0;
+}
+
+describe('store: pictures and documents published at once', () => {
+  it('publishes a document whose missing picture was uploaded while it rendered (its event found nobody in the index yet)', async () => {
+    // Prepare: the render reads the picture as missing; only then is the picture uploaded, and
+    // its event handled to the end, before the document's answer is written.
+    const real = await createRenderer();
+    // The renderer is made before the harness that it then uploads through.
+    const started: { harness?: Harness } = {};
+    let first = true;
+    const renderer: Renderer = {
+      templates: real.templates,
+      async render(source, options) {
+        try {
+          return await real.render(source, options);
+        } finally {
+          const { harness } = started;
+          if (first && harness !== undefined) {
+            first = false;
+            await harness.localS3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'content/late.jpg', Body: photo }));
+            await until(() => harness.outcomesFor('content/late.jpg').length === 1);
+          }
+        }
+      },
+    };
+    const harness = await startHarness({ renderer });
+    started.harness = harness;
+    try {
+      // Act
+      await harness.put('content/late.yaml', documentWith('Late', 'late.jpg'));
+
+      // Assert
+      expect(harness.outcomesFor('content/late.jpg')).toEqual([{ status: 'followed', key: 'content/late.jpg', documents: [], deleted: [] }]);
+      expect(harness.outcomesFor('content/late.yaml').map((outcome) => outcome.status)).toEqual(['rejected', 'published']);
+      expect(await harness.head('errors/late.json')).toBeNull();
+      expect((await harness.bytes('factsheets/late.pdf')).indexOf(photo)).toBeGreaterThan(0);
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('loses no document from a picture’s index when many that use it are published at once', async () => {
+    // Prepare
+    const harness = await startHarness({ renderer: await createRenderer() });
+    try {
+      await harness.put('content/shared.png', readFileSync(new URL('./fixtures/images/small.png', import.meta.url)));
+      const documents = Array.from({ length: 12 }, (_, index) => `content/many/${String(index).padStart(2, '0')}.yaml`);
+
+      // Act
+      await Promise.all(
+        documents.map((key) => harness.localS3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: documentWith(key, '../shared.png') }))),
+      );
+      await harness.settled();
+
+      // Assert
+      const index = JSON.parse((await harness.bytes('index/pictures/shared.png.json')).toString('utf8')) as { documents: string[] };
+      expect(index.documents).toEqual(documents);
+    } finally {
+      await harness.close();
+    }
+  });
+});
+
+async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

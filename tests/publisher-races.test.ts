@@ -15,7 +15,7 @@ import { s3Record } from '../lambdas/publisher/event-record';
 import { METADATA_SOURCE_ETAG } from '../lambdas/publisher/keys';
 import { createLogger } from '../lambdas/publisher/logging';
 import { createPublisher, type Publisher, type PublishResult } from '../lambdas/publisher/publisher';
-import { createS3Client, isNotFound } from '../lambdas/publisher/s3';
+import { createS3Client, isConditionLost, isNotFound, ObjectGoneError } from '../lambdas/publisher/s3';
 import { ValidationError } from '../lambdas/render/errors';
 import type { Renderer } from '../lambdas/render/index';
 import { dispatchEvents, type EventDispatcher, type InvocationReport, LOCAL_CREDENTIALS, type LocalS3, startLocalS3 } from '../emulator/local-s3';
@@ -187,6 +187,43 @@ describe('publisher: two publishers race on one key', () => {
     expect(report?.sourceEtag).toBe(bad);
     expect(JSON.parse(report?.body.toString('utf8') ?? '{}')).toMatchObject({ problems: [{ message: 'refused: bad upload' }] });
     expect(await object(FACTSHEET)).toEqual({ body: pdfOf('title: good'), sourceEtag: good });
+  });
+});
+
+describe('publisher: an output deleted under a conditional write', () => {
+  it('S3 answers 404 to If-Match on a deleted object, and that counts as a lost race', async () => {
+    // Prepare
+    const written = await localS3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: FACTSHEET, Body: 'x' }));
+    await localS3.client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: FACTSHEET }));
+
+    // Act
+    const error = await localS3.client
+      .send(new PutObjectCommand({ Bucket: BUCKET, Key: FACTSHEET, Body: 'y', IfMatch: written.ETag }))
+      .catch((caught: unknown) => caught);
+
+    // Assert: the raw answer is a 404, which only the store can tell apart from "no such object".
+    expect(isNotFound(error)).toBe(true);
+    expect(isConditionLost(error)).toBe(false);
+    expect(isConditionLost(new ObjectGoneError(FACTSHEET, { cause: error }))).toBe(true);
+  });
+
+  it('a fact sheet deleted while the next upload renders is published in the same invocation, not after a retry', async () => {
+    // Prepare
+    const one = await upload('title: one');
+    await publishers[0]?.handle(created(one, 10, '0000000000000001'));
+    const { started, open } = gate('title: two');
+    const two = await upload('title: two');
+    const rendering = publishers[0]?.handle(created(two, 10, '0000000000000002')) as Promise<PublishResult>;
+    await started;
+    await localS3.client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: FACTSHEET }));
+
+    // Act
+    open();
+    const result = await rendering;
+
+    // Assert
+    expect(result.records).toMatchObject([{ status: 'published', sourceKey: SOURCE }]);
+    expect(await object(FACTSHEET)).toEqual({ body: pdfOf('title: two'), sourceEtag: two });
   });
 });
 

@@ -1,7 +1,7 @@
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { METADATA_SOURCE_ETAG } from '../lambdas/publisher/keys';
-import { reconcile } from '../client/reconcile';
+import { reconcile } from '../lambdas/publisher/reconcile';
 import { BUCKET, type Harness, startHarness, stubRenderer } from './publisher-harness';
 
 const VERSION = '3.0.0+reconcile';

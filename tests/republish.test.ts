@@ -11,7 +11,7 @@ import { createPublisher, type Publisher } from '../lambdas/publisher/publisher'
 import { unquoteEtag } from '../lambdas/publisher/s3';
 import { createRenderer, type Renderer } from '../lambdas/render/index';
 import { dispatchEvents, type LocalS3, startLocalS3 } from '../emulator/local-s3';
-import { republish } from '../client/republish';
+import { republish } from '../lambdas/publisher/republish';
 
 const BUCKET = 'republish-test';
 const OLD_VERSION = '0.1.0+0000000000aa';

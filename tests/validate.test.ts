@@ -273,6 +273,28 @@ describe('validate', () => {
       ]);
     });
 
+    it('warns of a lone surrogate, naming the field and where, and prints it as \uFFFD', () => {
+      // Prepare: a JSON escape pair cut in half lost its emoji; a whole pair is fine.
+      const json = '{"title": "Appel \\ud83d sans fin", "date": "2022-02-28",\n "summary": "Merci \\ud83d\\udc4d, et \\udc4d"}';
+
+      // Act
+      const validated = validateDocument(parseSource({ name: 'halves.json', bytes: new TextEncoder().encode(json), modifiedAt: MODIFIED_AT }), { templates: TEMPLATES });
+
+      // Assert
+      expect(validated.document.title).toBe('Appel \uFFFD sans fin');
+      expect(validated.document.summary).toBe('Merci 👍, et \uFFFD');
+      expect(validated.warnings).toEqual([
+        {
+          path: 'title',
+          line: 1,
+          column: 2,
+          message: 'contains a lone surrogate (U+D83D) at character 7, half of a character written as a \\u escape pair; it prints as \uFFFD',
+          expected: 'whole characters: both halves of an escape pair (\\uD83D\\uDE00), or the character itself',
+        },
+        expect.objectContaining({ path: 'summary', line: 2, column: 2, message: expect.stringContaining('(U+DC4D) at character 13') as string }),
+      ]);
+    });
+
     it('refuses a title longer than the format allows', () => {
       const problems = problemsOf(parsedFile(join(fixtures, 'bad/title-too-long.yaml')));
       const { title } = parsedFile(join(fixtures, 'bad/title-too-long.yaml')).data as { title: string };

@@ -4,7 +4,7 @@
  * here (docs/rendering.md); shaping against HarfBuzz itself; line order against UAX #9.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bidiFactory from 'bidi-js';
@@ -22,6 +22,9 @@ const SAMPLES = {
   ar: join(ROOT, 'content/macron-putin-call-ar.yaml'),
   he: join(WORLD, 'he.yaml'),
   'zh-Hans': join(ROOT, 'content/macron-putin-call-zh.yaml'),
+  'zh-Hant': join(WORLD, 'zh-Hant.yaml'),
+  ja: join(WORLD, 'ja.yaml'),
+  ko: join(WORLD, 'ko.yaml'),
   hi: join(WORLD, 'hi.yaml'),
   th: join(WORLD, 'th.yaml'),
   'ar-mixed': join(WORLD, 'ar-mixed.yaml'),
@@ -131,19 +134,31 @@ describe.each(['ar', 'he'])('%s fact sheet read back with poppler', (lang) => {
   });
 });
 
-describe('zh-Hans fact sheet read back with poppler', () => {
-  it('gives back the title, every key point and quote exactly, tagged zh-Hans, in an embedded subset of Noto Sans SC', async () => {
-    const sample = samples.get('zh-Hans') as Sample;
+const CJK_FAMILIES = ['NotoSansSC', 'NotoSansTC', 'NotoSansJP', 'NotoSansKR'];
+
+describe.each([
+  ['zh-Hans', 'NotoSansSC'],
+  ['zh-Hant', 'NotoSansTC'],
+  ['ja', 'NotoSansJP'],
+  ['ko', 'NotoSansKR'],
+])('%s fact sheet read back with poppler', (lang, family) => {
+  it(`gives back the title, every key point and quote exactly, tagged ${lang}, in embedded subsets of ${family} alone`, async () => {
+    const sample = samples.get(lang) as Sample;
     const text = lines(sample);
     const raw = (await readFile(sample.pdf)).toString('latin1');
     const fonts = execFileSync('pdffonts', [sample.pdf], { encoding: 'utf8' });
 
-    expect(text).toContain(sample.document.title);
+    // A title may wrap; Chinese and Japanese lines join without a space.
+    expect(sample.text.replace(/\n/g, '')).toContain(sample.document.title);
     for (const point of sample.document.key_points) expect(text).toContain(point);
     for (const quote of sample.document.quotes) expect(sample.text).toContain(quote.text);
     expect(sample.text).not.toContain('\uFFFD');
-    expect(raw).toContain('/Lang (zh-Hans)');
-    expect(fonts).toMatch(/[A-Z]{6}\+NotoSansSC-Regular\s+CID TrueType\s+Identity-H\s+yes yes yes/);
+    expect(raw).toContain(`/Lang (${lang})`);
+    for (const weight of ['Regular', 'Bold']) {
+      expect(fonts).toMatch(new RegExp(`[A-Z]{6}\\+${family}-${weight}\\s+CID TrueType\\s+Identity-H\\s+yes yes yes`));
+    }
+    // Han is unified: an ideograph drawn from another language's font would take that language's forms.
+    for (const other of CJK_FAMILIES.filter((name) => name !== family)) expect(fonts).not.toContain(other);
   });
 });
 
@@ -207,6 +222,145 @@ describe('CJK line breaking', () => {
         expect(setLines[index]?.width).toBeLessThanOrEqual(width + 0.001);
       }
     }
+  });
+});
+
+describe('Japanese and Korean line breaking', () => {
+  const style = { size: 10, lineHeight: 12, color: '#000', bold: false, italic: false, linkColor: '#000' };
+  const setAt = (setter: TextSetter, text: string, width: number) => {
+    const setLines = setter.setLines([{ kind: 'text', text, bold: false, italic: false, href: null }], style, width, () => 1);
+    return { setLines, shown: setLines.map((line) => line.runs.map((run) => run.text).join('')) };
+  };
+
+  it('breaks Japanese between characters, never before 。、」）ー or a small kana nor after 「（, never past the margin', async () => {
+    // Prepare: small kana (ッ, ャ, ョ, ィ), long vowel marks, brackets and commas, in many narrow columns.
+    const fonts = await loadFonts();
+    const text = 'フランスのマクロン大統領は28日（月曜日）、ロシアのプーチン大統領とチャットではなく電話で会談し、「ウクライナの道路の安全確保」を求めた。エリゼ宮によると、ショックを受けたウィーンのメディアも報じた。';
+    await fonts.prepare(text, 'ja');
+    const setter = new TextSetter(fonts, 'ltr', 'ja');
+    const neverFirst = [...'。、」）ーッャュョィァゥェォ'];
+
+    for (const width of [47, 60, 73, 88, 101, 130]) {
+      // Act
+      const { setLines, shown } = setAt(setter, text, width);
+
+      // Assert
+      expect(shown.join(''), `width ${width}`).toBe(text);
+      expect(setLines.length).toBeGreaterThan(3);
+      for (const [index, line] of shown.entries()) {
+        expect(neverFirst.includes(line[0] as string), `width ${width}, line ${index} "${line}"`).toBe(false);
+        expect('「（'.includes(line.at(-1) as string), `width ${width}, line ${index} "${line}"`).toBe(false);
+        expect(setLines[index]?.width).toBeLessThanOrEqual(width + 0.001);
+      }
+    }
+  });
+
+  it('breaks Korean between syllables as Chromium does with word-break: normal, never before . , ) ” nor past the margin', async () => {
+    // Prepare
+    const fonts = await loadFonts();
+    const text = '에마뉘엘 마크롱 프랑스 대통령은 28일(월) 블라디미르 푸틴 러시아 대통령과 통화하며 “민간인에 대한 공격 중단”을 요구했다.';
+    await fonts.prepare(text, 'ko');
+    const setter = new TextSetter(fonts, 'ltr', 'ko');
+    let insideWords = 0;
+
+    for (const width of [60, 73, 88, 101]) {
+      // Act
+      const { setLines, shown } = setAt(setter, text, width);
+
+      // Assert: the lines spell the text (spaces are placed, not drawn); a line ending before a letter broke inside a word.
+      let offset = 0;
+      for (const [index, line] of shown.entries()) {
+        for (const char of line) {
+          while (text[offset] === ' ') offset++;
+          expect(text[offset], `width ${width}, line ${index} "${line}"`).toBe(char);
+          offset++;
+        }
+        if (offset < text.length && text[offset] !== ' ') insideWords++;
+        expect('.,)”'.includes(line[0] as string), `width ${width}, line ${index} "${line}"`).toBe(false);
+        expect(setLines[index]?.width).toBeLessThanOrEqual(width + 0.001);
+      }
+      expect(offset).toBe(text.length);
+    }
+    expect(insideWords).toBeGreaterThan(0);
+  });
+});
+
+describe('CJK fonts by language', () => {
+  it('draws Han in the forms of the language (Japanese, Korean, Traditional, else Simplified), kana, Hangul and bopomofo in their own fonts', async () => {
+    // Prepare
+    const fonts = await loadFonts();
+    const cases: [string, number, string][] = [
+      ['ja', 0x56fd, 'NotoSansJP-Regular'],
+      ['ko', 0x570b, 'NotoSansKR-Regular'],
+      ['zh-Hant', 0x570b, 'NotoSansTC-Regular'],
+      ['zh-TW', 0x570b, 'NotoSansTC-Regular'],
+      ['zh-HK', 0x570b, 'NotoSansTC-Regular'],
+      ['zh', 0x56fd, 'NotoSansSC-Regular'],
+      ['zh-Hans', 0x56fd, 'NotoSansSC-Regular'],
+      ['fr', 0x56fd, 'NotoSansSC-Regular'],
+      ['ja', 0x3002, 'NotoSansJP-Regular'],
+      ['zh-Hant', 0x3002, 'NotoSansTC-Regular'],
+      ['en', 0x3042, 'NotoSansJP-Regular'],
+      ['en', 0xd55c, 'NotoSansKR-Regular'],
+      ['zh-Hans', 0xd55c, 'NotoSansKR-Regular'],
+      ['en', 0x3105, 'NotoSansTC-Regular'],
+    ];
+
+    for (const [lang, codePoint, expected] of cases) {
+      // Act
+      await fonts.prepare(String.fromCodePoint(codePoint), lang);
+
+      // Assert
+      expect(fonts.scriptFont(codePoint, 'regular', lang)?.name, `${lang} U+${codePoint.toString(16)}`).toBe(expected);
+    }
+  });
+
+  describe('with a fonts folder holding only Noto Sans and Noto Sans JP', () => {
+    let fontsDir: string;
+    let narrow: Renderer;
+    beforeAll(async () => {
+      fontsDir = await mkdtemp(join(tmpdir(), 'fonts-jp-only-'));
+      for (const file of await readdir(DEFAULT_FONTS_DIR)) {
+        if (/^NotoSans(JP)?-/.test(file)) await copyFile(join(DEFAULT_FONTS_DIR, file), join(fontsDir, file));
+      }
+      narrow = await createRenderer({ fontsDir, sourceDateEpoch: 1646006400 });
+    });
+    afterAll(async () => {
+      await rm(fontsDir, { recursive: true, force: true });
+    });
+    const render = async (path: string) => narrow.render({ name: path, bytes: await readFile(path), modifiedAt: new Date(0) });
+
+    it('renders a French document without reading a script font, and a Japanese one reading Noto Sans JP alone', async () => {
+      // Act: a missing font file fails the render, so each reads only what is there.
+      const french = await render(join(ROOT, 'content/macron-poutine-2022-02-28.yaml'));
+      const japanese = await render(SAMPLES.ja);
+
+      // Assert
+      expect(french.warnings.filter((warning) => warning.message.includes('glyph'))).toEqual([]);
+      expect(japanese.warnings).toEqual([]);
+      const pdf = join(fontsDir, 'ja.pdf');
+      await writeFile(pdf, japanese.pdf);
+      expect(execFileSync('pdffonts', [pdf], { encoding: 'utf8' })).toMatch(/\+NotoSansJP-Regular /);
+    });
+
+    it('reads Noto Sans KR only for a Korean document, and says which file is missing', async () => {
+      await expect(render(SAMPLES.ko)).rejects.toThrow(/NotoSansKR-(Regular|Bold)\.ttf cannot be read/);
+    });
+  });
+
+  it('shows a character outside the Japanese subset as U+FFFD and names it in a warning, dropping nothing', async () => {
+    // Prepare: 们 is Simplified Chinese, outside JIS X 0208; 𠮷 outside every subset.
+    const source = 'title: 彼们の𠮷野家\nlang: ja\ndate: 2022-02-28\nsummary: テスト\n';
+
+    // Act
+    const result = await renderer.render({ name: 'missing.yaml', bytes: Buffer.from(source), modifiedAt: new Date(0) });
+    const pdf = join(dir, 'missing.pdf');
+    await writeFile(pdf, result.pdf);
+    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', pdf, '-'], { encoding: 'utf8' });
+
+    // Assert
+    expect(result.warnings.map((warning) => warning.message)).toContainEqual(expect.stringMatching(/"们" \(U\+4EEC\).*"𠮷" \(U\+20BB7\)/));
+    expect(text).toContain('彼\uFFFDの\uFFFD野家');
   });
 });
 

@@ -3,7 +3,7 @@
  * misconfigured deployment fails at start with every problem named instead of on the first upload.
  */
 import packageJson from '../../package.json' with { type: 'json' };
-import { DEFAULT_LIMITS, OperatorError, type RendererOptions } from '../render';
+import { DEFAULT_LIMITS, DEFAULT_RENDER_DEADLINE_MS, OperatorError, type RendererOptions } from '../render';
 import { INDEX_PREFIX, type KeyLayout } from './keys';
 
 export interface PublisherConfig {
@@ -17,6 +17,8 @@ export interface PublisherConfig {
   readonly fontsDir?: string;
   /** STRICT_WARNINGS=true: a document with any warning is rejected, the last good fact sheet kept. */
   readonly strictWarnings: boolean;
+  /** RENDER_DEADLINE_MS: a render still running after this ends as an error report; below the function's timeout. */
+  readonly renderDeadlineMs: number;
 }
 
 /** The engine's own limit, for a deployment that sets none. */
@@ -70,6 +72,12 @@ export function loadConfig(environment: Environment = process.env): PublisherCon
     problems.push(`MAX_SOURCE_BYTES "${maxSourceBytesText}" is not a positive whole number of bytes`);
   }
 
+  const deadlineText = read('RENDER_DEADLINE_MS');
+  const renderDeadlineMs = deadlineText === undefined ? DEFAULT_RENDER_DEADLINE_MS : Number(deadlineText);
+  if (!Number.isSafeInteger(renderDeadlineMs) || renderDeadlineMs <= 0) {
+    problems.push(`RENDER_DEADLINE_MS "${deadlineText}" is not a positive whole number of milliseconds`);
+  }
+
   const strictText = read('STRICT_WARNINGS') ?? 'false';
   if (!['true', 'false'].includes(strictText)) problems.push(`STRICT_WARNINGS "${strictText}" must be true or false`);
 
@@ -82,6 +90,7 @@ export function loadConfig(environment: Environment = process.env): PublisherCon
     templatesDir: read('TEMPLATES_DIR'),
     fontsDir: read('FONTS_DIR'),
     strictWarnings: strictText === 'true',
+    renderDeadlineMs,
   };
 }
 
@@ -107,5 +116,5 @@ function overlappingPrefixes(layout: KeyLayout): string[] {
 
 /** What the renderer needs from the configuration, the same in the Lambda and locally. */
 export function rendererOptionsOf(config: PublisherConfig): RendererOptions {
-  return { templatesDir: config.templatesDir, fontsDir: config.fontsDir };
+  return { templatesDir: config.templatesDir, fontsDir: config.fontsDir, renderDeadlineMs: config.renderDeadlineMs };
 }

@@ -32,7 +32,7 @@ export type DocumentEvent =
   | { readonly kind: 'picture-changed'; readonly key: string; readonly picture: string };
 
 /** A picture under the content prefix was uploaded, replaced or deleted: its users follow. */
-export interface PictureEvent {
+interface PictureEvent {
   readonly kind: 'picture';
   readonly key: string;
 }

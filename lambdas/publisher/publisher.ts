@@ -26,6 +26,8 @@ export interface PublisherDependencies {
   readonly logger: Logger;
   /** The time written into error reports. */
   readonly now?: () => Date;
+  /** Told every record's outcome once it is settled (the handler counts them as metrics). */
+  readonly onOutcome?: (outcome: RecordOutcome) => void;
 }
 
 export type RecordOutcome =
@@ -39,6 +41,8 @@ export type RecordOutcome =
       readonly pages: number;
       readonly bytes: number;
       readonly ms: number;
+      /** The render alone, without the S3 requests around it. */
+      readonly renderMs: number;
       /** Also in reports/<path>.json and counted in the PDF's information. */
       readonly warnings: readonly Problem[];
     }
@@ -131,11 +135,14 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
     try {
       const outcomes = await withRounds(() => settle(event));
       outcomes.forEach((outcome) => logOutcome(outcome, performance.now() - started));
+      outcomes.forEach((outcome) => dependencies.onOutcome?.(outcome));
       return outcomes;
     } catch (error) {
       logger.error('record failed', { key: event.key, event: record.eventName, error: describeError(error) });
       errors.push(error);
-      return [{ status: 'failed', sourceKey: event.key, error: describeError(error) }];
+      const failed: RecordOutcome = { status: 'failed', sourceKey: event.key, error: describeError(error) };
+      dependencies.onOutcome?.(failed);
+      return [failed];
     }
   }
 
@@ -258,6 +265,7 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
     const answer = (write: () => Promise<RecordOutcome>) => answered(source.key, decision.record.sourceEtag ?? '', observed, seen, recheck, write);
 
     let result: RenderResult;
+    const renderStarted = performance.now();
     try {
       result = await renderer.render(
         { name: source.key, bytes, modifiedAt: source.lastModified },
@@ -267,12 +275,14 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
       if (error instanceof ContentError) return answer(() => writeReport(source.key, error, metadata, observed, started));
       throw error;
     }
-    return answer(() => storeFactsheet(source, result, metadata, observed, started));
+    const renderMs = performance.now() - renderStarted;
+    return answer(() => storeFactsheet(source, result, renderMs, metadata, observed, started));
   }
 
   async function storeFactsheet(
     source: SourceObject,
     result: RenderResult,
+    renderMs: number,
     metadata: Readonly<Record<string, string>>,
     observed: Observed,
     started: number,
@@ -311,6 +321,7 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
       pages: result.pages,
       bytes: result.pdf.length,
       ms: performance.now() - started,
+      renderMs,
       warnings: result.warnings,
     };
   }

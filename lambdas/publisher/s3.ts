@@ -45,10 +45,23 @@ export function isPreconditionFailed(error: unknown): boolean {
   return error instanceof S3ServiceException && error.$metadata.httpStatusCode === 412;
 }
 
-/** A conditional write lost to another writer: 412, or 409 when S3 saw both at once. */
+/**
+ * S3 answers 404, not 412, to a write with `If-Match` when the object it names was deleted since
+ * it was read: the other writer won as surely as with a 412. Only the request knows it carried
+ * the condition, so the store turns that 404 into this.
+ */
+export class ObjectGoneError extends Error {
+  constructor(key: string, options?: { cause?: unknown }) {
+    super(`${key} was deleted since it was read (404 on a conditional write)`, options);
+    this.name = 'ObjectGoneError';
+  }
+}
+
+/** A conditional write lost to another writer: 412, 409 when S3 saw both at once, or the object deleted meanwhile. */
 export function isConditionLost(error: unknown): boolean {
   return (
     isPreconditionFailed(error) ||
+    error instanceof ObjectGoneError ||
     (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 409 && error.name === 'ConditionalRequestConflict')
   );
 }

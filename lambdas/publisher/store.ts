@@ -25,7 +25,7 @@ import {
   withDocument,
   withoutDocument,
 } from './picture-index';
-import { isConditionLost, isNotFound, isPreconditionFailed, unquoteEtag } from './s3';
+import { isConditionLost, isNotFound, isPreconditionFailed, ObjectGoneError, unquoteEtag } from './s3';
 
 export interface SourceObject {
   readonly key: string;
@@ -284,25 +284,29 @@ export class PublisherStore {
 
   /**
    * Replaces `current` (or creates the object when `current` is null); 412 when someone else got
-   * there first. Returns the object written, to take it back by its ETag.
+   * there first, ObjectGoneError when someone deleted it. Returns the object written, to take it
+   * back by its ETag.
    */
   async putOutput(key: string, body: OutputBody, current: OutputObject | null): Promise<OutputObject> {
-    const response = await this.s3.send(
-      new PutObjectCommand({
-        Bucket: this.bucket,
-        Key: key,
-        Body: body.bytes,
-        ContentLength: body.bytes.length,
-        // S3 stores the object whole or not at all; the digest makes it refuse a damaged body.
-        ContentMD5: createHash('md5').update(body.bytes).digest('base64'),
-        ContentType: body.contentType,
-        ContentDisposition: body.contentDisposition,
-        Metadata: { ...body.metadata },
-        IfMatch: current?.etag,
-        IfNoneMatch: current === null ? '*' : undefined,
-      }),
-    );
-    return { key, etag: response.ETag ?? '' };
+    const put = new PutObjectCommand({
+      Bucket: this.bucket,
+      Key: key,
+      Body: body.bytes,
+      ContentLength: body.bytes.length,
+      // S3 stores the object whole or not at all; the digest makes it refuse a damaged body.
+      ContentMD5: createHash('md5').update(body.bytes).digest('base64'),
+      ContentType: body.contentType,
+      ContentDisposition: body.contentDisposition,
+      Metadata: { ...body.metadata },
+      IfMatch: current?.etag,
+      IfNoneMatch: current === null ? '*' : undefined,
+    });
+    try {
+      const response = await this.s3.send(put);
+      return { key, etag: response.ETag ?? '' };
+    } catch (error) {
+      throw current !== null && isNotFound(error) ? new ObjectGoneError(key, { cause: error }) : error;
+    }
   }
 
   async deleteOutput(output: OutputObject): Promise<void> {
@@ -311,6 +315,11 @@ export class PublisherStore {
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }
+  }
+
+  /** Whether any source publishes the document path of `key` (`content/a.md` for `content/a.yaml`). */
+  async hasSources(key: string): Promise<boolean> {
+    return (await this.listSources(documentPathOf(key, this.layout) as string)).length > 0;
   }
 
   /** Every source key whose document path is `documentPath`, whatever its extension; pictures are not sources. */

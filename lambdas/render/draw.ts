@@ -5,6 +5,7 @@
  * decorations are artifacts.
  */
 import PDFDocument from 'pdfkit';
+import type { RenderDeadline } from './deadline';
 import type { FontSet, FontVariant } from './fonts';
 import type { GraphicShape, LayoutDocument, LayoutNode, PositionedRun, StructNode, StructType } from './layout';
 
@@ -14,6 +15,8 @@ export interface DrawOptions {
   readonly producer: string;
   /** How many warnings the render had, written into the document information for whoever opens it. */
   readonly warnings: number;
+  /** Checked before each page. */
+  readonly deadline?: RenderDeadline;
 }
 
 type Doc = InstanceType<typeof PDFDocument>;
@@ -59,7 +62,8 @@ export async function drawDocument(layout: LayoutDocument, fonts: FontSet, optio
 
   const structure = new TaggedStructure(doc, layout.structure);
   const pictures = new Pictures(doc);
-  for (const page of layout.pages) {
+  for (const [index, page] of layout.pages.entries()) {
+    options.deadline?.checkDraw(index, layout.pages.length);
     doc.addPage({ size: [layout.width, layout.height], margin: 0 });
     const colours = new PageColours(doc);
     for (const node of page.nodes) drawNode(doc, node, structure, colours, pictures);
@@ -174,7 +178,7 @@ function drawRun(doc: Doc, run: PositionedRun, baseline: number, structure: Tagg
   element.add(content);
   if (run.href) {
     // structParent (missing from @types/pdfkit) ties the annotation to its Link element.
-    doc.link(run.x, baseline - run.size, run.width, run.size * 1.3, run.href, { structParent: element } as object);
+    doc.link(run.x, baseline - run.size, run.width, run.size * 1.3, asciiUri(run.href), { structParent: element } as object);
   }
 }
 
@@ -204,6 +208,16 @@ function withActualText(doc: Doc, actualText: string, text: () => void): void {
   } finally {
     delete (own as Partial<typeof own>).addContent;
   }
+}
+
+/**
+ * A PDF /URI is 7-bit ASCII (PDF 32000 12.6.4.7): pdfkit would write `…/wiki/Київ` as UTF-16, which
+ * pdf.js and poppler cannot open. The WHATWG serialisation percent-encodes path, query and
+ * fragment as UTF-8 and writes an IDN host in punycode (`münchen.de` → `xn--mnchen-3ya.de`),
+ * leaving what is escaped already (`%20`) alone. The markup stage accepted only parsable URLs.
+ */
+function asciiUri(href: string): string {
+  return new URL(href).href;
 }
 
 /**

@@ -16,6 +16,19 @@ export interface Problem {
   readonly expected?: string;
 }
 
+/** Longest quotation of the document's own text in a message, in characters. */
+const EXCERPT_LENGTH = 60;
+
+/**
+ * `text` as a message quotes it: whole when short, else its start and its length, so that a
+ * 940 KB value does not become a 940 KB message and error report.
+ */
+export function excerpt(text: string): string {
+  const characters = Array.from(text);
+  if (characters.length <= EXCERPT_LENGTH) return text;
+  return `${characters.slice(0, EXCERPT_LENGTH).join('')}… (${characters.length} characters)`;
+}
+
 export interface ErrorReport {
   readonly file: string;
   readonly error: string;

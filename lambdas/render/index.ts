@@ -7,6 +7,7 @@
 import type { Renderer, RendererOptions } from './renderer';
 
 export { ContentError, formatProblems, OperatorError, RendererConfigError, TemplateError, type ErrorReport, type Problem } from './errors';
+export { DEFAULT_RENDER_DEADLINE_MS } from './deadline';
 export { DEFAULT_LIMITS, DOCUMENT_LIMITS, sourceSizeError } from './limits';
 // The content format's fields, for build/write-schemas.ts.
 export { EVENT_DOCUMENT, type Field, type FieldKind } from './document-definition';

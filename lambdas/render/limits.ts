@@ -11,11 +11,16 @@ export interface InputLimits {
   readonly maxBytes: number;
   /** YAML alias (`*name`) expansions; more is refused as a "billion laughs" attack. */
   readonly maxAliasCount: number;
+  /**
+   * Characters of text (values and field names) a YAML document holds once its aliases are
+   * expanded: a few aliases of one large anchored section would otherwise multiply it.
+   */
+  readonly maxExpandedCharacters: number;
   /** Nesting of mappings and lists; an event document needs three levels. */
   readonly maxDepth: number;
 }
 
-export const DEFAULT_LIMITS: InputLimits = { maxBytes: 1_048_576, maxAliasCount: 100, maxDepth: 32 };
+export const DEFAULT_LIMITS: InputLimits = { maxBytes: 1_048_576, maxAliasCount: 100, maxExpandedCharacters: 1_048_576, maxDepth: 32 };
 
 export interface DocumentLimits {
   /** The content format's own limit. */

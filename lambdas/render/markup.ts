@@ -217,37 +217,62 @@ class DialectReader {
     if (node.children.length > 0) this.problem(node, path, `<${node.name}/> must be empty`);
   }
 
+  /**
+   * Depth first with a stack of its own rather than by recursion: content's emphasis can nest
+   * thousands deep (`***a` runs, `*a *a …`), more than the call stack holds.
+   */
   private inlinePieces<F>(node: XmlElement, path: string, style: RunStyle, fields: ReadonlyMap<string, F>): InlinePiece<F>[] {
-    return node.children.flatMap((child): InlinePiece<F>[] => {
-      if (child.kind === 'text') return [{ kind: 'text', text: child.text, style }];
-      const childPath = `${path}/${child.name}`;
+    const pieces: InlinePiece<F>[] = [];
+    const open: { readonly children: readonly XmlNode[]; next: number; readonly path: string; readonly style: RunStyle }[] = [
+      { children: node.children, next: 0, path, style },
+    ];
+    for (let frame = open.at(-1); frame !== undefined; frame = open.at(-1)) {
+      const child = frame.children[frame.next];
+      frame.next += 1;
+      if (child === undefined) {
+        open.pop();
+        continue;
+      }
+      if (child.kind === 'text') {
+        pieces.push({ kind: 'text', text: child.text, style: frame.style });
+        continue;
+      }
+      const childPath = `${frame.path}/${child.name}`;
+      const enter = (inner: RunStyle): void => {
+        open.push({ children: child.children, next: 0, path: childPath, style: inner });
+      };
       const field = fields.get(child.name);
       if (field !== undefined) {
         this.attributes(child, childPath, []);
         this.empty(child, childPath);
-        return [{ kind: 'field', field }];
+        pieces.push({ kind: 'field', field });
+        continue;
       }
       switch (child.name) {
         case 'b':
           this.attributes(child, childPath, []);
-          return this.inlinePieces(child, childPath, { ...style, bold: true }, fields);
+          enter({ ...frame.style, bold: true });
+          break;
         case 'i':
           this.attributes(child, childPath, []);
-          return this.inlinePieces(child, childPath, { ...style, italic: true }, fields);
+          enter({ ...frame.style, italic: true });
+          break;
         case 'a': {
           const href = this.href(child, childPath, this.attributes(child, childPath, ['href']).get('href'));
           // Nested links: the innermost wins, as content may hold a link inside a linked source name.
-          return this.inlinePieces(child, childPath, { ...style, href: href ?? style.href }, fields);
+          enter({ ...frame.style, href: href ?? frame.style.href });
+          break;
         }
         case 'br':
           this.attributes(child, childPath, []);
           this.empty(child, childPath);
-          return [{ kind: 'break', style }];
+          pieces.push({ kind: 'break', style: frame.style });
+          break;
         default:
           this.misplaced(child, childPath, [...inlineElements, ...fields.keys()]);
-          return [];
       }
-    });
+    }
+    return pieces;
   }
 
   private href(node: XmlElement, path: string, value: string | undefined): string | null {

@@ -6,12 +6,13 @@
  */
 import packageJson from '../../package.json' with { type: 'json' };
 import { holdsInlineMarkup, loadCommonMark } from './commonmark';
+import { DEFAULT_RENDER_DEADLINE_MS, RenderDeadline } from './deadline';
 import { drawDocument } from './draw';
 import { asContentLimit, RendererConfigError } from './errors';
 import { loadFonts } from './fonts';
 import { layoutDocument, prepareLayout } from './layout';
 import { parseMarkup } from './markup';
-import { parseSource } from './parse';
+import { loadDispatchReader, parseSource } from './parse';
 import { formatOf } from './parse/formats';
 import { loadTemplates } from './template';
 import type { ImageAccess, ImageSet, MarkupDocument, QrMatrix, RenderResult, SourceFile } from './types';
@@ -27,6 +28,11 @@ export interface RendererOptions {
   readonly templatesDir?: string;
   /** The four Noto Sans TTFs. @default lambdas/fonts/ */
   readonly fontsDir?: string;
+  /**
+   * Milliseconds a render may take before it ends as a TooComplexError report.
+   * @default DEFAULT_RENDER_DEADLINE_MS (docs/input-limits.md, "Render deadline")
+   */
+  readonly renderDeadlineMs?: number;
 }
 
 interface RenderOptions {
@@ -57,12 +63,17 @@ export async function buildRenderer(options: RendererOptions = {}): Promise<Rend
   const [fonts, templates] = await Promise.all([loadFonts(options.fontsDir), loadTemplates(options.templatesDir)]);
   const producer = `Factsheet Publisher ${RENDERER_VERSION}`;
   const defaultEpoch = options.sourceDateEpoch ?? epochFromEnvironment(process.env.SOURCE_DATE_EPOCH);
+  const deadlineMs = options.renderDeadlineMs ?? DEFAULT_RENDER_DEADLINE_MS;
+  if (!(deadlineMs > 0)) throw new RendererConfigError(`renderDeadlineMs must be a positive number of milliseconds, not ${deadlineMs}`);
   return {
     templates: templates.names,
     async render(source, renderOptions = {}) {
       try {
-        // The CommonMark parser is loaded only for what needs it: a Markdown file, a string with emphasis.
-        if (formatOf(source.name) === 'markdown') await loadCommonMark();
+        // The CommonMark parser is loaded only for what needs it: a Markdown file, a string with
+        // emphasis; the dispatch reader only for a dispatch.
+        const format = formatOf(source.name);
+        if (format === 'markdown') await loadCommonMark();
+        if (format === 'dispatch') await loadDispatchReader();
         const parsed = parseSource(source);
         const validated = validateDocument(parsed, { templates: templates.names });
         const images = await loadPictures(validated.file, validated.document, parsed.positions, renderOptions.images);
@@ -71,14 +82,16 @@ export async function buildRenderer(options: RendererOptions = {}): Promise<Rend
         const markup = parseMarkup(filled);
         const qrCodes = await loadQrCodes(markup);
         await prepareLayout(filled.markup, markup.meta.lang, fonts);
-        const layout = layoutDocument(markup, templates.theme, fonts, { images, qrCodes });
+        // From here on the work is CPU alone: a slow picture read or font load is not the document's fault.
+        const deadline = new RenderDeadline(source.name, deadlineMs);
+        const layout = layoutDocument(markup, templates.theme, fonts, { images, qrCodes }, deadline);
         const epoch = renderOptions.sourceDateEpoch ?? defaultEpoch;
         const creationDate = epoch === undefined ? source.modifiedAt : new Date(epoch * 1000);
         // The template stage names the field; the parser knows where it is.
         const warnings = [...validated.warnings, ...filled.warnings, ...layout.warnings].map((warning) =>
           warning.path !== undefined && warning.line === undefined ? { ...warning, ...parsed.positions.get(warning.path) } : warning,
         );
-        const { pdf, pages } = await drawDocument(layout, fonts, { creationDate, producer, warnings: warnings.length });
+        const { pdf, pages } = await drawDocument(layout, fonts, { creationDate, producer, warnings: warnings.length, deadline });
         return { pdf, pages, template: filled.template, lang: markup.meta.lang, warnings };
       } catch (error) {
         throw asContentLimit(source.name, error);

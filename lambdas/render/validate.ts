@@ -10,7 +10,7 @@
  */
 import { DATE_FORMATS, readPartialDate } from './dates';
 import { EVENT_DOCUMENT, type FieldKind, type MappingKind } from './document-definition';
-import { type Problem, ValidationError } from './errors';
+import { excerpt, type Problem, ValidationError } from './errors';
 import { DOCUMENT_LIMITS, type DocumentLimits } from './limits';
 import { PICTURE_EXTENSIONS } from './parse/formats';
 import type { EventDocument, ListItem, ListLevel, ParsedDocument, PartialDate, SourcePosition, ValidatedDocument } from './types';
@@ -29,6 +29,9 @@ const DEFAULT_TEMPLATE = 'briefing';
 // eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 const PARAGRAPH_BREAK = /\n[ \t]*\n/;
+/** With the u flag a well-formed pair is one code point: only a half on its own matches. */
+const LONE_SURROGATE = /\p{Cs}/u;
+const LONE_SURROGATE_ALL = /\p{Cs}/gu;
 
 export function validateDocument(parsed: ParsedDocument, options: ValidateOptions): ValidatedDocument {
   const reader = new FieldReader(parsed, { ...DOCUMENT_LIMITS, ...options.limits });
@@ -397,7 +400,26 @@ class FieldReader {
       this.problem(path, `is ${length} characters long`, `at most ${max} characters`);
       return undefined;
     }
-    return text;
+    return this.wholeCharacters(text, path);
+  }
+
+  /**
+   * A lone surrogate (half of a UTF-16 pair, which only a `\uD83D` escape in YAML or JSON can
+   * give) is no character: no font draws it and no PDF string holds it. It prints as "�", and
+   * the editor is told where, since the broken escape usually lost an emoji.
+   */
+  private wholeCharacters(text: string, path: string): string {
+    const lone = LONE_SURROGATE.exec(text);
+    if (lone === null) return text;
+    const code = (lone[0].charCodeAt(0)).toString(16).toUpperCase();
+    const at = Array.from(text.slice(0, lone.index)).length + 1;
+    this.warnings.push({
+      path,
+      ...this.positionOf(path),
+      message: `contains a lone surrogate (U+${code}) at character ${at}, half of a character written as a \\u escape pair; it prints as \uFFFD`,
+      expected: 'whole characters: both halves of an escape pair (\\uD83D\\uDE00), or the character itself',
+    });
+    return text.replace(LONE_SURROGATE_ALL, '\uFFFD');
   }
 
   private missing(path: string, expected: string): void {
@@ -430,7 +452,7 @@ function describe(value: unknown): string {
   if (value === null || value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   if (value instanceof Uint8Array) return 'binary data';
-  if (typeof value === 'string') return `the text "${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+  if (typeof value === 'string') return `the text "${excerpt(value)}"`;
   if (typeof value === 'number') return `the number ${value}`;
   if (typeof value === 'boolean') return `${value} (yes/no)`;
   if (typeof value === 'object') return 'a mapping of fields';

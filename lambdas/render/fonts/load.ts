@@ -60,17 +60,20 @@ export async function loadFonts(dir: string = DEFAULT_FONTS_DIR): Promise<FontSe
   return { variants, covers, ...scriptFonts(base, covers) };
 }
 
+/** BCP 47 for "no language given": Han characters then take Simplified Chinese forms. */
+const UNDETERMINED = 'und';
+
 /** The script fonts of a FontSet: none until a document needs one, then kept for the process. */
 function scriptFonts(dir: string, covers: (codePoint: number) => boolean): Pick<FontSet, 'prepare' | 'scriptFont' | 'loadedScriptFonts'> {
   const loading = new Map<Script, Promise<ScriptFaces>>();
   const loaded = new Map<Script, ScriptFaces>();
   return {
-    async prepare(text) {
+    async prepare(text, lang = UNDETERMINED) {
       const needed = new Set<Script>();
       for (let index = 0; index < text.length; index++) {
         const code = text.charCodeAt(index);
         if (code < 0x0590 || covers(code)) continue;
-        const script = scriptOf(code);
+        const script = scriptOf(code, lang);
         if (script !== null && !loaded.has(script)) needed.add(script);
       }
       await Promise.all(
@@ -81,8 +84,8 @@ function scriptFonts(dir: string, covers: (codePoint: number) => boolean): Pick<
         }),
       );
     },
-    scriptFont(codePoint, variant) {
-      const script = scriptOf(codePoint);
+    scriptFont(codePoint, variant, lang = UNDETERMINED) {
+      const script = scriptOf(codePoint, lang);
       const font = script === null ? undefined : loaded.get(script)?.[variant];
       return font !== undefined && font.covers(codePoint) ? font : null;
     },

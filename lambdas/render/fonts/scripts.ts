@@ -1,6 +1,7 @@
 /**
- * Fonts for the scripts Noto Sans does not draw (Arabic, Hebrew, Devanagari, Thai, Chinese), loaded with their shaper on
- * the first document that contains them: a French or English document never reads them.
+ * Fonts for the scripts Noto Sans does not draw (Arabic, Hebrew, Devanagari, Thai, Chinese,
+ * Japanese, Korean), loaded with their shaper on the first document that contains them: a
+ * French or English document never reads them.
  * Noto Sans has no italics for these scripts either; italic text uses the upright face.
  */
 import { readFile } from 'node:fs/promises';
@@ -10,14 +11,16 @@ import { pdfkitFontOf } from './pdfkit-bridge';
 import { TrueTypeGlyphs } from './subset';
 import { FontLoadError, type FontkitFont, type FontVariant, type ScriptFont, type ShapedRun } from './types';
 
-export type Script = 'arabic' | 'hebrew' | 'devanagari' | 'thai' | 'han';
+/** The CJK fonts: Han is unified, so an ideograph takes the forms of the text's language. */
+type HanFont = 'zh-Hans' | 'zh-Hant' | 'ja' | 'ko';
+export type Script = 'arabic' | 'hebrew' | 'devanagari' | 'thai' | HanFont;
 
 interface ScriptFiles {
   readonly regular: string;
   readonly bold: string;
   /** HarfBuzz language, for the font's localised forms. */
   readonly language: string;
-  /** Blocks of the script: a code point outside Noto Sans and in one of these loads the script's fonts. */
+  /** Blocks of the script's own letters: a code point outside Noto Sans and in one of these loads the script's fonts. */
   readonly ranges: readonly (readonly [number, number])[];
 }
 
@@ -46,22 +49,72 @@ const SCRIPTS: Readonly<Record<Script, ScriptFiles>> = {
     language: 'th',
     ranges: [[0x0e00, 0x0e7f]],
   },
-  // Simplified Chinese glyph forms (GB 2312 subset): Han is unified, so Japanese, Korean and
-  // Traditional Chinese text would need their own fonts chosen by language (not done yet).
-  han: {
-    regular: 'NotoSansSC-Regular',
-    bold: 'NotoSansSC-Bold',
-    language: 'zh-Hans',
-    ranges: [[0x2e80, 0x2fdf], [0x3000, 0x303f], [0x3400, 0x4dbf], [0x4e00, 0x9fff], [0xf900, 0xfaff], [0xff00, 0xffef]],
+  // The four CJK fonts are subsets (build/subset-fonts.sh): GB 2312, Big5, JIS X 0208, KS X 1001
+  // and all Hangul. Chinese has no letters of its own beyond Han; bopomofo is Taiwan's.
+  'zh-Hans': { regular: 'NotoSansSC-Regular', bold: 'NotoSansSC-Bold', language: 'zh-Hans', ranges: [] },
+  'zh-Hant': { regular: 'NotoSansTC-Regular', bold: 'NotoSansTC-Bold', language: 'zh-Hant', ranges: [[0x3100, 0x312f], [0x31a0, 0x31bf]] },
+  // Kana, small kana, half-width katakana.
+  ja: { regular: 'NotoSansJP-Regular', bold: 'NotoSansJP-Bold', language: 'ja', ranges: [[0x3040, 0x30ff], [0x31f0, 0x31ff], [0xff65, 0xff9f]] },
+  // Jamo, compatibility jamo, syllables, half-width jamo.
+  ko: {
+    regular: 'NotoSansKR-Regular',
+    bold: 'NotoSansKR-Bold',
+    language: 'ko',
+    ranges: [[0x1100, 0x11ff], [0x3130, 0x318f], [0xa960, 0xa97f], [0xac00, 0xd7ff], [0xffa0, 0xffdc]],
   },
 };
 
-/** The script whose fonts draw `codePoint`, by Unicode block; null for every other character. */
-export function scriptOf(codePoint: number): Script | null {
+/**
+ * Ideographs, radicals, CJK punctuation, enclosed and compatibility forms, full-width forms (the
+ * half-width kana and jamo among them are their scripts' own): drawn by the CJK font of the
+ * text's language, whose punctuation sits where that language puts it (centred in Taiwan).
+ */
+const HAN: readonly (readonly [number, number])[] = [
+  [0x2e80, 0x2fdf], [0x3000, 0x303f], [0x3190, 0x319f], [0x31c0, 0x31ef], [0x3200, 0x33ff], [0x3400, 0x4dbf],
+  [0x4e00, 0x9fff], [0xf900, 0xfaff], [0xfe30, 0xfe4f], [0xff00, 0xff64], [0xffe0, 0xffef], [0x20000, 0x3134f],
+];
+
+const inRanges = (codePoint: number, ranges: readonly (readonly [number, number])[]): boolean =>
+  ranges.some(([low, high]) => codePoint >= low && codePoint <= high);
+
+/**
+ * The script whose fonts draw `codePoint` in text of language `lang`, by Unicode block; null for
+ * every other character. Kana is always Japanese and Hangul Korean; Han follows the language.
+ */
+export function scriptOf(codePoint: number, lang: string): Script | null {
   for (const script of Object.keys(SCRIPTS) as Script[]) {
-    if (SCRIPTS[script].ranges.some(([low, high]) => codePoint >= low && codePoint <= high)) return script;
+    if (inRanges(codePoint, SCRIPTS[script].ranges)) return script;
   }
-  return null;
+  return inRanges(codePoint, HAN) ? hanFontOf(lang) : null;
+}
+
+const hanFonts = new Map<string, HanFont>();
+
+/**
+ * Japanese and Korean text take their own Han forms; Chinese the forms of its script (zh-TW,
+ * zh-HK, yue → Traditional, as `Intl.Locale.maximize` infers it); any other language Simplified,
+ * the forms most readers of Chinese expect.
+ */
+function hanFontOf(lang: string): HanFont {
+  let font = hanFonts.get(lang);
+  if (font === undefined) {
+    font = hanFontOfScript(lang);
+    hanFonts.set(lang, font);
+  }
+  return font;
+}
+
+/** ISO 15924 scripts of the languages with their own Han forms. */
+const HAN_FONT_OF_SCRIPT: ReadonlyMap<string, HanFont> = new Map([['Jpan', 'ja'], ['Kore', 'ko'], ['Hant', 'zh-Hant']]);
+
+function hanFontOfScript(lang: string): HanFont {
+  let script: string | undefined;
+  try {
+    script = new Intl.Locale(lang).maximize().script;
+  } catch {
+    return 'zh-Hans';
+  }
+  return HAN_FONT_OF_SCRIPT.get(script ?? '') ?? 'zh-Hans';
 }
 
 export type ScriptFaces = Readonly<Record<FontVariant, ScriptFont>>;

@@ -54,11 +54,13 @@ export interface FontSet {
   covers(codePoint: number): boolean;
   /**
    * Loads, once per process, the fonts of the scripts in `text` that Noto Sans does not draw
-   * (Arabic, Hebrew) and their shaper; resolves at once for text Noto Sans draws alone.
+   * (Arabic, Hebrew, CJK…) and their shaper; resolves at once for text Noto Sans draws alone.
+   * `lang` (BCP 47) chooses the CJK font for Han characters: Japanese, Korean, Traditional or
+   * (for any other language, and when not given) Simplified Chinese forms.
    */
-  prepare(text: string): Promise<void>;
-  /** The loaded script font that draws `codePoint` in `variant`, or null. */
-  scriptFont(codePoint: number, variant: FontVariant): ScriptFont | null;
+  prepare(text: string, lang?: string): Promise<void>;
+  /** The loaded script font that draws `codePoint` in `variant` in text of language `lang`, or null. */
+  scriptFont(codePoint: number, variant: FontVariant, lang?: string): ScriptFont | null;
   /** Every script font loaded so far, for the draw stage to register. */
   loadedScriptFonts(): readonly ScriptFont[];
 }

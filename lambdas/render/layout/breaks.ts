@@ -16,8 +16,8 @@ const NO_BREAK_BEFORE = new Set(
 /** Never at the end of a line. */
 const NO_BREAK_AFTER = new Set('（［｛〔〈《「『【〘〖〝‘“｟«([{＄￥＃');
 
-/** Ideographs, kana, Hangul, CJK punctuation and full-width forms. */
-const WIDE = /[\u2E80-\u2FDF\u3000-\u30FF\u3100-\u312F\u3190-\u31FF\u3400-\u4DBF\u4E00-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFF00-\uFFEF]/u;
+/** Ideographs, kana, bopomofo, Hangul syllables and compatibility jamo, CJK punctuation, enclosed and full-width forms. */
+const WIDE = /[\u2E80-\u2FDF\u3000-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFF00-\uFFEF]/u;
 
 const THAI = /[\u0E00-\u0E7F]/;
 /** Built on the first Thai word: building a segmenter costs more than using one. */

@@ -2,6 +2,7 @@
  * layout: MarkupDocument → LayoutDocument. Measure every block, paginate in one place, then
  * add what repeats on every page (header band, footer) once the page count is known.
  */
+import type { RenderDeadline } from '../deadline';
 import type { Problem } from '../errors';
 import type { FontSet } from '../fonts';
 import { sentencesOf } from '../sentences';
@@ -32,14 +33,17 @@ interface Measured {
  */
 export async function prepareLayout(text: string, lang: string, fonts: FontSet): Promise<void> {
   const rightToLeft = directionOf(lang) === 'rtl' || hasRightToLeft(text);
-  await Promise.all([fonts.prepare(text), rightToLeft ? loadBidi() : undefined]);
+  await Promise.all([fonts.prepare(text, lang), rightToLeft ? loadBidi() : undefined]);
 }
 
-/** `resources`: the pictures for the markup's figures, the matrices for its QR codes. */
-export function layoutDocument(markup: MarkupDocument, theme: Theme, fonts: FontSet, resources: LayoutResources = {}): LayoutDocument {
+/**
+ * `resources`: the pictures for the markup's figures, the matrices for its QR codes; `deadline`:
+ * when the render's time is up (checked once per paragraph).
+ */
+export function layoutDocument(markup: MarkupDocument, theme: Theme, fonts: FontSet, resources: LayoutResources = {}, deadline?: RenderDeadline): LayoutDocument {
   const geometry = pageGeometry(theme);
   const styles = blockStyles(theme);
-  const setter = new TextSetter(fonts, directionOf(markup.meta.lang));
+  const setter = new TextSetter(fonts, directionOf(markup.meta.lang), markup.meta.lang);
   const measure = (blocks: readonly MarkupBlock[]): Measured => {
     const structure = new StructBuilder();
     const measurer = new BlockMeasurer(setter, styles, geometry, structure, {
@@ -48,7 +52,7 @@ export function layoutDocument(markup: MarkupDocument, theme: Theme, fonts: Font
       accent: theme.colours.accent,
       highlight: theme.colours.highlight,
       rule: theme.colours.muted,
-    }, resources, markup.meta.lang);
+    }, resources, markup.meta.lang, deadline);
     const slices = measurer.measureBlocks(blocks, structure.root, geometry.left, geometry.right - geometry.left);
     return { pages: paginate(slices, geometry.contentTop, geometry.contentBottom), structure };
   };

@@ -3,6 +3,7 @@
  * new page — with the constraints the paginator must honour (keep with next, spacing). Slices
  * carry their drawing with y relative to the slice top; placing them is paginate.ts's job.
  */
+import type { RenderDeadline } from '../deadline';
 import { TemplateError } from '../errors';
 import type { DrawnChart, LayoutResources, MarkupBlock, TextRun } from '../types';
 import { chartAlt, drawChart } from './chart';
@@ -51,6 +52,8 @@ const QR_QUIET_ZONE = 4;
 
 export class BlockMeasurer {
   private decorationCount = 0;
+  /** Height of every line set so far, for the deadline's page estimate. */
+  private linesHeight = 0;
 
   constructor(
     private readonly setter: TextSetter,
@@ -60,6 +63,7 @@ export class BlockMeasurer {
     private readonly colours: { readonly primary: string; readonly accent: string; readonly highlight: string; readonly rule: string; readonly text: string },
     private readonly resources: LayoutResources,
     private readonly lang: string,
+    private readonly deadline?: RenderDeadline,
   ) {}
 
   private numberFormat: Intl.NumberFormat | null = null;
@@ -140,7 +144,11 @@ export class BlockMeasurer {
       }
       return link;
     };
-    return this.setter.setLines(runs, style, width, structOf).map((line) => ({
+    const lines = this.setter.setLines(runs, style, width, structOf);
+    // Every text goes through here: once per paragraph is often enough to stop a runaway render.
+    this.linesHeight += lines.length * style.lineHeight;
+    this.deadline?.checkLayout(Math.ceil(this.linesHeight / this.pageHeight));
+    return lines.map((line) => ({
       height: style.lineHeight,
       spaceBefore: 0,
       keepWithNext: false,

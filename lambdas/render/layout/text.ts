@@ -60,10 +60,14 @@ export class TextSetter {
 
   private readonly fitted = new Map<string, string>();
 
-  /** `direction`: the document language's; right-to-left paragraphs are set flush right. */
+  /**
+   * `direction`: the document language's; right-to-left paragraphs are set flush right.
+   * `lang`: the document's language, which chooses the forms of Han characters (fonts room).
+   */
   constructor(
     private readonly fonts: FontSet,
     readonly direction: Direction = 'ltr',
+    private readonly lang?: string,
   ) {}
 
   /** Characters that no embedded font has, seen so far, for the render's warning. */
@@ -242,7 +246,7 @@ export class TextSetter {
     const chars = [...token.text];
     const strong = chars.map((char) => {
       const codePoint = char.codePointAt(0) as number;
-      const font = this.fonts.covers(codePoint) ? null : this.fonts.scriptFont(codePoint, token.variant);
+      const font = this.fonts.covers(codePoint) ? null : this.fonts.scriptFont(codePoint, token.variant, this.lang);
       return font !== null || /\p{L}/u.test(char) ? { font } : null;
     });
     const fonts = chars.map((char, index) => {
@@ -418,7 +422,7 @@ export class TextSetter {
     for (const char of text) {
       const codePoint = char.codePointAt(0) as number;
       if (codePoint < 0x20 && char !== '\n') continue;
-      if (this.fonts.covers(codePoint) || this.fonts.scriptFont(codePoint, 'regular') !== null) {
+      if (this.fonts.covers(codePoint) || this.fonts.scriptFont(codePoint, 'regular', this.lang) !== null) {
         out += char;
         lastReplaced = false;
         continue;

@@ -7,12 +7,19 @@
 import { InputError } from '../errors';
 import { DEFAULT_LIMITS, type InputLimits } from '../limits';
 import type { ParsedDocument, SourceFile } from '../types';
-import { parseDispatch } from './dispatch';
 import { formatOf } from './formats';
 import { parseJson } from './json';
 import { parseMarkdown } from './markdown';
 import { decodeText } from './text';
 import { parseYaml } from './yaml';
+
+/** The wire-dispatch reader (its rules and lexicon, about 30 KB bundled), loaded only for a `.txt` dispatch. */
+let dispatchReader: typeof import('./dispatch') | undefined;
+
+/** Parsing is synchronous: whoever parses a dispatch awaits this first, as loadCommonMark() for Markdown. */
+export async function loadDispatchReader(): Promise<void> {
+  dispatchReader ??= await import('./dispatch');
+}
 
 export function parseSource(source: SourceFile, limits: Partial<Omit<InputLimits, 'maxBytes'>> = {}): ParsedDocument {
   const effectiveLimits: InputLimits = { ...DEFAULT_LIMITS, ...limits };
@@ -30,7 +37,8 @@ export function parseSource(source: SourceFile, limits: Partial<Omit<InputLimits
     case 'markdown':
       return parseMarkdown(text, source.name, effectiveLimits);
     case 'dispatch':
-      return parseDispatch(text, source);
+      if (dispatchReader === undefined) throw new Error('a dispatch is parsed before loadDispatchReader() has finished');
+      return dispatchReader.parseDispatch(text, source);
     default: {
       const unexpected: never = format;
       throw new Error(`no parser for format ${String(unexpected)}`);

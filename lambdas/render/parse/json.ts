@@ -4,7 +4,7 @@
  * real mistake: `{"a": tru}` is reported at the `}`). Field positions come from reading the same
  * text as YAML 1.2, of which JSON is a subset.
  */
-import { DocumentSyntaxError, type Problem } from '../errors';
+import { DocumentSyntaxError, excerpt, type Problem } from '../errors';
 import type { ParsedDocument, SourcePosition } from '../types';
 import type { InputLimits } from '../limits';
 import { TextLocator } from '../locator';
@@ -15,12 +15,21 @@ export function parseJson(text: string, file: string, limits: InputLimits): Pars
   checkNesting(text, file, locator, limits.maxDepth, { blockIndentation: false });
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(text, keepNumberDigits);
   } catch (error) {
     throw new DocumentSyntaxError(file, [jsonProblem(text, locator, error)], { cause: error });
   }
   const { positions } = requireMapping({ data, positions: positionsOf(text, file, limits) }, file, 'JSON document');
   return { file, format: 'json', data, positions };
+}
+
+/**
+ * Numbers keep the digits typed, as in YAML: `1.50` stays "1.50" and `12345678901234567890` is not
+ * rounded to a double (no field of the format is a number). `context.source` is the ES2025 JSON
+ * source text access of Node 22, the runtime; without it a number is printed as JavaScript would.
+ */
+function keepNumberDigits(this: unknown, _key: string, value: unknown, context?: { readonly source?: string }): unknown {
+  return typeof value === 'number' ? (context?.source ?? String(value)) : value;
 }
 
 /**
@@ -84,7 +93,7 @@ function findJsonFault(text: string): JsonFault | null {
       index += word.length;
       return null;
     }
-    if (word) return fault(`"${word}" is not a JSON value`, `${VALUE_EXPECTED}; text goes in "double quotes"`);
+    if (word) return fault(`"${excerpt(word)}" is not a JSON value`, `${VALUE_EXPECTED}; text goes in "double quotes"`);
     return fault(`unexpected "${char}"`, VALUE_EXPECTED);
   };
 
@@ -180,7 +189,7 @@ function findJsonFault(text: string): JsonFault | null {
     // `2022-02-28`, `1h30`, `007`: text that starts with digits but is not a number.
     const rest = /^[^\s,\]}]+/.exec(text.slice(index));
     if (rest) {
-      return fault(`${text.slice(start, index)}${rest[0]} is not a JSON value`, 'text in "double quotes", or a number such as 12 or -3.5', start);
+      return fault(`${excerpt(`${text.slice(start, index)}${rest[0]}`)} is not a JSON value`, 'text in "double quotes", or a number such as 12 or -3.5', start);
     }
     return null;
   };

@@ -7,7 +7,7 @@
  * they can expand into a "billion laughs".
  */
 import { type Alias, type Document, isAlias, isMap, isScalar, isSeq, type Node, parseAllDocuments, type YAMLError } from 'yaml';
-import { DocumentSyntaxError, type Problem } from '../errors';
+import { DocumentSyntaxError, excerpt, type Problem, TooComplexError } from '../errors';
 import type { ParsedDocument, SourcePosition } from '../types';
 import type { InputLimits } from '../limits';
 import { TextLocator } from '../locator';
@@ -61,7 +61,7 @@ export function readYaml(text: string, file: string, limits: InputLimits): DataR
 export function requireMapping(reading: DataReading, file: string, what: string): DataReading {
   const { data } = reading;
   if (data !== null && typeof data === 'object' && !Array.isArray(data)) return reading;
-  const found = data === null ? 'empty' : Array.isArray(data) ? 'a list' : `a single value (${JSON.stringify(data)})`;
+  const found = data === null ? 'empty' : Array.isArray(data) ? 'a list' : `a single value (${excerpt(JSON.stringify(data))})`;
   throw new DocumentSyntaxError(file, [
     { line: 1, column: 1, message: `the ${what} is ${found}`, expected: 'a mapping of fields such as `title: …` and `date: …`' },
   ]);
@@ -153,6 +153,10 @@ function lowerFirst(text: string): string {
 class YamlWalker {
   private readonly positions = new Map<string, SourcePosition>();
   private aliasCount = 0;
+  /** Characters of text read so far, aliases expanded. */
+  private characters = 0;
+  /** The outermost alias being expanded: where an expansion that grows too large is reported. */
+  private expanding: Alias | null = null;
   /** Collections being read, so an alias to one of them (a cycle) is caught. */
   private readonly ancestors = new Set<Node>();
 
@@ -174,7 +178,9 @@ class YamlWalker {
     if (isAlias(node)) return this.alias(node, path, depth);
     if (isScalar(node)) {
       // Core-schema numbers keep their digits as written; no field of the format is a number.
-      return typeof node.value === 'number' && node.source !== undefined ? node.source : node.value;
+      const value = typeof node.value === 'number' && node.source !== undefined ? node.source : node.value;
+      if (typeof value === 'string') this.count(value.length, node);
+      return value;
     }
     if (isMap(node) || isSeq(node)) {
       this.ancestors.add(node);
@@ -210,8 +216,11 @@ class YamlWalker {
 
   private key(node: unknown, where: unknown): string {
     if (isScalar(node)) {
-      if (typeof node.value === 'string') return node.value;
-      if (typeof node.value === 'number' || typeof node.value === 'boolean') return node.source ?? String(node.value);
+      const key = typeof node.value === 'string' ? node.value : typeof node.value === 'number' || typeof node.value === 'boolean' ? (node.source ?? String(node.value)) : null;
+      if (key !== null) {
+        this.count(key.length, node);
+        return key;
+      }
     }
     throw new DocumentSyntaxError(this.file, [
       { ...this.positionOf(where), message: 'a field name is missing or is not text', expected: 'field names such as `title:`' },
@@ -244,7 +253,33 @@ class YamlWalker {
         },
       ]);
     }
-    return this.value(target, path, depth, false);
+    const outermost = this.expanding === null;
+    if (outermost) this.expanding = node;
+    try {
+      return this.value(target, path, depth, false);
+    } finally {
+      if (outermost) this.expanding = null;
+    }
+  }
+
+  /**
+   * Counted as the walk goes, so that an expansion past the limit stops at once instead of
+   * building the multiplied document first (100 KB with 99 aliases became 2 005 pages).
+   */
+  private count(characters: number, node: Node): void {
+    this.characters += characters;
+    const limit = this.limits.maxExpandedCharacters;
+    // Without aliases the text is the file's, whose size was checked where it was read.
+    if (this.characters <= limit || this.aliasCount === 0) return;
+    const alias = this.expanding;
+    const where = alias === null ? `after ${this.aliasCount} aliases` : `the limit is crossed expanding *${alias.source}, alias ${this.aliasCount}`;
+    throw new TooComplexError(this.file, [
+      {
+        ...this.positionOf(alias ?? node),
+        message: `with its aliases expanded, the document holds more than ${limit} characters of text (${where})`,
+        expected: `at most ${limit} characters in all, aliases expanded: refer to a long section once, or write shorter copies`,
+      },
+    ]);
   }
 
   private positionOf(node: unknown): SourcePosition {

@@ -13,9 +13,9 @@
  */
 import { paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
-import { createLimiter } from '../lambdas/publisher/concurrency';
-import { currentAnswer } from '../lambdas/publisher/current';
-import { s3Record } from '../lambdas/publisher/event-record';
+import { createLimiter } from './concurrency';
+import { currentAnswer } from './current';
+import { s3Record } from './event-record';
 import {
   DEFAULT_KEY_LAYOUT,
   documentPathOf,
@@ -23,10 +23,10 @@ import {
   factsheetKeyFor,
   isPictureKey,
   type KeyLayout,
-} from '../lambdas/publisher/keys';
-import { indexAnswers } from '../lambdas/publisher/picture-index';
-import { unquoteEtag } from '../lambdas/publisher/s3';
-import { PublisherStore } from '../lambdas/publisher/store';
+} from './keys';
+import { indexAnswers } from './picture-index';
+import { unquoteEtag } from './s3';
+import { PublisherStore } from './store';
 
 export interface RepublishOptions {
   readonly s3: S3Client;
@@ -42,6 +42,15 @@ export interface RepublishOptions {
   readonly force?: boolean;
   /** @default content/ */
   readonly contentPrefix?: string;
+  /** Starts with the first document after this key (a run continued from `continueAfter`). */
+  readonly startAfter?: string;
+  /**
+   * Bounds one run, for a caller with a time limit (the scheduled reconcile in Lambda): at most
+   * `maxDocuments` documents are listed, and none is started after `deadline` (Date.now()).
+   * @default no bound: every document
+   */
+  readonly maxDocuments?: number;
+  readonly deadline?: number;
 }
 
 export interface RepublishReport {
@@ -51,6 +60,11 @@ export interface RepublishReport {
   readonly upToDate: string[];
   /** Source keys that could not be checked or handed over, with why. */
   readonly failed: { key: string; error: string }[];
+  /**
+   * Set when a bound stopped the run before the last document: every document up to this key
+   * was handled, the next run starts after it.
+   */
+  readonly continueAfter?: string;
 }
 
 interface ContentObject {
@@ -63,7 +77,7 @@ export async function republish(options: RepublishOptions): Promise<RepublishRep
   const limit = createLimiter(options.concurrency);
   const layout: KeyLayout = { ...DEFAULT_KEY_LAYOUT, contentPrefix: options.contentPrefix ?? DEFAULT_KEY_LAYOUT.contentPrefix };
   const store = new PublisherStore(options.s3, options.bucket, layout);
-  const documents = await listDocuments(options.s3, options.bucket, layout);
+  const { documents, truncated } = await listDocuments(options.s3, options.bucket, layout, options);
 
   const republished: string[] = [];
   const upToDate: string[] = [];
@@ -71,7 +85,11 @@ export async function republish(options: RepublishOptions): Promise<RepublishRep
   let done = 0;
   options.onProgress?.(done, documents.length);
 
+  // The limiter starts documents in listing order, so those started always form a prefix of it.
+  let started = 0;
   const check = async (document: ContentObject): Promise<void> => {
+    if (options.deadline !== undefined && Date.now() >= options.deadline) return;
+    started += 1;
     try {
       const [factsheet, errorReport, index] = await Promise.all([
         store.headOutput(factsheetKeyFor(document.key, layout)),
@@ -92,25 +110,41 @@ export async function republish(options: RepublishOptions): Promise<RepublishRep
     options.onProgress?.(done, documents.length);
   };
   await Promise.all(documents.map((document) => limit(() => check(document))));
+  const continueAfter = started < documents.length || truncated ? (documents[started - 1]?.key ?? options.startAfter ?? '') : undefined;
 
   // Invocations finish in any order; the report reads in key order.
   return {
     republished: republished.sort(),
     upToDate: upToDate.sort(),
     failed: failed.sort((a, b) => (a.key < b.key ? -1 : 1)),
+    ...(continueAfter === undefined ? {} : { continueAfter }),
   };
 }
 
-/** Every document under the content prefix (folder markers, stray keys and pictures are not documents). */
-async function listDocuments(s3: S3Client, bucket: string, layout: KeyLayout): Promise<ContentObject[]> {
+/**
+ * The documents under the content prefix after `startAfter`, in key order, at most `maxDocuments`
+ * of them (folder markers, stray keys and pictures are not documents); `truncated` when more follow.
+ */
+async function listDocuments(
+  s3: S3Client,
+  bucket: string,
+  layout: KeyLayout,
+  bounds: Pick<RepublishOptions, 'startAfter' | 'maxDocuments'>,
+): Promise<{ readonly documents: ContentObject[]; readonly truncated: boolean }> {
   const documents: ContentObject[] = [];
-  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: layout.contentPrefix })) {
+  const max = bounds.maxDocuments ?? Number.POSITIVE_INFINITY;
+  const pages = paginateListObjectsV2(
+    { client: s3, pageSize: Math.min(1000, max) },
+    { Bucket: bucket, Prefix: layout.contentPrefix, StartAfter: bounds.startAfter || undefined },
+  );
+  for await (const page of pages) {
     for (const object of page.Contents ?? []) {
       if (object.Key === undefined || documentPathOf(object.Key, layout) === null || isPictureKey(object.Key, layout)) continue;
       documents.push({ key: object.Key, etag: unquoteEtag(object.ETag ?? ''), size: object.Size ?? 0 });
     }
+    if (documents.length >= max) return { documents: documents.slice(0, max), truncated: page.IsTruncated === true || documents.length > max };
   }
-  return documents;
+  return { documents, truncated: false };
 }
 
 /**

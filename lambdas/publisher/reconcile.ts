@@ -8,17 +8,26 @@
  * removal are deleted here, each by the ETag it was listed with and only after the source is
  * read again, so that an upload made meanwhile keeps what its own invocation writes. Last, the
  * index of which documents use which pictures is repaired (docs/publishing.md, "Pictures").
+ *
+ * Run by `npm run publish -- --reconcile` and `npm run dev` in one go, and by the scheduled
+ * invocation in Lambda in bounded steps: each step stops at its deadline and says where the next
+ * one starts (`continueFrom`).
  */
 import { paginateListObjectsV2 } from '@aws-sdk/client-s3';
-import { createLimiter } from '../lambdas/publisher/concurrency';
-import { DEFAULT_KEY_LAYOUT, documentPathOf, INDEX_PREFIX, isPictureKey, type KeyLayout } from '../lambdas/publisher/keys';
-import { isPreconditionFailed } from '../lambdas/publisher/s3';
-import { PublisherStore } from '../lambdas/publisher/store';
+import { createLimiter } from './concurrency';
+import { DEFAULT_KEY_LAYOUT, documentPathOf, INDEX_PREFIX, isPictureKey, type KeyLayout } from './keys';
+import { isPreconditionFailed } from './s3';
+import { PublisherStore } from './store';
 import { republish, type RepublishOptions, type RepublishReport } from './republish';
 
-export interface ReconcileOptions extends RepublishOptions {
+/** Where a reconcile stopped: still among the sources, or among the outputs, after `after`. */
+export type ReconcileCursor = { readonly stage: 'sources' | 'outputs'; readonly after: string };
+
+export interface ReconcileOptions extends Omit<RepublishOptions, 'startAfter'> {
   /** Called once per orphan looked at, after the sources are done. */
   onOrphansProgress?(done: number, total: number): void;
+  /** Continues a run that stopped there. @default from the first source */
+  readonly cursor?: ReconcileCursor;
 }
 
 export interface ReconcileReport extends RepublishReport {
@@ -28,28 +37,42 @@ export interface ReconcileReport extends RepublishReport {
   readonly foreign: string[];
   /** Picture-index entries written again: a document's index names the picture, the picture's index did not name the document. */
   readonly relinked: { readonly picture: string; readonly document: string }[];
+  /** Set when a bound stopped the run: the next run continues from there. */
+  readonly continueFrom?: ReconcileCursor;
 }
 
 export async function reconcile(options: ReconcileOptions): Promise<ReconcileReport> {
-  const sources = await republish(options);
   const layout: KeyLayout = { ...DEFAULT_KEY_LAYOUT, contentPrefix: options.contentPrefix ?? DEFAULT_KEY_LAYOUT.contentPrefix };
   const store = new PublisherStore(options.s3, options.bucket, layout);
-  const documentPaths = new Set(
-    [...sources.republished, ...sources.upToDate, ...sources.failed.map((failure) => failure.key)].map((key) =>
-      documentPathOf(key, layout),
-    ),
-  );
+  const fromSources = options.cursor === undefined || options.cursor.stage === 'sources';
+  const sources: RepublishReport = fromSources
+    ? await republish({ ...options, startAfter: options.cursor?.after })
+    : { republished: [], upToDate: [], failed: [] };
+  const report = { ...sources, removed: [], foreign: [], relinked: [] };
+  if (sources.continueAfter !== undefined) return { ...report, continueFrom: { stage: 'sources', after: sources.continueAfter } };
 
-  const candidates: string[] = [];
-  for (const [prefix, extension] of [
+  // Every document path with a source, when this run saw all of them: outputs on those paths are
+  // answered, not orphaned, and need no request. A continued run checks each output instead.
+  const documentPaths =
+    options.cursor === undefined
+      ? new Set([...sources.republished, ...sources.upToDate, ...sources.failed.map((failure) => failure.key)].map((key) => documentPathOf(key, layout)))
+      : undefined;
+
+  // In key order across both prefixes, so that one key says where a continued run starts.
+  const outputPrefixes: [prefix: string, extension: string][] = [
     [layout.factsheetsPrefix, '.pdf'],
     [layout.errorsPrefix, '.json'],
-  ] as const) {
-    for await (const page of paginateListObjectsV2({ client: options.s3 }, { Bucket: options.bucket, Prefix: prefix })) {
+  ];
+  outputPrefixes.sort(([a], [b]) => (a < b ? -1 : 1));
+  const after = options.cursor?.stage === 'outputs' ? options.cursor.after : undefined;
+  const candidates: string[] = [];
+  for (const [prefix, extension] of outputPrefixes) {
+    const pages = paginateListObjectsV2({ client: options.s3 }, { Bucket: options.bucket, Prefix: prefix, StartAfter: after });
+    for await (const page of pages) {
       for (const object of page.Contents ?? []) {
         const key = object.Key ?? '';
         if (!key.endsWith(extension)) continue;
-        if (!documentPaths.has(key.slice(prefix.length, -extension.length))) candidates.push(key);
+        if (documentPaths === undefined || !documentPaths.has(key.slice(prefix.length, -extension.length))) candidates.push(key);
       }
     }
   }
@@ -60,11 +83,17 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
   let done = 0;
   options.onOrphansProgress?.(done, candidates.length);
   for (const key of candidates) {
+    if (options.deadline !== undefined && Date.now() >= options.deadline) {
+      return { ...report, failed, removed, foreign: foreign.sort(), continueFrom: { stage: 'outputs', after: candidates[done - 1] ?? after ?? '' } };
+    }
     try {
       const output = await store.headOutput(key);
       if (output?.sourceKey === undefined) {
         if (output !== null) foreign.push(key);
-      } else if (isPictureKey(output.sourceKey, layout) || (await store.headSource(output.sourceKey)) === null) {
+      } else if (
+        isPictureKey(output.sourceKey, layout) ||
+        ((await store.headSource(output.sourceKey)) === null && (documentPaths !== undefined || !(await store.hasSources(output.sourceKey))))
+      ) {
         // A picture is no source: what an older publisher wrote for one ("unsupported format") goes too.
         await store.deleteOutput(output);
         removed.push({ key, sourceKey: output.sourceKey });
@@ -76,8 +105,9 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
     done += 1;
     options.onOrphansProgress?.(done, candidates.length);
   }
+  // Not bounded by the step's deadline: one request or two per document index.
   const relinked = await repairPictureIndex(options, store, layout, failed);
-  return { ...sources, failed, removed, foreign: foreign.sort(), relinked };
+  return { ...report, failed, removed, foreign: foreign.sort(), relinked };
 }
 
 /**
