@@ -52,6 +52,15 @@ await runCommand(async () => {
   // A fresh bucket each run, so that what is printed is exactly what content/ holds now.
   await rm(values.data, { recursive: true, force: true });
   const handled = new Map<string, Extract<RecordOutcome, { status: 'published' | 'rejected' }>>();
+  const waiting = new Map<string, () => void>();
+  // The invocation reports its pages and time a moment after its outputs are in the bucket.
+  const handledOutcome = async (source: string) => {
+    if (!handled.has(source)) await new Promise<void>((resolve) => {
+      waiting.set(source, resolve);
+      setTimeout(resolve, 5_000).unref();
+    });
+    return handled.get(source);
+  };
   const local = await startLocalPublisher({
     bucket: DEFAULT_LOCAL_BUCKET,
     directory: values.data,
@@ -61,7 +70,10 @@ await runCommand(async () => {
     onInvoked: (report: InvocationReport<PublishResult>) => {
       if (!('result' in report)) return;
       for (const outcome of report.result.records) {
-        if (outcome.status === 'published' || outcome.status === 'rejected') handled.set(outcome.sourceKey, outcome);
+        if (outcome.status === 'published' || outcome.status === 'rejected') {
+          handled.set(outcome.sourceKey, outcome);
+          waiting.get(outcome.sourceKey)?.();
+        }
       }
     },
   });
@@ -79,14 +91,14 @@ await runCommand(async () => {
         try {
           const etag = await uploadSource(bucket, source, await readFile(target.path));
           outcome = await waitForOutcome(bucket, source, etag, { timeoutMs: 120_000 });
-          const handledOutcome = handled.get(source);
-          const ms = handledOutcome === undefined ? undefined : Math.round(handledOutcome.ms);
+          const invocation = await handledOutcome(source);
+          const ms = invocation === undefined ? undefined : Math.round(invocation.ms);
           switch (outcome.kind) {
             case 'published': {
               const pdf = join(outDir, `${target.outputName}.pdf`);
               await mkdir(dirname(pdf), { recursive: true });
               await writeFile(pdf, await download(bucket, outcome.factsheetKey));
-              const pages = handledOutcome?.status === 'published' ? handledOutcome.pages : undefined;
+              const pages = invocation?.status === 'published' ? invocation.pages : undefined;
               result = { source, status: 'published', template: outcome.template, pages, bytes: outcome.bytes, ms, pdf };
               break;
             }
