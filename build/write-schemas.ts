@@ -8,7 +8,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { DOCUMENT_LIMITS, EVENT_DOCUMENT, type Field, type FieldKind } from '../lambdas/render';
-import { COLOUR, colourUses, papers, THEME_SETTINGS } from '../lambdas/render/template/theme';
+import { archives, COLOUR, colourUses, logoPlacements, papers, THEME_SETTINGS } from '../lambdas/render/template/theme';
 
 type Schema = Record<string, unknown>;
 
@@ -43,7 +43,7 @@ function valueSchema(type: FieldKind, required: boolean): Schema {
     case 'url':
       return { type: orNull(['string']), maxLength: DOCUMENT_LIMITS.maxUrlLength, pattern: type.https ? '^https://\\S+$' : '^https?://\\S+$' };
     case 'imagePath':
-      return { type: orNull(['string']), maxLength: DOCUMENT_LIMITS.maxUrlLength, pattern: '^[^/\\\\%:]+([/][^/\\\\%]+)*\\.([jJ][pP][eE]?[gG]|[pP][nN][gG])$' };
+      return { type: orNull(['string']), maxLength: DOCUMENT_LIMITS.maxUrlLength, pattern: '^[^/\\\\%:]+([/][^/\\\\%]+)*\\.([jJ][pP][eE]?[gG]|[pP][nN][gG]|[sS][vV][gG])$' };
     case 'number':
       return { type: 'number' };
     case 'choice':
@@ -112,6 +112,8 @@ export function themeSchema(): Schema {
       // The reader takes any case: `letter` is Letter.
       paper: { ...setting('paper'), type: 'string', pattern: `^(?:${papers.map(anyCase).join('|')})$` },
       logo: { ...setting('logo'), type: ['string', 'null'] },
+      logoPlacement: { ...setting('logoPlacement'), type: 'string', pattern: `^(?:${logoPlacements.map(anyCase).join('|')})$` },
+      archive: { ...setting('archive'), type: 'string', pattern: `^(?:${archives.map(anyCase).join('|')})$` },
       colours: {
         ...setting('colours'),
         type: 'object',

@@ -20,7 +20,7 @@ import { bareNodeMs, BundledRenderError, percentile, prepareBundle, type Bundled
 import { compare, formatRows, ROW_HEADER, SCRIPT_DOCUMENTS } from '../bench/compare';
 import { HUNDRED_PAGE_SHAPE, longDocument, worstDocument } from '../bench/long-document';
 import { DEFAULT_LIMITS, DOCUMENT_LIMITS } from '../lambdas/render';
-import { parseCommand, runCommand, wholeNumber } from '../client/command';
+import { parseCommand, runCommand, UsageError, wholeNumber } from '../client/command';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** Renders left out of the warm figures: the first ones in a process compile and optimise code. */
@@ -36,6 +36,7 @@ Options:
                     warm, fresh-process peak RSS, PDF bytes), interleaved over --rounds rounds
   --against COMMIT  with --scripts: the French and English samples also by COMMIT's bundle
   --chromium        with --scripts: the same pages as HTML through headless Chromium
+  --only LABELS     with --scripts: these rows only, e.g. fr,en (labels: ${SCRIPT_DOCUMENTS.map((document) => document.label).join(', ')})
   --rounds N        with --scripts: rounds (default 5); --iterations is then per warm process
                     (default 40)
   --json            one JSON object on standard output instead of the lines
@@ -51,6 +52,7 @@ const { values } = parseCommand({
     against: { type: 'string' },
     chromium: { type: 'boolean', default: false },
     rounds: { type: 'string', default: '5' },
+    only: { type: 'string' },
     'cold-runs': { type: 'string', default: '7' },
     'no-pipeline': { type: 'boolean', default: false },
   },
@@ -75,7 +77,10 @@ async function scriptRows(): Promise<void> {
   const iterations = wholeNumber('--iterations', values.iterations ?? '40', 1);
   const work = mkdtempSync(join(tmpdir(), 'factsheet-bench-'));
   try {
-    const comparison = await compare({ documents: SCRIPT_DOCUMENTS, rounds, iterations, against: values.against, chromium: values.chromium, work, log });
+    const only = values.only?.split(',');
+    const documents = only === undefined ? SCRIPT_DOCUMENTS : SCRIPT_DOCUMENTS.filter((document) => only.includes(document.label));
+    if (documents.length === 0) throw new UsageError(`--only ${String(values.only)}: no such rows`);
+    const comparison = await compare({ documents, rounds, iterations, against: values.against, chromium: values.chromium, work, log });
     if (values.json) console.log(JSON.stringify(comparison));
     else {
       log(`bare node -e 0: median ${comparison.bareNodeMs.median} ms (${comparison.bareNodeMs.min}–${comparison.bareNodeMs.max})`);

@@ -33,6 +33,8 @@ const USAGE = `Usage:
                                            (locally: by other templates, theme or fonts)
   npm run publish -- --reconcile [options] the bucket as content/ says: publish what is missing or
                                            stale, remove fact sheets and reports whose source is gone
+  npm run publish -- --redrive [options]   replay the failure queue into the function, one line per
+                                           message; a message is deleted only once it is published
 
 Where:
   --local               the server of npm run dev (${`http://127.0.0.1:${DEFAULT_LOCAL_PORT}`}, bucket ${DEFAULT_LOCAL_BUCKET})
@@ -49,6 +51,9 @@ Options:
   --expires SECONDS     how long links stay valid (default 86400, at most 604800)
   --timeout SECONDS     how long to wait for each fact sheet (default 120)
   --concurrency N       republish, reconcile: documents at once (default 4)
+  --queue-url URL       --redrive: the queue (default: the deployed stack's failure queue); with
+                        --local or --endpoint, the events run through a publisher in this process
+  --sqs-endpoint URL    --redrive: an SQS-compatible endpoint for --queue-url
   --debug               stack traces for unexpected errors (also DEBUG=1)`;
 
 // The report follows the fact sheet within milliseconds; a deployment without reports/ costs this once a file.
@@ -75,6 +80,9 @@ const { values, positionals } = parseCommand({
     republish: { type: 'boolean', default: false },
     force: { type: 'boolean', default: false },
     reconcile: { type: 'boolean', default: false },
+    redrive: { type: 'boolean', default: false },
+    'queue-url': { type: 'string' },
+    'sqs-endpoint': { type: 'string' },
   },
 });
 
@@ -89,8 +97,11 @@ await runCommand(async () => {
 });
 
 async function main(): Promise<number> {
-  const modes = [values.list, values.republish, values.reconcile, positionals.length > 0].filter(Boolean).length;
-  if (modes !== 1) throw new UsageError('Give files to publish, or --list, --republish or --reconcile (one of them).');
+  const modes = [values.list, values.republish, values.reconcile, values.redrive, positionals.length > 0].filter(Boolean).length;
+  if (modes !== 1) throw new UsageError('Give files to publish, or --list, --republish, --reconcile or --redrive (one of them).');
+  if ((values['queue-url'] !== undefined || values['sqs-endpoint'] !== undefined) && !values.redrive) {
+    throw new UsageError('--queue-url and --sqs-endpoint go with --redrive');
+  }
   const expires = wholeNumber('--expires', values.expires, 1, 604_800);
   const timeoutMs = wholeNumber('--timeout', values.timeout, 1, 3600) * 1000;
   if (values.json && (values.republish || values.reconcile)) throw new UsageError('--json goes with files to publish or --list');
@@ -100,13 +111,14 @@ async function main(): Promise<number> {
   const target = await resolveTarget();
   if (values.list) return list(target.bucket, expires);
   if (values.republish || values.reconcile) return runRepublish(target);
+  if (values.redrive) return runRedrive(target);
   return publishFiles(target.bucket, positionals, { expires, timeoutMs });
 }
 
 interface Target {
   readonly bucket: Bucket;
   /** Absent for S3-compatible endpoints: there is no Lambda to invoke. */
-  readonly aws?: { readonly functionName: string; readonly publisherVersion: string };
+  readonly aws?: { readonly functionName: string; readonly publisherVersion: string; readonly failureQueueUrl: string };
 }
 
 async function resolveTarget(): Promise<Target> {
@@ -117,13 +129,13 @@ async function resolveTarget(): Promise<Target> {
     return { bucket: { s3, name: values.bucket ?? DEFAULT_LOCAL_BUCKET, layout: DEFAULT_KEY_LAYOUT } };
   }
   const s3 = createS3Client({ region: values.region });
-  if (values.bucket !== undefined && !values.republish && !values.reconcile) {
+  if (values.bucket !== undefined && !values.republish && !values.reconcile && !values.redrive) {
     return { bucket: { s3, name: values.bucket, layout: DEFAULT_KEY_LAYOUT } };
   }
   const outputs = await readStackOutputs(values.stack, values.region);
   return {
     bucket: { s3, name: values.bucket ?? outputs.BucketName, layout: DEFAULT_KEY_LAYOUT },
-    aws: { functionName: outputs.FunctionName, publisherVersion: outputs.PublisherVersion },
+    aws: { functionName: outputs.FunctionName, publisherVersion: outputs.PublisherVersion, failureQueueUrl: outputs.FailureQueueUrl },
   };
 }
 
@@ -332,6 +344,56 @@ async function runRepublish(target: Target): Promise<number> {
     }
   }
   return failed > 0 ? 1 : 0;
+}
+
+/**
+ * Against AWS the deployed function runs each event (a synchronous invocation, so its answer is
+ * known before the message is deleted); against a local endpoint a publisher in this process does,
+ * configured as `npm run dev`'s.
+ */
+async function runRedrive(target: Target): Promise<number> {
+  const { SQSClient } = await import('@aws-sdk/client-sqs');
+  const queueUrl = values['queue-url'] ?? target.aws?.failureQueueUrl;
+  if (queueUrl === undefined) throw new UsageError('--redrive against a local endpoint needs --queue-url');
+  const sqsEndpoint = values['sqs-endpoint'];
+  const sqs = new SQSClient({
+    region: values.region ?? (sqsEndpoint === undefined ? undefined : 'us-east-1'),
+    ...(sqsEndpoint === undefined ? {} : { endpoint: sqsEndpoint, credentials: LOCAL_CREDENTIALS }),
+  });
+  let invoke: (event: unknown) => Promise<unknown>;
+  if (target.aws === undefined) {
+    const [{ createPublisher }, { loadConfig }, { createLogger }, { createRenderer }, { localPublisherVersion }] = await Promise.all([
+      import('../lambdas/publisher/publisher'),
+      import('../lambdas/publisher/config'),
+      import('../lambdas/publisher/logging'),
+      import('../lambdas/render'),
+      import('../emulator/local-publisher'),
+    ]);
+    const config = loadConfig({ ...process.env, BUCKET_NAME: target.bucket.name, PUBLISHER_VERSION: localPublisherVersion(process.env) });
+    const publisher = createPublisher({ config, s3: target.bucket.s3, renderer: await createRenderer(), logger: createLogger({ logLevel: 'SILENT' }) });
+    invoke = (event) => publisher.handle(event as S3Event);
+  } else {
+    const lambda = new LambdaClient({ region: values.region });
+    const { functionName } = target.aws;
+    invoke = async (event) => {
+      const response = await lambda.send(
+        new InvokeCommand({ FunctionName: functionName, InvocationType: 'RequestResponse', Payload: new TextEncoder().encode(JSON.stringify(event)) }),
+      );
+      const answer = JSON.parse(new TextDecoder().decode(response.Payload ?? new Uint8Array()) || 'null') as { errorType?: string; errorMessage?: string } | null;
+      if (response.FunctionError !== undefined) throw new Error(`${answer?.errorType ?? response.FunctionError}: ${answer?.errorMessage ?? ''}`);
+      return answer;
+    };
+  }
+  const { redrive } = await import('../client/redrive');
+  const reports = await redrive({
+    sqs,
+    queueUrl,
+    invoke,
+    onMessage: (report) => console.log(`${report.outcome}: ${report.keys.join(', ') || report.messageId} (${report.detail})`),
+  });
+  const kept = reports.filter((report) => report.outcome !== 'replayed').length;
+  console.log(`${reports.length - kept} of ${reports.length} message(s) replayed and deleted, ${kept} left in the queue`);
+  return kept > 0 ? 1 : 0;
 }
 
 async function touch(bucket: Bucket, key: string): Promise<void> {

@@ -5,7 +5,7 @@
  */
 import { ACCEPTED_EXTENSIONS, createRenderer, formatProblems, type Renderer } from '../lambdas/render';
 import { createProgress, parseCommand, runCommand, UsageError } from '../client/command';
-import { findTargets, renderTarget, type RenderOutcome, type RenderTarget } from '../client/render-files';
+import { ensureFolder, findTargets, renderTarget, type RenderOutcome, type RenderTarget } from '../client/render-files';
 
 const USAGE = `Usage: npm run render -- <file|folder>... [options]
 Renders each event document to a PDF, no S3 involved; a line per file as it finishes.
@@ -34,6 +34,8 @@ await runCommand(async () => {
     console.error(`no event documents in ${positionals.join(', ')} (accepted: ${ACCEPTED_EXTENSIONS.join(' ')})`);
     return 1;
   }
+  // Checked once, before any render: a bad --out is one line, not one failure per file.
+  await ensureFolder(values.out);
   const renderer = await createRenderer({ templatesDir: values.templates });
 
   const outcomes: RenderOutcome[] = [];

@@ -3,8 +3,8 @@
  * (`npm run render`, and the benchmark's document source).
  */
 import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join, relative } from 'node:path';
-import { ACCEPTED_EXTENSIONS, ContentError, loadFile, type Problem, type Renderer } from '../lambdas/render';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import { ACCEPTED_EXTENSIONS, ContentError, loadFile, OperatorError, PICTURE_EXTENSIONS, type Problem, type Renderer } from '../lambdas/render';
 import { folderImages } from './image-files';
 
 export interface RenderTarget {
@@ -34,7 +34,7 @@ export async function findTargets(paths: readonly string[]): Promise<RenderTarge
   for (const path of paths) {
     const info = await stat(path).catch(() => null);
     if (info?.isDirectory()) {
-      for (const file of await listDocuments(path)) {
+      for (const file of await listFiles(path, ACCEPTED_EXTENSIONS)) {
         const name = relative(path, file);
         targets.push({ path: file, root: path, outputName: name.slice(0, name.length - extname(name).length) });
       }
@@ -45,7 +45,12 @@ export async function findTargets(paths: readonly string[]): Promise<RenderTarge
   return targets;
 }
 
-async function listDocuments(folder: string): Promise<string[]> {
+/** The pictures under `folder`, which documents there may name (recursively, in name order). */
+export function findPictures(folder: string): Promise<string[]> {
+  return listFiles(folder, PICTURE_EXTENSIONS);
+}
+
+async function listFiles(folder: string, extensions: readonly string[]): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true });
   const files = await Promise.all(
     entries
@@ -53,11 +58,39 @@ async function listDocuments(folder: string): Promise<string[]> {
       .sort((a, b) => a.name.localeCompare(b.name))
       .map(async (entry) => {
         const path = join(folder, entry.name);
-        if (entry.isDirectory()) return listDocuments(path);
-        return ACCEPTED_EXTENSIONS.includes(extname(entry.name).toLowerCase()) ? [path] : [];
+        if (entry.isDirectory()) return listFiles(path, extensions);
+        return extensions.includes(extname(entry.name).toLowerCase()) ? [path] : [];
       }),
   );
   return files.flat();
+}
+
+/** The output folder cannot be used; the command says so in one line, before rendering anything. */
+class OutputFolderError extends OperatorError {}
+
+/**
+ * `mkdir -p` one level at a time: Node's recursive mkdir loops forever where the kernel answers
+ * ENOENT under a folder that exists (`--out /proc/x`), and says EEXIST for a file in the way.
+ */
+export async function ensureFolder(path: string): Promise<void> {
+  const missing: string[] = [];
+  for (let folder = resolve(path); ; folder = dirname(folder)) {
+    const info = await stat(folder).catch((error: unknown) => {
+      const { code } = error as NodeJS.ErrnoException;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+      throw new OutputFolderError(`${path}: cannot use ${folder} as a folder (${(error as Error).message})`, { cause: error });
+    });
+    if (info?.isDirectory()) break;
+    if (info !== null) throw new OutputFolderError(`${path}: ${folder} is a file, not a folder (expected a folder for the PDFs)`);
+    missing.unshift(folder);
+    if (dirname(folder) === folder) break;
+  }
+  for (const folder of missing) {
+    await mkdir(folder).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
+      throw new OutputFolderError(`${path}: cannot create the folder ${folder} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
+    });
+  }
 }
 
 /** Renders one file; a document the author must fix is an outcome, not an exception. */
@@ -66,7 +99,7 @@ export async function renderTarget(renderer: Renderer, target: RenderTarget, out
   try {
     const result = await renderer.render(await loadFile(target.path), { images: folderImages(target.root, target.path) });
     const output = join(outDir, `${target.outputName}.pdf`);
-    await mkdir(dirname(output), { recursive: true });
+    await ensureFolder(dirname(output));
     // Written beside and renamed, so a reader never sees a half-written PDF.
     await writeFile(`${output}.partial`, result.pdf);
     await rename(`${output}.partial`, output);

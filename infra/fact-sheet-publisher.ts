@@ -377,7 +377,7 @@ export class FactSheetPublisher extends Construct {
     });
     const failedEventsAlarm = new Alarm(this, 'FailedEvents', {
       alarmDescription:
-        'Uploads that could not be published after every retry wait in the failure queue: their fact sheets are missing or stale. Fix the cause, then run npm run publish -- --republish.',
+        'Uploads that could not be published after every retry wait in the failure queue: their fact sheets are missing or stale. Fix the cause, then replay them: npm run publish -- --redrive.',
       metric: failureQueue.metricApproximateNumberOfMessagesVisible({ period: ALARM_PERIOD, statistic: 'Maximum' }),
       threshold: 1,
       evaluationPeriods: 1,

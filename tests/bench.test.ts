@@ -1,6 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { compare, formatRows, SCRIPT_DOCUMENTS } from '../bench/compare';
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 const bench = (...args: string[]) =>
@@ -61,4 +65,36 @@ describe('npm run bench', () => {
     expect(badArgument.stderr.trim()).toBe('--iterations "many" is not a whole number of at least 1 (npm run bench -- --help for the usage)');
     for (const run of [badDocument, badArgument]) expect(run.stderr).not.toMatch(/^\s+at /m);
   }, 120_000);
+});
+
+describe('npm run bench -- --scripts', () => {
+  it('gives each document a row from its own runs, the picture document its JPEG passed through, Chromium beside ours', async () => {
+    // Prepare: the French sample and the picture document, one short round (how fast is not checked here).
+    const documents = SCRIPT_DOCUMENTS.filter((document) => document.label === 'fr' || document.label === 'picture');
+    const work = mkdtempSync(join(tmpdir(), 'bench-compare-test-'));
+    try {
+      // Act
+      const comparison = await compare({ documents, rounds: 1, iterations: 2, chromium: true, work, log: () => undefined });
+
+      // Assert: one row per document and engine, figures from those runs.
+      expect(comparison.rows.map((row) => `${row.label} ${row.engine}`)).toEqual(['fr this tree', 'fr chromium', 'picture this tree', 'picture chromium']);
+      const [french, frenchChromium, picture, pictureChromium] = comparison.rows;
+      expect(french).toMatchObject({ pages: 3, jpegsPassedThrough: undefined });
+      const photo = readFileSync(join(repositoryRoot, 'tests/fixtures/images/photo-2mb.jpg'));
+      expect(picture?.jpegsPassedThrough).toBe(true);
+      expect(picture?.pdfBytes).toBeGreaterThan(photo.length);
+      expect(pictureChromium?.pdfBytes).toBeGreaterThan(photo.length);
+      expect(frenchChromium?.pdfBytes).toBeGreaterThan(10_000);
+      for (const row of comparison.rows) {
+        expect(row.coldMs.min).toBeLessThanOrEqual(row.coldMs.median);
+        expect(row.warmMs.median).toBeGreaterThan(0);
+        // A cold start includes a first render, which a warm one does not.
+        expect(row.coldMs.median).toBeGreaterThan(row.warmMs.median);
+      }
+      expect(french?.freshPeakRssMb?.median).toBeGreaterThan(50);
+      expect(formatRows(comparison)[2]).toMatch(/^\| picture \| ours \| 2 \| .* \| \d+, JPEG passed through \| ×[\d.]+ \/ ×[\d.]+ \|$/);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 240_000);
 });

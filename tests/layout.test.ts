@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { excerpt } from '../lambdas/render/errors';
 import { loadFonts, type FontSet } from '../lambdas/render/fonts';
 import { layoutDocument, type LayoutDocument, type LayoutNode } from '../lambdas/render/layout';
 import type { Slice } from '../lambdas/render/layout/measure';
@@ -10,6 +11,8 @@ const theme: Theme = {
   paper: 'A4',
   colours: { primary: '#1b2a4a', accent: '#b3401f', text: '#1f2328', muted: '#5b6370', highlight: '#eef1f6', onPrimary: '#ffffff' },
   logo: null,
+  logoPlacement: 'band',
+  archive: 'none',
 };
 
 const run = (text: string, options: Partial<TextRun> = {}): TextRun => ({ kind: 'text', text, bold: false, italic: false, href: null, ...options });
@@ -278,5 +281,48 @@ describe('layout of page-limited documents', () => {
     const content = texts(layout.pages[0] as LayoutDocument['pages'][number]).filter((t) => t.struct !== null).map((t) => t.text);
     expect(content).toEqual(['The opening paragraph fits.', '…']);
     expect(collect(layout, 'H2')).toEqual([]);
+  });
+});
+
+describe('layout: page furniture', () => {
+  let fonts: FontSet;
+  beforeAll(async () => {
+    fonts = await loadFonts();
+  });
+  const withHeader = (center: string, right = '28 février 2022'): MarkupDocument => ({
+    ...documentOf([{ kind: 'paragraph', style: 'body', runs: [run('Body.')] }]),
+    header: { left: [run('Test Org')], center: [run(center)], right: [run(right)] },
+  });
+  const headerTexts = (layout: LayoutDocument) =>
+    texts(layout.pages[0] as LayoutDocument['pages'][number])
+      .filter((t) => t.struct === null && t.baseline < 40)
+      .sort((a, b) => a.x - b.x);
+
+  it('fits a 37-character classification whole, centred, clear of the organisation and the date', () => {
+    // Act
+    const layout = layoutDocument(withHeader('Embargoed until 28 Feb 2022 14:00 CET'), theme, fonts);
+
+    // Assert
+    const [left, center, right] = headerTexts(layout);
+    expect([left?.text, center?.text, right?.text]).toEqual(['Test Org', 'Embargoed until 28 Feb 2022 14:00 CET', '28 février 2022']);
+    expect(((center?.x ?? 0) + (center?.right ?? 0)) / 2).toBeCloseTo(layout.width / 2, 0);
+    expect(center?.x).toBeGreaterThan(left?.right ?? Infinity);
+    expect(center?.right).toBeLessThan(right?.x ?? 0);
+    expect(layout.warnings).toEqual([]);
+  });
+
+  it('warns, once, when a classification too long for the line is cut', () => {
+    // Prepare
+    const classification = `Embargoed ${'until further notice '.repeat(10)}`.trim();
+
+    // Act
+    const layout = layoutDocument(withHeader(classification), theme, fonts);
+
+    // Assert
+    const [, center] = headerTexts(layout);
+    expect(center?.text).toMatch(/^Embargoed until .*…$/);
+    expect(layout.warnings).toEqual([
+      { message: `the header's center text "${excerpt(classification)}" does not fit the page's width and is cut to "${excerpt(center?.text ?? '')}"` },
+    ]);
   });
 });

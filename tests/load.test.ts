@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,4 +79,16 @@ describe('load', () => {
 
     expect(error.problems[0]?.message).toBe('this is a folder, not a file');
   });
+
+  it('refuses a FIFO named like a document at once instead of waiting for a writer', async () => {
+    // Prepare
+    const fifo = join(folder, 'x.yaml');
+    execFileSync('mkfifo', [fifo]);
+
+    // Act
+    const error = await loadError(fifo);
+
+    // Assert
+    expect(error.problems[0]).toEqual({ message: 'this is not a regular file', expected: 'the path of an event document' });
+  }, 5_000);
 });

@@ -160,6 +160,18 @@ describe('markup', () => {
       ]);
     });
 
+    it('gives a <span lang> its own language, canonical, and leaves the runs around it in the document’s', () => {
+      const [paragraph] = parseBody('<p>Il a dit <span lang="EN-gb">“<b>we</b> agree”</span>.</p>');
+
+      expect(paragraph?.kind === 'paragraph' && paragraph.runs).toEqual([
+        run('Il a dit '),
+        run('“', { lang: 'en-GB' }),
+        run('we', { bold: true, lang: 'en-GB' }),
+        run(' agree”', { lang: 'en-GB' }),
+        run('.'),
+      ]);
+    });
+
     it('turns <br/> into a line break without spaces around it', () => {
       const [paragraph] = parseBody('<p>ligne un <br/>\n  ligne deux</p>');
 
@@ -207,6 +219,8 @@ describe('markup', () => {
       ['text outside a paragraph', '<list>loose<item>x</item></list>', 'loose', 'text directly inside <list>'],
       ['a box in a box', '<box><box><p>x</p></box></box>', '<box><p>', 'a <box> cannot hold another <box>'],
       ['a fact without its value', '<grid><fact><label>a</label></fact></grid>', '<fact>', '<fact> holds <label>'],
+      ['a span without its language', '<p><span>x</span></p>', '<span>', '<span> needs a lang'],
+      ['a span in no language', '<p><span lang="fr_FR">x</span></p>', '<span lang', 'lang="fr_FR" is not a language tag'],
     ])('reports %s with its line, column, element path and a snippet', (_case, body, at, message) => {
       const markup = factsheet(body);
 

@@ -166,6 +166,35 @@ describe('publisher: transient faults', () => {
   });
 });
 
+describe('publisher: the SDK retries a transient fault itself', () => {
+  it('publishes when the PDF PUT is throttled once: the 503 is answered inside the SDK’s retry loop', async () => {
+    // Prepare: a 503 SlowDown answered in place of the first PUT of the PDF, below the SDK's
+    // retry middleware (the deserialize step runs once per attempt), as S3 would answer it.
+    await harness.put('content/retried.yaml', 'title: retried');
+    const event = await harness.createdEvent('content/retried.yaml', '0000000000000001');
+    const attempts: string[] = [];
+    harness.localS3.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { Key?: string };
+        if (context.commandName === 'PutObjectCommand' && input.Key === 'factsheets/retried.pdf') {
+          attempts.push(input.Key);
+          if (attempts.length === 1) throw throttled();
+        }
+        return next(args);
+      },
+      { step: 'deserialize', name: 'throttleOnce' },
+    );
+
+    // Act
+    const result = await harness.handle(event);
+
+    // Assert
+    expect(attempts).toEqual(['factsheets/retried.pdf', 'factsheets/retried.pdf']);
+    expect(result.records).toMatchObject([{ status: 'published', sourceKey: 'content/retried.yaml' }]);
+    expect((await harness.bytes('factsheets/retried.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+  });
+});
+
 describe('publisher: failures that are not the uploader’s', () => {
   it('throws on a broken template instead of blaming the document', async () => {
     // Prepare

@@ -44,4 +44,48 @@ describe('npm run render', () => {
     expect(status).toBe(1);
     expect(output).toContain('no event documents');
   });
+
+  it('refuses a FIFO named x.yaml instead of hanging, and still renders the other files', () => {
+    // Prepare
+    const folder = mkdtempSync(join(tmpdir(), 'render-cli-fifo-'));
+    spawnSync('mkfifo', [join(folder, 'x.yaml')]);
+    copyFileSync(join(root, 'content/macron-putin-call-en.json'), join(folder, 'good.json'));
+
+    // Act
+    const child = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'cli/render.ts'), folder, '--out', join(folder, 'out')], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+
+    // Assert
+    expect(child.signal).toBeNull();
+    expect(child.status).toBe(1);
+    expect(child.stdout).toContain('this is not a regular file');
+    expect(existsSync(join(folder, 'out/good.pdf'))).toBe(true);
+  });
+
+  it.each([
+    ['a folder the kernel will not create', () => '/proc/x', '/proc/x: cannot create the folder /proc/x (ENOENT)'],
+    ['a file', (file: string) => file, 'is a file, not a folder (expected a folder for the PDFs)'],
+    ['a folder inside a file', (file: string) => join(file, 'sub'), 'is a file, not a folder (expected a folder for the PDFs)'],
+  ])('says in one line when --out is %s, and renders nothing', (_, out, message) => {
+    // Prepare
+    const folder = mkdtempSync(join(tmpdir(), 'render-cli-out-'));
+    const file = join(folder, 'taken');
+    writeFileSync(file, 'not a folder');
+
+    // Act
+    const child = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'cli/render.ts'), join(root, 'content/macron-putin-call-en.json'), '--out', out(file)], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+
+    // Assert
+    expect(child.signal).toBeNull();
+    expect(child.status).toBe(1);
+    expect(child.stderr.trim().split('\n')).toEqual([expect.stringContaining(message) as string]);
+    expect(child.stdout).toBe('');
+  });
 });

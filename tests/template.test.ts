@@ -519,6 +519,10 @@ describe('inline emphasis', () => {
     ['[x](javascript:alert(1))', '[x](javascript:alert(1))'],
     ['[x](/relative)', '[x](/relative)'],
     ['a "quote" & <tag> {{x}}', 'a &quot;quote&quot; &amp; &lt;tag&gt; {{x}}'],
+    ['says [Emmanuel Macron]{lang=fr}, then', 'says <span lang="fr">Emmanuel Macron</span>, then'],
+    ['[**gras** et *italique*]{lang=fr-CA}', '<span lang="fr-CA"><b>gras</b> et <i>italique</i></span>'],
+    ['[**a]{lang=fr}**', '[<b>a]{lang&#x3D;fr}</b>'],
+    ['[a] {lang=fr}', '[a] {lang&#x3D;fr}'],
   ])('%s → %s', (text, markup) => {
     expect(inlineMarkup(text)).toBe(markup);
   });
@@ -549,7 +553,8 @@ describe('theme', () => {
     expect(theme.organisation).toBe('Agence Européenne d’Information');
     expect(theme.paper).toBe('Letter');
     expect(theme.colours.primary).toBe('#0b3d2e');
-    expect(Array.from(theme.logo?.subarray(0, 4) ?? [])).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    expect(theme.logo?.format).toBe('png');
+    expect(theme.logoPlacement).toBe('band');
   });
 
   it('reports every mistake at once, each with its line and column, in file order', async () => {
@@ -559,7 +564,7 @@ describe('theme', () => {
     expect([error.line, error.column]).toEqual([2, 8]);
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(/theme\.yaml:2:8: paper: "A3" is not a paper size \(expected A4 or Letter\)$/);
-    expect(lines[1]).toMatch(/theme\.yaml:3:1: colors: unknown setting \(expected one of organisation, paper, logo, colours\)$/);
+    expect(lines[1]).toMatch(/theme\.yaml:3:1: colors: unknown setting \(expected one of organisation, paper, logo, logoPlacement, archive, colours\)$/);
     expect(lines[2]).toMatch(/theme\.yaml:7:11: colours\.accent: is empty; in YAML a # starts a comment, so write the colour in quotes/);
     expect(lines[3]).toMatch(/theme\.yaml:8:9: colours\.text: "navy" is not a colour/);
   });
@@ -572,7 +577,7 @@ describe('theme', () => {
   });
 
   it.each([
-    ['fake-logo', /logo: "logo\.png" is neither a PNG nor a JPEG image/],
+    ['fake-logo', /logo: "logo\.png" is named like a PNG file but/],
     ['logo-outside', /logo: "\.\.\/with-logo\/logo\.png" is outside the templates folder/],
     ['yaml-syntax', /theme\.yaml:3:20: not valid YAML: Missing closing "quote/],
     ['incomplete', /organisation: is missing[\s\S]*colours\.accent: is missing[\s\S]*colours\.onPrimary: is missing/],

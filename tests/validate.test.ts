@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCommonMark } from '../lambdas/render/commonmark';
 import { parsePartialDate, readPartialDate } from '../lambdas/render/dates';
 import { ContentError, DocumentSyntaxError, InputError, type Problem, UnsupportedFormatError, ValidationError } from '../lambdas/render/errors';
-import { parseSource } from '../lambdas/render/parse';
+import { loadDispatchReader, parseSource } from '../lambdas/render/parse';
 import type { ParsedDocument } from '../lambdas/render/types';
 import { DOCUMENT_LIMITS } from '../lambdas/render/limits';
 import { validateDocument } from '../lambdas/render/validate';
@@ -42,10 +42,11 @@ function problemsOf(parsed: ParsedDocument, options = {}): readonly Problem[] {
 
 // The renderer loads the CommonMark parser before the stages that need it; these tests call the stages directly.
 beforeAll(loadCommonMark);
+beforeAll(loadDispatchReader);
 
 describe('validate', () => {
   describe('samples', () => {
-    it.each(readdirSync(contentDir).filter((name) => !name.startsWith('.')))('accepts content/%s without a problem, and warns only that a dispatch was derived by rules', (name) => {
+    it.each(readdirSync(contentDir, { withFileTypes: true }).filter((entry) => entry.isFile() && !entry.name.startsWith('.')).map((entry) => entry.name))('accepts content/%s without a problem, and warns only that a dispatch was derived by rules', (name) => {
       // Prepare
       const parsed = parsedFile(join(contentDir, name));
 

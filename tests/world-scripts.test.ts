@@ -31,6 +31,7 @@ const SAMPLES = {
   'he-mixed': join(WORLD, 'he-mixed.yaml'),
   'hi-mixed': join(WORLD, 'hi-mixed.yaml'),
   'th-mixed': join(WORLD, 'th-mixed.yaml'),
+  'lang-spans': join(WORLD, 'lang-spans.yaml'),
 };
 /**
  * Embedding controls pdftotext writes around what it reads as right-to-left or left-to-right,
@@ -173,6 +174,30 @@ describe.each([
 
     expect(raw).toContain(`/Lang (${lang})`);
     expect(fonts).toMatch(new RegExp(`[A-Z]{6}\\+${family}-Regular\\s+CID TrueType\\s+Identity-H\\s+yes yes yes`));
+  });
+});
+
+describe('runs in another language read back with qpdf', () => {
+  it('tags each [text]{lang=…} run as a Span of its paragraph with its own /Lang, the document keeping its own', () => {
+    // Prepare
+    const sample = samples.get('lang-spans') as Sample;
+
+    // Act: every object of the PDF, as qpdf reads it.
+    const json = JSON.parse(execFileSync('qpdf', ['--json=2', '--json-key=qpdf', sample.pdf], { encoding: 'utf8' })) as { qpdf: [unknown, Record<string, { value?: Record<string, unknown> }>] };
+    const dictionary = (ref: string) => json.qpdf[1][`obj:${ref}`]?.value ?? {};
+    const values = Object.values(json.qpdf[1]).map((object) => object.value ?? {});
+    const spans = values.filter((object) => object['/S'] === '/Span');
+    const catalog = values.find((object) => object['/Type'] === '/Catalog');
+
+    // Assert
+    expect(spans.map((span) => span['/Lang'])).toEqual(['u:fr', 'u:uk', 'u:ar']);
+    for (const span of spans) {
+      expect(dictionary(span['/P'] as string)['/S']).toBe('/P');
+      expect((span['/K'] as number[]).length).toBeGreaterThan(0);
+    }
+    expect(catalog?.['/Lang']).toBe('u:en');
+    // The runs around them stay in the paragraph itself, and the text reads as typed.
+    expect(hasLines(lines(sample), 'The Élysée said « le président russe a confirmé sa volonté » after the call')).toBe(true);
   });
 });
 

@@ -34,8 +34,8 @@ function metricsOf(outcome: RecordOutcome): MetricPoint[] {
       return [{ name: METRIC_NAMES.rejected, unit: MetricUnit.Count, value: 1 }];
     case 'failed':
       return [{ name: METRIC_NAMES.failed, unit: MetricUnit.Count, value: 1 }];
-    case 'unpublished':
     // Each document a picture change answers again has its own outcome, counted there.
+    case 'unpublished':
     case 'followed':
     case 'skipped':
     case 'ignored':

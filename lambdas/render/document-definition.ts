@@ -53,7 +53,7 @@ const FIGURE: MappingKind = {
   kind: 'mapping',
   expected: 'a picture with `src:` and `alt:` (and `caption:`, `credit:`)',
   fields: {
-    src: { type: { kind: 'imagePath' }, required: true, description: 'A JPEG or PNG file, its path relative to this document, inside the content folder.', example: '../photos/kyiv.jpg' },
+    src: { type: { kind: 'imagePath' }, required: true, description: 'A JPEG, PNG or SVG file, its path relative to this document, inside the content folder.', example: '../photos/kyiv.jpg' },
     alt: { type: longText, required: true, description: 'What the picture shows, for readers who cannot see it.', example: 'The Maidan at dusk' },
     caption: { type: { kind: 'text', max: 'maxCaptionLength' }, description: 'Printed under the picture.', example: 'Independence Square, 27 February.' },
     credit: { type: shortText, description: 'Printed small under the caption.', example: 'Photo AFP' },

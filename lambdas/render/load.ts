@@ -3,6 +3,7 @@
  * A file the user named wrongly, cannot read, or that is too large is the user's to fix, so it is
  * an InputError with the reason rather than a Node stack trace.
  */
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { InputError } from './errors';
 import { type InputLimits, sourceSizeError } from './limits';
@@ -16,7 +17,9 @@ const UNREADABLE: Readonly<Record<string, string>> = {
 };
 
 export async function loadFile(path: string, limits: Partial<Pick<InputLimits, 'maxBytes'>> = {}): Promise<SourceFile> {
-  const handle = await open(path, 'r').catch((error: unknown) => {
+  // Non-blocking, so that a FIFO named x.yaml is refused below instead of waiting forever for a
+  // writer (in libuv's thread pool, where Ctrl-C cannot reach it); regular files read as usual.
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK).catch((error: unknown) => {
     const reason = UNREADABLE[(error as NodeJS.ErrnoException).code ?? ''];
     if (reason === undefined) throw error;
     throw new InputError(path, [{ message: reason, expected: 'the path of an event document' }], { cause: error });

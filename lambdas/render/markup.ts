@@ -42,7 +42,7 @@ const paragraphStyles: readonly ParagraphStyle[] = ['body', 'kicker', 'standfirs
 const LIST_LEVELS = ['0', '1', '2'] as const;
 const boxStyles: readonly BoxStyle[] = ['summary', 'note'];
 const blockElements = ['h1', 'h2', 'h3', 'p', 'list', 'quote', 'box', 'grid', 'table', 'figure', 'chart', 'qr'] as const;
-const inlineElements = ['b', 'i', 'a', 'br'] as const;
+const inlineElements = ['b', 'i', 'a', 'span', 'br'] as const;
 const pageFields = new Map<string, FurnitureRun>([
   ['page-number', { kind: 'page-number' }],
   ['page-count', { kind: 'page-count' }],
@@ -64,8 +64,10 @@ interface RunStyle {
   readonly bold: boolean;
   readonly italic: boolean;
   readonly href: string | null;
+  /** The language of a `<span lang>`; null: the document's. */
+  readonly lang: string | null;
 }
-const plainStyle: RunStyle = { bold: false, italic: false, href: null };
+const plainStyle: RunStyle = { bold: false, italic: false, href: null, lang: null };
 
 type InlinePiece<F> = { readonly kind: 'text'; readonly text: string; readonly style: RunStyle } | { readonly kind: 'break'; readonly style: RunStyle } | { readonly kind: 'field'; readonly field: F };
 
@@ -263,6 +265,11 @@ class DialectReader {
           enter({ ...frame.style, href: href ?? frame.style.href });
           break;
         }
+        case 'span': {
+          const lang = this.lang(child, childPath, this.attributes(child, childPath, ['lang']).get('lang'));
+          enter({ ...frame.style, lang: lang ?? frame.style.lang });
+          break;
+        }
         case 'br':
           this.attributes(child, childPath, []);
           this.empty(child, childPath);
@@ -293,10 +300,10 @@ class DialectReader {
     const runs: (TextRun | F)[] = [];
     const emit = (text: string, style: RunStyle): void => {
       const last = runs[runs.length - 1];
-      if (isTextRun(last) && last.bold === style.bold && last.italic === style.italic && last.href === style.href) {
+      if (isTextRun(last) && last.bold === style.bold && last.italic === style.italic && last.href === style.href && (last.lang ?? null) === style.lang) {
         runs[runs.length - 1] = { ...last, text: last.text + text };
       } else {
-        runs.push({ kind: 'text', text, ...style });
+        runs.push({ kind: 'text', text, bold: style.bold, italic: style.italic, href: style.href, ...(style.lang === null ? {} : { lang: style.lang }) });
       }
     };
     let lineStart = true;
@@ -394,7 +401,7 @@ class DialectReader {
 
   private lang(node: XmlElement, path: string, value: string | undefined): string | null {
     if (value === undefined) {
-      this.problem(node, path, '<factsheet> needs a lang', 'lang="{{@lang}}"');
+      this.problem(node, path, `<${node.name}> needs a lang`, node.name === 'factsheet' ? 'lang="{{@lang}}"' : 'lang="fr", a BCP 47 tag');
       return null;
     }
     try {

@@ -172,12 +172,68 @@ export interface ImageAccess {
 }
 
 /** images: a checked picture, ready to embed. */
-export interface LoadedImage {
-  readonly format: 'jpeg' | 'png';
-  /** Pixels as displayed (a JPEG's EXIF rotation applied). */
+export type LoadedImage =
+  | {
+      readonly format: 'jpeg' | 'png';
+      /** Pixels as displayed (a JPEG's EXIF rotation applied). */
+      readonly width: number;
+      readonly height: number;
+      readonly bytes: Uint8Array;
+    }
+  | {
+      readonly format: 'svg';
+      /** The SVG's own size in CSS pixels, as a browser would show it. */
+      readonly width: number;
+      readonly height: number;
+      readonly drawing: VectorDrawing;
+    };
+
+/** An affine transform `[a, b, c, d, e, f]`, as in SVG and PDF. */
+export type Matrix = readonly [number, number, number, number, number, number];
+
+export interface VectorPaint {
+  /** `#rrggbb` */
+  readonly colour: string;
+  /** 0 to 1 */
+  readonly opacity: number;
+}
+
+/** One shape or label of an SVG, in the SVG's user units, with the transform of its groups. */
+export type VectorItem =
+  | {
+      readonly kind: 'path';
+      /** SVG path data; rects, circles, lines and polygons are written as paths. */
+      readonly d: string;
+      readonly matrix: Matrix;
+      readonly fill: VectorPaint | null;
+      readonly stroke: VectorPaint | null;
+      readonly strokeWidth: number;
+      readonly evenOdd: boolean;
+      readonly dash: readonly number[] | null;
+      readonly cap?: 'butt' | 'round' | 'square';
+      readonly join?: 'miter' | 'round' | 'bevel';
+    }
+  | {
+      readonly kind: 'text';
+      readonly text: string;
+      /** The anchor point on the baseline. */
+      readonly x: number;
+      readonly y: number;
+      readonly matrix: Matrix;
+      readonly size: number;
+      readonly bold: boolean;
+      readonly colour: string;
+      readonly anchor?: 'start' | 'middle' | 'end';
+    };
+
+/** An SVG read into vectors (lambdas/render/images/svg.ts). */
+export interface VectorDrawing {
+  /** In CSS pixels. */
   readonly width: number;
   readonly height: number;
-  readonly bytes: Uint8Array;
+  /** `[minX, minY, width, height]` of the user space drawn into width × height. */
+  readonly viewBox: readonly [number, number, number, number];
+  readonly items: readonly VectorItem[];
 }
 
 /** By `src` as the document wrote it. */
@@ -213,8 +269,11 @@ export interface Theme {
     /** Text on the header band. */
     readonly onPrimary: string;
   };
-  /** PNG or JPEG bytes drawn in the header band. */
-  readonly logo: Uint8Array | null;
+  readonly logo: LoadedImage | null;
+  /** `band`: in the header band of every page; `title`: above the title on the first page. */
+  readonly logoPlacement: 'band' | 'title';
+  /** `PDF/A-2b`: every fact sheet is also a PDF/A-2b file (docs/brand.md). */
+  readonly archive: 'none' | 'PDF/A-2b';
 }
 
 // ---------------------------------------------------------------------------
@@ -227,6 +286,8 @@ export interface TextRun {
   readonly bold: boolean;
   readonly italic: boolean;
   readonly href: string | null;
+  /** Set inside `<span lang>`: the run's own language, tagged as its own `/Lang`. */
+  readonly lang?: string;
 }
 /** Page furniture may also show the page number and page count. */
 export type FurnitureRun = TextRun | { readonly kind: 'page-number' } | { readonly kind: 'page-count' };

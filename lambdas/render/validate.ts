@@ -374,7 +374,7 @@ class FieldReader {
     const extension = /\.[^./]*$/.exec(src)?.[0].toLowerCase() ?? '';
     if (!PICTURE_EXTENSIONS.includes(extension)) {
       const kind = extension === '' ? 'has no extension' : `is a ${extension} file`;
-      this.problem(path, `"${src}" ${kind}, not a picture the publisher can print`, 'a JPEG (.jpg, .jpeg) or PNG (.png) file');
+      this.problem(path, `"${src}" ${kind}, not a picture the publisher can print`, 'a JPEG (.jpg, .jpeg), PNG (.png) or SVG (.svg) file');
       return undefined;
     }
     return src;

@@ -3,10 +3,10 @@
  * add what repeats on every page (header band, footer) once the page count is known.
  */
 import type { RenderDeadline } from '../deadline';
-import type { Problem } from '../errors';
+import { excerpt, type Problem } from '../errors';
 import type { FontSet } from '../fonts';
 import { sentencesOf } from '../sentences';
-import type { Furniture, FurnitureRun, LayoutResources, MarkupBlock, MarkupDocument, TextRun, Theme } from '../types';
+import type { Furniture, FurnitureRun, LayoutResources, LoadedImage, MarkupBlock, MarkupDocument, TextRun, Theme } from '../types';
 import { hasRightToLeft, loadBidi } from './bidi';
 import { BlockMeasurer, shift, type Slice } from './measure';
 import { paginate, type PlacedSlice } from './paginate';
@@ -14,11 +14,16 @@ import { StructBuilder } from './structure';
 import { blockStyles, pageGeometry, type PageGeometry } from './styles';
 import { type Direction, TextSetter, variantOf, type TextStyle } from './text';
 import type { LayoutDocument, LayoutNode, LayoutPage } from './types';
+import { placeDrawing } from './vector';
 
 export type { GraphicShape, LayoutDocument, LayoutNode, PositionedRun, StructNode, StructType } from './types';
 
 const LOGO_HEIGHT = 24;
 const LOGO_MAX_WIDTH = 110;
+/** Above the title the logo is the first thing a reader sees: larger than in the band. */
+const TITLE_LOGO_HEIGHT = 40;
+const TITLE_LOGO_MAX_WIDTH = 200;
+const TITLE_LOGO_GAP = 14;
 const ELLIPSIS = '…';
 
 interface Measured {
@@ -54,6 +59,7 @@ export function layoutDocument(markup: MarkupDocument, theme: Theme, fonts: Font
       rule: theme.colours.muted,
     }, resources, markup.meta.lang, deadline);
     const slices = measurer.measureBlocks(blocks, structure.root, geometry.left, geometry.right - geometry.left);
+    if (theme.logo && theme.logoPlacement === 'title') slices.unshift(titleLogo(theme.logo, setter, geometry));
     return { pages: paginate(slices, geometry.contentTop, geometry.contentBottom), structure };
   };
 
@@ -62,14 +68,24 @@ export function layoutDocument(markup: MarkupDocument, theme: Theme, fonts: Font
   const warnings: Problem[] = [];
   if (maxPages !== null && measured.pages.length > maxPages) {
     const full = measured.pages.length;
-    measured = fitToPages(markup.body, maxPages, measure);
-    warnings.push({ message: `cut to fit the template's ${maxPages} page(s): the whole text needs ${full}, what follows "…" was left out` });
+    const fitted = fitToPages(markup.body, maxPages, measure);
+    measured = fitted.measured;
+    // A picture is never cut in part: the ones after the cut are named, since no "…" stands for them.
+    const pictures = markup.body.slice(fitted.firstLeftOut).flatMap((block) => (block.kind === 'figure' ? [`"${block.src}"`] : []));
+    const lost = pictures.length === 0 ? '' : `, with the picture(s) ${pictures.join(', ')}`;
+    warnings.push({ message: `cut to fit the template's ${maxPages} page(s): the whole text needs ${full}, what follows "…" was left out${lost}` });
   }
 
   const pageCount = measured.pages.length;
+  // Once per text, however many pages repeat it.
+  const cuts = new Map<string, Problem>();
+  const cut = (where: string, whole: string, fitted: string): void => {
+    const message = `the ${where} text "${excerpt(whole)}" does not fit the page's width and is cut to "${excerpt(fitted)}"`;
+    cuts.set(message, { message });
+  };
   const pages: LayoutPage[] = measured.pages.map((placed, index) => ({
     nodes: [
-      ...furniture(markup, theme, geometry, setter, styles, index + 1, pageCount),
+      ...furniture(markup, theme, geometry, setter, styles, index + 1, pageCount, cut),
       ...placeSlices(placed),
     ],
   }));
@@ -82,10 +98,35 @@ export function layoutDocument(markup: MarkupDocument, theme: Theme, fonts: Font
     pages,
     warnings: [
       ...warnings,
+      ...cuts.values(),
       ...(missing.length === 0
         ? []
         : [{ message: `${missing.length} character(s) have no glyph in the embedded fonts and show as \uFFFD: ${missing.map(describeCharacter).join(', ')}` }]),
     ],
+  };
+}
+
+/** The logo at most `maxWidth` wide and `height` high, keeping its proportions, from (x, y). */
+function logoNode(logo: LoadedImage, setter: TextSetter, x: number, y: number, height: number, maxWidth: number): Extract<LayoutNode, { kind: 'image' | 'vector' }> {
+  const width = Math.min(maxWidth, (height * logo.width) / logo.height);
+  const drawnHeight = (width * logo.height) / logo.width;
+  const top = y + (height - drawnHeight) / 2;
+  return logo.format === 'svg'
+    ? { kind: 'vector', x, y: top, width, height: drawnHeight, drawing: placeDrawing(logo.drawing, setter), struct: null }
+    : { kind: 'image', x, y: top, width, height: drawnHeight, data: logo.bytes, struct: null };
+}
+
+/** The logo above the title: an artifact at the start of the first page, kept with the title. */
+function titleLogo(logo: LoadedImage, setter: TextSetter, geometry: PageGeometry): Slice {
+  const width = Math.min(TITLE_LOGO_MAX_WIDTH, (TITLE_LOGO_HEIGHT * logo.width) / logo.height);
+  const x = setter.direction === 'rtl' ? geometry.right - width : geometry.left;
+  return {
+    height: TITLE_LOGO_HEIGHT + TITLE_LOGO_GAP,
+    spaceBefore: 0,
+    keepWithNext: true,
+    nodes: [logoNode(logo, setter, x, 0, TITLE_LOGO_HEIGHT, width)],
+    decorations: [],
+    block: 0,
   };
 }
 
@@ -116,9 +157,14 @@ function placeSlices(placed: readonly PlacedSlice[]): LayoutNode[] {
  * one as fits — cut after a sentence (after a word when it has no sentence end), or after a list
  * item, fact or table row — marked with a visible "…".
  */
-function fitToPages(blocks: readonly MarkupBlock[], maxPages: number, measure: (blocks: readonly MarkupBlock[]) => Measured): Measured {
+function fitToPages(blocks: readonly MarkupBlock[], maxPages: number, measure: (blocks: readonly MarkupBlock[]) => Measured): { measured: Measured; firstLeftOut: number } {
   const full = measure(blocks);
   const firstOverflow = (full.pages[maxPages]?.[0]?.slice as Slice).block;
+  return { measured: fitBefore(blocks, firstOverflow, maxPages, measure), firstLeftOut: firstOverflow };
+}
+
+/** The blocks before `firstOverflow` and as much of it as fits, or the "…" alone. */
+function fitBefore(blocks: readonly MarkupBlock[], firstOverflow: number, maxPages: number, measure: (blocks: readonly MarkupBlock[]) => Measured): Measured {
   const kept = blocks.slice(0, firstOverflow);
   // Candidates run from longest to shortest, so the first that fits is found by bisection.
   const candidates = truncations(blocks[firstOverflow] as MarkupBlock);
@@ -216,30 +262,34 @@ function furniture(
   styles: ReturnType<typeof blockStyles>,
   page: number,
   pages: number,
+  cut: (where: string, whole: string, fitted: string) => void,
 ): LayoutNode[] {
   const nodes: LayoutNode[] = [];
   const width = geometry.right - geometry.left;
   if (markup.header) {
     nodes.push({ kind: 'rect', x: 0, y: 0, width: geometry.width, height: geometry.bandHeight, fill: theme.colours.primary });
     let left = geometry.left;
-    if (theme.logo) {
-      nodes.push({ kind: 'image', x: left, y: (geometry.bandHeight - LOGO_HEIGHT) / 2, width: LOGO_MAX_WIDTH, height: LOGO_HEIGHT, data: theme.logo, struct: null });
-      left += LOGO_MAX_WIDTH + 8;
+    if (theme.logo && theme.logoPlacement === 'band') {
+      const logo = logoNode(theme.logo, setter, left, (geometry.bandHeight - LOGO_HEIGHT) / 2, LOGO_HEIGHT, LOGO_MAX_WIDTH);
+      nodes.push(logo);
+      left += logo.width + 8;
     }
     const baseline = geometry.bandHeight / 2 + styles.header.size * 0.35;
-    nodes.push(...furnitureSlots(markup.header, styles.header, setter, { left, right: geometry.right, width }, baseline, page, pages));
+    nodes.push(...furnitureSlots(markup.header, styles.header, setter, { left, right: geometry.right, width }, baseline, page, pages, (slot, whole, fitted) => cut(`header's ${slot}`, whole, fitted)));
   }
   if (markup.footer) {
     nodes.push({ kind: 'rule', x1: geometry.left, y1: geometry.footerRule, x2: geometry.right, y2: geometry.footerRule, color: theme.colours.muted, thickness: 0.5 });
-    nodes.push(...furnitureSlots(markup.footer, styles.footer, setter, { left: geometry.left, right: geometry.right, width }, geometry.footerBaseline, page, pages));
+    nodes.push(...furnitureSlots(markup.footer, styles.footer, setter, { left: geometry.left, right: geometry.right, width }, geometry.footerBaseline, page, pages, (slot, whole, fitted) => cut(`footer's ${slot}`, whole, fitted)));
   }
   return nodes;
 }
 
 /**
- * The centre slot takes what it needs up to a third of the line, the right one up to a third
- * (half when the centre is empty); the left slot gets what remains, so a long source list is
- * cut only when it must be.
+ * The centre slot (a classification such as "Embargoed until 28 Feb 2022 14:00 CET") takes what it
+ * needs: up to a third of the line, or more while it stays centred clear of what the left and right
+ * slots hold. The right one takes up to what remains on its side (half the line when the centre is
+ * empty); the left slot gets what remains, so a long source list is cut only when it must be. A
+ * slot cut to fit ends in "…" and is reported through `cut`.
  */
 function furnitureSlots(
   slots: Furniture,
@@ -249,22 +299,34 @@ function furnitureSlots(
   baseline: number,
   page: number,
   pages: number,
+  cut: (slot: 'left' | 'center' | 'right', whole: string, fitted: string) => void,
 ): LayoutNode[] {
   const gap = 12;
   const third = area.width / 3 - gap;
-  const node = (runs: readonly FurnitureRun[], maxWidth: number, place: (width: number) => number): { node: LayoutNode | null; width: number } => {
+  const variantFor = (runs: readonly FurnitureRun[]) => {
     const first = runs.find((run) => run.kind === 'text');
-    const variant = variantOf(style.bold || (first?.bold ?? false), style.italic || (first?.italic ?? false));
-    const text = setter.fitLine(furnitureText(runs, page, pages), variant, style.size, maxWidth);
+    return variantOf(style.bold || (first?.bold ?? false), style.italic || (first?.italic ?? false));
+  };
+  const naturalWidth = (runs: readonly FurnitureRun[]): number => {
+    const text = setter.fitLine(furnitureText(runs, page, pages), variantFor(runs), style.size, Number.POSITIVE_INFINITY);
+    return text === '' ? 0 : setter.widthOf(text, variantFor(runs), style.size);
+  };
+  const node = (slot: 'left' | 'center' | 'right', runs: readonly FurnitureRun[], maxWidth: number, place: (width: number) => number): { node: LayoutNode | null; width: number } => {
+    const variant = variantFor(runs);
+    const whole = furnitureText(runs, page, pages);
+    const text = setter.fitLine(whole, variant, style.size, maxWidth);
+    if (text !== setter.fitLine(whole, variant, style.size, Number.POSITIVE_INFINITY)) cut(slot, whole, text);
     if (text === '') return { node: null, width: 0 };
     const line = setter.furnitureLine(text, variant, style.size, style.color);
     const x = place(line.width);
     return { node: { kind: 'text', baseline, runs: line.runs.map((run) => ({ ...run, x: run.x + x })) }, width: line.width };
   };
-  const center = node(slots.center, third, (width) => area.left + (area.right - area.left - width) / 2);
-  const right = node(slots.right, center.node ? third : area.width / 2 - gap, (width) => area.right - width);
+  const half = area.width / 2;
+  const centred = 2 * (half - Math.max(naturalWidth(slots.left), naturalWidth(slots.right)) - gap);
+  const center = node('center', slots.center, Math.max(third, centred), (width) => area.left + (area.right - area.left - width) / 2);
+  const right = node('right', slots.right, center.node ? Math.max(third, half - center.width / 2 - gap) : half - gap, (width) => area.right - width);
   const leftLimit = center.node ? (area.right - area.left - center.width) / 2 - gap : area.right - area.left - right.width - gap;
-  const left = node(slots.left, leftLimit, () => area.left);
+  const left = node('left', slots.left, leftLimit, () => area.left);
   const nodes = [left.node, center.node, right.node].filter((placed): placed is LayoutNode => placed !== null);
   return setter.direction === 'rtl' ? nodes.map((placed) => mirrored(placed, area)) : nodes;
 }

@@ -11,6 +11,7 @@ import type { BlockStyles, PageGeometry } from './styles';
 import type { TextSetter, TextStyle } from './text';
 import type { GraphicShape, LayoutNode, PositionedRun, StructType } from './types';
 import type { StructBuilder } from './structure';
+import { placeDrawing } from './vector';
 
 /** A decoration drawn behind consecutive slices, page by page (a box fill, a quote bar). */
 interface Decoration {
@@ -135,14 +136,15 @@ export class BlockMeasurer {
   ): Slice[] {
     const element = this.structure.add(parent, type);
     const links = new Map<TextRun, number>();
+    // A link, or a run in a language of its own, is an element of its own: a Link or a Span, with its /Lang.
     const structOf = (run: TextRun): number => {
-      if (!run.href) return element;
-      let link = links.get(run);
-      if (link === undefined) {
-        link = this.structure.add(element, 'Link');
-        links.set(run, link);
+      if (!run.href && run.lang === undefined) return element;
+      let own = links.get(run);
+      if (own === undefined) {
+        own = this.structure.add(element, run.href ? 'Link' : 'Span', undefined, run.lang);
+        links.set(run, own);
       }
-      return link;
+      return own;
     };
     const lines = this.setter.setLines(runs, style, width, structOf);
     // Every text goes through here: once per paragraph is often enough to stop a runaway render.
@@ -338,7 +340,11 @@ export class BlockMeasurer {
       height: drawnHeight,
       spaceBefore: 0,
       keepWithNext: false,
-      nodes: [{ kind: 'image', x: x + (width - drawnWidth) / 2, y: 0, width: drawnWidth, height: drawnHeight, data: image.bytes, struct: figure }],
+      nodes: [
+        image.format === 'svg'
+          ? { kind: 'vector', x: x + (width - drawnWidth) / 2, y: 0, width: drawnWidth, height: drawnHeight, drawing: placeDrawing(image.drawing, this.setter), struct: figure }
+          : { kind: 'image', x: x + (width - drawnWidth) / 2, y: 0, width: drawnWidth, height: drawnHeight, data: image.bytes, struct: figure },
+      ],
       decorations: [],
       block: index,
     };
@@ -490,6 +496,7 @@ export function shift(node: LayoutNode, dy: number): LayoutNode {
       return { ...node, baseline: node.baseline + dy };
     case 'rect':
     case 'image':
+    case 'vector':
     case 'graphic':
       return { ...node, y: node.y + dy };
     case 'rule':

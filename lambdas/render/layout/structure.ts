@@ -5,6 +5,7 @@ interface Draft {
   readonly id: number;
   readonly type: StructType;
   readonly alt?: string;
+  readonly lang?: string;
   readonly children: Draft[];
 }
 
@@ -16,9 +17,10 @@ export class StructBuilder {
     this.root = this.create('Document').id;
   }
 
-  /** Adds an element under `parent` and returns its id. */
-  add(parent: number, type: StructType, alt?: string): number {
-    const draft = this.create(type, alt);
+  /** Adds an element under `parent` and returns its id; `lang` when its language is not the document's. */
+  add(parent: number, type: StructType, alt?: string, lang?: string): number {
+    const draft = { ...this.create(type, alt), ...(lang === undefined ? {} : { lang }) };
+    this.drafts.set(draft.id, draft);
     const parentDraft = this.drafts.get(parent);
     if (!parentDraft) throw new Error(`no structure element ${parent}`);
     parentDraft.children.push(draft);
@@ -30,6 +32,7 @@ export class StructBuilder {
       id: draft.id,
       type: draft.type,
       ...(draft.alt === undefined ? {} : { alt: draft.alt }),
+      ...(draft.lang === undefined ? {} : { lang: draft.lang }),
       children: draft.children.map(freeze),
     });
     return freeze(this.drafts.get(this.root) as Draft);

@@ -2,6 +2,7 @@
  * Inline emphasis in content strings (spec: "Inline emphasis in any string"):
  * `**bold**`, `*italic*`, `[text](https://…)` become `<b>`, `<i>`, `<a href>` of the markup dialect;
  * `\*` prints a star; everything else is escaped, so `<b>`, `{{x}}` and `&amp;` print as typed.
+ * `[text]{lang=fr}` (a bracketed span, as in Pandoc) marks text in another language: `<span lang>`.
  *
  * The rules are CommonMark's, read by the same parser as Markdown documents (../commonmark.ts);
  * its tokens are a flat list, so no run of stars, however long, nests a call per star.
@@ -47,5 +48,23 @@ function markupOf(tokens: readonly Token[]): string {
 export function inlineMarkup(text: string): string {
   if (!mayHaveInlineMarkup(text)) return Handlebars.escapeExpression(text);
   const [inline] = commonMark().parseInline(text, {});
-  return markupOf(inline?.children ?? []);
+  return withLanguageSpans(markupOf(inline?.children ?? []));
+}
+
+/** `[text]{lang=xx}` after escaping (`=` is `&#x3D;` then); the tag is checked by the markup stage. */
+const LANGUAGE_SPAN = /\[([^[\]]*)\]\{lang&#x3D;([A-Za-z0-9-]+)\}/g;
+
+function withLanguageSpans(markup: string): string {
+  if (!markup.includes(']{lang')) return markup;
+  return markup.replace(LANGUAGE_SPAN, (whole, text: string, lang: string) => (balanced(text) ? `<span lang="${lang}">${text}</span>` : whole));
+}
+
+/** Whether the elements inside a span close inside it (`[**a]{lang=fr}**` stays as typed). */
+function balanced(markup: string): boolean {
+  const open: string[] = [];
+  for (const [, closing, name] of markup.matchAll(/<(\/?)([a-z]+)[^>]*>/g)) {
+    if (closing === '') open.push(name as string);
+    else if (open.pop() !== name) return false;
+  }
+  return open.length === 0;
 }
