@@ -200,7 +200,7 @@ describe('npm run publish, against the local server', () => {
 
     // Assert
     expect(result.code).toBe(2);
-    expect(result.output).toMatch(/Give files to publish, or --list, --republish or --reconcile/);
+    expect(result.output).toMatch(/Give files to publish, or --list, --republish, --reconcile or --redrive \(one of them\)/);
     expect(result.output).toMatch(/npm run publish -- --help for the usage/);
   });
 
