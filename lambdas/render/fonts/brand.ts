@@ -14,7 +14,7 @@ import { TrueTypeGlyphs } from './subset';
 import type { EmbeddedFont, FontSet, FontkitFont, FontVariant } from './types';
 
 /** The theme's font files, checked by `fontFileProblem`. */
-export interface BrandFontFiles {
+interface BrandFontFiles {
   readonly regular: Uint8Array;
   readonly bold: Uint8Array;
 }
