@@ -89,6 +89,15 @@ describe('template: a bad font in the theme', () => {
     expect(await failure('font:\n  regular: fonts/Lato_400Regular.ttf\n  bold: fonts/Lato-OFL.txt')).toMatch(/theme\.yaml:14:9: font\.bold: "fonts\/Lato-OFL\.txt" is not a TrueType or OpenType font file/);
   });
 
+  it('refuses an OpenType font with PostScript outlines and says what to use', async () => {
+    const dir = templatesWithFont('font:\n  regular: fonts/Brand.otf\n  bold: fonts/Lato_700Bold.ttf');
+    writeFileSync(join(dir, 'fonts/Brand.otf'), Buffer.concat([Buffer.from('OTTO'), Buffer.alloc(64)]));
+
+    const error = await createRenderer({ templatesDir: dir }).then(() => null, (caught: unknown) => caught as Error);
+
+    expect(error?.message).toMatch(/theme\.yaml:13:12: font\.regular: "fonts\/Brand\.otf" is an OpenType font with PostScript \(CFF\) outlines; .*use the TTF version/);
+  });
+
   it('names a missing face', async () => {
     expect(await failure('font:\n  regular: fonts/Lato_400Regular.ttf')).toMatch(/theme\.yaml:12:1: font\.bold: is missing/);
   });
