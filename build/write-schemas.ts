@@ -15,6 +15,17 @@ type Schema = Record<string, unknown>;
 const DIALECT = 'https://json-schema.org/draft/2020-12/schema';
 const schemaDir = new URL('../schema/', import.meta.url);
 
+/** Bullets, nested as deep as a fact sheet shows them (the validator warns about deeper ones). */
+function bulletsSchema(required: boolean, depth: number): Schema {
+  const text = valueSchema({ kind: 'text', max: 'maxTextLength' }, true);
+  const withSubBullets: Schema = {
+    type: 'object',
+    properties: { text, ...(depth < 2 ? { bullets: bulletsSchema(false, depth + 1) } : {}) },
+    required: ['text'],
+  };
+  return { type: required ? 'array' : ['array', 'null'], maxItems: DOCUMENT_LIMITS.maxListItems, items: { anyOf: [text, withSubBullets] } };
+}
+
 /** Text may be typed as a number (`value: 1.5`); the validator reads it as its digits. */
 function valueSchema(type: FieldKind, required: boolean): Schema {
   const orNull = (types: readonly string[]): string | string[] => (required ? (types.length === 1 ? (types[0] as string) : [...types]) : [...types, 'null']);
@@ -44,6 +55,8 @@ function valueSchema(type: FieldKind, required: boolean): Schema {
         maxItems: DOCUMENT_LIMITS.maxListItems,
         items: valueSchema({ kind: 'text', max: 'maxTextLength' }, true),
       };
+    case 'bullets':
+      return bulletsSchema(required, 0);
     case 'list':
       return { type: orNull(['array']), maxItems: DOCUMENT_LIMITS.maxListItems, items: valueSchema(type.items, true) };
     case 'mapping': {

@@ -176,13 +176,31 @@ describe('npm run publish, against the local server', () => {
     expect(Buffer.from(await response.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
   });
 
+  it('--list --json: one object with each fact sheet, its source, template and version, and the error reports', async () => {
+    // Prepare
+    await harness.put('content/listed-json.yaml', await readFile(join(UPLOADS, 'sommet.yaml')));
+    await harness.put('content/listed-bad.yaml', await readFile(join(UPLOADS, 'sommet-missing-title.yaml')));
+
+    // Act
+    const result = await run('cli/publish.ts', ['--list', '--json', ...target()]);
+
+    // Assert
+    expect(result.code, result.output).toBe(0);
+    const listed = JSON.parse(result.output) as { bucket: string; factsheets: Record<string, unknown>[]; errorReports: Record<string, unknown>[] };
+    expect(listed.bucket).toBe(BUCKET);
+    expect(listed.factsheets).toContainEqual(
+      expect.objectContaining({ factsheetKey: 'factsheets/listed-json.pdf', sourceKey: 'content/listed-json.yaml', template: 'briefing', publisherVersion: expect.any(String) as string }),
+    );
+    expect(listed.errorReports).toContainEqual(expect.objectContaining({ errorReportKey: 'errors/listed-bad.json' }));
+  });
+
   it('explains a usage error', async () => {
     // Act
     const result = await run('cli/publish.ts', ['--list', join(workDir, 'x.yaml'), ...target()]);
 
     // Assert
     expect(result.code).toBe(2);
-    expect(result.output).toMatch(/Give files to publish, or --list, --republish or --reconcile/);
+    expect(result.output).toMatch(/Give files to publish, or --list, --republish, --reconcile or --redrive \(one of them\)/);
     expect(result.output).toMatch(/npm run publish -- --help for the usage/);
   });
 

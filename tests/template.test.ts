@@ -308,7 +308,7 @@ describe('template', () => {
     it('lists the key points under "Points clés"', () => {
       const [list] = sectionAfter(markup.body, 'Points clés');
 
-      expect(list?.kind === 'list' && list.items.map(textOf)).toEqual(frenchDocument.key_points);
+      expect(list?.kind === 'list' && list.items.map((item) => textOf(item.runs))).toEqual(frenchDocument.key_points.map((item) => item.text));
     });
 
     it('prints each section as a heading, its paragraphs and its bullets', () => {
@@ -317,7 +317,7 @@ describe('template', () => {
 
       expect(blocks.map((block) => block.kind)).toEqual(['paragraph', 'paragraph', 'list']);
       expect(blocks.flatMap((block) => (block.kind === 'paragraph' ? [textOf(block.runs)] : []))).toEqual(section?.body);
-      expect(blocks.flatMap((block) => (block.kind === 'list' ? block.items.map(textOf) : []))).toEqual(section?.bullets);
+      expect(blocks.flatMap((block) => (block.kind === 'list' ? block.items.map((item) => textOf(item.runs)) : []))).toEqual(section?.bullets.map((item) => item.text));
     });
 
     it('wraps quotes in French guillemets with narrow no-break spaces and cites "— speaker, context"', () => {
@@ -388,10 +388,10 @@ describe('template', () => {
     it('turns **bold**, *italic* and links into runs, and leaves an unbalanced * as typed', () => {
       const point = 'A **firm** *call* to [the Élysée](https://www.elysee.fr/?a=1&b=2), 5 * 3 and *open';
 
-      const markup = render(minimalDocument({ key_points: [point] }));
+      const markup = render(minimalDocument({ key_points: [{ text: point, level: 0 }] }));
       const [list] = blocksOf(markup.body, 'list');
 
-      expect(list?.items[0]).toEqual([
+      expect(list?.items[0]?.runs).toEqual([
         { kind: 'text', text: 'A ', bold: false, italic: false, href: null },
         { kind: 'text', text: 'firm', bold: true, italic: false, href: null },
         { kind: 'text', text: ' ', bold: false, italic: false, href: null },

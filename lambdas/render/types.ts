@@ -77,11 +77,17 @@ export interface Chart {
 }
 /** A chart once its type is decided. */
 export type DrawnChart = Chart & { readonly type: 'bar' | 'line' };
+/** A bullet, in the order of the list; `level` 0 is the list's own, 1 and 2 sub-bullets of the one before. */
+export interface ListItem {
+  readonly text: string;
+  readonly level: ListLevel;
+}
+export type ListLevel = 0 | 1 | 2;
 export interface Section {
   readonly heading: string;
   /** `body` normalised to a list of paragraphs. */
   readonly body: readonly string[];
-  readonly bullets: readonly string[];
+  readonly bullets: readonly ListItem[];
   /** Shown after the section's text. */
   readonly image?: Figure;
   /** Shown after the section's picture. */
@@ -121,7 +127,7 @@ export interface EventDocument {
   readonly summary?: string;
   readonly facts: readonly Fact[];
   readonly parties: readonly Party[];
-  readonly key_points: readonly string[];
+  readonly key_points: readonly ListItem[];
   readonly sections: readonly Section[];
   readonly quotes: readonly Quote[];
   readonly timeline: readonly TimelineEntry[];
@@ -298,7 +304,7 @@ export type BoxStyle = 'summary' | 'note';
 export type MarkupBlock =
   | { readonly kind: 'heading'; readonly level: 1 | 2 | 3; readonly runs: readonly TextRun[] }
   | { readonly kind: 'paragraph'; readonly style: ParagraphStyle; readonly runs: readonly TextRun[] }
-  | { readonly kind: 'list'; readonly items: readonly (readonly TextRun[])[] }
+  | { readonly kind: 'list'; readonly items: readonly { readonly runs: readonly TextRun[]; readonly level: ListLevel }[] }
   | {
       readonly kind: 'quote';
       readonly paragraphs: readonly (readonly TextRun[])[];

@@ -202,9 +202,10 @@ function shortenedBlocks(block: MarkupBlock): MarkupBlock[] {
     case 'list':
       return block.items.flatMap((item, index) => {
         const before = block.items.slice(0, index);
+        const last = before[before.length - 1];
         return [
-          ...textPrefixes(item).map((runs) => ({ ...block, items: [...before, runs] })),
-          ...(index > 0 ? [{ ...block, items: [...before.slice(0, -1), [...(before[before.length - 1] as readonly TextRun[]), plainRun(` ${ELLIPSIS}`)]] }] : []),
+          ...textPrefixes(item.runs).map((runs) => ({ ...block, items: [...before, { ...item, runs }] })),
+          ...(last !== undefined ? [{ ...block, items: [...before.slice(0, -1), { ...last, runs: [...last.runs, plainRun(` ${ELLIPSIS}`)] }] }] : []),
         ];
       }).reverse();
     case 'grid':
