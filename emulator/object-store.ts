@@ -65,7 +65,7 @@ const NOT_KEYED = new Set(['METHODS', 'deleteMultipleObjects', 'postObject']);
 const CONDITIONAL = new Set(['putObject', 'putObjectCopy', 'completeMultipartUpload', 'deleteObject', 'getObject']);
 for (const [name, original] of Object.entries(objectController)) {
   if (NOT_KEYED.has(name) || typeof original !== 'function' || (original as { guarded?: true }).guarded) continue;
-  const wrapped = async (ctx: RequestContext) => {
+  const wrapped = (ctx: RequestContext) => {
     refuseLongKey(ctx.params.key);
     return CONDITIONAL.has(name) ? requestConditions.run(conditionsOf(ctx.headers), () => original(ctx)) : original(ctx);
   };
