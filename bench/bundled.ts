@@ -18,7 +18,7 @@ const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
 /** Only the target differs from the function's bundle: Lambda runs Node 22, this runs here. */
 const TARGET = `node${process.versions.node.split('.')[0]}`;
 
-export interface BundledRun {
+interface BundledRun {
   readonly pages: number;
   readonly peakRssMb: number;
   readonly repeatMs: readonly number[];

@@ -40,13 +40,13 @@ export const SCRIPT_DOCUMENTS: readonly CompareDocument[] = [
   { label: 'picture', file: 'tests/fixtures/images/bench.yaml' },
 ].filter((document) => existsSync(join(root, document.file)));
 
-export interface Spread {
+interface Spread {
   readonly median: number;
   readonly min: number;
   readonly max: number;
 }
 
-export interface CompareRow {
+interface CompareRow {
   readonly label: string;
   readonly engine: string;
   readonly file: string;

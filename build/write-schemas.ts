@@ -8,12 +8,23 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { DOCUMENT_LIMITS, EVENT_DOCUMENT, type Field, type FieldKind } from '../lambdas/render';
-import { COLOUR, colourUses, papers, THEME_SETTINGS } from '../lambdas/render/template/theme';
+import { archives, COLOUR, colourUses, logoPlacements, papers, THEME_SETTINGS } from '../lambdas/render/template/theme';
 
 type Schema = Record<string, unknown>;
 
 const DIALECT = 'https://json-schema.org/draft/2020-12/schema';
 const schemaDir = new URL('../schema/', import.meta.url);
+
+/** Bullets, nested as deep as a fact sheet shows them (the validator warns about deeper ones). */
+function bulletsSchema(required: boolean, depth: number): Schema {
+  const text = valueSchema({ kind: 'text', max: 'maxTextLength' }, true);
+  const withSubBullets: Schema = {
+    type: 'object',
+    properties: { text, ...(depth < 2 ? { bullets: bulletsSchema(false, depth + 1) } : {}) },
+    required: ['text'],
+  };
+  return { type: required ? 'array' : ['array', 'null'], maxItems: DOCUMENT_LIMITS.maxListItems, items: { anyOf: [text, withSubBullets] } };
+}
 
 /** Text may be typed as a number (`value: 1.5`); the validator reads it as its digits. */
 function valueSchema(type: FieldKind, required: boolean): Schema {
@@ -32,7 +43,7 @@ function valueSchema(type: FieldKind, required: boolean): Schema {
     case 'url':
       return { type: orNull(['string']), maxLength: DOCUMENT_LIMITS.maxUrlLength, pattern: type.https ? '^https://\\S+$' : '^https?://\\S+$' };
     case 'imagePath':
-      return { type: orNull(['string']), maxLength: DOCUMENT_LIMITS.maxUrlLength, pattern: '^[^/\\\\%:]+([/][^/\\\\%]+)*\\.([jJ][pP][eE]?[gG]|[pP][nN][gG])$' };
+      return { type: orNull(['string']), maxLength: DOCUMENT_LIMITS.maxUrlLength, pattern: '^[^/\\\\%:]+([/][^/\\\\%]+)*\\.([jJ][pP][eE]?[gG]|[pP][nN][gG]|[sS][vV][gG])$' };
     case 'number':
       return { type: 'number' };
     case 'choice':
@@ -44,6 +55,8 @@ function valueSchema(type: FieldKind, required: boolean): Schema {
         maxItems: DOCUMENT_LIMITS.maxListItems,
         items: valueSchema({ kind: 'text', max: 'maxTextLength' }, true),
       };
+    case 'bullets':
+      return bulletsSchema(required, 0);
     case 'list':
       return { type: orNull(['array']), maxItems: DOCUMENT_LIMITS.maxListItems, items: valueSchema(type.items, true) };
     case 'mapping': {
@@ -99,6 +112,8 @@ export function themeSchema(): Schema {
       // The reader takes any case: `letter` is Letter.
       paper: { ...setting('paper'), type: 'string', pattern: `^(?:${papers.map(anyCase).join('|')})$` },
       logo: { ...setting('logo'), type: ['string', 'null'] },
+      logoPlacement: { ...setting('logoPlacement'), type: 'string', pattern: `^(?:${logoPlacements.map(anyCase).join('|')})$` },
+      archive: { ...setting('archive'), type: 'string', pattern: `^(?:${archives.map(anyCase).join('|')})$` },
       colours: {
         ...setting('colours'),
         type: 'object',

@@ -10,7 +10,7 @@ import type { PublishResult, RecordOutcome } from '../lambdas/publisher/publishe
 import { formatProblems } from '../lambdas/render';
 import { type Bucket, download, type Outcome, uploadSource, waitForOutcome } from '../client/bucket-client';
 import { createProgress, parseCommand, runCommand, UsageError } from '../client/command';
-import { findTargets } from '../client/render-files';
+import { findPictures, findTargets } from '../client/render-files';
 import { DEFAULT_LOCAL_BUCKET, type InvocationReport } from '../emulator/local-s3';
 import { startLocalPublisher } from '../emulator/local-publisher';
 
@@ -51,7 +51,19 @@ await runCommand(async () => {
 
   // A fresh bucket each run, so that what is printed is exactly what content/ holds now.
   await rm(values.data, { recursive: true, force: true });
-  const handled = new Map<string, Extract<RecordOutcome, { status: 'published' | 'rejected' }>>();
+  type Handled = Extract<RecordOutcome, { status: 'published' | 'rejected' }>;
+  const handled = new Map<string, Handled>();
+  const waiting = new Map<string, (outcome: Handled) => void>();
+  // The answer is in the bucket a moment before the invocation that wrote it ends (it still
+  // writes the picture index), and its pages and time are known only then.
+  const handledFor = (source: string): Promise<Handled | undefined> => {
+    const known = handled.get(source);
+    if (known !== undefined) return Promise.resolve(known);
+    return new Promise((resolve) => {
+      waiting.set(source, resolve);
+      setTimeout(() => resolve(handled.get(source)), 10_000).unref();
+    });
+  };
   const local = await startLocalPublisher({
     bucket: DEFAULT_LOCAL_BUCKET,
     directory: values.data,
@@ -61,25 +73,32 @@ await runCommand(async () => {
     onInvoked: (report: InvocationReport<PublishResult>) => {
       if (!('result' in report)) return;
       for (const outcome of report.result.records) {
-        if (outcome.status === 'published' || outcome.status === 'rejected') handled.set(outcome.sourceKey, outcome);
+        if (outcome.status === 'published' || outcome.status === 'rejected') {
+          handled.set(outcome.sourceKey, outcome);
+          waiting.get(outcome.sourceKey)?.(outcome);
+        }
       }
     },
   });
   const bucket: Bucket = { s3: local.localS3.client, name: local.localS3.bucket, layout: local.config.layout };
   if (!values.json) console.log(`Local S3 at ${local.localS3.endpoint}, bucket ${bucket.name}: publishing ${contentDir}/\n`);
 
+  // The pictures first, so that the documents find them; each publishes nothing of its own.
+  const sourceKey = (path: string) => `${local.config.layout.contentPrefix}${relative(contentDir, path).split(sep).join('/')}`;
+  for (const picture of await findPictures(contentDir)) await uploadSource(bucket, sourceKey(picture), await readFile(picture));
+
   const progress = values.json ? null : createProgress(targets.length);
   const results: FileResult[] = [];
   try {
     await Promise.all(
       targets.map(async (target) => {
-        const source = `${local.config.layout.contentPrefix}${relative(contentDir, target.path).split(sep).join('/')}`;
+        const source = sourceKey(target.path);
         let outcome: Outcome;
         let result: FileResult;
         try {
           const etag = await uploadSource(bucket, source, await readFile(target.path));
           outcome = await waitForOutcome(bucket, source, etag, { timeoutMs: 120_000 });
-          const handledOutcome = handled.get(source);
+          const handledOutcome = await handledFor(source);
           const ms = handledOutcome === undefined ? undefined : Math.round(handledOutcome.ms);
           switch (outcome.kind) {
             case 'published': {

@@ -4,7 +4,7 @@
  */
 import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
-import { ACCEPTED_EXTENSIONS, ContentError, loadFile, OperatorError, type Problem, type Renderer } from '../lambdas/render';
+import { ACCEPTED_EXTENSIONS, ContentError, loadFile, OperatorError, PICTURE_EXTENSIONS, type Problem, type Renderer } from '../lambdas/render';
 import { folderImages } from './image-files';
 
 export interface RenderTarget {
@@ -34,7 +34,7 @@ export async function findTargets(paths: readonly string[]): Promise<RenderTarge
   for (const path of paths) {
     const info = await stat(path).catch(() => null);
     if (info?.isDirectory()) {
-      for (const file of await listDocuments(path)) {
+      for (const file of await listFiles(path, ACCEPTED_EXTENSIONS)) {
         const name = relative(path, file);
         targets.push({ path: file, root: path, outputName: name.slice(0, name.length - extname(name).length) });
       }
@@ -45,7 +45,12 @@ export async function findTargets(paths: readonly string[]): Promise<RenderTarge
   return targets;
 }
 
-async function listDocuments(folder: string): Promise<string[]> {
+/** The pictures under `folder`, which documents there may name (recursively, in name order). */
+export function findPictures(folder: string): Promise<string[]> {
+  return listFiles(folder, PICTURE_EXTENSIONS);
+}
+
+async function listFiles(folder: string, extensions: readonly string[]): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true });
   const files = await Promise.all(
     entries
@@ -53,8 +58,8 @@ async function listDocuments(folder: string): Promise<string[]> {
       .sort((a, b) => a.name.localeCompare(b.name))
       .map(async (entry) => {
         const path = join(folder, entry.name);
-        if (entry.isDirectory()) return listDocuments(path);
-        return ACCEPTED_EXTENSIONS.includes(extname(entry.name).toLowerCase()) ? [path] : [];
+        if (entry.isDirectory()) return listFiles(path, extensions);
+        return extensions.includes(extname(entry.name).toLowerCase()) ? [path] : [];
       }),
   );
   return files.flat();

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STRESS_SHAPE, longDocument } from '../bench/long-document';
 import { readPdf } from './helpers/pdf';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -174,5 +175,37 @@ describe('machine-readable output', () => {
     expect(report.files[0]).toMatchObject({ source: 'content/call.json', status: 'published', template: 'briefing', pages: 2 });
     expect(report.files[1]).toMatchObject({ source: 'content/sans-titre.yaml', status: 'rejected', errorReport: 'errors/sans-titre.json' });
     expect(String(report.files[1]?.problems)).toMatch(/content\/sans-titre\.yaml(:\d+:\d+)?: title:/);
+  }, 120_000);
+});
+
+describe('a line per file as it finishes; a counter only on a terminal', () => {
+  let work: string;
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'cli-progress-'));
+    // "a-long" sorts first but takes far longer than "b-short": a table printed at the end would list it first.
+    writeFileSync(join(work, 'a-long.yaml'), longDocument(STRESS_SHAPE).yaml);
+    cpSync(join(ROOT, 'tests/fixtures/events/uploads/sommet.yaml'), join(work, 'b-short.yaml'));
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('npm start prints the short document before the long one, sorted after it, and no counter into a pipe', async () => {
+    const result = await tsx('cli/start.ts', '--content', work, '--out', join(work, 'out'), '--data', join(work, 'data'));
+
+    expect(result.code, result.output).toBe(0);
+    const lines = result.stdout.split('\n').filter((line) => line.startsWith('✓ '));
+    expect(lines.map((line) => line.split('  ')[0])).toEqual(['✓ content/b-short.yaml', '✓ content/a-long.yaml']);
+    expect(result.stdout).not.toMatch(/\r|\[\d+\/2\]/);
+  }, 150_000);
+
+  it('npm run render on a terminal: a [done/total] counter, rewritten in place, under the finished lines', async () => {
+    // A real pseudo-terminal (util-linux script): standard output is a TTY as in a user's shell.
+    const command = [process.execPath, '--import', 'tsx', 'cli/render.ts', join(work, 'b-short.yaml'), join(ROOT, 'content/macron-putin-call-en.json'), '--out', join(work, 'tty-out')];
+    const result = await run('script', ['-qec', command.map((part) => `'${part}'`).join(' '), '/dev/null']);
+
+    expect(result.code, result.output).toBe(0);
+    expect(result.stdout).toContain('[0/2]');
+    expect(result.stdout).toContain('\r\x1b[K✓ ');
+    expect(result.stdout).toContain('[1/2]');
+    expect(result.stdout).toMatch(/✓ .*b-short\.yaml[^\n]*\r?\n/);
   }, 120_000);
 });

@@ -160,7 +160,7 @@ describe('i18n', () => {
 
     const fill = (lang: string) => {
       const filled = templates.fill(
-        validated(minimalDocument({ lang, key_points: ['point'], quotes: [{ text: 'Texte' }], sources: [{ name: 'AFP' }] })),
+        validated(minimalDocument({ lang, key_points: [{ text: 'point', level: 0 }], quotes: [{ text: 'Texte' }], sources: [{ name: 'AFP' }] })),
       );
       return { warnings: filled.warnings, markup: parseMarkup(filled) };
     };

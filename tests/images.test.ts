@@ -111,7 +111,7 @@ describe('validate: pictures', () => {
     ['%2e%2e/%2e%2e/factsheets/x.png', 'without %-escapes'],
     ['photos\\kyiv.jpg', 'folders are separated by "/"'],
     ['../../factsheets/x.pdf', 'is a .pdf file, not a picture'],
-    ['map.svg', 'is a .svg file, not a picture'],
+    ['map.gif', 'is a .gif file, not a picture'],
     ['photo', 'has no extension'],
   ])('refuses src "%s" before reading anything', async (src, message) => {
     const error = await refusal(renderer, imagesDir, withImage(src));

@@ -11,6 +11,8 @@ const theme: Theme = {
   paper: 'A4',
   colours: { primary: '#1b2a4a', accent: '#b3401f', text: '#1f2328', muted: '#5b6370', highlight: '#eef1f6', onPrimary: '#ffffff' },
   logo: null,
+  logoPlacement: 'band',
+  archive: 'none',
 };
 
 const run = (text: string, options: Partial<TextRun> = {}): TextRun => ({ kind: 'text', text, bold: false, italic: false, href: null, ...options });

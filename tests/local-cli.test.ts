@@ -176,13 +176,31 @@ describe('npm run publish, against the local server', () => {
     expect(Buffer.from(await response.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
   });
 
+  it('--list --json: one object with each fact sheet, its source, template and version, and the error reports', async () => {
+    // Prepare
+    await harness.put('content/listed-json.yaml', await readFile(join(UPLOADS, 'sommet.yaml')));
+    await harness.put('content/listed-bad.yaml', await readFile(join(UPLOADS, 'sommet-missing-title.yaml')));
+
+    // Act
+    const result = await run('cli/publish.ts', ['--list', '--json', ...target()]);
+
+    // Assert
+    expect(result.code, result.output).toBe(0);
+    const listed = JSON.parse(result.output) as { bucket: string; factsheets: Record<string, unknown>[]; errorReports: Record<string, unknown>[] };
+    expect(listed.bucket).toBe(BUCKET);
+    expect(listed.factsheets).toContainEqual(
+      expect.objectContaining({ factsheetKey: 'factsheets/listed-json.pdf', sourceKey: 'content/listed-json.yaml', template: 'briefing', publisherVersion: expect.any(String) as string }),
+    );
+    expect(listed.errorReports).toContainEqual(expect.objectContaining({ errorReportKey: 'errors/listed-bad.json' }));
+  });
+
   it('explains a usage error', async () => {
     // Act
     const result = await run('cli/publish.ts', ['--list', join(workDir, 'x.yaml'), ...target()]);
 
     // Assert
     expect(result.code).toBe(2);
-    expect(result.output).toMatch(/Give files to publish, or --list, --republish or --reconcile/);
+    expect(result.output).toMatch(/Give files to publish, or --list, --republish, --reconcile or --redrive \(one of them\)/);
     expect(result.output).toMatch(/npm run publish -- --help for the usage/);
   });
 
@@ -203,6 +221,9 @@ describe('npm start', () => {
     await mkdir(join(content, 'world'), { recursive: true });
     await copyFile(join(UPLOADS, 'macron-poutine.txt'), join(content, 'macron-poutine.txt'));
     await copyFile(join(UPLOADS, 'kyiv.md'), join(content, 'world', 'Київ.md'));
+    await mkdir(join(content, 'photos'));
+    await copyFile('tests/fixtures/images/photo.jpg', join(content, 'photos', 'hills.jpg'));
+    await writeFile(join(content, 'world', 'hills.yaml'), 'title: Hills\ndate: 2022-02-28\nimages:\n  - src: ../photos/hills.jpg\n    alt: Hills under a blue sky\n');
     const out = join(workDir, 'start-out');
 
     // Act
@@ -213,7 +234,10 @@ describe('npm start', () => {
     expect(result.output).toMatch(/^✓ content\/macron-poutine\.txt {2}briefing {2}\d p {2}\d+ B {2}\d+ ms {2}→ .*macron-poutine\.pdf$/m);
     expect(result.output).toMatch(/^✓ content\/world\/Київ\.md {2}briefing {2}1 p {2}\d+ B {2}\d+ ms {2}→ .*Київ\.pdf$/m);
     expect(result.output).not.toContain('\r');
-    expect(result.output).toContain('2 of 2 published');
+    expect(result.output).toContain('3 of 3 published');
+    // The picture was uploaded before the document that names it, and is no document itself.
+    expect((await readFile(join(out, 'world', 'hills.pdf'))).indexOf(await readFile('tests/fixtures/images/photo.jpg'))).toBeGreaterThan(0);
+    expect(result.output).not.toContain('hills.jpg');
     expect((await readPdf(await readFile(join(out, 'world', 'Київ.pdf')))).text).toContain('Переговори в Києві');
     expect((await readPdf(await readFile(join(out, 'macron-poutine.pdf')))).text).toContain('Emmanuel Macron');
   });

@@ -187,4 +187,20 @@ describe('npm run dev: a template saved while it runs', () => {
     expect((await readPdf(Buffer.from(pdf ?? []))).text).toContain('Édition spéciale du desk');
     expect(dev.output()).toMatch(/published content\/sommet\.yaml → factsheets\/sommet\.pdf[^\n]*\n(.|\n)*published content\/sommet\.yaml → factsheets\/sommet\.pdf/);
   }, 150_000);
+
+  it('prints one line per upload, and under it each warning with its field and line:column', async () => {
+    // Prepare: the server of the test above
+    const running = dev as Dev;
+    const text = `${await readFile(SAMPLE, 'utf8')}sumary: a typo\n`;
+    const s3 = createS3Client({ endpoint: running.endpoint, credentials: LOCAL_CREDENTIALS });
+
+    // Act
+    await s3.send(new PutObjectCommand({ Bucket: 'factsheet-publisher', Key: 'content/typo.yaml', Body: text }));
+    s3.destroy();
+
+    // Assert
+    const line = text.split('\n').findIndex((entry) => entry.startsWith('sumary:')) + 1;
+    const printed = await running.waitFor(/published content\/typo\.yaml → factsheets\/typo\.pdf \([^)]*1 warning\(s\)\)\n.*\n/);
+    expect(printed).toContain(`    content/typo.yaml:${line}:1: sumary: unknown field, ignored (did you mean "summary"?)`);
+  }, 60_000);
 });

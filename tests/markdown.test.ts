@@ -14,8 +14,8 @@ const read = (body: string): Document => parseSource(source('doc.md', `${FRONT_M
 interface Document {
   readonly title?: string;
   readonly summary?: string;
-  readonly key_points?: string[];
-  readonly sections?: { heading: string; body?: string[]; bullets?: string[] }[];
+  readonly key_points?: unknown[];
+  readonly sections?: { heading: string; body?: string[]; bullets?: unknown[] }[];
   readonly quotes?: { text: string; speaker?: string; context?: string }[];
 }
 
@@ -55,10 +55,23 @@ describe('parse: the five Markdown cases of issue 12', () => {
     expect(pdf.text).not.toContain('\\');
   });
 
-  it('keeps nested list items, each after its parent and led by a dash per level', () => {
-    const data = read('## Sanctions\n\n- Banks\n  - SWIFT\n  - reserves\n    1. gold\n- Oligarchs\n');
+  it('keeps nested lists as sub-bullets, each placed where its text is', () => {
+    const text = '## Sanctions\n\n- Banks\n  - SWIFT\n  - reserves\n    1. gold\n- Oligarchs\n\n# Key\n';
+    const parsed = parseSource(source('nested.md', `- Talks\n  * in Minsk\n\n${text}`));
 
-    expect(data.sections?.[0]?.bullets).toEqual(['Banks', '– SWIFT', '– reserves', '– – 1. gold', 'Oligarchs']);
+    expect(parsed.data).toMatchObject({
+      key_points: [{ text: 'Talks', bullets: ['in Minsk'] }],
+      sections: [{ heading: 'Sanctions', bullets: [{ text: 'Banks', bullets: ['SWIFT', { text: 'reserves', bullets: ['1. gold'] }] }, 'Oligarchs'] }, { heading: 'Key' }],
+    });
+    expect(parsed.positions.get('key_points[0].bullets[0]')).toMatchObject({ line: 2, column: 5 });
+    expect(parsed.positions.get('sections[0].bullets[0].bullets[1].bullets[0]')).toMatchObject({ line: 9, column: 8 });
+    expect(parsed.positions.get('sections[0].bullets[1]')).toMatchObject({ line: 10, column: 3 });
+  });
+
+  it('inside a numbered item, a nested list still follows its parent led by a dash (numbered items are paragraphs)', () => {
+    const data = read('## Steps\n\n1. Call\n   - Paris\n');
+
+    expect(data.sections?.[0]?.body).toEqual(['1. Call', '– Paris']);
   });
 
   it('refuses quotes nested too deeply for the parser, instead of losing their text', () => {
@@ -147,18 +160,41 @@ function topLevel(html: string): { tag: string; inner: string }[] {
   return elements;
 }
 
-/** Each <li>'s own text (without the items of its nested lists), in the order the items open. */
-function itemTexts(html: string): string[] {
-  const items: string[] = [];
-  const open: number[] = [];
+interface ItemNode {
+  text: string;
+  readonly children: ItemNode[];
+}
+
+/**
+ * Each <li>'s own text (without its nested lists) with its depth, in the order the items open. An
+ * item with no text of its own gives its place to its nested items, as the Markdown reader does.
+ */
+function itemTexts(html: string): { text: string; depth: number }[] {
+  const roots: ItemNode[] = [];
+  const open: ItemNode[] = [];
   for (const piece of html.split(/(<\/?li>)/)) {
     if (piece === '<li>') {
-      open.push(items.length);
-      items.push('');
+      const node: ItemNode = { text: '', children: [] };
+      (open[open.length - 1]?.children ?? roots).push(node);
+      open.push(node);
     } else if (piece === '</li>') open.pop();
-    else if (open.length > 0) items[open[open.length - 1] as number] += ` ${piece}`;
+    else if (open.length > 0) (open[open.length - 1] as ItemNode).text += ` ${piece}`;
   }
-  return items.map(textOf).filter((text) => text !== '');
+  const flat = (nodes: readonly ItemNode[], depth: number): { text: string; depth: number }[] =>
+    nodes.flatMap((node) => {
+      const text = textOf(node.text);
+      return text === '' ? flat(node.children, depth) : [{ text, depth }, ...flat(node.children, depth + 1)];
+    });
+  return flat(roots, 0);
+}
+
+/** Our bullets, sub-bullets after their parent, with their depth. */
+function bulletTexts(bullets: readonly unknown[], depth = 0): { text: string; depth: number }[] {
+  return bullets.flatMap((bullet) => {
+    if (typeof bullet === 'string') return [{ text: bullet, depth }];
+    const { text, bullets: below } = bullet as { text: string; bullets: unknown[] };
+    return [{ text, depth }, ...bulletTexts(below, depth + 1)];
+  });
 }
 
 /** What the content format has no room for, and so prints as typed rather than as CommonMark says. */
@@ -229,8 +265,9 @@ describe("parse: CommonMark's own examples of the blocks the format maps", () =>
       expect((data.quotes ?? []).map((quote, index) => (quoteTexts[index] === null ? null : textOf(inlineMarkup(quote.text))))).toEqual(quoteTexts);
 
       const listItems = elements.filter((element) => element.tag === 'ul').flatMap((element) => itemTexts(element.inner));
-      const bullets = [...(data.key_points ?? []), ...(data.sections ?? []).flatMap((section) => section.bullets ?? [])];
-      expect(bullets.map((bullet) => textOf(inlineMarkup(bullet.replace(/^(?:– )+(?:\d+[.)] )?/, ''))))).toEqual(listItems);
+      const bullets = bulletTexts([...(data.key_points ?? []), ...(data.sections ?? []).flatMap((section) => section.bullets ?? [])]);
+      // A nested numbered item keeps its number in our text; the HTML has it in <ol>.
+      expect(bullets.map(({ text, depth }) => ({ text: textOf(inlineMarkup(text.replace(/^\d+[.)] /, ''))), depth }))).toEqual(listItems);
 
       const code = elements.filter((element) => element.tag === 'pre').map((element) => textOf(element.inner));
       const paragraphs = [...(data.summary === undefined ? [] : data.summary.split('\n\n')), ...(data.sections ?? []).flatMap((section) => section.body ?? [])];
@@ -238,4 +275,37 @@ describe("parse: CommonMark's own examples of the blocks the format maps", () =>
       for (const block of code.filter((text) => text !== '')) expect(texts).toContain(block);
     },
   );
+});
+
+describe('render: sub-bullets on the page', () => {
+  it('indents each level, marks sub-bullets with a dash, and tags them as a list inside their item', async () => {
+    // Prepare
+    const renderer = await createRenderer();
+    const markdown = `${FRONT_MATTER}# Sanctions\n\n- Banks\n  - SWIFT\n    - gold reserves\n- Oligarchs\n`;
+
+    // Act
+    const { pdf, warnings } = await renderer.render(source('sanctions.md', markdown));
+
+    // Assert: read back with pdf.js, where each word starts on the page and the structure tree
+    const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+    const document = await getDocument({ data: new Uint8Array(pdf), verbosity: 0 }).promise;
+    const page = await document.getPage(1);
+    const items = (await page.getTextContent()).items.flatMap((item) => ('str' in item && item.str.trim() !== '' ? [{ text: item.str.trim(), x: item.transform[4] as number }] : []));
+    const xOf = (text: string) => items.find((item) => item.text.startsWith(text))?.x ?? Number.NaN;
+    type Node = { role?: string; children?: Node[] };
+    const rolePaths = (node: Node, above: string[] = []): string[] => {
+      const path = node.role === undefined ? above : [...above, node.role];
+      return [path.join('/'), ...(node.children ?? []).flatMap((child) => rolePaths(child, path))];
+    };
+    const roles = rolePaths((await page.getStructTree()) as Node);
+    await document.destroy();
+
+    expect(warnings).toEqual([]);
+    expect(xOf('SWIFT') - xOf('Banks')).toBeCloseTo(14, 0);
+    expect(xOf('gold') - xOf('SWIFT')).toBeCloseTo(14, 0);
+    expect(xOf('Oligarchs')).toBeCloseTo(xOf('Banks'), 1);
+    expect(items.filter((item) => item.text === '–')).toHaveLength(2);
+    expect(items.filter((item) => item.text === '•')).toHaveLength(2);
+    expect(roles.some((path) => /\/L\/LI\/LBody\/L\/LI\/LBody\/L\/LI\/LBody$/.test(path))).toBe(true);
+  });
 });

@@ -87,7 +87,7 @@ describe('markup', () => {
       const body = parseBody(`
         <h1>Titre</h1><h2>Partie</h2><h3>Détail</h3>
         <p style="kicker">Diplomatie</p>
-        <list><item>un</item><item>deux</item></list>
+        <list><item>un</item><item level="1">sous</item><item level="2">sous-sous</item><item>deux</item></list>
         <quote><p>premier</p><p>second</p><cite>— Elysée</cite></quote>
         <box style="note"><p>note</p><list><item>dans la boîte</item></list></box>
         <grid columns="3"><fact><label>Durée</label><value>1h30</value></fact></grid>
@@ -98,12 +98,36 @@ describe('markup', () => {
         { kind: 'heading', level: 2, runs: [run('Partie')] },
         { kind: 'heading', level: 3, runs: [run('Détail')] },
         { kind: 'paragraph', style: 'kicker', runs: [run('Diplomatie')] },
-        { kind: 'list', items: [[run('un')], [run('deux')]] },
+        {
+          kind: 'list',
+          items: [
+            { runs: [run('un')], level: 0 },
+            { runs: [run('sous')], level: 1 },
+            { runs: [run('sous-sous')], level: 2 },
+            { runs: [run('deux')], level: 0 },
+          ],
+        },
         { kind: 'quote', paragraphs: [[run('premier')], [run('second')]], cite: [run('— Elysée')] },
-        { kind: 'box', style: 'note', blocks: [{ kind: 'paragraph', style: 'body', runs: [run('note')] }, { kind: 'list', items: [[run('dans la boîte')]] }] },
+        { kind: 'box', style: 'note', blocks: [{ kind: 'paragraph', style: 'body', runs: [run('note')] }, { kind: 'list', items: [{ runs: [run('dans la boîte')], level: 0 }] }] },
         { kind: 'grid', columns: 3, facts: [{ label: [run('Durée')], value: [run('1h30')] }] },
         { kind: 'table', widths: [1, 2.5], header: [[run('A')], [run('B')]], rows: [[[run('a')], []]] },
       ]);
+    });
+
+    it('raises a sub-bullet that has no bullet above it, and refuses a level the dialect has not', () => {
+      const body = parseBody('<list><item level="1">orphelin</item><item level="2">trop bas</item><item level="2">sous</item></list>');
+
+      expect(body).toEqual([
+        {
+          kind: 'list',
+          items: [
+            { runs: [run('orphelin')], level: 0 },
+            { runs: [run('trop bas')], level: 1 },
+            { runs: [run('sous')], level: 2 },
+          ],
+        },
+      ]);
+      expect(() => parseBody('<list><item level="3">x</item></list>')).toThrow(/level="3" is not a level of <item>/);
     });
 
     it('drops blocks left empty by absent fields, and empty list items', () => {
@@ -112,7 +136,7 @@ describe('markup', () => {
         <quote><p/><cite>— personne</cite></quote><box style="summary"><p></p></box>
         <grid columns="2"></grid><table widths="1"><head><cell>A</cell></head></table>`);
 
-      expect(body).toEqual([{ kind: 'list', items: [[run('seul')]] }]);
+      expect(body).toEqual([{ kind: 'list', items: [{ runs: [run('seul')], level: 0 }] }]);
     });
   });
 

@@ -587,7 +587,8 @@ describe('parse', () => {
   });
 
   describe('samples', () => {
-    it.each(readdirSync(contentDir).filter((name) => !name.startsWith('.')))('parses content/%s into a mapping', (name) => {
+    const documents = readdirSync(contentDir, { withFileTypes: true }).filter((entry) => entry.isFile() && !entry.name.startsWith('.'));
+    it.each(documents.map((entry) => entry.name))('parses content/%s into a mapping', (name) => {
       const path = join(contentDir, name);
 
       const parsed = parseSource(sourceOf(path, readFileSync(path)));

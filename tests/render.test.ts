@@ -11,9 +11,13 @@ import type { SourceFile } from '../lambdas/render/types';
 import { renderTarget } from '../client/render-files';
 import { STRESS_SHAPE, longDocument } from '../bench/long-document';
 import { fold, readPdf } from './helpers/pdf';
+import { folderImages } from '../client/image-files';
 
 const contentDir = new URL('../content/', import.meta.url).pathname;
-const contentFiles = readdirSync(contentDir).filter((name) => !name.startsWith('.')).sort();
+const contentFiles = readdirSync(contentDir, { withFileTypes: true })
+  .filter((entry) => entry.isFile() && !entry.name.startsWith('.'))
+  .map((entry) => entry.name)
+  .sort();
 const pageLabel: Record<string, string> = { en: 'Page', fr: 'Page', uk: 'Сторінка', de: 'Seite', es: 'Página' };
 /** pdf.js mangles Arabic and Chinese text extraction: tests/world-scripts.test.ts reads these with poppler, the reference. */
 const readByPoppler = new Set(['ar', 'zh-Hans']);
@@ -50,7 +54,7 @@ describe('render engine', () => {
       const expected = expectedOf(name, await readFile(path, 'utf8'));
 
       // Act
-      const result = await renderer.render(source);
+      const result = await renderer.render(source, { images: folderImages(contentDir, path) });
       const pdf = await readPdf(result.pdf);
 
       // Assert

@@ -308,7 +308,7 @@ describe('template', () => {
     it('lists the key points under "Points clés"', () => {
       const [list] = sectionAfter(markup.body, 'Points clés');
 
-      expect(list?.kind === 'list' && list.items.map(textOf)).toEqual(frenchDocument.key_points);
+      expect(list?.kind === 'list' && list.items.map((item) => textOf(item.runs))).toEqual(frenchDocument.key_points.map((item) => item.text));
     });
 
     it('prints each section as a heading, its paragraphs and its bullets', () => {
@@ -317,7 +317,7 @@ describe('template', () => {
 
       expect(blocks.map((block) => block.kind)).toEqual(['paragraph', 'paragraph', 'list']);
       expect(blocks.flatMap((block) => (block.kind === 'paragraph' ? [textOf(block.runs)] : []))).toEqual(section?.body);
-      expect(blocks.flatMap((block) => (block.kind === 'list' ? block.items.map(textOf) : []))).toEqual(section?.bullets);
+      expect(blocks.flatMap((block) => (block.kind === 'list' ? block.items.map((item) => textOf(item.runs)) : []))).toEqual(section?.bullets.map((item) => item.text));
     });
 
     it('wraps quotes in French guillemets with narrow no-break spaces and cites "— speaker, context"', () => {
@@ -388,10 +388,10 @@ describe('template', () => {
     it('turns **bold**, *italic* and links into runs, and leaves an unbalanced * as typed', () => {
       const point = 'A **firm** *call* to [the Élysée](https://www.elysee.fr/?a=1&b=2), 5 * 3 and *open';
 
-      const markup = render(minimalDocument({ key_points: [point] }));
+      const markup = render(minimalDocument({ key_points: [{ text: point, level: 0 }] }));
       const [list] = blocksOf(markup.body, 'list');
 
-      expect(list?.items[0]).toEqual([
+      expect(list?.items[0]?.runs).toEqual([
         { kind: 'text', text: 'A ', bold: false, italic: false, href: null },
         { kind: 'text', text: 'firm', bold: true, italic: false, href: null },
         { kind: 'text', text: ' ', bold: false, italic: false, href: null },
@@ -553,7 +553,8 @@ describe('theme', () => {
     expect(theme.organisation).toBe('Agence Européenne d’Information');
     expect(theme.paper).toBe('Letter');
     expect(theme.colours.primary).toBe('#0b3d2e');
-    expect(Array.from(theme.logo?.subarray(0, 4) ?? [])).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    expect(theme.logo?.format).toBe('png');
+    expect(theme.logoPlacement).toBe('band');
   });
 
   it('reports every mistake at once, each with its line and column, in file order', async () => {
@@ -563,7 +564,7 @@ describe('theme', () => {
     expect([error.line, error.column]).toEqual([2, 8]);
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(/theme\.yaml:2:8: paper: "A3" is not a paper size \(expected A4 or Letter\)$/);
-    expect(lines[1]).toMatch(/theme\.yaml:3:1: colors: unknown setting \(expected one of organisation, paper, logo, colours\)$/);
+    expect(lines[1]).toMatch(/theme\.yaml:3:1: colors: unknown setting \(expected one of organisation, paper, logo, logoPlacement, archive, colours\)$/);
     expect(lines[2]).toMatch(/theme\.yaml:7:11: colours\.accent: is empty; in YAML a # starts a comment, so write the colour in quotes/);
     expect(lines[3]).toMatch(/theme\.yaml:8:9: colours\.text: "navy" is not a colour/);
   });
@@ -576,7 +577,7 @@ describe('theme', () => {
   });
 
   it.each([
-    ['fake-logo', /logo: "logo\.png" is neither a PNG nor a JPEG image/],
+    ['fake-logo', /logo: "logo\.png" is named like a PNG file but/],
     ['logo-outside', /logo: "\.\.\/with-logo\/logo\.png" is outside the templates folder/],
     ['yaml-syntax', /theme\.yaml:3:20: not valid YAML: Missing closing "quote/],
     ['incomplete', /organisation: is missing[\s\S]*colours\.accent: is missing[\s\S]*colours\.onPrimary: is missing/],

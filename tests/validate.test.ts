@@ -46,7 +46,7 @@ beforeAll(loadDispatchReader);
 
 describe('validate', () => {
   describe('samples', () => {
-    it.each(readdirSync(contentDir).filter((name) => !name.startsWith('.')))('accepts content/%s without a problem, and warns only that a dispatch was derived by rules', (name) => {
+    it.each(readdirSync(contentDir, { withFileTypes: true }).filter((entry) => entry.isFile() && !entry.name.startsWith('.')).map((entry) => entry.name))('accepts content/%s without a problem, and warns only that a dispatch was derived by rules', (name) => {
       // Prepare
       const parsed = parsedFile(join(contentDir, name));
 
@@ -502,5 +502,64 @@ describe('validate', () => {
     it.each(['jeudi', '24 février', 'Thursday 24 February', ''])('tells free text %j from a date', (raw) => {
       expect(readPartialDate(raw)).toEqual({ kind: 'text' });
     });
+  });
+});
+
+describe('validate: sub-bullets', () => {
+  it('reads a bullet with sub-bullets as `{ text, bullets }`, each at its level, in reading order', () => {
+    // Prepare
+    const yaml = [
+      'title: Sanctions',
+      'date: 2022-02-28',
+      'key_points:',
+      '  - Talks',
+      '  - text: Banks',
+      '    bullets:',
+      '      - SWIFT',
+      '      - text: reserves',
+      '        bullets: [gold]',
+      '  - Oligarchs',
+      '',
+    ].join('\n');
+
+    // Act
+    const { document, warnings } = validateDocument(parsedYaml(yaml), { templates: TEMPLATES });
+
+    // Assert
+    expect(warnings).toEqual([]);
+    expect(document.key_points).toEqual([
+      { text: 'Talks', level: 0 },
+      { text: 'Banks', level: 0 },
+      { text: 'SWIFT', level: 1 },
+      { text: 'reserves', level: 1 },
+      { text: 'gold', level: 2 },
+      { text: 'Oligarchs', level: 0 },
+    ]);
+  });
+
+  it('shows a fourth level at the third, with a warning naming the bullet and its line:column', () => {
+    const yaml = 'title: T\ndate: 2022\nsections:\n  - heading: H\n    bullets:\n      - text: a\n        bullets:\n          - text: b\n            bullets:\n              - text: c\n                bullets: [d]\n';
+
+    const { document, warnings } = validateDocument(parsedYaml(yaml), { templates: TEMPLATES });
+
+    expect(document.sections[0]?.bullets.map((item) => item.level)).toEqual([0, 1, 2, 2]);
+    expect(warnings).toEqual([
+      {
+        path: 'sections[0].bullets[0].bullets[0].bullets[0].bullets[0]',
+        line: 11,
+        column: 27,
+        message: 'is nested 4 levels deep; shown at the 3rd',
+        expected: 'at most 3 levels of bullets',
+      },
+    ]);
+  });
+
+  it('refuses a bullet mapping without its text, and a sub-bullet that is not text, naming each', () => {
+    const problems = problemsOf(parsedYaml('title: T\ndate: 2022\nkey_points:\n  - bullets: [a]\n  - text: b\n    bullets: [[x]]\n'));
+
+    expect(problems.map((problem) => [problem.path, problem.message])).toEqual([
+      ['key_points[0].text', 'is required'],
+      ['key_points[1].bullets[0]', 'must be text, not a list'],
+    ]);
   });
 });

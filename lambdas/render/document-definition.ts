@@ -23,6 +23,8 @@ export type FieldKind =
   | { readonly kind: 'choice'; readonly options: readonly string[] }
   /** Text whose blank lines separate paragraphs, or a list of paragraphs. */
   | { readonly kind: 'paragraphs' }
+  /** Bullets: each a text, or `{ text, bullets }` for one with sub-bullets (three levels shown). */
+  | { readonly kind: 'bullets' }
   /** `expected` is the validator's word for a value that is not a list. */
   | { readonly kind: 'list'; readonly items: FieldKind; readonly expected: string }
   | MappingKind;
@@ -46,13 +48,12 @@ export interface Field {
 
 const shortText = { kind: 'text', max: 'maxShortTextLength' } as const;
 const longText = { kind: 'text', max: 'maxTextLength' } as const;
-const texts = { kind: 'list', items: { ...longText }, expected: 'a list of texts' } as const;
 
 const FIGURE: MappingKind = {
   kind: 'mapping',
   expected: 'a picture with `src:` and `alt:` (and `caption:`, `credit:`)',
   fields: {
-    src: { type: { kind: 'imagePath' }, required: true, description: 'A JPEG or PNG file, its path relative to this document, inside the content folder.', example: '../photos/kyiv.jpg' },
+    src: { type: { kind: 'imagePath' }, required: true, description: 'A JPEG, PNG or SVG file, its path relative to this document, inside the content folder.', example: '../photos/kyiv.jpg' },
     alt: { type: longText, required: true, description: 'What the picture shows, for readers who cannot see it.', example: 'The Maidan at dusk' },
     caption: { type: { kind: 'text', max: 'maxCaptionLength' }, description: 'Printed under the picture.', example: 'Independence Square, 27 February.' },
     credit: { type: shortText, description: 'Printed small under the caption.', example: 'Photo AFP' },
@@ -143,7 +144,7 @@ export const EVENT_DOCUMENT: MappingKind = {
       description: 'Who is involved.',
       example: [{ name: 'Emmanuel Macron', role: 'President of the French Republic', country: 'France' }],
     },
-    key_points: { type: texts, description: 'Bullets under "Key points".', example: ['The call lasted an hour and a half.'] },
+    key_points: { type: { kind: 'bullets' }, description: 'Bullets under "Key points"; a bullet with sub-bullets is `{ text, bullets }`.', example: ['The call lasted an hour and a half.', { text: 'Three demands:', bullets: ['a ceasefire', 'a corridor'] }] },
     sections: {
       type: {
         kind: 'list',
@@ -154,7 +155,7 @@ export const EVENT_DOCUMENT: MappingKind = {
           fields: {
             heading: { type: shortText, required: true, description: 'Heading of the section.', example: 'Three demands' },
             body: { type: { kind: 'paragraphs' }, description: 'Text (a blank line separates paragraphs) or a list of paragraphs.', example: ['As talks began, he asked for three things.'] },
-            bullets: { type: texts, description: 'Bullets after the text.', example: ['a halt to strikes against civilians'] },
+            bullets: { type: { kind: 'bullets' }, description: 'Bullets after the text; a bullet with sub-bullets is `{ text, bullets }`.', example: ['a halt to strikes against civilians'] },
             image: { type: FIGURE, description: "A picture after the section's text.", example: { src: 'maps/kyiv.png', alt: 'Map of Kyiv' } },
             chart: { type: CHART, description: "A chart after the section's picture.", example: { title: 'Arrivals', unit: 'people', labels: ['Poland'], series: [{ name: 'Arrivals', values: [1204] }] } },
           },

@@ -8,6 +8,7 @@ import PDFDocument from 'pdfkit';
 import type { RenderDeadline } from './deadline';
 import type { FontSet, FontVariant } from './fonts';
 import type { GraphicShape, LayoutDocument, LayoutNode, PositionedRun, StructNode, StructType } from './layout';
+import type { VectorPaint } from './types';
 
 export interface DrawOptions {
   /** Written as CreationDate and ModDate; also seeds the file ID, so it fixes the output bytes. */
@@ -17,6 +18,16 @@ export interface DrawOptions {
   readonly warnings: number;
   /** Checked before each page. */
   readonly deadline?: RenderDeadline;
+  /** PDF/A-2b (docs/brand.md, "PDF/A-2b"): the sRGB profile for the output intent. */
+  readonly archive?: { readonly iccProfile: Uint8Array };
+}
+
+/** pdfkit's metadata internals that the XMP packet is written through (pdfkit/js/pdfkit.js, MetadataMixin). */
+interface PdfkitMetadata {
+  appendXML(xml: string): void;
+  _addInfo(): void;
+  _root: { data: Record<string, unknown> };
+  ref(data: Record<string, unknown>): { write(bytes: Uint8Array): void; end(): void };
 }
 
 type Doc = InstanceType<typeof PDFDocument>;
@@ -57,6 +68,11 @@ export async function drawDocument(layout: LayoutDocument, fonts: FontSet, optio
     doc.on('end', resolve);
     doc.on('error', reject);
   });
+  const internals = doc as unknown as PdfkitMetadata;
+  // pdfkit writes the document information into XMP unescaped (a title with "&" breaks the packet)
+  // and without xmp:ModifyDate, which PDF/A requires to match ModDate.
+  internals._addInfo = () => internals.appendXML(xmpInformation(layout.meta, options));
+  if (options.archive) addArchiveIdentification(internals, options.archive.iccProfile);
   for (const variant of VARIANTS) doc.registerFont(variant, fonts.variants[variant].pdfkitFont as string);
   for (const font of fonts.loadedScriptFonts()) doc.registerFont(font.name, font.pdfkitFont as string);
 
@@ -72,6 +88,55 @@ export async function drawDocument(layout: LayoutDocument, fonts: FontSet, optio
   doc.end();
   await finished;
   return { pdf: Buffer.concat(chunks), pages: layout.pages.length };
+}
+
+const xmlText = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const xmpDate = (date: Date): string => `${date.toISOString().split('.')[0] as string}Z`;
+
+/** The XMP twin of the document information dictionary, every entry the same. */
+function xmpInformation(meta: LayoutDocument['meta'], options: DrawOptions): string {
+  const date = xmpDate(options.creationDate);
+  const optional = (value: string, xml: string): string => (value === '' ? '' : xml);
+  return `
+<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+<xmp:CreateDate>${date}</xmp:CreateDate>
+<xmp:ModifyDate>${date}</xmp:ModifyDate>
+<xmp:CreatorTool>${xmlText(options.producer)}</xmp:CreatorTool>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<dc:format>application/pdf</dc:format>
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">${xmlText(meta.title)}</rdf:li></rdf:Alt></dc:title>
+${optional(meta.author, `<dc:creator><rdf:Seq><rdf:li>${xmlText(meta.author)}</rdf:li></rdf:Seq></dc:creator>`)}
+${optional(meta.subject, `<dc:description><rdf:Alt><rdf:li xml:lang="x-default">${xmlText(meta.subject)}</rdf:li></rdf:Alt></dc:description>`)}
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
+<pdf:Producer>${xmlText(options.producer)}</pdf:Producer>
+${optional(meta.keywords.join(', '), `<pdf:Keywords>${xmlText(meta.keywords.join(', '))}</pdf:Keywords>`)}
+</rdf:Description>`;
+}
+
+/**
+ * What PDF/A-2b adds to a tagged PDF/UA file: the sRGB output intent every DeviceRGB colour is
+ * meant in, and the pdfaid identification beside pdfkit's pdfuaid one.
+ */
+function addArchiveIdentification(internals: PdfkitMetadata, iccProfile: Uint8Array): void {
+  const profile = internals.ref({ Length: iccProfile.length, N: 3 });
+  profile.write(iccProfile);
+  profile.end();
+  const intent = internals.ref({
+    Type: 'OutputIntent',
+    S: 'GTS_PDFA1',
+    Info: new String('sRGB IEC61966-2.1'),
+    OutputConditionIdentifier: new String('sRGB IEC61966-2.1'),
+    DestOutputProfile: profile,
+  });
+  intent.end();
+  internals._root.data.OutputIntents = [intent];
+  internals.appendXML(`
+<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">
+<pdfaid:part>2</pdfaid:part>
+<pdfaid:conformance>B</pdfaid:conformance>
+</rdf:Description>`);
 }
 
 function drawNode(doc: Doc, node: LayoutNode, structure: TaggedStructure, colours: PageColours, pictures: Pictures): void {
@@ -90,13 +155,23 @@ function drawNode(doc: Doc, node: LayoutNode, structure: TaggedStructure, colour
       return;
     case 'image':
       if (node.struct === null) {
-        asArtifact(doc, 'Layout', () =>
-          doc.image(Buffer.from(node.data), node.x, node.y, { fit: [node.width, node.height], valign: 'center' }),
-        );
+        // The logo: one image object for the document, shown on every page.
+        asArtifact(doc, 'Layout', () => doc.image(pictures.open(node.data), node.x, node.y, { fit: [node.width, node.height], valign: 'center' }));
       } else {
         const element = structure.element(node.struct);
         const content = doc.markStructureContent('Figure');
         doc.image(pictures.open(node.data), node.x, node.y, { width: node.width, height: node.height });
+        doc.endMarkedContent();
+        element.add(content);
+      }
+      return;
+    case 'vector':
+      if (node.struct === null) {
+        asArtifact(doc, 'Layout', () => drawVector(doc, node));
+      } else {
+        const element = structure.element(node.struct);
+        const content = doc.markStructureContent('Figure');
+        drawVector(doc, node);
         doc.endMarkedContent();
         element.add(content);
       }
@@ -147,6 +222,68 @@ function drawShape(doc: Doc, shape: GraphicShape, x: number, y: number, colours:
       throw new Error(`unhandled shape ${JSON.stringify(unknown)}`);
     }
   }
+}
+
+/**
+ * An SVG fitted into its box as SVG's default (xMidYMid meet) does, clipped to its viewBox. Colours
+ * are set inside the saved graphics state, so the page's remembered colours stay true after it.
+ */
+function drawVector(doc: Doc, node: Extract<LayoutNode, { kind: 'vector' }>): void {
+  const [minX, minY, boxWidth, boxHeight] = node.drawing.viewBox;
+  const scale = Math.min(node.width / boxWidth, node.height / boxHeight);
+  doc.save();
+  doc.rect(node.x, node.y, node.width, node.height).clip();
+  doc.translate(node.x + (node.width - boxWidth * scale) / 2, node.y + (node.height - boxHeight * scale) / 2).scale(scale).translate(-minX, -minY);
+  for (const shape of node.drawing.shapes) {
+    doc.save();
+    doc.transform(...shape.matrix);
+    switch (shape.kind) {
+      case 'path': {
+        // The state first: PDF allows only path operators between a path's start and its painting.
+        if (shape.stroke !== null) {
+          doc.lineWidth(shape.strokeWidth);
+          strokeWith(doc, shape.stroke);
+          // @types/pdfkit knows only dash(length, {space}); pdfkit takes the whole array.
+          if (shape.dash !== null) doc.dash([...shape.dash] as unknown as number, {});
+          if (shape.cap !== undefined) doc.lineCap(shape.cap);
+          if (shape.join !== undefined) doc.lineJoin(shape.join);
+        }
+        if (shape.fill !== null) fillWith(doc, shape.fill);
+        doc.path(shape.d);
+        const rule = shape.evenOdd ? 'even-odd' : 'non-zero';
+        if (shape.fill !== null && shape.stroke !== null) doc.fillAndStroke(rule);
+        else if (shape.fill !== null) doc.fill(rule);
+        else doc.stroke();
+        break;
+      }
+      case 'label':
+        for (const run of shape.runs) {
+          doc
+            .fillColor(run.color)
+            .font(run.face ?? run.variant)
+            .fontSize(run.size)
+            .text(run.text, run.x, shape.baseline, { lineBreak: false, baseline: 'alphabetic', textWidth: run.width } as PDFKit.Mixins.TextOptions);
+        }
+        break;
+      default: {
+        const unknown: never = shape;
+        throw new Error(`unhandled vector shape ${JSON.stringify(unknown)}`);
+      }
+    }
+    doc.restore();
+  }
+  doc.restore();
+}
+
+/** pdfkit writes an ExtGState for every colour given an opacity, even 1: only a translucent paint needs one. */
+function fillWith(doc: Doc, paint: VectorPaint): void {
+  if (paint.opacity < 1) doc.fillColor(paint.colour, paint.opacity);
+  else doc.fillColor(paint.colour);
+}
+
+function strokeWith(doc: Doc, paint: VectorPaint): void {
+  if (paint.opacity < 1) doc.strokeColor(paint.colour, paint.opacity);
+  else doc.strokeColor(paint.colour);
 }
 
 function drawRun(doc: Doc, run: PositionedRun, baseline: number, structure: TaggedStructure, colours: PageColours): void {

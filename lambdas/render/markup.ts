@@ -14,6 +14,7 @@ import type {
   FilledTemplate,
   Furniture,
   FurnitureRun,
+  ListLevel,
   MarkupBlock,
   MarkupDocument,
   MarkupMeta,
@@ -38,6 +39,7 @@ interface XmlText {
 type XmlNode = XmlElement | XmlText;
 
 const paragraphStyles: readonly ParagraphStyle[] = ['body', 'kicker', 'standfirst', 'meta', 'small'];
+const LIST_LEVELS = ['0', '1', '2'] as const;
 const boxStyles: readonly BoxStyle[] = ['summary', 'note'];
 const blockElements = ['h1', 'h2', 'h3', 'p', 'list', 'quote', 'box', 'grid', 'table', 'figure', 'chart', 'qr'] as const;
 const inlineElements = ['b', 'i', 'a', 'span', 'br'] as const;
@@ -482,10 +484,8 @@ class DialectReader {
         const runs = this.inline(node, path, noFields);
         return runs.length === 0 ? null : { kind: 'paragraph', style, runs };
       }
-      case 'list': {
-        const items = this.textChildren(node, path, 'item');
-        return items.length === 0 ? null : { kind: 'list', items };
-      }
+      case 'list':
+        return this.list(node, path);
       case 'quote':
         return this.quote(node, path);
       case 'box': {
@@ -519,6 +519,25 @@ class DialectReader {
   }
 
   /** Children that must all be `<name>` holding text; the empty ones are dropped. */
+  /** `<item level="1">` is a sub-bullet of the item before it, `level="2"` of a sub-bullet. */
+  private list(node: XmlElement, path: string): MarkupBlock | null {
+    this.attributes(node, path, []);
+    const items: { runs: TextRun[]; level: ListLevel }[] = [];
+    for (const child of this.elements(node, path)) {
+      const childPath = `${path}/${child.name}`;
+      if (child.name !== 'item') {
+        this.misplaced(child, childPath, ['item']);
+        continue;
+      }
+      const asked = this.choice(child, childPath, 'level', this.attributes(child, childPath, ['level']).get('level'), LIST_LEVELS, '0');
+      // A sub-bullet needs a bullet above it: the first item, or one two levels below the last, is raised.
+      const level = Math.min(Number(asked), (items[items.length - 1]?.level ?? -1) + 1) as ListLevel;
+      const runs = this.inline(child, childPath, noFields);
+      if (runs.length > 0) items.push({ runs, level });
+    }
+    return items.length === 0 ? null : { kind: 'list', items };
+  }
+
   private textChildren(node: XmlElement, path: string, name: string): TextRun[][] {
     this.attributes(node, path, []);
     return this.elements(node, path).flatMap((child) => {

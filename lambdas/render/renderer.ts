@@ -4,18 +4,20 @@
  * Loaded by index.ts when a renderer is asked for, so that the engine's errors, limits and loader
  * cost a command-line tool nothing when it renders nothing.
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import packageJson from '../../package.json' with { type: 'json' };
 import { holdsInlineMarkup, loadCommonMark } from './commonmark';
 import { DEFAULT_RENDER_DEADLINE_MS, RenderDeadline } from './deadline';
 import { drawDocument } from './draw';
 import { asContentLimit, RendererConfigError } from './errors';
-import { loadFonts } from './fonts';
+import { DEFAULT_FONTS_DIR, loadFonts } from './fonts';
 import { layoutDocument, prepareLayout } from './layout';
 import { parseMarkup } from './markup';
 import { loadDispatchReader, parseSource } from './parse';
 import { formatOf } from './parse/formats';
 import { loadTemplates } from './template';
-import type { ImageAccess, ImageSet, MarkupDocument, QrMatrix, RenderResult, SourceFile } from './types';
+import type { ImageAccess, ImageSet, LoadedImage, MarkupDocument, QrMatrix, RenderResult, SourceFile } from './types';
 import { validateDocument } from './validate';
 
 export interface RendererOptions {
@@ -58,10 +60,22 @@ export interface Renderer {
 }
 
 const RENDERER_VERSION: string = packageJson.version;
+/** Beside the fonts, so that it ships with them (pdfkit's own copy, pdfkit/js/data/). */
+const ICC_PROFILE = 'sRGB-IEC61966-2.1.icc';
 
 export async function buildRenderer(options: RendererOptions = {}): Promise<Renderer> {
   const [fonts, templates] = await Promise.all([loadFonts(options.fontsDir), loadTemplates(options.templatesDir)]);
   const producer = `Factsheet Publisher ${RENDERER_VERSION}`;
+  // Read by the first PDF/A document, once: the sRGB profile of its output intent.
+  let iccProfile: Promise<Uint8Array> | undefined;
+  const archive = async (): Promise<{ iccProfile: Uint8Array } | undefined> => {
+    if (templates.theme.archive === 'none') return undefined;
+    iccProfile ??= readFile(join(options.fontsDir ?? DEFAULT_FONTS_DIR, ICC_PROFILE)).catch((error: unknown) => {
+      iccProfile = undefined;
+      throw new RendererConfigError(`the theme asks for ${templates.theme.archive}, but the sRGB profile ${ICC_PROFILE} cannot be read beside the fonts: ${(error as Error).message}`, { cause: error });
+    });
+    return { iccProfile: await iccProfile };
+  };
   const defaultEpoch = options.sourceDateEpoch ?? epochFromEnvironment(process.env.SOURCE_DATE_EPOCH);
   const deadlineMs = options.renderDeadlineMs ?? DEFAULT_RENDER_DEADLINE_MS;
   if (!(deadlineMs > 0)) throw new RendererConfigError(`renderDeadlineMs must be a positive number of milliseconds, not ${deadlineMs}`);
@@ -81,7 +95,7 @@ export async function buildRenderer(options: RendererOptions = {}): Promise<Rend
         const filled = templates.fill(validated);
         const markup = parseMarkup(filled);
         const qrCodes = await loadQrCodes(markup);
-        await prepareLayout(filled.markup, markup.meta.lang, fonts);
+        await prepareLayout(`${filled.markup}${drawingLabels([...(images?.values() ?? []), templates.theme.logo])}`, markup.meta.lang, fonts);
         // From here on the work is CPU alone: a slow picture read or font load is not the document's fault.
         const deadline = new RenderDeadline(source.name, deadlineMs);
         const layout = layoutDocument(markup, templates.theme, fonts, { images, qrCodes }, deadline);
@@ -91,7 +105,7 @@ export async function buildRenderer(options: RendererOptions = {}): Promise<Rend
         const warnings = [...validated.warnings, ...filled.warnings, ...layout.warnings].map((warning) =>
           warning.path !== undefined && warning.line === undefined ? { ...warning, ...parsed.positions.get(warning.path) } : warning,
         );
-        const { pdf, pages } = await drawDocument(layout, fonts, { creationDate, producer, warnings: warnings.length, deadline });
+        const { pdf, pages } = await drawDocument(layout, fonts, { creationDate, producer, warnings: warnings.length, deadline, archive: await archive() });
         return { pdf, pages, template: filled.template, lang: markup.meta.lang, warnings };
       } catch (error) {
         throw asContentLimit(source.name, error);
@@ -105,6 +119,11 @@ async function loadPictures(...[file, document, positions, access]: Parameters<t
   if (document.images.length === 0 && !document.sections.some((section) => section.image)) return undefined;
   const { loadImages } = await import('./images');
   return loadImages(file, document, positions, access);
+}
+
+/** The labels of the document's SVGs and the logo's, which need their fonts as much as its text does. */
+function drawingLabels(images: readonly (LoadedImage | null)[]): string {
+  return images.flatMap((image) => (image?.format === 'svg' ? image.drawing.items.map((item) => (item.kind === 'text' ? ` ${item.text}` : '')) : [])).join('');
 }
 
 /** The QR code library is imported by the first document whose markup shows one. */

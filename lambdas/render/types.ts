@@ -77,11 +77,17 @@ export interface Chart {
 }
 /** A chart once its type is decided. */
 export type DrawnChart = Chart & { readonly type: 'bar' | 'line' };
+/** A bullet, in the order of the list; `level` 0 is the list's own, 1 and 2 sub-bullets of the one before. */
+export interface ListItem {
+  readonly text: string;
+  readonly level: ListLevel;
+}
+export type ListLevel = 0 | 1 | 2;
 export interface Section {
   readonly heading: string;
   /** `body` normalised to a list of paragraphs. */
   readonly body: readonly string[];
-  readonly bullets: readonly string[];
+  readonly bullets: readonly ListItem[];
   /** Shown after the section's text. */
   readonly image?: Figure;
   /** Shown after the section's picture. */
@@ -121,7 +127,7 @@ export interface EventDocument {
   readonly summary?: string;
   readonly facts: readonly Fact[];
   readonly parties: readonly Party[];
-  readonly key_points: readonly string[];
+  readonly key_points: readonly ListItem[];
   readonly sections: readonly Section[];
   readonly quotes: readonly Quote[];
   readonly timeline: readonly TimelineEntry[];
@@ -166,12 +172,68 @@ export interface ImageAccess {
 }
 
 /** images: a checked picture, ready to embed. */
-export interface LoadedImage {
-  readonly format: 'jpeg' | 'png';
-  /** Pixels as displayed (a JPEG's EXIF rotation applied). */
+export type LoadedImage =
+  | {
+      readonly format: 'jpeg' | 'png';
+      /** Pixels as displayed (a JPEG's EXIF rotation applied). */
+      readonly width: number;
+      readonly height: number;
+      readonly bytes: Uint8Array;
+    }
+  | {
+      readonly format: 'svg';
+      /** The SVG's own size in CSS pixels, as a browser would show it. */
+      readonly width: number;
+      readonly height: number;
+      readonly drawing: VectorDrawing;
+    };
+
+/** An affine transform `[a, b, c, d, e, f]`, as in SVG and PDF. */
+export type Matrix = readonly [number, number, number, number, number, number];
+
+export interface VectorPaint {
+  /** `#rrggbb` */
+  readonly colour: string;
+  /** 0 to 1 */
+  readonly opacity: number;
+}
+
+/** One shape or label of an SVG, in the SVG's user units, with the transform of its groups. */
+export type VectorItem =
+  | {
+      readonly kind: 'path';
+      /** SVG path data; rects, circles, lines and polygons are written as paths. */
+      readonly d: string;
+      readonly matrix: Matrix;
+      readonly fill: VectorPaint | null;
+      readonly stroke: VectorPaint | null;
+      readonly strokeWidth: number;
+      readonly evenOdd: boolean;
+      readonly dash: readonly number[] | null;
+      readonly cap?: 'butt' | 'round' | 'square';
+      readonly join?: 'miter' | 'round' | 'bevel';
+    }
+  | {
+      readonly kind: 'text';
+      readonly text: string;
+      /** The anchor point on the baseline. */
+      readonly x: number;
+      readonly y: number;
+      readonly matrix: Matrix;
+      readonly size: number;
+      readonly bold: boolean;
+      readonly colour: string;
+      readonly anchor?: 'start' | 'middle' | 'end';
+    };
+
+/** An SVG read into vectors (lambdas/render/images/svg.ts). */
+export interface VectorDrawing {
+  /** In CSS pixels. */
   readonly width: number;
   readonly height: number;
-  readonly bytes: Uint8Array;
+  /** `[minX, minY, width, height]` of the user space drawn into width × height. */
+  readonly viewBox: readonly [number, number, number, number];
+  readonly items: readonly VectorItem[];
 }
 
 /** By `src` as the document wrote it. */
@@ -207,8 +269,11 @@ export interface Theme {
     /** Text on the header band. */
     readonly onPrimary: string;
   };
-  /** PNG or JPEG bytes drawn in the header band. */
-  readonly logo: Uint8Array | null;
+  readonly logo: LoadedImage | null;
+  /** `band`: in the header band of every page; `title`: above the title on the first page. */
+  readonly logoPlacement: 'band' | 'title';
+  /** `PDF/A-2b`: every fact sheet is also a PDF/A-2b file (docs/brand.md). */
+  readonly archive: 'none' | 'PDF/A-2b';
 }
 
 // ---------------------------------------------------------------------------
@@ -239,7 +304,7 @@ export type BoxStyle = 'summary' | 'note';
 export type MarkupBlock =
   | { readonly kind: 'heading'; readonly level: 1 | 2 | 3; readonly runs: readonly TextRun[] }
   | { readonly kind: 'paragraph'; readonly style: ParagraphStyle; readonly runs: readonly TextRun[] }
-  | { readonly kind: 'list'; readonly items: readonly (readonly TextRun[])[] }
+  | { readonly kind: 'list'; readonly items: readonly { readonly runs: readonly TextRun[]; readonly level: ListLevel }[] }
   | {
       readonly kind: 'quote';
       readonly paragraphs: readonly (readonly TextRun[])[];

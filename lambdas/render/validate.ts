@@ -13,7 +13,7 @@ import { EVENT_DOCUMENT, type FieldKind, type MappingKind } from './document-def
 import { excerpt, type Problem, ValidationError } from './errors';
 import { DOCUMENT_LIMITS, type DocumentLimits } from './limits';
 import { PICTURE_EXTENSIONS } from './parse/formats';
-import type { EventDocument, ParsedDocument, PartialDate, SourcePosition, ValidatedDocument } from './types';
+import type { EventDocument, ListItem, ListLevel, ParsedDocument, PartialDate, SourcePosition, ValidatedDocument } from './types';
 
 export interface ValidateOptions {
   /** Names of the templates that exist; `template` must be one of them. */
@@ -78,6 +78,8 @@ function readValue(reader: FieldReader, type: FieldKind, value: unknown, path: s
     }
     case 'paragraphs':
       return reader.paragraphs(value, path);
+    case 'bullets':
+      return reader.bullets(value, path, 0);
     case 'list':
       return reader.list(value, path, type.expected, (item, itemPath) => readValue(reader, type.items, item, itemPath, true, templates));
     case 'mapping':
@@ -100,6 +102,9 @@ function readMapping(reader: FieldReader, type: MappingKind, value: unknown, pat
   if (read.some(([, fieldValue, required]) => required && fieldValue === undefined)) return undefined;
   return Object.fromEntries(read.filter(([, fieldValue]) => fieldValue !== undefined).map(([name, fieldValue]) => [name, fieldValue]));
 }
+
+/** Bullet levels a fact sheet shows (0, 1, 2): deeper ones would leave a column a few words wide. */
+const MAX_LIST_LEVEL = 2;
 
 /** Beyond these a chart is unreadable on a fact sheet's column. */
 const MAX_CHART_LABELS = 40;
@@ -244,6 +249,31 @@ class FieldReader {
     );
   }
 
+  /**
+   * Bullets, each a text or `{ text, bullets }` (its sub-bullets), as one list in reading order with
+   * each one's level. A fact sheet shows three levels; a deeper bullet is shown at the third, with a
+   * warning, so that a document nested deeper (Markdown allows it) is still published.
+   */
+  bullets(value: unknown, path: string, depth: number): ListItem[] {
+    const level = Math.min(depth, MAX_LIST_LEVEL) as ListLevel;
+    const expected = 'a list of texts (a bullet with sub-bullets: `text:` and `bullets:`)';
+    const items = this.list(value, path, expected, (item, itemPath): ListItem[] | undefined => {
+      if (depth > MAX_LIST_LEVEL) {
+        this.warnings.push({ path: itemPath, ...this.positionOf(itemPath), message: `is nested ${depth + 1} levels deep; shown at the ${MAX_LIST_LEVEL + 1}rd`, expected: `at most ${MAX_LIST_LEVEL + 1} levels of bullets` });
+      }
+      if (!isMapping(item)) {
+        const text = this.text(item, itemPath, { required: true, max: this.limits.maxTextLength });
+        return text === undefined ? undefined : [{ text, level }];
+      }
+      const fields = this.mapping(item, itemPath, ['text', 'bullets'], 'a bullet with `text:` (and `bullets:`, its sub-bullets)');
+      if (fields === null) return undefined;
+      const text = this.text(fields.text, `${itemPath}.text`, { required: true, max: this.limits.maxTextLength });
+      const below = this.bullets(fields.bullets, `${itemPath}.bullets`, depth + 1);
+      return text === undefined ? undefined : [{ text, level }, ...below];
+    });
+    return items.flat();
+  }
+
   list<T>(value: unknown, path: string, expected: string, readItem: (item: unknown, itemPath: string) => T | undefined): T[] {
     if (value === undefined || value === null) return [];
     if (!Array.isArray(value)) {
@@ -344,7 +374,7 @@ class FieldReader {
     const extension = /\.[^./]*$/.exec(src)?.[0].toLowerCase() ?? '';
     if (!PICTURE_EXTENSIONS.includes(extension)) {
       const kind = extension === '' ? 'has no extension' : `is a ${extension} file`;
-      this.problem(path, `"${src}" ${kind}, not a picture the publisher can print`, 'a JPEG (.jpg, .jpeg) or PNG (.png) file');
+      this.problem(path, `"${src}" ${kind}, not a picture the publisher can print`, 'a JPEG (.jpg, .jpeg), PNG (.png) or SVG (.svg) file');
       return undefined;
     }
     return src;

@@ -77,7 +77,15 @@ export async function loadImages(
         case 'too-large':
           return problem(`${named}is ${mebibytes(read.bytes)}, more than the ${mebibytes(limits.maxImageBytes)} a picture may have`, 'a smaller picture');
         case 'found': {
-          const inspection = inspectImage(read.bytes, formatOf(src), limits);
+          const format = formatOf(src);
+          if (format === 'svg') {
+            const { readSvg } = await import('./svg');
+            const reading = readSvg(read.bytes);
+            if (reading.kind === 'refused') return problem(`${named}${reading.reason}`);
+            loaded.set(src, { format, width: reading.drawing.width, height: reading.drawing.height, drawing: reading.drawing });
+            return undefined;
+          }
+          const inspection = inspectImage(read.bytes, format, limits);
           if (inspection.kind === 'refused') return problem(`${named}${inspection.reason}`);
           loaded.set(src, { format: inspection.format, width: inspection.width, height: inspection.height, bytes: read.bytes });
           return undefined;
@@ -96,8 +104,10 @@ export async function loadImages(
   return loaded;
 }
 
-function formatOf(src: string): ImageFormat {
-  return src.toLowerCase().endsWith('.png') ? 'png' : 'jpeg';
+function formatOf(src: string): ImageFormat | 'svg' {
+  const name = src.toLowerCase();
+  if (name.endsWith('.svg')) return 'svg';
+  return name.endsWith('.png') ? 'png' : 'jpeg';
 }
 
 function mebibytes(bytes: number): string {

@@ -4,9 +4,8 @@
  * so pdfkit only ever sees well-formed JPEG and PNG within the limits (docs/content-format.md, "Pictures").
  */
 import { crc32, inflateSync } from 'node:zlib';
-import type { LoadedImage } from '../types';
-
-export type ImageFormat = LoadedImage['format'];
+/** The raster formats; SVG is read by svg.ts. */
+export type ImageFormat = 'jpeg' | 'png';
 
 export interface ImageLimits {
   /** PNG is decoded to be embedded (4 bytes a pixel and more), so its pixel count bounds our memory. */

@@ -6,7 +6,7 @@ import type { RenderDeadline } from '../deadline';
 import { excerpt, type Problem } from '../errors';
 import type { FontSet } from '../fonts';
 import { sentencesOf } from '../sentences';
-import type { Furniture, FurnitureRun, LayoutResources, MarkupBlock, MarkupDocument, TextRun, Theme } from '../types';
+import type { Furniture, FurnitureRun, LayoutResources, LoadedImage, MarkupBlock, MarkupDocument, TextRun, Theme } from '../types';
 import { hasRightToLeft, loadBidi } from './bidi';
 import { BlockMeasurer, shift, type Slice } from './measure';
 import { paginate, type PlacedSlice } from './paginate';
@@ -14,11 +14,16 @@ import { StructBuilder } from './structure';
 import { blockStyles, pageGeometry, type PageGeometry } from './styles';
 import { type Direction, TextSetter, variantOf, type TextStyle } from './text';
 import type { LayoutDocument, LayoutNode, LayoutPage } from './types';
+import { placeDrawing } from './vector';
 
 export type { GraphicShape, LayoutDocument, LayoutNode, PositionedRun, StructNode, StructType } from './types';
 
 const LOGO_HEIGHT = 24;
 const LOGO_MAX_WIDTH = 110;
+/** Above the title the logo is the first thing a reader sees: larger than in the band. */
+const TITLE_LOGO_HEIGHT = 40;
+const TITLE_LOGO_MAX_WIDTH = 200;
+const TITLE_LOGO_GAP = 14;
 const ELLIPSIS = '…';
 
 interface Measured {
@@ -54,6 +59,7 @@ export function layoutDocument(markup: MarkupDocument, theme: Theme, fonts: Font
       rule: theme.colours.muted,
     }, resources, markup.meta.lang, deadline);
     const slices = measurer.measureBlocks(blocks, structure.root, geometry.left, geometry.right - geometry.left);
+    if (theme.logo && theme.logoPlacement === 'title') slices.unshift(titleLogo(theme.logo, setter, geometry));
     return { pages: paginate(slices, geometry.contentTop, geometry.contentBottom), structure };
   };
 
@@ -62,8 +68,12 @@ export function layoutDocument(markup: MarkupDocument, theme: Theme, fonts: Font
   const warnings: Problem[] = [];
   if (maxPages !== null && measured.pages.length > maxPages) {
     const full = measured.pages.length;
-    measured = fitToPages(markup.body, maxPages, measure);
-    warnings.push({ message: `cut to fit the template's ${maxPages} page(s): the whole text needs ${full}, what follows "…" was left out` });
+    const fitted = fitToPages(markup.body, maxPages, measure);
+    measured = fitted.measured;
+    // A picture is never cut in part: the ones after the cut are named, since no "…" stands for them.
+    const pictures = markup.body.slice(fitted.firstLeftOut).flatMap((block) => (block.kind === 'figure' ? [`"${block.src}"`] : []));
+    const lost = pictures.length === 0 ? '' : `, with the picture(s) ${pictures.join(', ')}`;
+    warnings.push({ message: `cut to fit the template's ${maxPages} page(s): the whole text needs ${full}, what follows "…" was left out${lost}` });
   }
 
   const pageCount = measured.pages.length;
@@ -96,6 +106,30 @@ export function layoutDocument(markup: MarkupDocument, theme: Theme, fonts: Font
   };
 }
 
+/** The logo at most `maxWidth` wide and `height` high, keeping its proportions, from (x, y). */
+function logoNode(logo: LoadedImage, setter: TextSetter, x: number, y: number, height: number, maxWidth: number): Extract<LayoutNode, { kind: 'image' | 'vector' }> {
+  const width = Math.min(maxWidth, (height * logo.width) / logo.height);
+  const drawnHeight = (width * logo.height) / logo.width;
+  const top = y + (height - drawnHeight) / 2;
+  return logo.format === 'svg'
+    ? { kind: 'vector', x, y: top, width, height: drawnHeight, drawing: placeDrawing(logo.drawing, setter), struct: null }
+    : { kind: 'image', x, y: top, width, height: drawnHeight, data: logo.bytes, struct: null };
+}
+
+/** The logo above the title: an artifact at the start of the first page, kept with the title. */
+function titleLogo(logo: LoadedImage, setter: TextSetter, geometry: PageGeometry): Slice {
+  const width = Math.min(TITLE_LOGO_MAX_WIDTH, (TITLE_LOGO_HEIGHT * logo.width) / logo.height);
+  const x = setter.direction === 'rtl' ? geometry.right - width : geometry.left;
+  return {
+    height: TITLE_LOGO_HEIGHT + TITLE_LOGO_GAP,
+    spaceBefore: 0,
+    keepWithNext: true,
+    nodes: [logoNode(logo, setter, x, 0, TITLE_LOGO_HEIGHT, width)],
+    decorations: [],
+    block: 0,
+  };
+}
+
 /** Decorations first (they are backgrounds), then each slice's own drawing. */
 function placeSlices(placed: readonly PlacedSlice[]): LayoutNode[] {
   const extents = new Map<number, { x: number; width: number; fill: string; top: number; bottom: number }>();
@@ -123,9 +157,14 @@ function placeSlices(placed: readonly PlacedSlice[]): LayoutNode[] {
  * one as fits — cut after a sentence (after a word when it has no sentence end), or after a list
  * item, fact or table row — marked with a visible "…".
  */
-function fitToPages(blocks: readonly MarkupBlock[], maxPages: number, measure: (blocks: readonly MarkupBlock[]) => Measured): Measured {
+function fitToPages(blocks: readonly MarkupBlock[], maxPages: number, measure: (blocks: readonly MarkupBlock[]) => Measured): { measured: Measured; firstLeftOut: number } {
   const full = measure(blocks);
   const firstOverflow = (full.pages[maxPages]?.[0]?.slice as Slice).block;
+  return { measured: fitBefore(blocks, firstOverflow, maxPages, measure), firstLeftOut: firstOverflow };
+}
+
+/** The blocks before `firstOverflow` and as much of it as fits, or the "…" alone. */
+function fitBefore(blocks: readonly MarkupBlock[], firstOverflow: number, maxPages: number, measure: (blocks: readonly MarkupBlock[]) => Measured): Measured {
   const kept = blocks.slice(0, firstOverflow);
   // Candidates run from longest to shortest, so the first that fits is found by bisection.
   const candidates = truncations(blocks[firstOverflow] as MarkupBlock);
@@ -163,9 +202,10 @@ function shortenedBlocks(block: MarkupBlock): MarkupBlock[] {
     case 'list':
       return block.items.flatMap((item, index) => {
         const before = block.items.slice(0, index);
+        const last = before[before.length - 1];
         return [
-          ...textPrefixes(item).map((runs) => ({ ...block, items: [...before, runs] })),
-          ...(index > 0 ? [{ ...block, items: [...before.slice(0, -1), [...(before[before.length - 1] as readonly TextRun[]), plainRun(` ${ELLIPSIS}`)]] }] : []),
+          ...textPrefixes(item.runs).map((runs) => ({ ...block, items: [...before, { ...item, runs }] })),
+          ...(last !== undefined ? [{ ...block, items: [...before.slice(0, -1), { ...last, runs: [...last.runs, plainRun(` ${ELLIPSIS}`)] }] }] : []),
         ];
       }).reverse();
     case 'grid':
@@ -229,9 +269,10 @@ function furniture(
   if (markup.header) {
     nodes.push({ kind: 'rect', x: 0, y: 0, width: geometry.width, height: geometry.bandHeight, fill: theme.colours.primary });
     let left = geometry.left;
-    if (theme.logo) {
-      nodes.push({ kind: 'image', x: left, y: (geometry.bandHeight - LOGO_HEIGHT) / 2, width: LOGO_MAX_WIDTH, height: LOGO_HEIGHT, data: theme.logo, struct: null });
-      left += LOGO_MAX_WIDTH + 8;
+    if (theme.logo && theme.logoPlacement === 'band') {
+      const logo = logoNode(theme.logo, setter, left, (geometry.bandHeight - LOGO_HEIGHT) / 2, LOGO_HEIGHT, LOGO_MAX_WIDTH);
+      nodes.push(logo);
+      left += logo.width + 8;
     }
     const baseline = geometry.bandHeight / 2 + styles.header.size * 0.35;
     nodes.push(...furnitureSlots(markup.header, styles.header, setter, { left, right: geometry.right, width }, baseline, page, pages, (slot, whole, fitted) => cut(`header's ${slot}`, whole, fitted)));

@@ -11,6 +11,7 @@ import type { BlockStyles, PageGeometry } from './styles';
 import type { TextSetter, TextStyle } from './text';
 import type { GraphicShape, LayoutNode, PositionedRun, StructType } from './types';
 import type { StructBuilder } from './structure';
+import { placeDrawing } from './vector';
 
 /** A decoration drawn behind consecutive slices, page by page (a box fill, a quote bar). */
 interface Decoration {
@@ -166,28 +167,43 @@ export class BlockMeasurer {
     return { kind: 'text', baseline, runs: runs.map((run) => ({ ...run, x: run.x + x })) };
   }
 
-  private list(items: readonly (readonly TextRun[])[], parent: number, x: number, width: number, index: number, inBox: boolean): Slice[] {
-    const list = this.structure.add(parent, 'L');
+  /**
+   * One bullet a slice group; a sub-bullet is indented one step more, with a dash, and is tagged as
+   * PDF/UA nests lists: an L inside the LBody of the item it belongs to.
+   */
+  private list(items: Extract<MarkupBlock, { kind: 'list' }>['items'], parent: number, x: number, width: number, index: number, inBox: boolean): Slice[] {
     const style = inBox ? this.styles.boxText : this.styles.body;
-    return items.flatMap((runs, itemIndex) => {
-      const item = this.structure.add(list, 'LI');
+    /** The open lists, outermost first: each the L element and the LBody of its last item. */
+    const open: { list: number; body: number }[] = [];
+    return items.flatMap((entry, itemIndex) => {
+      open.length = Math.min(open.length, entry.level + 1);
+      while (open.length <= entry.level) {
+        const holder = open[open.length - 1]?.body ?? parent;
+        open.push({ list: this.structure.add(holder, 'L'), body: holder });
+      }
+      const current = open[entry.level] as { list: number; body: number };
+      const item = this.structure.add(current.list, 'LI');
       const label = this.structure.add(item, 'Lbl');
       const body = this.structure.add(item, 'LBody');
-      const lines = this.paragraph(runs, style, this.rtl ? x : x + LIST_INDENT, width - LIST_INDENT, body, 'P');
-      const bulletWidth = this.setter.widthOf('•', 'bold', style.size);
+      current.body = body;
+      const indent = LIST_INDENT * (entry.level + 1);
+      const lines = this.paragraph(entry.runs, style, this.rtl ? x : x + indent, width - indent, body, 'P');
+      const mark = entry.level === 0 ? '•' : '–';
+      const markWidth = this.setter.widthOf(mark, 'bold', style.size);
+      const offset = 3 + LIST_INDENT * entry.level;
       const bullet: PositionedRun = {
-        text: '•',
+        text: mark,
         variant: 'bold',
         size: style.size,
         color: this.colours.accent,
-        x: this.rtl ? x + width - 3 - bulletWidth : x + 3,
-        width: bulletWidth,
+        x: this.rtl ? x + width - offset - markWidth : x + offset,
+        width: markWidth,
         href: null,
         struct: label,
       };
       const first = lines[0] as Slice;
       const withBullet: Slice = { ...first, nodes: [this.textNode([bullet], style, 0), ...first.nodes] };
-      return this.keepTogether([withBullet, ...lines.slice(1)], itemIndex === 0 ? 6 : 3, index);
+      return this.keepTogether([withBullet, ...lines.slice(1)], itemIndex === 0 ? 6 : entry.level > 0 ? 2 : 3, index);
     });
   }
 
@@ -324,7 +340,11 @@ export class BlockMeasurer {
       height: drawnHeight,
       spaceBefore: 0,
       keepWithNext: false,
-      nodes: [{ kind: 'image', x: x + (width - drawnWidth) / 2, y: 0, width: drawnWidth, height: drawnHeight, data: image.bytes, struct: figure }],
+      nodes: [
+        image.format === 'svg'
+          ? { kind: 'vector', x: x + (width - drawnWidth) / 2, y: 0, width: drawnWidth, height: drawnHeight, drawing: placeDrawing(image.drawing, this.setter), struct: figure }
+          : { kind: 'image', x: x + (width - drawnWidth) / 2, y: 0, width: drawnWidth, height: drawnHeight, data: image.bytes, struct: figure },
+      ],
       decorations: [],
       block: index,
     };
@@ -476,6 +496,7 @@ export function shift(node: LayoutNode, dy: number): LayoutNode {
       return { ...node, baseline: node.baseline + dy };
     case 'rect':
     case 'image':
+    case 'vector':
     case 'graphic':
       return { ...node, y: node.y + dy };
     case 'rule':

@@ -4,6 +4,7 @@
  */
 import type { Problem } from '../errors';
 import type { FontVariant } from '../fonts';
+import type { Matrix, VectorItem } from '../types';
 
 export type StructType =
   | 'Document'
@@ -103,8 +104,28 @@ export type LayoutNode =
       /** The Figure element the picture is the content of; null for the theme's logo (an artifact). */
       readonly struct: number | null;
     }
+  /** An SVG drawn into the box, all of it the content of one Figure element (null: the theme's logo, an artifact). */
+  | {
+      readonly kind: 'vector';
+      readonly x: number;
+      readonly y: number;
+      readonly width: number;
+      readonly height: number;
+      readonly drawing: PlacedDrawing;
+      readonly struct: number | null;
+    }
   /** A vector drawing (a chart), all of it the content of one Figure element. */
   | { readonly kind: 'graphic'; readonly x: number; readonly y: number; readonly struct: number; readonly shapes: readonly GraphicShape[] };
+
+/** An SVG's shapes, and its labels set in the embedded fonts; coordinates in the SVG's user units. */
+export interface PlacedDrawing {
+  readonly viewBox: readonly [number, number, number, number];
+  readonly shapes: readonly VectorShape[];
+}
+
+export type VectorShape =
+  | Extract<VectorItem, { readonly kind: 'path' }>
+  | { readonly kind: 'label'; readonly matrix: Matrix; readonly baseline: number; readonly runs: readonly PositionedRun[] };
 
 export interface LayoutPage {
   readonly nodes: readonly LayoutNode[];

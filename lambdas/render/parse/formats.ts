@@ -23,7 +23,7 @@ export const ACCEPTED_EXTENSIONS: readonly string[] = Object.keys(FORMAT_BY_EXTE
  * the name says). The publisher tells pictures from documents by it: an uploaded picture is not a
  * document, it re-publishes the documents that use it.
  */
-export const PICTURE_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png'];
+export const PICTURE_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png', '.svg'];
 
 export function formatOf(name: string): SourceFormat {
   const extension = extname(name).toLowerCase();

@@ -4,7 +4,8 @@
  * The rules beyond the content format are in docs/input-limits.md ("Markdown"):
  * - `## Heading` (or a setext `---` heading) starts a section; bullet items are its bullets,
  *   everything else its paragraphs (numbered items each a paragraph, number kept); `###` and deeper
- *   print as a bold paragraph; a nested item is a bullet of its own after its parent, led by "– ".
+ *   print as a bold paragraph; a list nested in a bullet item gives that bullet its sub-bullets
+ *   (`{ text, bullets }`), while inside numbered items and quotes it follows its parent, led by "– ".
  * - A block quote is a quote; a last line `— Speaker[, context]` names who said it.
  * - Code blocks print as typed, one paragraph each.
  * - Before the first section: a `#` heading is the title (the front matter's, if any, must say the
@@ -26,10 +27,15 @@ interface Located<T> {
   readonly at: SourcePosition;
 }
 
+/** A bullet item with the items of the lists nested in it. */
+interface Bullet extends Located<string> {
+  readonly bullets: readonly Bullet[];
+}
+
 interface BodySection {
   readonly heading: Located<string>;
   readonly body: Located<string>[];
-  readonly bullets: Located<string>[];
+  readonly bullets: Bullet[];
 }
 
 interface BodyQuote {
@@ -41,7 +47,7 @@ interface BodyQuote {
 /** What the Markdown body says, before it is merged with the front matter. */
 interface Body {
   readonly title: Located<string> | null;
-  readonly preamble: { readonly paragraphs: Located<string>[]; readonly bullets: Located<string>[] };
+  readonly preamble: { readonly paragraphs: Located<string>[]; readonly bullets: Bullet[] };
   readonly sections: BodySection[];
   readonly quotes: BodyQuote[];
 }
@@ -49,7 +55,7 @@ interface Body {
 type Block =
   | { readonly kind: 'heading'; readonly level: number; readonly text: Located<string> }
   | { readonly kind: 'paragraph'; readonly text: Located<string> }
-  | { readonly kind: 'bullet'; readonly text: Located<string> }
+  | { readonly kind: 'bullet'; readonly bullet: Bullet }
   | { readonly kind: 'quote'; readonly lines: readonly string[]; readonly at: SourcePosition };
 
 /** A block token with what it contains: markdown-it's flat stream, nested. */
@@ -115,7 +121,7 @@ function readBody(blocks: readonly Block[]): Body {
         (section?.body ?? body.preamble.paragraphs).push(block.text);
         break;
       case 'bullet':
-        (section?.bullets ?? body.preamble.bullets).push(block.text);
+        (section?.bullets ?? body.preamble.bullets).push(block.bullet);
         break;
       case 'quote':
         body.quotes.push(quoteOf(block.lines, block.at));
@@ -183,11 +189,11 @@ function readBlocks(text: string, bodyStart: number, file: string, locator: Text
         break;
       }
       case 'bullet_list_open':
-      case 'ordered_list_open': {
-        const kind = token.type === 'bullet_list_open' ? 'bullet' : 'paragraph';
-        for (const item of itemsOf(node, 0, at)) blocks.push({ kind, text: item });
+        for (const bullet of bulletsOf(node, at)) blocks.push({ kind: 'bullet', bullet });
         break;
-      }
+      case 'ordered_list_open':
+        for (const item of itemsOf(node, 0, at)) blocks.push({ kind: 'paragraph', text: item });
+        break;
       case 'blockquote_open': {
         const lines = textsIn(node.children, at).flatMap((piece) => piece.value.split('\n'));
         const first = firstInline(node);
@@ -249,15 +255,36 @@ function textsIn(nodes: readonly Node[], at: Place): Located<string>[] {
 function itemsOf(list: Node, depth: number, at: Place): Located<string>[] {
   const ordered = list.token.type === 'ordered_list_open';
   return list.children.flatMap((item) => {
-    const own = item.children.filter((child) => child.token.type !== 'bullet_list_open' && child.token.type !== 'ordered_list_open');
-    const pieces = textsIn(own, at);
-    const nested = item.children.filter((child) => !own.includes(child)).flatMap((child) => itemsOf(child, depth + 1, at));
+    const pieces = textsIn(item.children.filter((child) => !isList(child)), at);
+    const nested = item.children.filter(isList).flatMap((child) => itemsOf(child, depth + 1, at));
     const first = pieces[0];
     if (first === undefined) return nested;
     const number = ordered ? `${item.token.info}${item.token.markup} ` : '';
     const value = `${'– '.repeat(depth)}${number}${joinLines(pieces.flatMap((piece) => piece.value.split('\n')))}`;
     return [{ value, at: first.at }, ...nested];
   });
+}
+
+/**
+ * A bullet list's items, each with the items of the lists nested in it as its sub-bullets (a
+ * nested numbered item keeps its number). An item with no text of its own (`- ` then a nested
+ * list) gives its place to its sub-bullets.
+ */
+function bulletsOf(list: Node, at: Place): Bullet[] {
+  const ordered = list.token.type === 'ordered_list_open';
+  return list.children.flatMap((item): Bullet[] => {
+    const own = item.children.filter((child) => !isList(child));
+    const pieces = textsIn(own, at);
+    const nested = item.children.filter(isList).flatMap((child) => bulletsOf(child, at));
+    const first = pieces[0];
+    if (first === undefined) return nested;
+    const number = ordered ? `${item.token.info}${item.token.markup} ` : '';
+    return [{ value: `${number}${joinLines(pieces.flatMap((piece) => piece.value.split('\n')))}`, at: first.at, bullets: nested }];
+  });
+}
+
+function isList(node: Node): boolean {
+  return node.token.type === 'bullet_list_open' || node.token.type === 'ordered_list_open';
 }
 
 function firstInline(node: Node): Token | undefined {
@@ -297,9 +324,9 @@ function merge(frontMatter: DataReading, body: Body, file: string): DataReading 
     place('summary', (paragraphs[0] as Located<string>).at);
   }
   if (bullets.length > 0) {
-    if (fields.key_points !== undefined) throw misplaced(file, bullets[0] as Located<string>, 'a list', 'key_points');
-    data.key_points = bullets.map((bullet) => bullet.value);
-    bullets.forEach((bullet, index) => place(`key_points[${index}]`, bullet.at));
+    if (fields.key_points !== undefined) throw misplaced(file, bullets[0] as Bullet, 'a list', 'key_points');
+    data.key_points = bullets.map(bulletData);
+    placeBullets('key_points', bullets, place);
   }
 
   if (body.sections.length > 0) {
@@ -311,7 +338,7 @@ function merge(frontMatter: DataReading, body: Body, file: string): DataReading 
         ...body.sections.map((section) => ({
           heading: section.heading.value,
           ...(section.body.length > 0 ? { body: section.body.map((paragraph) => paragraph.value) } : {}),
-          ...(section.bullets.length > 0 ? { bullets: section.bullets.map((bullet) => bullet.value) } : {}),
+          ...(section.bullets.length > 0 ? { bullets: section.bullets.map(bulletData) } : {}),
         })),
       ];
       body.sections.forEach((section, offset) => {
@@ -319,7 +346,7 @@ function merge(frontMatter: DataReading, body: Body, file: string): DataReading 
         place(path, section.heading.at);
         place(`${path}.heading`, section.heading.at);
         section.body.forEach((paragraph, index) => place(`${path}.body[${index}]`, paragraph.at));
-        section.bullets.forEach((bullet, index) => place(`${path}.bullets[${index}]`, bullet.at));
+        placeBullets(`${path}.bullets`, section.bullets, place);
       });
     }
   }
@@ -342,6 +369,21 @@ function merge(frontMatter: DataReading, body: Body, file: string): DataReading 
     }
   }
   return { data, positions };
+}
+
+/** A bullet as the content format writes it: its text, or `{ text, bullets }` when it has sub-bullets. */
+function bulletData(bullet: Bullet): string | { text: string; bullets: unknown[] } {
+  return bullet.bullets.length === 0 ? bullet.value : { text: bullet.value, bullets: bullet.bullets.map(bulletData) };
+}
+
+function placeBullets(path: string, bullets: readonly Bullet[], place: (path: string, at: SourcePosition) => void): void {
+  bullets.forEach((bullet, index) => {
+    const itemPath = `${path}[${index}]`;
+    place(itemPath, bullet.at);
+    if (bullet.bullets.length === 0) return;
+    place(`${itemPath}.text`, bullet.at);
+    placeBullets(`${itemPath}.bullets`, bullet.bullets, place);
+  });
 }
 
 function misplaced(file: string, first: Located<string>, what: string, field: string): DocumentSyntaxError {

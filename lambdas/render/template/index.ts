@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type HandlebarsCompiler from 'handlebars';
 import Handlebars from 'handlebars/runtime';
 import { TemplateError, templateProblemsError, type Problem } from '../errors';
-import type { Chart, DrawnChart, EventDocument, FilledTemplate, Figure, Party, Quote, Section, Source, Theme, ValidatedDocument } from '../types';
+import type { Chart, DrawnChart, EventDocument, FilledTemplate, Figure, ListItem, Party, Quote, Section, Source, Theme, ValidatedDocument } from '../types';
 import { HelperError, type HelperData } from './helper-call';
 import { any } from './helpers/any';
 import { date } from './helpers/date';
@@ -43,9 +43,16 @@ const compileOptions = {
 /** Every optional field present, `null` when absent, so that helpers can tell it from a misspelt field. */
 type Complete<T> = { readonly [K in keyof T]-?: undefined extends T[K] ? Exclude<T[K], undefined> | null : T[K] };
 
-type TemplateContext = Complete<Omit<EventDocument, 'parties' | 'quotes' | 'sources' | 'sections' | 'images' | 'charts'>> & {
+type TemplateContext = Complete<Omit<EventDocument, 'parties' | 'quotes' | 'sources' | 'sections' | 'images' | 'charts' | 'key_points'>> & {
   readonly parties: readonly Complete<Party>[];
-  readonly sections: readonly (Complete<Omit<Section, 'image' | 'chart'>> & { readonly image: Complete<Figure> | null; readonly chart: DrawnChart | null })[];
+  readonly key_points: readonly string[];
+  readonly key_point_items: readonly ListItem[];
+  readonly sections: readonly (Complete<Omit<Section, 'image' | 'chart' | 'bullets'>> & {
+    readonly bullets: readonly string[];
+    readonly bullet_items: readonly ListItem[];
+    readonly image: Complete<Figure> | null;
+    readonly chart: DrawnChart | null;
+  })[];
   readonly images: readonly Complete<Figure>[];
   readonly charts: readonly DrawnChart[];
   readonly quotes: readonly Complete<Quote>[];
@@ -66,8 +73,15 @@ function templateContext(doc: EventDocument): TemplateContext {
     summary: doc.summary ?? null,
     facts: doc.facts,
     parties: doc.parties.map((party) => ({ name: party.name, role: party.role ?? null, country: party.country ?? null })),
-    key_points: doc.key_points,
-    sections: doc.sections.map((section) => ({ ...section, image: section.image ? figureContext(section.image) : null, chart: section.chart ? chartContext(section.chart) : null })),
+    key_points: doc.key_points.map(legacyBullet),
+    key_point_items: doc.key_points,
+    sections: doc.sections.map((section) => ({
+      ...section,
+      bullets: section.bullets.map(legacyBullet),
+      bullet_items: section.bullets,
+      image: section.image ? figureContext(section.image) : null,
+      chart: section.chart ? chartContext(section.chart) : null,
+    })),
     quotes: doc.quotes.map((entry) => ({ text: entry.text, speaker: entry.speaker ?? null, context: entry.context ?? null })),
     timeline: doc.timeline,
     context: doc.context,
@@ -78,6 +92,14 @@ function templateContext(doc: EventDocument): TemplateContext {
     charts: doc.charts.map(chartContext),
     url: doc.url ?? null,
   };
+}
+
+/**
+ * `key_points` and `bullets` as templates written before sub-bullets read them (a list of texts):
+ * a sub-bullet follows its parent, led by one "– " a level, as the Markdown reader used to give it.
+ */
+function legacyBullet(item: ListItem): string {
+  return `${'– '.repeat(item.level)}${item.text}`;
 }
 
 function chartContext(chart: Chart): DrawnChart {

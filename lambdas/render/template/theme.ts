@@ -7,7 +7,8 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { isMap, isScalar, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 import { type Problem, TemplateError, templateProblemsError } from '../errors';
 import { TextLocator } from '../locator';
-import type { Theme } from '../types';
+import { inspectImage } from '../images/inspect';
+import type { LoadedImage, Theme } from '../types';
 
 const THEME_FILE = 'theme.yaml';
 
@@ -44,7 +45,9 @@ const textOnBackground: readonly { readonly text: ColourKey; readonly on: Colour
 export const THEME_SETTINGS = {
   organisation: { required: true, description: 'The name shown in the header and used as PDF author.', example: 'Agence Européenne d’Information' },
   paper: { required: false, description: 'Paper size: A4 (the default) or Letter.', example: 'A4' },
-  logo: { required: false, description: 'A PNG or JPEG file in the templates folder, drawn in the header band.', example: 'logo.png' },
+  logo: { required: false, description: 'A PNG, JPEG or SVG file in the templates folder (an SVG is drawn as vectors).', example: 'logo.svg' },
+  logoPlacement: { required: false, description: 'Where the logo goes: band (the default: in the header band of every page) or title (above the title, on the first page).', example: 'band' },
+  archive: { required: false, description: 'none (the default) or PDF/A-2b: every fact sheet is then also a PDF/A-2b file for long-term archiving (sRGB output intent, XMP identification).', example: 'PDF/A-2b' },
   colours: {
     required: true,
     description: 'Every colour of the fact sheet, as "#rrggbb" in quotes; text must keep a contrast of 4.5:1 (WCAG AA) on its background.',
@@ -57,11 +60,9 @@ export const COLOUR = /^#[0-9a-f]{6}$/i;
 /** `primary: #1b2a4a` without quotes is an empty value followed by a comment. */
 const YAML_COMMENT_HINT = 'is empty; in YAML a # starts a comment, so write the colour in quotes: "#1b2a4a"';
 
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-const JPEG_SIGNATURE = [0xff, 0xd8, 0xff];
-
-const startsWith = (bytes: Uint8Array, signature: readonly number[]): boolean =>
-  signature.every((byte, index) => bytes[index] === byte);
+export const logoPlacements: readonly Theme['logoPlacement'][] = ['band', 'title'];
+export const archives: readonly Theme['archive'][] = ['none', 'PDF/A-2b'];
+const LOGO_LIMITS = { maxPngPixels: 4_000_000, maxJpegPixels: 4_000_000 };
 
 function relativeLuminance(colour: string): number {
   const channel = (offset: number): number => {
@@ -155,45 +156,56 @@ function readColours(reader: ThemeReader, pair: Pair | undefined, mapStart: Node
   return complete;
 }
 
-async function readLogo(reader: ThemeReader, pair: Pair | undefined, dir: string): Promise<Uint8Array | null> {
+async function readLogo(reader: ThemeReader, pair: Pair | undefined, dir: string): Promise<LoadedImage | null> {
   if (pair === undefined || (isScalar(pair.value) && pair.value.value === null)) return null;
-  const name = scalarText(reader, pair, 'logo', 'a PNG or JPEG file name, relative to the templates folder');
+  const expected = 'a PNG, JPEG or SVG file in the templates folder, e.g. logo.svg';
+  const name = scalarText(reader, pair, 'logo', expected);
   if (name === null) return null;
   const where = reader.at(pair.value as Node);
   const path = resolve(dir, name);
   const inside = relative(resolve(dir), path);
   if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
-    reader.problems.push({ path: 'logo', ...where, message: `"${name}" is outside the templates folder`, expected: 'a file in the templates folder, e.g. logo.png' });
+    reader.problems.push({ path: 'logo', ...where, message: `"${name}" is outside the templates folder`, expected });
     return null;
   }
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
   } catch (error) {
-    reader.problems.push({ path: 'logo', ...where, message: `cannot read "${name}": ${(error as Error).message}`, expected: 'a PNG or JPEG file in the templates folder' });
+    reader.problems.push({ path: 'logo', ...where, message: `cannot read "${name}": ${(error as Error).message}`, expected });
     return null;
   }
-  if (!startsWith(bytes, PNG_SIGNATURE) && !startsWith(bytes, JPEG_SIGNATURE)) {
-    reader.problems.push({ path: 'logo', ...where, message: `"${name}" is neither a PNG nor a JPEG image`, expected: 'a PNG or JPEG file' });
+  const refuse = (reason: string): null => {
+    reader.problems.push({ path: 'logo', ...where, message: `"${name}" ${reason}`, expected });
     return null;
+  };
+  if (/\.svg$/i.test(name)) {
+    const { readSvg } = await import('../images/svg');
+    const reading = readSvg(bytes);
+    return reading.kind === 'ok' ? { format: 'svg', width: reading.drawing.width, height: reading.drawing.height, drawing: reading.drawing } : refuse(reading.reason);
   }
-  return bytes;
+  const format = /\.png$/i.test(name) ? 'png' : /\.jpe?g$/i.test(name) ? 'jpeg' : null;
+  if (format === null) return refuse('is neither a PNG, a JPEG nor an SVG file (by its extension)');
+  const inspection = inspectImage(bytes, format, LOGO_LIMITS);
+  if (inspection.kind === 'refused') return refuse(inspection.reason);
+  return { format, width: inspection.width, height: inspection.height, bytes };
+}
+
+function readChoice<T extends string>(reader: ThemeReader, pair: Pair | undefined, key: string, choices: readonly T[], what: string): T | null {
+  const fallback = choices[0] as T;
+  if (pair === undefined) return fallback;
+  const text = scalarText(reader, pair, key, choices.join(' or '));
+  if (text === null) return null;
+  const found = choices.find((known) => known.toLowerCase() === text.toLowerCase());
+  if (found !== undefined) return found;
+  reader.problems.push({ path: key, ...reader.at(pair.value as Node), message: `"${text}" is not ${what}`, expected: choices.join(' or ') });
+  return null;
 }
 
 function requiredText(reader: ThemeReader, found: Map<string, Pair>, key: string, expected: string, map: YAMLMap): string | null {
   const pair = found.get(key);
   if (pair !== undefined) return scalarText(reader, pair, key, expected);
   reader.problems.push({ path: key, ...reader.at(map), message: 'is missing', expected });
-  return null;
-}
-
-function readPaper(reader: ThemeReader, pair: Pair | undefined): Theme['paper'] | null {
-  if (pair === undefined) return 'A4';
-  const text = scalarText(reader, pair, 'paper', papers.join(' or '));
-  if (text === null) return null;
-  const paper = papers.find((known) => known.toLowerCase() === text.toLowerCase());
-  if (paper !== undefined) return paper;
-  reader.problems.push({ path: 'paper', ...reader.at(pair.value as Node), message: `"${text}" is not a paper size`, expected: papers.join(' or ') });
   return null;
 }
 
@@ -228,12 +240,14 @@ export async function loadTheme(dir: string): Promise<Theme> {
 
   const found = entries(reader, contents, '', settings);
   const organisation = requiredText(reader, found, 'organisation', 'the name shown in the header and used as PDF author', contents);
-  const paper = readPaper(reader, found.get('paper'));
+  const paper = readChoice(reader, found.get('paper'), 'paper', papers, 'a paper size');
   const colours = readColours(reader, found.get('colours'), contents);
   const logo = await readLogo(reader, found.get('logo'), dir);
+  const logoPlacement = readChoice(reader, found.get('logoPlacement'), 'logoPlacement', logoPlacements, 'a place for the logo');
+  const archive = readChoice(reader, found.get('archive'), 'archive', archives, 'an archive format the publisher writes');
   // Every null above comes with a problem: the theme is used only when there is none.
-  if (reader.problems.length > 0 || organisation === null || paper === null || colours === null) {
+  if (reader.problems.length > 0 || organisation === null || paper === null || colours === null || logoPlacement === null || archive === null) {
     throw templateProblemsError(file, 'the theme has mistakes', reader.problems);
   }
-  return { organisation, paper, colours, logo };
+  return { organisation, paper, colours, logo, logoPlacement, archive };
 }
