@@ -18,6 +18,7 @@ import { currentAnswer, recordedOn } from '../lambdas/publisher/current';
 import {
   errorReportKeyFor,
   factsheetKeyFor,
+  fitsInS3,
   fromMetadataValue,
   type KeyLayout,
   METADATA_TEMPLATE,
@@ -205,6 +206,8 @@ async function listAll(
 }
 
 async function headIfExists(bucket: Bucket, key: string) {
+  // A fact sheet's key past S3's limit: nothing is there, and S3 answers a HEAD with a 400.
+  if (!fitsInS3(key)) return null;
   try {
     return await bucket.s3.send(new HeadObjectCommand({ Bucket: bucket.name, Key: key }));
   } catch (error) {

@@ -14,7 +14,9 @@
  *   never a mixture, and a refused or broken upload changes nothing;
  * - preconditions are evaluated under a per-key lock at commit, as S3 evaluates them when the
  *   write completes: If-Match (412, 404 when there is no object), If-None-Match `*` (412);
- *   GET and HEAD honour If-Match (412); DELETE honours If-Match (412, 404).
+ *   GET and HEAD honour If-Match (412); DELETE honours If-Match (412, 404);
+ * - a key longer than 1 024 bytes (UTF-8) is refused on every object request with 400
+ *   KeyTooLongError, as S3 refuses it.
  * - the records are read once into memory (the server is the folder's only user), so listings
  *   cost no file reads.
  */
@@ -26,7 +28,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { encodeEventKey } from '../lambdas/publisher/keys';
+import { encodeEventKey, MAX_KEY_BYTES } from '../lambdas/publisher/keys';
 import type { FilesystemStore, S3Error as S3ErrorClass, S3Object as S3ObjectClass } from 's3rver/internals';
 
 const require = createRequire(import.meta.url);
@@ -37,6 +39,7 @@ const objectController = require('s3rver/lib/controllers/object') as Record<stri
 const bucketController = require('s3rver/lib/controllers/bucket') as Record<string, (ctx: ListingContext) => Promise<void>>;
 
 interface RequestContext {
+  readonly params: { readonly key?: string };
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
@@ -57,11 +60,21 @@ const requestConditions = new AsyncLocalStorage<Conditions>();
 
 // The controllers are looked up on their module at each request, after authentication: wrapping
 // them makes the request's conditions visible to the store without touching s3rver's routing.
-for (const name of ['putObject', 'putObjectCopy', 'completeMultipartUpload', 'deleteObject', 'getObject']) {
-  const original = objectController[name];
-  if (original === undefined || (original as { conditional?: true }).conditional) continue;
-  const wrapped = (ctx: RequestContext) => requestConditions.run(conditionsOf(ctx.headers), () => original(ctx));
-  objectController[name] = Object.assign(wrapped, { conditional: true as const });
+// Every route under /:bucket/:key+ also refuses a key S3 cannot hold, as S3 does (s3rver stores it).
+const NOT_KEYED = new Set(['METHODS', 'deleteMultipleObjects', 'postObject']);
+const CONDITIONAL = new Set(['putObject', 'putObjectCopy', 'completeMultipartUpload', 'deleteObject', 'getObject']);
+for (const [name, original] of Object.entries(objectController)) {
+  if (NOT_KEYED.has(name) || typeof original !== 'function' || (original as { guarded?: true }).guarded) continue;
+  const wrapped = (ctx: RequestContext) => {
+    refuseLongKey(ctx.params.key);
+    return CONDITIONAL.has(name) ? requestConditions.run(conditionsOf(ctx.headers), () => original(ctx)) : original(ctx);
+  };
+  objectController[name] = Object.assign(wrapped, { guarded: true as const });
+}
+
+function refuseLongKey(key: string | undefined): void {
+  const size = Buffer.byteLength(key ?? '', 'utf8');
+  if (size > MAX_KEY_BYTES) throw new S3Error('KeyTooLongError', 'Your key is too long', { Size: String(size), MaxSizeAllowed: String(MAX_KEY_BYTES) });
 }
 
 // ListObjectsV2 pages with a token that s3rver enciphers with DES, which Node's OpenSSL 3 no

@@ -413,6 +413,31 @@ describe('local S3: storage any key can use', () => {
     await rm(parent, { recursive: true, force: true });
   });
 
+  it('refuses a key of 1 025 bytes on PUT, GET, HEAD and DELETE with 400 KeyTooLongError, as S3 does, and sends no event', async () => {
+    // Prepare: 1 025 bytes, the last letter two bytes wide.
+    const key = `content/${'a'.repeat(1_015)}я`;
+    expect(Buffer.byteLength(key)).toBe(1_025);
+    const { events } = recordEvents();
+
+    // Act
+    const put = await local.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: 'x' })).catch((caught: unknown) => caught);
+    const statuses = await Promise.all([
+      statusOf(local.client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))),
+      statusOf(local.client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }))),
+      statusOf(local.client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key }))),
+    ]);
+    await dispatcher?.idle();
+    const listed = await local.client.send(new ListObjectsV2Command({ Bucket: BUCKET }));
+
+    // Assert
+    expect(put).toHaveProperty('name', 'KeyTooLongError');
+    expect(put).toHaveProperty('message', 'Your key is too long');
+    expect(put).toHaveProperty('$metadata.httpStatusCode', 400);
+    expect(statuses).toEqual([400, 400, 400]);
+    expect(listed.Contents ?? []).toEqual([]);
+    expect(events).toEqual([]);
+  });
+
   it('keeps every object across a restart on the same folder', async () => {
     // Prepare
     for (const [index, key] of keys.entries()) await put(key, `object ${index}`);

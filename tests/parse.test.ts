@@ -265,9 +265,66 @@ describe('parse', () => {
       expect(error.problems[0]?.message).toContain(`more than ${DEFAULT_LIMITS.maxDepth} levels`);
       expect(error.problems[0]?.line).toBeGreaterThanOrEqual(3);
     });
+
+    const brackets = '[{'.repeat(150);
+    it.each([
+      ['double-quoted', `summary: "Voir ${brackets} \\" fin"`, `Voir ${brackets} " fin`],
+      ['single-quoted', `summary: 'Voir ${brackets} '' fin'`, `Voir ${brackets} ' fin`],
+      ['plain', `summary: Voir ${brackets} fin`, `Voir ${brackets} fin`],
+      ['plain over two lines', `summary: Voir ${brackets}\n  ${brackets} fin`, `Voir ${brackets} ${brackets} fin`],
+      ['block scalar indented 300 columns', `summary: |\n  Code:\n${' '.repeat(300)}x = 1\n  fin`, `Code:\n${' '.repeat(298)}x = 1\nfin\n`],
+      ['comment', `# ${brackets}\n${' '.repeat(300)}# indented comment\nsummary: fin`, 'fin'],
+    ])('reads 300 brackets or deep indentation inside a %s value as text, not as nesting', (_, summary, expected) => {
+      const text = `title: x\ndate: 2022\n${summary}\n`;
+
+      const parsed = parseSource(sourceOf('text.yaml', text));
+
+      expect(record(parsed).summary).toBe(expected);
+    });
+
+    it.each([
+      // The document is level 0; `fin` is one level inside the innermost list, `k32:` inside the innermost mapping.
+      ['flow', (levels: number) => `extra: ${'['.repeat(levels)}fin${']'.repeat(levels)}`, DEFAULT_LIMITS.maxDepth, 'fin'],
+      ['block', (levels: number) => Array.from({ length: levels }, (_, level) => `${'  '.repeat(level)}k${level}:`).join('\n') + ' fin', DEFAULT_LIMITS.maxDepth + 1, `k${DEFAULT_LIMITS.maxDepth}:`],
+    ])('refuses %s nesting one level past the limit at the line and column of the first node too deep', (_, nest, levels, deepest) => {
+      const refused = `title: x\ndate: 2022\n${nest(levels)}\n`;
+      const accepted = `title: x\ndate: 2022\n${nest(levels - 1)}\n`;
+
+      const error = parseError(sourceOf('deep.yaml', refused));
+      const parsed = parseSource(sourceOf('deep.yaml', accepted));
+
+      expect(record(parsed).extra ?? record(parsed).k0).toBeDefined();
+      expect(error.problems[0]).toEqual(expect.objectContaining({
+        ...positionIn(refused, deepest),
+        message: `lists and mappings are nested too deeply here (more than ${DEFAULT_LIMITS.maxDepth} levels)`,
+      }));
+    });
   });
 
   describe('JSON', () => {
+    it('reads 300 brackets inside a string as text, not as nesting', () => {
+      const summary = `Voir \\" ${'[{'.repeat(150)} \\\\\\" fin`;
+      const text = `{"title": "x", "date": 2022, "summary": "${summary}"}`;
+
+      const parsed = parseSource(sourceOf('text.json', text));
+
+      expect(record(parsed).summary).toBe(JSON.parse(`"${summary}"`));
+    });
+
+    it.each([DEFAULT_LIMITS.maxDepth, 5000])('refuses %i nested lists at the line and column of the first one too deep', (levels) => {
+      // The document's own braces are the first level.
+      const text = `{"title": "x", "date": 2022,\n "extra": ${'['.repeat(levels)}${']'.repeat(levels)}}`;
+      const first = positionIn(text, '[');
+
+      const error = parseError(sourceOf('deep.json', text));
+
+      expect(error.problems[0]).toEqual(expect.objectContaining({
+        line: first.line,
+        column: first.column + DEFAULT_LIMITS.maxDepth - 1,
+        message: `lists and mappings are nested too deeply here (more than ${DEFAULT_LIMITS.maxDepth} levels)`,
+      }));
+    });
+
     it('keeps numbers as typed, as YAML does', () => {
       const text = '{"title": "T", "date": 2022, "facts": [{"label": "a", "value": 1.50}, {"label": "b", "value": 12345678901234567890}, {"label": "c", "value": 1e3}, {"label": "d", "value": -0.0}]}';
 

@@ -15,6 +15,7 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ContentError, createRenderer, type Renderer } from '../lambdas/render';
+import { folderImages } from '../client/image-files';
 import { readPdf } from './helpers/pdf';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 25);
@@ -48,10 +49,10 @@ function printedStrings(document: EventDocument): string[] {
 const compact = (value: string): string => value.replace(/\s+/g, '').toLowerCase();
 const source = (name: string, bytes: Uint8Array | string) => ({ name, bytes: typeof bytes === 'string' ? Buffer.from(bytes) : bytes, modifiedAt: new Date(0) });
 
-/** The property every input must have: a PDF, or the document's own error. */
+/** The property every input must have: a PDF, or the document's own error. Pictures are read as beside the samples. */
 async function renderOrRefuse(renderer: Renderer, name: string, bytes: Uint8Array | string): Promise<Buffer | null> {
   try {
-    return (await renderer.render(source(name, bytes))).pdf;
+    return (await renderer.render(source(name, bytes), { images: folderImages(contentDir, join(contentDir, name)) })).pdf;
   } catch (error) {
     if (error instanceof ContentError) return null;
     throw error;
@@ -91,9 +92,10 @@ describe('properties: render or refuse, never crash', () => {
   }, TIMEOUT_MS);
 
   it('renders or refuses the samples with random bytes changed, inserted or removed', async () => {
-    const samples = readdirSync(contentDir)
-      .filter((name) => !name.startsWith('.'))
-      .map((name) => ({ name, bytes: readFileSync(join(contentDir, name)) }));
+    // The samples, not their pictures' folder.
+    const samples = readdirSync(contentDir, { withFileTypes: true })
+      .filter((entry) => entry.isFile() && !entry.name.startsWith('.'))
+      .map(({ name }) => ({ name, bytes: readFileSync(join(contentDir, name)) }));
     const mutation = fc.record({
       sample: fc.nat({ max: samples.length - 1 }),
       edits: fc.array(fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), kind: fc.constantFrom('set', 'insert', 'delete'), byte: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 8 }),

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../lambdas/render/errors';
 import { DEFAULT_KEY_LAYOUT } from '../lambdas/publisher/keys';
 import { type Decision, decide, decidePicture, type DocumentEvent, eventOf, type Rules } from '../lambdas/publisher/decide';
-import { SourceConflictError } from '../lambdas/publisher/errors';
+import { KeyTooLongError, SourceConflictError } from '../lambdas/publisher/errors';
 import { s3Record } from '../lambdas/publisher/event-record';
 import type { DocumentIndex } from '../lambdas/publisher/picture-index';
 import type { Observed, OutputObject, SourceObject } from '../lambdas/publisher/store';
@@ -264,6 +264,80 @@ describe('decide: an upload event', () => {
     const error = decision.action === 'reject' ? decision.error : undefined;
     expect(error).toBeInstanceOf(InputError);
     expect(error?.problems[0]?.expected).toMatch(/1000 bytes/);
+  });
+});
+
+describe('decide: a source whose fact sheet’s key S3 cannot hold', () => {
+  /** `content/<Ukrainian, 2 bytes a letter, one ASCII letter to reach odd lengths>.yaml` of exactly `bytes` bytes. */
+  const ukrainianKey = (bytes: number) => {
+    const letters = bytes - 'content/.yaml'.length;
+    return `content/${'a'.repeat(letters % 2)}${'Україна'.repeat(100).slice(0, Math.floor(letters / 2))}.yaml`;
+  };
+  const longRecord = (key: string) => ({ ...recordOf({ sequencer: '0B' }), sourceKey: key });
+
+  it.each<[string, number, string, unknown]>([
+    ['1 022 bytes: the fact sheet’s key is 1 024, published', 1_022, 'factsheets/', { action: 'render' }],
+    ['1 023 bytes: the fact sheet’s key would be 1 025', 1_023, 'factsheets/', { action: 'reject', reason: 'key-too-long' }],
+    ['1 024 bytes: the fact sheet’s key would be 1 026', 1_024, 'factsheets/', { action: 'reject', reason: 'key-too-long' }],
+    ['1 024 bytes, a shorter output prefix: fits', 1_024, 'pdf/', { action: 'render' }],
+  ])('%s', (_name, bytes, factsheetsPrefix, expected) => {
+    // Prepare
+    const key = ukrainianKey(bytes);
+    const rules: Rules = { ...RULES, layout: { ...DEFAULT_KEY_LAYOUT, factsheetsPrefix } };
+    expect(Buffer.byteLength(key)).toBe(bytes);
+
+    // Act
+    const decision = decide({ kind: 'created', key, ...delivery }, observed({ source: source({ key }) }), rules);
+
+    // Assert
+    expect(decision).toMatchObject(expected as object);
+    if (decision.action !== 'skip' && decision.action !== 'remove' && decision.action !== 'unfollow') expect(decision.record).toEqual(longRecord(key));
+  });
+
+  it('names the key’s length, S3’s limit and the remedy', () => {
+    // Prepare
+    const key = ukrainianKey(1_023);
+
+    // Act
+    const decision = decide({ kind: 'created', key, ...delivery }, observed({ source: source({ key }) }), RULES);
+
+    // Assert
+    const error = decision.action === 'reject' ? decision.error : undefined;
+    expect(error).toBeInstanceOf(KeyTooLongError);
+    expect(error?.file).toBe(key);
+    expect(error?.problems).toEqual([
+      {
+        message: "the fact sheet's key would be 1025 bytes; S3 allows 1 024: shorten the file name",
+        expected: 'a source key of at most 1022 bytes (UTF-8)',
+      },
+    ]);
+  });
+
+  it('is refused before a conflict or the size, which a shorter name would still face', () => {
+    // Prepare
+    const key = ukrainianKey(1_024);
+
+    // Act
+    const decision = decide(
+      { kind: 'created', key, ...delivery },
+      observed({ source: source({ key, size: 5000 }), siblings: [`${key.slice(0, -5)}.md`] }),
+      RULES,
+    );
+
+    // Assert
+    expect(decision).toMatchObject({ action: 'reject', reason: 'key-too-long' });
+  });
+
+  it('skips a redelivered event once the error report answers the upload', () => {
+    // Prepare
+    const key = ukrainianKey(1_023);
+    const report = output('errors/…~0123456789abcdef.json', { sourceKey: key, sequencer: '0B' });
+
+    // Act
+    const decision = decide({ kind: 'created', key, ...delivery }, observed({ source: source({ key }), errorReport: report, index: index({ document: key }) }), RULES);
+
+    // Assert
+    expect(summary(decision)).toEqual({ action: 'skip', reason: 'already-reported' });
   });
 });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { S3Event } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
@@ -8,9 +9,11 @@ import {
   encodeEventKey,
   errorReportKeyFor,
   factsheetKeyFor,
+  fitsInS3,
   fromMetadataValue,
   indexKeyFor,
   isPictureKey,
+  reportKeyFor,
   toMetadataValue,
 } from '../lambdas/publisher/keys';
 
@@ -148,5 +151,68 @@ describe('keys: pictures and their index', () => {
     expect(hashed).toMatch(/^index\/pictures-by-hash\/[0-9a-f]{64}\.json$/);
     expect(hashed).not.toBe(indexKeyFor('pictures', `${longest.slice(0, -5)}x.jpg`));
     expect(indexKeyFor('pictures', fits)).toBe(`index/pictures/${fits.slice('content/'.length)}.json`);
+  });
+});
+
+describe('keys: error and report keys bounded to what S3 holds', () => {
+  // 2-byte letters, so that a cut at the limit falls inside one unless it steps back.
+  const longSource = (bytes: number, extension = '.yaml') => {
+    const letters = 'Київ'.repeat(400);
+    let path = '';
+    for (const letter of letters) {
+      if (Buffer.byteLength(`content/${path}${letter}${extension}`) > bytes) break;
+      path += letter;
+    }
+    return `content/${'a'.repeat(bytes - Buffer.byteLength(`content/${path}${extension}`))}${path}${extension}`;
+  };
+
+  it('keeps the readable key while it fits', () => {
+    // Prepare
+    const source = longSource(1_020);
+
+    // Act
+    const keys = [errorReportKeyFor(source), reportKeyFor(source)];
+
+    // Assert
+    expect(keys).toEqual([`errors/${source.slice(8, -5)}.json`, `reports/${source.slice(8, -5)}.json`]);
+  });
+
+  // errors/ is a byte shorter than content/, .json a byte longer than .yaml: a short extension or none makes both overflow.
+  it.each([
+    [1_021, ''],
+    [1_024, '.md'],
+  ])('cuts the report keys of a %i-byte source “…%s” at a character boundary and appends 16 hex digits of its SHA-256', (bytes, extension) => {
+    // Prepare
+    const source = longSource(bytes, extension);
+    const hash = createHash('sha256').update(source, 'utf8').digest('hex').slice(0, 16);
+
+    // Act
+    const keys = [errorReportKeyFor(source), reportKeyFor(source)];
+
+    // Assert
+    for (const key of keys) {
+      expect(Buffer.byteLength(key)).toBeLessThanOrEqual(1_024);
+      expect(Buffer.byteLength(key)).toBeGreaterThan(1_020);
+      expect(key).toMatch(new RegExp(`^(errors|reports)/a*[Київ]+~${hash}\\.json$`, 'u'));
+      expect(key).not.toContain('\uFFFD');
+      expect(source.slice(8)).toContain(key.slice(key.indexOf('/') + 1, key.indexOf('~')));
+      expect(Buffer.byteLength(`${key.slice(0, key.indexOf('~'))}К${key.slice(key.indexOf('~'))}`)).toBeGreaterThan(1_024);
+    }
+    expect(Buffer.byteLength(source)).toBe(bytes);
+  });
+
+  it('gives two long sources that differ only past the cut two keys', () => {
+    // Prepare
+    const base = longSource(1_020, '');
+
+    // Act
+    const keys = new Set([`${base}ab.yaml`, `${base}ac.yaml`].map((source) => errorReportKeyFor(source)));
+
+    // Assert
+    expect(keys.size).toBe(2);
+  });
+
+  it('knows which keys S3 can hold', () => {
+    expect([fitsInS3(`content/${'я'.repeat(508)}`), fitsInS3(`content/${'я'.repeat(508)}a`)]).toEqual([true, false]);
   });
 });

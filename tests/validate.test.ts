@@ -8,7 +8,7 @@ import { ContentError, DocumentSyntaxError, InputError, type Problem, Unsupporte
 import { loadDispatchReader, parseSource } from '../lambdas/render/parse';
 import type { ParsedDocument } from '../lambdas/render/types';
 import { DOCUMENT_LIMITS } from '../lambdas/render/limits';
-import { validateDocument } from '../lambdas/render/validate';
+import { MAX_MARKS_PER_CHARACTER, validateDocument } from '../lambdas/render/validate';
 import { STRESS_SHAPE, longDocument } from '../bench/long-document';
 import { textContaining } from './helpers/matchers';
 
@@ -293,6 +293,31 @@ describe('validate', () => {
           expected: 'whole characters: both halves of an escape pair (\\uD83D\\uDE00), or the character itself',
         },
         expect.objectContaining({ path: 'summary', line: 2, column: 2, message: expect.stringContaining('(U+DC4D) at character 13') as string }),
+      ]);
+    });
+
+    it('keeps at most the documented number of combining marks on a letter, and warns naming the field', () => {
+      // Prepare: "Zalgo" with 40 marks above and below each letter; Vietnamese "ệ" written decomposed keeps its two.
+      const pile = '\u0301\u0316\u0300\u0317\u0302\u0318'.repeat(7).slice(0, 40);
+      const zalgo = Array.from('Zalgo', (letter) => `${letter}${pile}`).join('');
+      const yaml = `title: "${zalgo} Tiê\u0323\u0302ng"\ndate: 2022-02-28\n`;
+
+      // Act
+      const validated = validateDocument(parseSource({ name: 'zalgo.yaml', bytes: new TextEncoder().encode(yaml), modifiedAt: MODIFIED_AT }), { templates: TEMPLATES });
+
+      // Assert
+      // Text is put in NFC first (Z + acute is Ź), then the marks left after each letter are cut.
+      const letters = Array.from('Zalgo', (letter) => Array.from(`${letter}${pile}`.normalize('NFC')));
+      const dropped = letters.reduce((sum, letter) => sum + letter.length - 1 - MAX_MARKS_PER_CHARACTER, 0);
+      expect(validated.document.title).toBe(`${letters.map((letter) => letter.slice(0, 1 + MAX_MARKS_PER_CHARACTER).join('')).join('')} ${'Tiê\u0323\u0302ng'.normalize('NFC')}`);
+      expect(validated.warnings).toEqual([
+        {
+          path: 'title',
+          line: 1,
+          column: 1,
+          message: `stacks more than ${MAX_MARKS_PER_CHARACTER} combining marks on one character (from character 2); ${dropped} marks are dropped, which would print above and over the lines around`,
+          expected: `at most ${MAX_MARKS_PER_CHARACTER} accents or other combining marks on a letter`,
+        },
       ]);
     });
 

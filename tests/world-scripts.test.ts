@@ -190,7 +190,7 @@ describe('runs in another language read back with qpdf', () => {
     const catalog = values.find((object) => object['/Type'] === '/Catalog');
 
     // Assert
-    expect(spans.map((span) => span['/Lang'])).toEqual(['u:fr', 'u:uk', 'u:ar']);
+    expect(spans.map((span) => span['/Lang'])).toEqual(['u:fr', 'u:uk', 'u:ar', 'u:ar']);
     for (const span of spans) {
       expect(dictionary(span['/P'] as string)['/S']).toBe('/P');
       expect((span['/K'] as number[]).length).toBeGreaterThan(0);
@@ -198,6 +198,19 @@ describe('runs in another language read back with qpdf', () => {
     expect(catalog?.['/Lang']).toBe('u:en');
     // The runs around them stay in the paragraph itself, and the text reads as typed.
     expect(hasLines(lines(sample), 'The Élysée said « le président russe a confirmé sa volonté » after the call')).toBe(true);
+  });
+
+  it('gives back Arabic quoted in an English paragraph exactly, the neutrals after it and its vowel marks in place', () => {
+    // Prepare
+    const sample = samples.get('lang-spans') as Sample;
+    const unmarked = (text: string) => text.replace(/\[([^\]]+)\]\{lang=[^}]+\}/g, '$1');
+
+    // Act
+    const text = lines(sample).map((line) => line.replace(/\u200E/g, ''));
+
+    // Assert
+    for (const point of sample.document.key_points.slice(2)) expect(text).toContain(unmarked(point));
+    expect(hasLines(text, unmarked(sample.document.quotes[0]?.text ?? ''), true)).toBe(true);
   });
 });
 

@@ -12,8 +12,8 @@ import type { S3EventRecord } from 'aws-lambda';
 import { type ContentError, sourceSizeError } from '../render';
 import type { PublisherConfig } from './config';
 import { currentAnswer, type Recorded } from './current';
-import { SourceConflictError } from './errors';
-import { compareSequencers, decodeEventKey, documentPathOf, factsheetKeyFor, isPictureKey } from './keys';
+import { KeyTooLongError, SourceConflictError } from './errors';
+import { compareSequencers, decodeEventKey, documentPathOf, factsheetKeyFor, fitsInS3, isPictureKey, MAX_KEY_BYTES } from './keys';
 import { indexAnswers } from './picture-index';
 import { unquoteEtag } from './s3';
 import type { Observed, ObservedPicture, OutputObject, SourceObject } from './store';
@@ -71,7 +71,7 @@ export type Decision =
   /** Refused before download; `record` goes on the error report. */
   | {
       readonly action: 'reject';
-      readonly reason: 'conflict' | 'too-large';
+      readonly reason: 'key-too-long' | 'conflict' | 'too-large';
       readonly error: ContentError;
       readonly record: Recorded;
     }
@@ -215,6 +215,8 @@ function decideCreated(
     // An event without a sequencer keeps the recorded one, so that older events stay older.
     sequencer: event.sequencer ?? newestRecorded,
   };
+  const longKey = keyTooLongError(key, rules);
+  if (longKey !== null) return { action: 'reject', reason: 'key-too-long', error: longKey, record };
   if (siblings.length > 0) {
     return { action: 'reject', reason: 'conflict', error: conflictError(key, siblings, rules, outputs.factsheet), record };
   }
@@ -235,6 +237,23 @@ function decideRemoved(key: string, observed: Observed): Decision {
     ...(survivor !== undefined && more.length === 0 ? { survivor } : {}),
     pictures: Object.keys(observed.index?.pictures ?? {}).sort(),
   };
+}
+
+/**
+ * Refused whatever the bucket holds: S3 would answer every write of the fact sheet with a 400,
+ * and retrying cannot make the key shorter.
+ */
+function keyTooLongError(key: string, rules: Pick<Rules, 'layout'>): KeyTooLongError | null {
+  const factsheetKey = factsheetKeyFor(key, rules.layout);
+  if (fitsInS3(factsheetKey)) return null;
+  const bytes = Buffer.byteLength(factsheetKey, 'utf8');
+  const limit = String(MAX_KEY_BYTES).replace(/\B(?=(\d{3})+$)/g, ' ');
+  return new KeyTooLongError(key, [
+    {
+      message: `the fact sheet's key would be ${bytes} bytes; S3 allows ${limit}: shorten the file name`,
+      expected: `a source key of at most ${Buffer.byteLength(key, 'utf8') - (bytes - MAX_KEY_BYTES)} bytes (UTF-8)`,
+    },
+  ]);
 }
 
 function conflictError(

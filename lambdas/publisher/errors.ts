@@ -3,6 +3,9 @@ import { ContentError } from '../render';
 /** Two sources (`a.yaml`, `a.md`) would publish the same fact sheet: the uploader must pick one. */
 export class SourceConflictError extends ContentError {}
 
+/** The source's fact sheet would have a key longer than S3 allows: the uploader must shorten the name. */
+export class KeyTooLongError extends ContentError {}
+
 /** The deployment is strict (STRICT_WARNINGS=true) and the document had warnings: each is a problem. */
 export class StrictWarningsError extends ContentError {}
 

@@ -51,9 +51,12 @@ export function factsheetKeyFor(sourceKey: string, layout: KeyLayout = DEFAULT_K
   return `${layout.factsheetsPrefix}${requireDocumentPath(sourceKey, layout)}.pdf`;
 }
 
-/** `reports/<path>.json`: how the last publication of the source went (docs/publishing.md, "Reports"). */
+/**
+ * `reports/<path>.json`: how the last publication of the source went (docs/publishing.md,
+ * "Reports"); bounded like the error report's key.
+ */
 export function reportKeyFor(sourceKey: string, layout: KeyLayout = DEFAULT_KEY_LAYOUT): string {
-  return `${REPORTS_PREFIX}${requireDocumentPath(sourceKey, layout)}.json`;
+  return boundedKey(REPORTS_PREFIX, sourceKey, layout);
 }
 
 /** Fixed, not configurable: the deployment grants the function this prefix. */
@@ -65,8 +68,13 @@ export const REPORTS_PREFIX = 'reports/';
  */
 export const INDEX_PREFIX = 'index/';
 
-// S3 refuses keys longer than this (UTF-8 bytes).
-const MAX_KEY_BYTES = 1024;
+/** S3 refuses keys longer than this (UTF-8 bytes): 400 KeyTooLongError. */
+export const MAX_KEY_BYTES = 1024;
+
+/** Whether S3 can hold an object at `key`; asking it about one it cannot is a 400, not a 404. */
+export function fitsInS3(key: string): boolean {
+  return Buffer.byteLength(key, 'utf8') <= MAX_KEY_BYTES;
+}
 
 /** True for a picture under the content prefix: it is not a document, the documents using it follow it. */
 export function isPictureKey(key: string, layout: KeyLayout = DEFAULT_KEY_LAYOUT): boolean {
@@ -81,12 +89,33 @@ export function isPictureKey(key: string, layout: KeyLayout = DEFAULT_KEY_LAYOUT
  */
 export function indexKeyFor(family: 'documents' | 'pictures', contentKey: string, layout: KeyLayout = DEFAULT_KEY_LAYOUT): string {
   const readable = `${INDEX_PREFIX}${family}/${contentKey.slice(layout.contentPrefix.length)}.json`;
-  if (Buffer.byteLength(readable, 'utf8') <= MAX_KEY_BYTES) return readable;
+  if (fitsInS3(readable)) return readable;
   return `${INDEX_PREFIX}${family}-by-hash/${createHash('sha256').update(contentKey, 'utf8').digest('hex')}.json`;
 }
 
+/**
+ * `errors/<path>.json`, or, when that would be longer than S3 allows (a source key near 1 024
+ * bytes), the path cut at a UTF-8 character boundary followed by `~` and 16 hex digits of the
+ * SHA-256 of the full source key: the uploader must be told why nothing was published, and the
+ * report's body names the source whole.
+ */
 export function errorReportKeyFor(sourceKey: string, layout: KeyLayout = DEFAULT_KEY_LAYOUT): string {
-  return `${layout.errorsPrefix}${requireDocumentPath(sourceKey, layout)}.json`;
+  return boundedKey(layout.errorsPrefix, sourceKey, layout);
+}
+
+const HASH_DIGITS = 16;
+
+function boundedKey(prefix: string, sourceKey: string, layout: KeyLayout): string {
+  const path = requireDocumentPath(sourceKey, layout);
+  const readable = `${prefix}${path}.json`;
+  if (fitsInS3(readable)) return readable;
+  const tail = `~${createHash('sha256').update(sourceKey, 'utf8').digest('hex').slice(0, HASH_DIGITS)}.json`;
+  const room = MAX_KEY_BYTES - Buffer.byteLength(prefix + tail, 'utf8');
+  const bytes = Buffer.from(path, 'utf8');
+  let end = Math.max(0, room);
+  // Continuation bytes (10xxxxxx) belong to the character before them.
+  while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end -= 1;
+  return `${prefix}${bytes.subarray(0, end).toString('utf8')}${tail}`;
 }
 
 function requireDocumentPath(sourceKey: string, layout: KeyLayout): string {

@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Outputs, type Recorded, recordedOn } from './current';
-import { documentPathOf, errorReportKeyFor, factsheetKeyFor, indexKeyFor, isPictureKey, type KeyLayout, reportKeyFor } from './keys';
+import { documentPathOf, errorReportKeyFor, factsheetKeyFor, fitsInS3, indexKeyFor, isPictureKey, type KeyLayout, reportKeyFor } from './keys';
 import {
   type DocumentIndex,
   parseDocumentIndex,
@@ -273,6 +273,8 @@ export class PublisherStore {
   }
 
   async headOutput(key: string): Promise<OutputObject | null> {
+    // Too long for S3 to hold, so not there; a HEAD would be a 400, which retrying cannot fix.
+    if (!fitsInS3(key)) return null;
     try {
       const head = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
       return { key, etag: head.ETag ?? '', ...recordedOn(head.Metadata) };

@@ -32,6 +32,13 @@ const PARAGRAPH_BREAK = /\n[ \t]*\n/;
 /** With the u flag a well-formed pair is one code point: only a half on its own matches. */
 const LONE_SURROGATE = /\p{Cs}/u;
 const LONE_SURROGATE_ALL = /\p{Cs}/gu;
+/**
+ * Combining marks kept on one character. Writing systems stack at most three or four (Vietnamese
+ * two, Thai two, pointed and cantillated Hebrew four); dozens ("zalgo" text) draw their ink above
+ * the page's top edge and over the lines around, which no layout can reserve room for.
+ */
+export const MAX_MARKS_PER_CHARACTER = 4;
+const MARK_PILE = new RegExp(`(\\p{M}{${MAX_MARKS_PER_CHARACTER}})\\p{M}+`, 'gu');
 
 export function validateDocument(parsed: ParsedDocument, options: ValidateOptions): ValidatedDocument {
   const reader = new FieldReader(parsed, { ...DOCUMENT_LIMITS, ...options.limits });
@@ -409,6 +416,29 @@ class FieldReader {
    * the editor is told where, since the broken escape usually lost an emoji.
    */
   private wholeCharacters(text: string, path: string): string {
+    return this.boundedMarks(this.withoutLoneSurrogates(text, path), path);
+  }
+
+  /** More marks than any writing system stacks are dropped, and the editor is told how many. */
+  private boundedMarks(text: string, path: string): string {
+    let dropped = 0;
+    let first = -1;
+    const bounded = text.replace(MARK_PILE, (pile: string, kept: string, offset: number) => {
+      dropped += Array.from(pile).length - Array.from(kept).length;
+      if (first < 0) first = Array.from(text.slice(0, offset)).length + 1;
+      return kept;
+    });
+    if (dropped === 0) return text;
+    this.warnings.push({
+      path,
+      ...this.positionOf(path),
+      message: `stacks more than ${MAX_MARKS_PER_CHARACTER} combining marks on one character (from character ${first}); ${dropped} marks are dropped, which would print above and over the lines around`,
+      expected: `at most ${MAX_MARKS_PER_CHARACTER} accents or other combining marks on a letter`,
+    });
+    return bounded;
+  }
+
+  private withoutLoneSurrogates(text: string, path: string): string {
     const lone = LONE_SURROGATE.exec(text);
     if (lone === null) return text;
     const code = (lone[0].charCodeAt(0)).toString(16).toUpperCase();

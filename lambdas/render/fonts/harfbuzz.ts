@@ -27,6 +27,8 @@ const PAIR_IDS = 0x10000;
 const STRONG_RTL = /[\u0590-\u065F\u066A-\u06EF\u06FA-\u08FF\u200F\uFB1D-\uFDFF\uFE70-\uFEFF]/u;
 /** Strong left-to-right characters: letters of the left-to-right scripts, LRM. */
 const STRONG_LTR = /[\p{L}\u200E]/u;
+/** Combining marks: Arabic harakat, Hebrew points. */
+const MARK = /\p{M}/u;
 
 export class HarfBuzzShaper {
   private readonly font: InstanceType<HarfBuzz['Font']>;
@@ -52,10 +54,11 @@ export class HarfBuzzShaper {
    */
   shape(text: string): ShapedRun {
     const hb = this.hb;
+    const rightToLeft = isRightToLeft(text);
     const buffer = new hb.Buffer();
     buffer.addText(text);
     buffer.guessSegmentProperties();
-    buffer.setDirection(isRightToLeft(text) ? hb.Direction.RTL : hb.Direction.LTR);
+    buffer.setDirection(rightToLeft ? hb.Direction.RTL : hb.Direction.LTR);
     buffer.setLanguage(this.language);
     buffer.setFlags(hb.BufferFlag.REMOVE_DEFAULT_IGNORABLES);
     hb.shape(this.font, buffer);
@@ -75,7 +78,7 @@ export class HarfBuzzShaper {
     infos.forEach((info, index) => {
       const position = hbPositions[index] as (typeof hbPositions)[number];
       const base = bases.get(info.cluster) ?? infos.findIndex((other) => other.cluster === info.cluster);
-      const stands = base === index && !named.has(info.cluster) ? (clusterText.get(info.cluster) ?? '') : '';
+      const stands = base === index && !named.has(info.cluster) ? extractionOrder(clusterText.get(info.cluster) ?? '', rightToLeft) : '';
       if (stands !== '') named.add(info.cluster);
       const advance = this.font.glyphHAdvance(info.codepoint);
       glyphs.push({ id: this.pairId(info.codepoint, stands), advanceWidth: advance, codePoints: [...stands].map((char) => char.codePointAt(0) as number) });
@@ -96,6 +99,19 @@ export class HarfBuzzShaper {
     }
     return id;
   }
+}
+
+/**
+ * A cluster's text as its glyph's ToUnicode entry must hold it for poppler to give it back in
+ * logical order. poppler lays a glyph's several characters out left to right across its width,
+ * except when all of them are right-to-left letters (a ligature such as لا); then it lays them out
+ * right to left. A right-to-left line is read from the right, so a letter with its vowel marks
+ * (اً, مَّ: the marks are not right-to-left letters) came back marks first. Such a cluster is
+ * stored in the order poppler reads it back from the right.
+ */
+function extractionOrder(text: string, rightToLeft: boolean): string {
+  const chars = [...text];
+  return rightToLeft && chars.length > 1 && chars.some((char) => MARK.test(char)) ? chars.reverse().join('') : text;
 }
 
 /** Whether the first strong character of `text` is right to left. */

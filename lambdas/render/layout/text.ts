@@ -54,6 +54,8 @@ interface Piece {
 
 /** Right-to-left mark: invisible, it keeps neutral characters on the right-to-left side. */
 const RLM = '\u200F';
+const LRM = '\u200E';
+const ENDS_IN_MARK = /\p{M}$/u;
 
 export class TextSetter {
   private readonly missing = new Set<string>();
@@ -336,6 +338,7 @@ export class TextSetter {
       group = [];
     };
     let start = 0;
+    let previous: Piece | undefined;
     for (const piece of items) {
       const end = start + piece.text.length;
       const inStretch = stretches.some(([from, to]) => start >= from && start < to);
@@ -348,7 +351,10 @@ export class TextSetter {
         group.push(piece);
         if (!piece.space) groupEnd = end;
         if (!even) endGroup();
-      } else if (!piece.space) runs.push(run(piece, this.actualTextOf(piece)));
+      } else if (!piece.space) {
+        runs.push(run(piece, this.direction === 'rtl' ? this.actualTextOf(piece) : this.quotedActualText(piece, previous)));
+        previous = piece;
+      }
       start = end;
     }
     endGroup();
@@ -377,6 +383,24 @@ export class TextSetter {
     const width = pieces.reduce((sum, piece) => sum + (placed.get(piece)?.width ?? 0), 0);
     const merged = run(first, mark === '' && own === undefined ? undefined : `${mark}${text}`);
     return [{ ...merged, text: pieces.map((piece) => this.drawnText(piece)).join(''), width }];
+  }
+
+  /**
+   * The text extraction needs for a piece of a left-to-right line (`previous`: the piece before
+   * it in logical order). poppler reads such a line left to right and reverses each stretch from
+   * a right-to-left letter up to the next left-to-right letter or number, so the neutrals after a
+   * right-to-left quote came back inside it ("« »أكد…after"); a left-to-right mark before them
+   * ends the stretch. A right-to-left word ending in a vowel mark (شكراً) shows that mark
+   * leftmost, where poppler does not start the stretch yet: a right-to-left mark before the word's
+   * characters, in the order they show, starts it there.
+   */
+  private quotedActualText(piece: Piece, previous: Piece | undefined): string | undefined {
+    const own = this.actualTextOf(piece);
+    const odd = piece.level % 2 === 1;
+    if (odd && piece.font !== null && ENDS_IN_MARK.test(piece.text)) return `${RLM}${[...piece.text].reverse().join('')}`;
+    const first = [...piece.text][0] ?? '';
+    if (!odd && previous !== undefined && previous.level % 2 === 1 && extractionClass(first) === 'neutral') return `${LRM}${own ?? piece.text}`;
+    return own;
   }
 
   /**

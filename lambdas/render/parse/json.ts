@@ -8,11 +8,11 @@ import { DocumentSyntaxError, excerpt, type Problem } from '../errors';
 import type { ParsedDocument, SourcePosition } from '../types';
 import type { InputLimits } from '../limits';
 import { TextLocator } from '../locator';
-import { checkNesting, type DataReading, readYaml, requireMapping } from './yaml';
+import { type DataReading, readYaml, requireMapping, tooDeep } from './yaml';
 
 export function parseJson(text: string, file: string, limits: InputLimits): ParsedDocument {
   const locator = new TextLocator(text);
-  checkNesting(text, file, locator, limits.maxDepth, { blockIndentation: false });
+  checkNesting(text, file, locator, limits.maxDepth);
   let data: unknown;
   try {
     data = JSON.parse(text, keepNumberDigits);
@@ -21,6 +21,29 @@ export function parseJson(text: string, file: string, limits: InputLimits): Pars
   }
   const { positions } = requireMapping({ data, positions: positionsOf(text, file, limits) }, file, 'JSON document');
   return { file, format: 'json', data, positions };
+}
+
+/**
+ * `JSON.parse` is not recursive, but the fault finder below and the YAML reader of positions are:
+ * brackets nested deeper than `maxDepth` are refused first. A bracket inside a string is text. A
+ * string ends at its closing quote or at a control character, as both readers end it (the JSON is
+ * invalid there, and neither reads further). The document's own braces count as a level, one more
+ * than the YAML reader counts: a scan cannot tell an empty innermost list from a full one.
+ */
+function checkNesting(text: string, file: string, locator: TextLocator, maxDepth: number): void {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text[index] as string;
+    if (inString) {
+      if (char === '\\') index += 1;
+      else if (char === '"' || char < ' ') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === '[' || char === '{') {
+      depth += 1;
+      if (depth > maxDepth) throw tooDeep(file, locator.at(index), maxDepth);
+    } else if ((char === ']' || char === '}') && depth > 0) depth -= 1;
+  }
 }
 
 /**

@@ -6,7 +6,7 @@
  * (`value: 1.50` stays "1.50" where a fact is text), and aliases are counted and refused before
  * they can expand into a "billion laughs".
  */
-import { type Alias, type Document, isAlias, isMap, isScalar, isSeq, type Node, parseAllDocuments, type YAMLError } from 'yaml';
+import { type Alias, Composer, CST, type Document, isAlias, isMap, isScalar, isSeq, type Node, Parser, type YAMLError } from 'yaml';
 import { DocumentSyntaxError, excerpt, type Problem, TooComplexError } from '../errors';
 import type { ParsedDocument, SourcePosition } from '../types';
 import type { InputLimits } from '../limits';
@@ -19,13 +19,6 @@ export interface DataReading {
 
 /** Cascading errors after the first few rarely help the editor. */
 const MAX_SYNTAX_PROBLEMS = 10;
-/**
- * `yaml` parses block nesting recursively, a stack frame per level of indentation; a stack overflow
- * inside it leaves the process unable to compile regular expressions. Refusing deeper indentation
- * than any event document needs keeps it far from that.
- */
-const COLUMNS_PER_LEVEL = 8;
-
 export function parseYaml(text: string, file: string, limits: InputLimits): ParsedDocument {
   const { data, positions } = requireMapping(readYaml(text, file, limits), file, 'YAML document');
   return { file, format: 'yaml', data, positions };
@@ -37,8 +30,10 @@ export function parseYaml(text: string, file: string, limits: InputLimits): Pars
  */
 export function readYaml(text: string, file: string, limits: InputLimits): DataReading {
   const locator = new TextLocator(text);
-  checkNesting(text, file, locator, limits.maxDepth, { blockIndentation: true });
-  const documents = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, version: '1.2', schema: 'core' });
+  // Parsing into tokens is not recursive; composing them into a document is (see checkNesting).
+  const tokens = Array.from(new Parser().parse(text));
+  checkNesting(tokens, file, locator, limits.maxDepth);
+  const documents = Array.from(new Composer({ prettyErrors: false, uniqueKeys: true, version: '1.2', schema: 'core' }).compose(tokens));
   if (documents.length > 1) {
     const second = documents[1]?.range[0] ?? 0;
     throw new DocumentSyntaxError(file, [
@@ -68,34 +63,31 @@ export function requireMapping(reading: DataReading, file: string, what: string)
 }
 
 /**
- * Refuses nesting deeper than `maxDepth` before a recursive parser sees it: `[`/`{` count as levels
- * (unbalanced brackets in text only ever overestimate), and so does deep block indentation.
+ * `yaml` composes a document recursively, a few stack frames per level of lists and mappings; a
+ * stack overflow inside it leaves the process unable to compile regular expressions. So nesting
+ * deeper than `maxDepth` is refused on the parser's tokens first, walked without recursion. There a
+ * quoted or plain value, a comment and a block scalar are single tokens: brackets and indentation
+ * inside them are text, not levels. The depth is the one the walker below counts (the document at
+ * 0), so nothing refused here would have been accepted there.
  */
-export function checkNesting(
-  text: string,
-  file: string,
-  locator: TextLocator,
-  maxDepth: number,
-  options: { readonly blockIndentation: boolean },
-): void {
-  let depth = 0;
-  for (let index = 0; index < text.length; index += 1) {
-    const char = text[index];
-    if (char === '[' || char === '{') depth += 1;
-    else if ((char === ']' || char === '}') && depth > 0) depth -= 1;
-    if (depth > maxDepth) throw tooDeep(file, locator.at(index), maxDepth);
-  }
-  if (!options.blockIndentation) return;
-  const maxColumns = maxDepth * COLUMNS_PER_LEVEL;
-  // Leading spaces plus compact `- ` / `? ` indicators: where the line's content really starts.
-  const indentation = /^(?:[ ]|[-?](?=[ ]))*/gm;
-  for (let match = indentation.exec(text); match; match = indentation.exec(text)) {
-    if (match[0].length > maxColumns) throw tooDeep(file, locator.at(match.index + maxColumns), maxDepth);
-    if (match[0].length === 0) indentation.lastIndex += 1;
+function checkNesting(tokens: readonly CST.Token[], file: string, locator: TextLocator, maxDepth: number): void {
+  const pending: { readonly token: CST.Token; readonly depth: number }[] = [];
+  for (const token of tokens) if (token.type === 'document' && token.value) pending.push({ token: token.value, depth: 0 });
+  pending.reverse();
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { token, depth } = next;
+    if (depth > maxDepth) throw tooDeep(file, locator.at(token.offset), maxDepth);
+    if (!CST.isCollection(token)) continue;
+    // Pushed last item first, so the first node too deep in the file's order is the one reported.
+    for (let index = token.items.length - 1; index >= 0; index -= 1) {
+      const { key, value } = token.items[index] as CST.CollectionItem;
+      if (value) pending.push({ token: value, depth: depth + 1 });
+      if (key) pending.push({ token: key, depth: depth + 1 });
+    }
   }
 }
 
-function tooDeep(file: string, position: SourcePosition, maxDepth: number): DocumentSyntaxError {
+export function tooDeep(file: string, position: SourcePosition, maxDepth: number): DocumentSyntaxError {
   return new DocumentSyntaxError(file, [
     {
       ...position,

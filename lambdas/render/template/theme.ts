@@ -8,7 +8,6 @@ import { isMap, isScalar, parseDocument, type Node, type Pair, type YAMLMap } fr
 import { type Problem, TemplateError, templateProblemsError } from '../errors';
 import { TextLocator } from '../locator';
 import { fontFileProblem } from '../fonts';
-import { inspectImage } from '../images/inspect';
 import type { LoadedImage, Theme } from '../types';
 
 const THEME_FILE = 'theme.yaml';
@@ -199,6 +198,8 @@ async function readLogo(reader: ThemeReader, pair: Pair | undefined, dir: string
   }
   const format = /\.png$/i.test(name) ? 'png' : /\.jpe?g$/i.test(name) ? 'jpeg' : null;
   if (format === null) return refuse('is neither a PNG, a JPEG nor an SVG file (by its extension)');
+  // Only a theme with a raster logo pays for the image reader (the default theme has none).
+  const { inspectImage } = await import('../images/inspect');
   const inspection = inspectImage(bytes, format, LOGO_LIMITS);
   if (inspection.kind === 'refused') return refuse(inspection.reason);
   return { format, width: inspection.width, height: inspection.height, bytes };
