@@ -10,19 +10,12 @@ import { TooComplexError } from '../lambdas/render/errors';
 import { loadFonts, type FontSet } from '../lambdas/render/fonts';
 import { layoutDocument } from '../lambdas/render/layout';
 import { blockStyles, pageGeometry } from '../lambdas/render/layout/styles';
-import type { MarkupBlock, MarkupDocument, TextRun, Theme } from '../lambdas/render/types';
+import type { MarkupBlock, MarkupDocument } from '../lambdas/render/types';
+import { TEST_THEME, textRun } from './helpers/theme';
 import { type Harness, startHarness } from './publisher-harness';
 
-const theme: Theme = {
-  organisation: 'Test Org',
-  paper: 'A4',
-  colours: { primary: '#1b2a4a', accent: '#b3401f', text: '#1f2328', muted: '#5b6370', highlight: '#eef1f6', onPrimary: '#ffffff' },
-  logo: null,
-  logoPlacement: 'band',
-  archive: 'none',
-  font: null,
-};
-const run = (text: string): TextRun => ({ kind: 'text', text, bold: false, italic: false, href: null });
+const theme = TEST_THEME;
+const run = textRun;
 const paragraphs = (count: number): MarkupBlock[] =>
   Array.from({ length: count }, (_, n) => ({ kind: 'paragraph', style: 'body', runs: [run(`Paragraph ${n} says one more thing about the call.`)] }));
 const markupOf = (body: MarkupBlock[]): MarkupDocument => ({

@@ -6,18 +6,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { drawDocument } from '../lambdas/render/draw';
 import { loadFonts, type FontSet } from '../lambdas/render/fonts';
 import { layoutDocument } from '../lambdas/render/layout';
-import type { MarkupBlock, MarkupDocument, TextRun, Theme } from '../lambdas/render/types';
+import type { MarkupBlock, MarkupDocument } from '../lambdas/render/types';
+import { TEST_THEME, textRun } from './helpers/theme';
 
-const theme: Theme = {
-  organisation: 'Test Org',
-  paper: 'A4',
-  colours: { primary: '#1b2a4a', accent: '#b3401f', text: '#1f2328', muted: '#5b6370', highlight: '#eef1f6', onPrimary: '#ffffff' },
-  logo: null,
-  logoPlacement: 'band',
-  archive: 'none',
-  font: null,
-};
-const run = (text: string): TextRun => ({ kind: 'text', text, bold: false, italic: false, href: null });
+const theme = TEST_THEME;
+const run = textRun;
 const paragraphs = (count: number): MarkupBlock[] =>
   Array.from({ length: count }, (_, n) => ({ kind: 'paragraph', style: 'body', runs: [run(`Paragraph ${n} says one more thing.`)] }));
 

@@ -4,19 +4,12 @@ import { loadFonts, type FontSet } from '../lambdas/render/fonts';
 import { layoutDocument, type LayoutDocument, type LayoutNode } from '../lambdas/render/layout';
 import type { Slice } from '../lambdas/render/layout/measure';
 import { paginate } from '../lambdas/render/layout/paginate';
-import type { MarkupBlock, MarkupDocument, TextRun, Theme } from '../lambdas/render/types';
+import type { MarkupBlock, MarkupDocument } from '../lambdas/render/types';
+import { TEST_THEME, textRun } from './helpers/theme';
 
-const theme: Theme = {
-  organisation: 'Test Org',
-  paper: 'A4',
-  colours: { primary: '#1b2a4a', accent: '#b3401f', text: '#1f2328', muted: '#5b6370', highlight: '#eef1f6', onPrimary: '#ffffff' },
-  logo: null,
-  logoPlacement: 'band',
-  archive: 'none',
-  font: null,
-};
+const theme = TEST_THEME;
 
-const run = (text: string, options: Partial<TextRun> = {}): TextRun => ({ kind: 'text', text, bold: false, italic: false, href: null, ...options });
+const run = textRun;
 const sentence = (n: number): string => `Sentence number ${n} tells the reader something new about the call.`;
 
 function documentOf(body: MarkupBlock[], maxPages: number | null = null): MarkupDocument {

@@ -7,6 +7,7 @@ import { encodeEventKey } from '../lambdas/publisher/keys';
 import { type LocalS3, startLocalS3 } from '../emulator/local-s3';
 import { s3Record } from '../lambdas/publisher/event-record';
 import { readPdf } from './helpers/pdf';
+import { stubLocalS3Env } from './helpers/handler-env';
 
 const BUCKET = 'factsheet-publisher';
 
@@ -42,12 +43,7 @@ describe('handler: the Lambda entry point', () => {
       vi.stubEnv('BUCKET_NAME', BUCKET);
       vi.stubEnv('PUBLISHER_VERSION', '9.9.9-test');
       vi.stubEnv('LOG_LEVEL', 'SILENT');
-      // The SDK's standard variables point the default client at the local server.
-      vi.stubEnv('AWS_ENDPOINT_URL_S3', localS3.endpoint);
-      vi.stubEnv('AWS_REGION', 'us-east-1');
-      vi.stubEnv('AWS_ACCESS_KEY_ID', 'S3RVER');
-      vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'S3RVER');
-      vi.stubEnv('AWS_REQUEST_CHECKSUM_CALCULATION', 'WHEN_REQUIRED');
+      stubLocalS3Env(localS3.endpoint);
       const { handler } = await import('../lambdas/publisher/handler');
       const eTag = put.ETag?.replace(/"/g, '');
       const event = { Records: [s3Record({ eventName: 'ObjectCreated:Put', bucket: BUCKET, key, sequencer: '0055AED6DCD90281E5', eTag })] };
@@ -88,11 +84,7 @@ describe('handler: the Lambda entry point', () => {
       vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', 'publisher-under-test');
       // As Lambda sets it for a container started by a request: Powertools counts a cold start then.
       vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
-      vi.stubEnv('AWS_ENDPOINT_URL_S3', localS3.endpoint);
-      vi.stubEnv('AWS_REGION', 'us-east-1');
-      vi.stubEnv('AWS_ACCESS_KEY_ID', 'S3RVER');
-      vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'S3RVER');
-      vi.stubEnv('AWS_REQUEST_CHECKSUM_CALCULATION', 'WHEN_REQUIRED');
+      stubLocalS3Env(localS3.endpoint);
       const { handler } = await import('../lambdas/publisher/handler');
       const write = process.stdout.write.bind(process.stdout);
       vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {

@@ -16,6 +16,7 @@ import { type ReconcileEvent, ReconcileStalledError, runReconcileStep } from '..
 import { type LocalS3, startLocalS3 } from '../emulator/local-s3';
 import { startLocalLambda } from './helpers/local-lambda';
 import { stubRenderer } from './publisher-harness';
+import { stubLocalS3Env } from './helpers/handler-env';
 
 const BUCKET = 'factsheet-publisher';
 const VERSION = '4.0.0+scheduled';
@@ -127,11 +128,7 @@ describe('scheduled reconcile: the deployed handler', () => {
     vi.stubEnv('LOG_LEVEL', 'SILENT');
     vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
     vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', 'publisher-under-test');
-    vi.stubEnv('AWS_ENDPOINT_URL_S3', localS3.endpoint);
-    vi.stubEnv('AWS_REGION', 'us-east-1');
-    vi.stubEnv('AWS_ACCESS_KEY_ID', 'S3RVER');
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'S3RVER');
-    vi.stubEnv('AWS_REQUEST_CHECKSUM_CALCULATION', 'WHEN_REQUIRED');
+    stubLocalS3Env(localS3.endpoint);
     const { handler } = await import('../lambdas/publisher/handler');
     const lambda = await startLocalLambda((payload) => handler(payload as S3Event));
     vi.stubEnv('AWS_ENDPOINT_URL_LAMBDA', lambda.endpoint);
