@@ -85,7 +85,7 @@ describe('template', () => {
     });
 
     it.each([
-      ['unknown-helper', 4, 7, /unknown helper "inlin" \(helpers: any, date, inline, label, quote\)/],
+      ['unknown-helper', 4, 7, /unknown helper "inlin" \(helpers: any, date, inline, label, pageOf, punctuation, quote\)/],
       ['triple-stash', 4, 6, /\{\{\{…\}\}\} prints without escaping/],
       ['unknown-partial', 3, 1, /unknown partial "fotoer"/],
       ['mismatched-block', 4, 6, /if doesn't match each/],

@@ -15,6 +15,7 @@ import { loadBidi } from '../lambdas/render/layout/bidi';
 import { leftToRightStretches } from '../lambdas/render/layout/extraction';
 import { TextSetter } from '../lambdas/render/layout/text';
 import { parse } from 'yaml';
+import { textWithFonts } from './helpers/pdf';
 
 const ROOT = join(import.meta.dirname, '..');
 const WORLD = join(ROOT, 'tests/fixtures/world');
@@ -32,6 +33,7 @@ const SAMPLES = {
   'hi-mixed': join(WORLD, 'hi-mixed.yaml'),
   'th-mixed': join(WORLD, 'th-mixed.yaml'),
   'lang-spans': join(WORLD, 'lang-spans.yaml'),
+  'zh-lang-runs': join(WORLD, 'zh-lang-runs.yaml'),
 };
 /**
  * Embedding controls pdftotext writes around what it reads as right-to-left or left-to-right,
@@ -384,10 +386,46 @@ describe('CJK fonts by language', () => {
     it('reads Noto Sans KR only for a Korean document, and says which file is missing', async () => {
       await expect(render(SAMPLES.ko)).rejects.toThrow(/NotoSansKR-(Regular|Bold)\.ttf cannot be read/);
     });
+
+    it('draws the kanji of a [東京]{lang=ja} run in an English document from Noto Sans JP, reading no Chinese font', async () => {
+      // Act
+      const source = 'title: Macron in [東京]{lang=ja}\nlang: en\ndate: 2022-02-28\n';
+      const result = await narrow.render({ name: 'tokyo.yaml', bytes: Buffer.from(source), modifiedAt: new Date(0) });
+
+      // Assert
+      expect(result.warnings).toEqual([]);
+      const drawn = await textWithFonts(result.pdf);
+      expect(drawn.filter((piece) => /[東京]/.test(piece.text))).toEqual([{ text: '東', font: 'NotoSansJP-Bold' }, { text: '京', font: 'NotoSansJP-Bold' }]);
+    });
   });
 
-  it('shows a character outside the Japanese subset as U+FFFD and names it in a warning, dropping nothing', async () => {
-    // Prepare: 们 is Simplified Chinese, outside JIS X 0208; 𠮷 outside every subset.
+  describe('with a fonts folder holding only Noto Sans and Noto Sans SC', () => {
+    let fontsDir: string;
+    let narrow: Renderer;
+    beforeAll(async () => {
+      fontsDir = await mkdtemp(join(tmpdir(), 'fonts-sc-only-'));
+      for (const file of await readdir(DEFAULT_FONTS_DIR)) {
+        if (/^NotoSans(SC)?-/.test(file)) await copyFile(join(DEFAULT_FONTS_DIR, file), join(fontsDir, file));
+      }
+      narrow = await createRenderer({ fontsDir, sourceDateEpoch: 1646006400 });
+    });
+    afterAll(async () => {
+      await rm(fontsDir, { recursive: true, force: true });
+    });
+    const render = async (path: string) => narrow.render({ name: path, bytes: await readFile(path), modifiedAt: new Date(0) });
+
+    it('renders a Chinese document without runs in other languages reading no other CJK font, and reads them for one with such runs', async () => {
+      // Act: a missing font file fails the render, so each reads only what is there.
+      const chinese = await render(SAMPLES['zh-Hans']);
+
+      // Assert
+      expect(chinese.warnings).toEqual([]);
+      await expect(render(SAMPLES['zh-lang-runs'])).rejects.toThrow(/NotoSans(JP|TC|KR)-(Regular|Bold)\.ttf cannot be read/);
+    });
+  });
+
+  it('draws a character outside the Japanese subset from another CJK font, and one outside every subset as U+FFFD named in a warning', async () => {
+    // Prepare: 们 is Simplified Chinese, outside JIS X 0208 and in GB 2312; 𠮷 outside every subset.
     const source = 'title: 彼们の𠮷野家\nlang: ja\ndate: 2022-02-28\nsummary: テスト\n';
 
     // Act
@@ -395,10 +433,48 @@ describe('CJK fonts by language', () => {
     const pdf = join(dir, 'missing.pdf');
     await writeFile(pdf, result.pdf);
     const text = execFileSync('pdftotext', ['-enc', 'UTF-8', pdf, '-'], { encoding: 'utf8' });
+    const drawn = await textWithFonts(result.pdf);
 
     // Assert
-    expect(result.warnings.map((warning) => warning.message)).toContainEqual(expect.stringMatching(/"们" \(U\+4EEC\).*"𠮷" \(U\+20BB7\)/));
-    expect(text).toContain('彼\uFFFDの\uFFFD野家');
+    const missing = result.warnings.map((warning) => warning.message).filter((message) => message.includes('U+'));
+    expect(missing).toEqual([expect.stringMatching(/"𠮷" \(U\+20BB7\)/)]);
+    expect(missing[0]).not.toContain('们');
+    expect(text).toContain('彼们の\uFFFD野家');
+    expect(drawn).toContainEqual({ text: '们', font: 'NotoSansSC-Bold' });
+    expect(drawn.filter((piece) => piece.text.includes('彼')).map((piece) => piece.font)).toEqual(['NotoSansJP-Bold']);
+  });
+
+  it('draws Han in a [text]{lang=…} run in the font of the run’s language, the document’s own Han in its language’s, and gives the text back exactly', async () => {
+    // Prepare: a Simplified Chinese document with Japanese, Traditional Chinese and Korean runs.
+    const sample = samples.get('zh-lang-runs') as Sample;
+    const unmarked = (text: string) => text.replace(/\[([^\]]+)\]\{lang=[^}]+\}/g, '$1');
+    const runs = (point: string) => [...point.matchAll(/\[([^\]]+)\]\{lang=([^}]+)\}/g)].map((match) => [match[1] as string, match[2] as string] as const);
+
+    // Act: the font of every character drawn on the page, in reading order.
+    const drawn = (await textWithFonts(await readFile(sample.pdf))).flatMap((piece) => [...piece.text].map((char) => ({ char, font: piece.font })));
+    const page = drawn.map((piece) => piece.char).join('');
+    let from = 0;
+    /** The fonts of the characters of `text`, found on the page after the text last looked for. */
+    const fontsOf = (text: string): string[] => {
+      const at = page.indexOf(text, from);
+      expect(at, text).toBeGreaterThanOrEqual(0);
+      from = at + text.length;
+      return drawn.slice(at, at + text.length).map((piece) => piece.font);
+    };
+
+    // Assert
+    for (const point of sample.document.key_points) expect(lines(sample)).toContain(unmarked(point));
+    const fontOf = new Map([['ja', 'NotoSansJP-Regular'], ['zh-Hant', 'NotoSansTC-Regular'], ['ko', 'NotoSansKR-Regular']]);
+    const marked = sample.document.key_points.flatMap(runs);
+    expect(marked.map(([, lang]) => lang)).toEqual(['ja', 'zh-Hant', 'ko', 'ja']);
+    for (const [text, lang] of marked) {
+      // 们 is not in JIS X 0208: the Japanese run draws it from the Simplified Chinese font.
+      const expected = [...text].map((char) => (char === '们' ? 'NotoSansSC-Regular' : fontOf.get(lang)));
+      expect(fontsOf(text), text).toEqual(expected);
+    }
+    // The same ideographs outside the runs keep the document's forms.
+    const own = sample.document.key_points.at(-1) as string;
+    expect(fontsOf(own)).toEqual([...own].map(() => 'NotoSansSC-Regular'));
   });
 });
 

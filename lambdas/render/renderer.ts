@@ -96,7 +96,7 @@ export async function buildRenderer(options: RendererOptions = {}): Promise<Rend
         const filled = templates.fill(validated);
         const markup = parseMarkup(filled);
         const qrCodes = await loadQrCodes(markup);
-        await prepareLayout(`${filled.markup}${drawingLabels([...(images?.values() ?? []), templates.theme.logo])}`, markup.meta.lang, fonts);
+        await prepareLayout(`${filled.markup}${drawingLabels([...(images?.values() ?? []), templates.theme.logo])}`, markup, fonts);
         // From here on the work is CPU alone: a slow picture read or font load is not the document's fault.
         const deadline = new RenderDeadline(source.name, deadlineMs);
         const layout = layoutDocument(markup, templates.theme, fonts, { images, qrCodes }, deadline);

@@ -87,3 +87,24 @@ function collectRoles(node: unknown, roles: Set<string>): void {
   if (role) roles.add(role);
   for (const child of children ?? []) collectRoles(child, roles);
 }
+
+/**
+ * The text of page `number` as pdf.js reads it from each text-showing operation, each piece with
+ * the name of the font that draws it (subset prefix dropped: `NotoSansJP-Regular`).
+ */
+export async function textWithFonts(bytes: Uint8Array, number = 1): Promise<{ readonly text: string; readonly font: string }[]> {
+  const doc = await getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, disableFontFace: true, verbosity: 0 }).promise;
+  try {
+    const page = await doc.getPage(number);
+    // The fonts' objects, with their names, exist once the page's operators have been read.
+    await page.getOperatorList();
+    const content = await page.getTextContent();
+    return (content.items as { str?: string; fontName?: string }[]).flatMap((item) =>
+      item.str === undefined || item.str === '' || item.fontName === undefined
+        ? []
+        : [{ text: item.str, font: ((page.commonObjs.get(item.fontName) as { name: string }).name).replace(/^[A-Z]{6}\+/, '') }],
+    );
+  } finally {
+    await doc.destroy();
+  }
+}

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import * as fontkit from 'fontkit';
 import { coverageOf } from './coverage';
 import { pdfkitFontOf } from './pdfkit-bridge';
-import { loadScript, type Script, type ScriptFaces, scriptOf } from './scripts';
+import { loadScript, type Script, type ScriptFaces, scriptsOf } from './scripts';
 import { ShapingTables, type ShapingTableFile } from './shaping-tables';
 import { TrueTypeGlyphs } from './subset';
 import { advanceOf, type EmbeddedFont, FontLoadError, type FontSet, type FontVariant, type FontkitFont, type Glyph, type GlyphRun, type ShapedRun } from './types';
@@ -72,25 +72,39 @@ function scriptFonts(dir: string, covers: (codePoint: number) => boolean): Pick<
   const loaded = new Map<Script, ScriptFaces>();
   return {
     async prepare(text, lang = UNDETERMINED) {
-      const needed = new Set<Script>();
-      for (let index = 0; index < text.length; index++) {
-        const code = text.charCodeAt(index);
-        if (code < NOTO_SANS_COVERS_BELOW || covers(code)) continue;
-        const script = scriptOf(code, lang);
-        if (script !== null && !loaded.has(script)) needed.add(script);
+      const load = async (script: Script): Promise<ScriptFaces> => {
+        let faces = loading.get(script);
+        if (faces === undefined) loading.set(script, (faces = loadScript(dir, script)));
+        const done = await faces;
+        loaded.set(script, done);
+        return done;
+      };
+      // Each character's preferred font first; a CJK character that font lacks tries the next one
+      // only then, so a Japanese document reads Noto Sans SC only for a character JIS X 0208 lacks.
+      const seen = new Set<number>();
+      let pending: (readonly [number, readonly Script[]])[] = [];
+      for (const char of text) {
+        const code = char.codePointAt(0) as number;
+        if (code < NOTO_SANS_COVERS_BELOW || seen.has(code) || covers(code)) continue;
+        seen.add(code);
+        const scripts = scriptsOf(code, lang);
+        if (scripts.length > 0) pending.push([code, scripts]);
       }
-      await Promise.all(
-        [...needed].map(async (script) => {
-          let faces = loading.get(script);
-          if (faces === undefined) loading.set(script, (faces = loadScript(dir, script)));
-          loaded.set(script, await faces);
-        }),
-      );
+      while (pending.length > 0) {
+        const round = new Map<Script, Promise<ScriptFaces>>();
+        for (const [, [script]] of pending) if (script !== undefined && !round.has(script)) round.set(script, load(script));
+        const faces = new Map(await Promise.all([...round].map(async ([script, promise]) => [script, await promise] as const)));
+        pending = pending.flatMap(([code, [script, ...rest]]) =>
+          rest.length === 0 || faces.get(script as Script)?.regular.covers(code) === true ? [] : [[code, rest] as const],
+        );
+      }
     },
     scriptFont(codePoint, variant, lang = UNDETERMINED) {
-      const script = scriptOf(codePoint, lang);
-      const font = script === null ? undefined : loaded.get(script)?.[variant];
-      return font !== undefined && font.covers(codePoint) ? font : null;
+      for (const script of scriptsOf(codePoint, lang)) {
+        const font = loaded.get(script)?.[variant];
+        if (font?.covers(codePoint) === true) return font;
+      }
+      return null;
     },
     loadedScriptFonts: () => [...new Set([...loaded.values()].flatMap((faces) => Object.values(faces)))],
   };

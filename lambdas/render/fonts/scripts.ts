@@ -78,24 +78,50 @@ const inRanges = (codePoint: number, ranges: readonly (readonly [number, number]
   ranges.some(([low, high]) => codePoint >= low && codePoint <= high);
 
 /**
- * The script whose fonts draw `codePoint` in text of language `lang`, by Unicode block; null for
- * every other character. Kana is always Japanese and Hangul Korean; Han follows the language.
+ * The scripts whose fonts may draw `codePoint` in text of language `lang`, by Unicode block, the
+ * first preferred; empty for every other character. Kana is always Japanese and Hangul Korean;
+ * Han follows the language. The national subsets differ (们 is not in JIS X 0208, 們 not in
+ * GB 2312): a CJK character the preferred font lacks is drawn by the first other CJK font that
+ * has it, in the order of `HAN_FALLBACKS`.
  */
-export function scriptOf(codePoint: number, lang: string): Script | null {
+export function scriptsOf(codePoint: number, lang: string): readonly Script[] {
   for (const script of Object.keys(SCRIPTS) as Script[]) {
-    if (inRanges(codePoint, SCRIPTS[script].ranges)) return script;
+    if (inRanges(codePoint, SCRIPTS[script].ranges)) return isHanFont(script) ? HAN_FALLBACKS[script] : [script];
   }
-  return inRanges(codePoint, HAN) ? hanFontOf(lang) : null;
+  return inRanges(codePoint, HAN) ? HAN_FALLBACKS[hanFontOf(lang) ?? 'zh-Hans'] : [];
 }
 
-const hanFonts = new Map<string, HanFont>();
+/**
+ * Each CJK font, then the others nearest in forms: Korean hanja and Japanese kanji are closer
+ * to Traditional than to Simplified forms; Simplified Chinese lacks mostly Traditional characters.
+ */
+const HAN_FALLBACKS: Readonly<Record<HanFont, readonly HanFont[]>> = {
+  'zh-Hans': ['zh-Hans', 'zh-Hant', 'ja', 'ko'],
+  'zh-Hant': ['zh-Hant', 'zh-Hans', 'ja', 'ko'],
+  ja: ['ja', 'zh-Hant', 'zh-Hans', 'ko'],
+  ko: ['ko', 'zh-Hant', 'ja', 'zh-Hans'],
+};
+
+const isHanFont = (script: Script): script is HanFont => Object.hasOwn(HAN_FALLBACKS, script);
+
+/**
+ * The language whose forms Han characters take in a run of language `lang` inside a document
+ * of language `documentLang`: the run's when it is written in Han itself (ja, ko, zh…), else the
+ * document's (a `[Tokyo]{lang=en}` run in a Japanese sheet keeps Japanese forms for its kanji).
+ */
+export function hanLanguage(lang: string | undefined, documentLang: string | undefined): string | undefined {
+  return lang !== undefined && hanFontOf(lang) !== null ? lang : documentLang;
+}
+
+const hanFonts = new Map<string, HanFont | null>();
 
 /**
  * Japanese and Korean text take their own Han forms; Chinese the forms of its script (zh-TW,
- * zh-HK, yue → Traditional, as `Intl.Locale.maximize` infers it); any other language Simplified,
- * the forms most readers of Chinese expect.
+ * zh-HK, yue → Traditional, as `Intl.Locale.maximize` infers it); null for a language not
+ * written in Han, whose Han characters take Simplified forms, the forms most readers of Chinese
+ * expect, unless the document's language says otherwise.
  */
-function hanFontOf(lang: string): HanFont {
+function hanFontOf(lang: string): HanFont | null {
   let font = hanFonts.get(lang);
   if (font === undefined) {
     font = hanFontOfScript(lang);
@@ -104,17 +130,17 @@ function hanFontOf(lang: string): HanFont {
   return font;
 }
 
-/** ISO 15924 scripts of the languages with their own Han forms. */
-const HAN_FONT_OF_SCRIPT: ReadonlyMap<string, HanFont> = new Map([['Jpan', 'ja'], ['Kore', 'ko'], ['Hant', 'zh-Hant']]);
+/** ISO 15924 scripts of the languages written in Han, and their forms. */
+const HAN_FONT_OF_SCRIPT: ReadonlyMap<string, HanFont> = new Map([['Jpan', 'ja'], ['Kore', 'ko'], ['Hant', 'zh-Hant'], ['Hans', 'zh-Hans']]);
 
-function hanFontOfScript(lang: string): HanFont {
+function hanFontOfScript(lang: string): HanFont | null {
   let script: string | undefined;
   try {
     script = new Intl.Locale(lang).maximize().script;
   } catch {
-    return 'zh-Hans';
+    return null;
   }
-  return HAN_FONT_OF_SCRIPT.get(script ?? '') ?? 'zh-Hans';
+  return HAN_FONT_OF_SCRIPT.get(script ?? '') ?? null;
 }
 
 export type ScriptFaces = Readonly<Record<FontVariant, ScriptFont>>;

@@ -4,7 +4,7 @@
  */
 import type { RenderDeadline } from '../deadline';
 import { excerpt, type Problem } from '../errors';
-import type { FontSet } from '../fonts';
+import { type FontSet, hanLanguage } from '../fonts';
 import { sentencesOf } from '../sentences';
 import type { Furniture, FurnitureRun, LayoutResources, LoadedImage, MarkupBlock, MarkupDocument, TextRun, Theme } from '../types';
 import { hasRightToLeft, loadBidi } from './bidi';
@@ -32,13 +32,77 @@ interface Measured {
 }
 
 /**
- * Loads what laying out `text` needs beyond Noto Sans, once per process: script fonts and their
- * shaper, and the bidirectional algorithm for right-to-left text or a right-to-left language.
+ * Loads what laying out `text` (the filled markup of `markup`, and the labels of its drawings)
+ * needs beyond Noto Sans, once per process: script fonts and their shaper, and the
+ * bidirectional algorithm for right-to-left text or a right-to-left language. A `<span lang>`
+ * run of a language written in Han (ja, ko, zh…) also loads the CJK font of its language.
  * Resolves at once for a document Noto Sans draws alone, left to right.
  */
-export async function prepareLayout(text: string, lang: string, fonts: FontSet): Promise<void> {
+export async function prepareLayout(text: string, markup: MarkupDocument, fonts: FontSet): Promise<void> {
+  const { lang } = markup.meta;
   const rightToLeft = directionOf(lang) === 'rtl' || hasRightToLeft(text);
-  await Promise.all([fonts.prepare(text, lang), rightToLeft ? loadBidi() : undefined]);
+  // The spans' text is prepared in its own language only: an English document naming 東京 in
+  // Japanese reads Noto Sans JP, not the Simplified Chinese font that English would give it.
+  const hasSpans = text.includes('<span');
+  const spans = hasSpans ? [...runsInOtherLanguages(markup.body)].map((run) => ({ text: run.text, lang: hanLanguage(run.lang, lang) })) : [];
+  // Page furniture is set in the document's language, spans and all (TextSetter.furnitureLine).
+  const furniture = hasSpans ? [markup.header, markup.footer].flatMap(furnitureTexts).map((piece) => ({ text: piece, lang })) : [];
+  const outsideSpans = hasSpans ? text.replace(/<span\b[^>]*>[^]*?<\/span>/g, ' ') : text;
+  await Promise.all([
+    fonts.prepare(outsideSpans, lang),
+    ...[...spans, ...furniture].map((piece) => fonts.prepare(piece.text, piece.lang)),
+    rightToLeft ? loadBidi() : undefined,
+  ]);
+}
+
+function furnitureTexts(furniture: Furniture | null): string[] {
+  if (furniture === null) return [];
+  return [furniture.left, furniture.center, furniture.right].flatMap((runs) => runs.flatMap((run) => (run.kind === 'text' ? [run.text] : [])));
+}
+
+/** Every run of the blocks marked with a language of its own. */
+function* runsInOtherLanguages(blocks: readonly MarkupBlock[]): Generator<TextRun & { readonly lang: string }> {
+  const marked = function* (runs: readonly TextRun[] | null) {
+    for (const run of runs ?? []) if (run.lang !== undefined) yield { ...run, lang: run.lang };
+  };
+  for (const block of blocks) {
+    switch (block.kind) {
+      case 'heading':
+      case 'paragraph':
+        yield* marked(block.runs);
+        break;
+      case 'list':
+        for (const item of block.items) yield* marked(item.runs);
+        break;
+      case 'quote':
+        for (const paragraph of block.paragraphs) yield* marked(paragraph);
+        yield* marked(block.cite);
+        break;
+      case 'box':
+        yield* runsInOtherLanguages(block.blocks);
+        break;
+      case 'grid':
+        for (const fact of block.facts) {
+          yield* marked(fact.label);
+          yield* marked(fact.value);
+        }
+        break;
+      case 'table':
+        for (const row of [...(block.header === null ? [] : [block.header]), ...block.rows]) for (const cell of row) yield* marked(cell);
+        break;
+      case 'figure':
+        yield* marked(block.caption);
+        yield* marked(block.credit);
+        break;
+      case 'chart':
+      case 'qr':
+        break;
+      default: {
+        const unknown: never = block;
+        throw new Error(`unhandled markup block ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
 }
 
 /**

@@ -10,7 +10,7 @@
  * (one font, one level, no spaces) reordered for display and placed at absolute positions, in
  * logical order so that the structure tree keeps the reading order (docs/rendering.md).
  */
-import { REPLACEMENT_CHARACTER, isRightToLeft, type FontSet, type FontVariant, type ScriptFont } from '../fonts';
+import { REPLACEMENT_CHARACTER, hanLanguage, isRightToLeft, type FontSet, type FontVariant, type ScriptFont } from '../fonts';
 import { embeddingLevels, mirrored, visualOrder } from './bidi';
 import { extractionClass, leftToRightStretches } from './extraction';
 import { breakableParts } from './breaks';
@@ -39,6 +39,8 @@ interface Token {
   readonly struct: number;
   /** Offset of the text in the paragraph (the drawable texts of its runs, joined). */
   readonly start: number;
+  /** The language whose forms its Han characters take: its run's when written in Han, else the document's. */
+  readonly lang: string | undefined;
 }
 
 export type Direction = 'ltr' | 'rtl';
@@ -64,7 +66,8 @@ export class TextSetter {
 
   /**
    * `direction`: the document language's; right-to-left paragraphs are set flush right.
-   * `lang`: the document's language, which chooses the forms of Han characters (fonts room).
+   * `lang`: the document's language, which chooses the forms of Han characters (fonts room)
+   * outside runs of a language written in Han.
    */
   constructor(
     private readonly fonts: FontSet,
@@ -85,10 +88,10 @@ export class TextSetter {
    * Width of a word or line in any script, each piece shaped in its own font and direction
    * (`levels` from `start`; none: the document's direction).
    */
-  private measure(text: string, variant: FontVariant, size: number, levels: Uint8Array | null = null, start = 0): number {
+  private measure(text: string, variant: FontVariant, size: number, levels: Uint8Array | null = null, start = 0, lang = this.lang): number {
     if (this.notoOnly(text)) return this.widthOf(text, variant, size);
     let width = 0;
-    for (const piece of this.pieces({ text, variant, href: null, struct: 0, start }, levels)) width += this.pieceWidth(piece, size);
+    for (const piece of this.pieces({ text, variant, href: null, struct: 0, start, lang }, levels)) width += this.pieceWidth(piece, size);
     return width;
   }
 
@@ -108,14 +111,14 @@ export class TextSetter {
     width: number,
     structOf: (run: TextRun) => number,
   ): SetLine[] {
-    const drawable = runs.map((run) => this.drawable(run.text.replace(/\t/g, ' ')));
+    const drawable = runs.map((run) => this.drawable(run.text.replace(/\t/g, ' '), this.hanLanguageOf(run)));
     const paragraph = drawable.join('');
     if (this.direction === 'ltr' && this.notoOnly(paragraph)) {
-      const measure = (text: string, variant: FontVariant) => this.widthOf(text, variant, style.size);
+      const measure = (text: string, variant: FontVariant): number => this.widthOf(text, variant, style.size);
       return this.breakLines(runs, drawable, style, width, structOf, measure).map((tokens) => this.position(tokens, style));
     }
     const levels = embeddingLevels(paragraph, this.direction);
-    const measure = (text: string, variant: FontVariant, start: number) => this.measure(text, variant, style.size, levels, start);
+    const measure = (text: string, variant: FontVariant, start: number, lang: string | undefined) => this.measure(text, variant, style.size, levels, start, lang);
     return this.breakLines(runs, drawable, style, width, structOf, measure).map((tokens) => this.positionBidi(tokens, levels, style, width));
   }
 
@@ -126,7 +129,7 @@ export class TextSetter {
     style: TextStyle,
     width: number,
     structOf: (run: TextRun) => number,
-    measure: (text: string, variant: FontVariant, start: number) => number,
+    measure: (text: string, variant: FontVariant, start: number, lang: string | undefined) => number,
   ): Token[][] {
     const lines: Token[][] = [[]];
     let lineWidth = 0;
@@ -142,8 +145,9 @@ export class TextSetter {
     runs.forEach((run, runIndex) => {
       const variant = variantOf(style.bold || run.bold, style.italic || run.italic);
       const struct = structOf(run);
+      const lang = this.hanLanguageOf(run);
       for (const piece of (drawable[runIndex] as string).split(/(\n| +)/)) {
-        const token: Token = { text: piece, variant, href: run.href, struct, start };
+        const token: Token = { text: piece, variant, href: run.href, struct, start, lang };
         start += piece.length;
         if (piece === '') continue;
         if (piece === '\n') {
@@ -159,15 +163,15 @@ export class TextSetter {
         for (const part of breakableParts(piece)) {
           const partToken: Token = { ...token, text: part, start: partStart };
           partStart += part.length;
-          const wordWidth = measure(part, variant, partToken.start);
-          const spaceWidth = pendingSpace ? measure(' ', pendingSpace.variant, pendingSpace.start) : 0;
+          const wordWidth = measure(part, variant, partToken.start, lang);
+          const spaceWidth = pendingSpace ? measure(' ', pendingSpace.variant, pendingSpace.start, pendingSpace.lang) : 0;
           if (current().length > 0 && lineWidth + spaceWidth + wordWidth > width) newLine();
           if (wordWidth > width) {
             let offset = partToken.start;
-            for (const split of this.splitWord(part, style.size, width - lineWidth, width, (text) => measure(text, variant, offset))) {
+            for (const split of this.splitWord(part, style.size, width - lineWidth, width, (text) => measure(text, variant, offset, lang))) {
               if (current().length > 0) newLine();
               current().push({ ...partToken, text: split, start: offset });
-              lineWidth = measure(split, variant, offset);
+              lineWidth = measure(split, variant, offset, lang);
               offset += split.length;
             }
             continue;
@@ -223,7 +227,7 @@ export class TextSetter {
     const tokens: Token[] = [];
     let start = 0;
     for (const piece of text.split(/( +)/)) {
-      if (piece !== '') tokens.push({ text: piece.startsWith(' ') ? ' ' : piece, variant, href: null, struct: 0, start });
+      if (piece !== '') tokens.push({ text: piece.startsWith(' ') ? ' ' : piece, variant, href: null, struct: 0, start, lang: this.lang });
       start += piece.length;
     }
     const style = { size, lineHeight: size, color, bold: false, italic: false, linkColor: color };
@@ -248,7 +252,7 @@ export class TextSetter {
     const chars = [...token.text];
     const strong = chars.map((char) => {
       const codePoint = char.codePointAt(0) as number;
-      const font = this.fonts.covers(codePoint) ? null : this.fonts.scriptFont(codePoint, token.variant, this.lang);
+      const font = this.fonts.covers(codePoint) ? null : this.fonts.scriptFont(codePoint, token.variant, token.lang);
       return font !== null || /\p{L}/u.test(char) ? { font } : null;
     });
     const fonts = chars.map((char, index) => {
@@ -426,9 +430,13 @@ export class TextSetter {
    * Replaces what no font can draw with a visible U+FFFD, and remembers it for a warning.
    * Guillemets are glued to their text so a line never starts with » or ends with «.
    */
-  private drawable(text: string): string {
+  private drawable(text: string, lang = this.lang): string {
     text = text.replace(/« +/g, '«\u00A0').replace(/ +»/g, '\u00A0»');
-    return this.allDrawable(text) ? text : this.withReplacements(text);
+    return this.allDrawable(text) ? text : this.withReplacements(text, lang);
+  }
+
+  private hanLanguageOf(run: TextRun): string | undefined {
+    return run.lang === undefined ? this.lang : hanLanguage(run.lang, this.lang);
   }
 
   /** Almost all text: no control characters, no surrogates, every character in the fonts. */
@@ -440,13 +448,13 @@ export class TextSetter {
     return true;
   }
 
-  private withReplacements(text: string): string {
+  private withReplacements(text: string, lang: string | undefined): string {
     let out = '';
     let lastReplaced = false;
     for (const char of text) {
       const codePoint = char.codePointAt(0) as number;
       if (codePoint < 0x20 && char !== '\n') continue;
-      if (this.fonts.covers(codePoint) || this.fonts.scriptFont(codePoint, 'regular', this.lang) !== null) {
+      if (this.fonts.covers(codePoint) || this.fonts.scriptFont(codePoint, 'regular', lang) !== null) {
         out += char;
         lastReplaced = false;
         continue;

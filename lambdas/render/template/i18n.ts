@@ -29,10 +29,42 @@ interface QuotationMarks {
   readonly close: string;
 }
 
+/**
+ * The separators templates print between pieces of content (`{{punctuation "comma"}}`). `list`
+ * is CLDR's list separator (`Intl.ListFormat`'s middle pattern) except in Arabic, where CLDR
+ * joins every item with "و" (and); `comma` is the language's comma between a name and what
+ * qualifies it, which Chinese writes "，", not the enumeration comma "、" of lists.
+ */
+export interface Punctuation {
+  /** Between a name and what qualifies it: a speaker and their role, a source and its date. */
+  readonly comma: string;
+  /** Between the items of a list: the sources in the footer. */
+  readonly list: string;
+  /** Before the speaker under a quotation. */
+  readonly attribution: string;
+  /** After a label ending in a colon ("Source:"): a space, none after a full-width colon "：". */
+  readonly afterLabel: string;
+}
+
+export const punctuationKeys = ['comma', 'list', 'attribution', 'afterLabel'] as const satisfies readonly (keyof Punctuation)[];
+
+/** Latin, Cyrillic, Greek, Hebrew, Devanagari and Korean text. */
+const WESTERN: Punctuation = { comma: ', ', list: ', ', attribution: '— ', afterLabel: ' ' };
+const ARABIC: Punctuation = { comma: '، ', list: '، ', attribution: '— ', afterLabel: ' ' };
+/** Full-width marks carry their own space; the dash is the two-em 破折号 (U+2014 twice). */
+const CHINESE: Punctuation = { comma: '，', list: '、', attribution: '——', afterLabel: '' };
+/** Japanese writes 、 in both places and its dash as JIS X 0208's horizontal bar (U+2015) twice. */
+const JAPANESE: Punctuation = { comma: '、', list: '、', attribution: '――', afterLabel: '' };
+/** Thai separates with a space, not a comma. */
+const THAI: Punctuation = { comma: ' ', list: ' ', attribution: '— ', afterLabel: ' ' };
+
 interface LanguagePack {
   /** English name, for warnings. */
   readonly name: string;
   readonly quotes: QuotationMarks;
+  readonly punctuation: Punctuation;
+  /** The page number in the footer, `{page}` and `{count}` its numbers; default "<page label> {page} / {count}". */
+  readonly pageOf?: string;
   /** Intl locale for a tag without a region (`en` alone would give US month-first dates). */
   readonly dateLocale: string;
   readonly labels: Labels;
@@ -46,6 +78,7 @@ const packs = {
   en: {
     name: 'English',
     quotes: { open: '“', close: '”' },
+    punctuation: WESTERN,
     dateLocale: 'en-GB',
     labels: {
       summary: 'Summary',
@@ -69,6 +102,7 @@ const packs = {
   fr: {
     name: 'French',
     quotes: { open: `«${NARROW_NO_BREAK_SPACE}`, close: `${NARROW_NO_BREAK_SPACE}»` },
+    punctuation: WESTERN,
     dateLocale: 'fr',
     labels: {
       summary: 'Résumé',
@@ -92,6 +126,7 @@ const packs = {
   uk: {
     name: 'Ukrainian',
     quotes: { open: '«', close: '»' },
+    punctuation: WESTERN,
     dateLocale: 'uk',
     labels: {
       summary: 'Коротко',
@@ -115,6 +150,7 @@ const packs = {
   de: {
     name: 'German',
     quotes: { open: '„', close: '“' },
+    punctuation: WESTERN,
     dateLocale: 'de',
     labels: {
       summary: 'Zusammenfassung',
@@ -138,6 +174,7 @@ const packs = {
   es: {
     name: 'Spanish',
     quotes: { open: '«', close: '»' },
+    punctuation: WESTERN,
     dateLocale: 'es',
     labels: {
       summary: 'Resumen',
@@ -161,6 +198,7 @@ const packs = {
   ar: {
     name: 'Arabic',
     quotes: { open: '«', close: '»' },
+    punctuation: ARABIC,
     dateLocale: 'ar',
     labels: {
       summary: 'ملخص',
@@ -184,6 +222,7 @@ const packs = {
   he: {
     name: 'Hebrew',
     quotes: { open: '”', close: '”' },
+    punctuation: WESTERN,
     dateLocale: 'he',
     labels: {
       summary: 'תקציר',
@@ -207,6 +246,8 @@ const packs = {
   'zh-Hans': {
     name: 'Chinese (Simplified)',
     quotes: { open: '“', close: '”' },
+    punctuation: CHINESE,
+    pageOf: '第{page}页，共{count}页',
     dateLocale: 'zh-Hans',
     labels: {
       summary: '摘要',
@@ -230,6 +271,8 @@ const packs = {
   'zh-Hant': {
     name: 'Chinese (Traditional)',
     quotes: { open: '「', close: '」' },
+    punctuation: CHINESE,
+    pageOf: '第{page}頁，共{count}頁',
     dateLocale: 'zh-Hant',
     labels: {
       summary: '摘要',
@@ -253,6 +296,8 @@ const packs = {
   ja: {
     name: 'Japanese',
     quotes: { open: '「', close: '」' },
+    punctuation: JAPANESE,
+    pageOf: '{page} / {count} ページ',
     dateLocale: 'ja',
     labels: {
       summary: '概要',
@@ -276,6 +321,7 @@ const packs = {
   ko: {
     name: 'Korean',
     quotes: { open: '“', close: '”' },
+    punctuation: WESTERN,
     dateLocale: 'ko',
     labels: {
       summary: '요약',
@@ -299,6 +345,7 @@ const packs = {
   hi: {
     name: 'Hindi',
     quotes: { open: '“', close: '”' },
+    punctuation: WESTERN,
     dateLocale: 'hi',
     labels: {
       summary: 'सारांश',
@@ -322,6 +369,7 @@ const packs = {
   th: {
     name: 'Thai',
     quotes: { open: '“', close: '”' },
+    punctuation: THAI,
     dateLocale: 'th',
     labels: {
       summary: 'สรุป',
@@ -345,6 +393,7 @@ const packs = {
   ru: {
     name: 'Russian',
     quotes: { open: '«', close: '»' },
+    punctuation: WESTERN,
     dateLocale: 'ru',
     labels: {
       summary: 'Кратко',
@@ -368,6 +417,7 @@ const packs = {
   it: {
     name: 'Italian',
     quotes: { open: '«', close: '»' },
+    punctuation: WESTERN,
     dateLocale: 'it',
     labels: {
       summary: 'Sintesi',
@@ -391,6 +441,7 @@ const packs = {
   pt: {
     name: 'Portuguese',
     quotes: { open: '“', close: '”' },
+    punctuation: WESTERN,
     dateLocale: 'pt',
     labels: {
       summary: 'Resumo',
@@ -414,6 +465,7 @@ const packs = {
   pl: {
     name: 'Polish',
     quotes: { open: '„', close: '”' },
+    punctuation: WESTERN,
     dateLocale: 'pl',
     labels: {
       summary: 'Streszczenie',
@@ -437,6 +489,7 @@ const packs = {
   tr: {
     name: 'Turkish',
     quotes: { open: '“', close: '”' },
+    punctuation: WESTERN,
     dateLocale: 'tr',
     labels: {
       summary: 'Özet',
@@ -460,6 +513,7 @@ const packs = {
   nl: {
     name: 'Dutch',
     quotes: { open: '‘', close: '’' },
+    punctuation: WESTERN,
     dateLocale: 'nl',
     labels: {
       summary: 'Samenvatting',
@@ -498,6 +552,9 @@ export interface Language {
   readonly tag: string;
   readonly labels: Labels;
   readonly quotes: QuotationMarks;
+  readonly punctuation: Punctuation;
+  /** The footer's page number: `{page}` and `{count}` stand for the numbers ("第{page}页，共{count}页"). */
+  readonly pageOf: string;
   /** Locale handed to Intl for dates: the author's region when Intl knows it. */
   readonly dateLocale: string;
 }
@@ -541,16 +598,38 @@ export function resolveLanguage(requested: string): LanguageResolution {
   if (tag === null || code === null) {
     const fallback = packs[fallbackLanguage];
     return {
-      language: { tag: tag ?? fallbackLanguage, labels: fallback.labels, quotes: fallback.quotes, dateLocale: fallback.dateLocale },
+      language: {
+        tag: tag ?? fallbackLanguage,
+        labels: fallback.labels,
+        quotes: fallback.quotes,
+        punctuation: tag === null ? fallback.punctuation : cldrPunctuation(tag, fallback.punctuation),
+        pageOf: pageOf(fallback),
+        dateLocale: fallback.dateLocale,
+      },
       warning: `lang "${requested}" is not supported; using ${fallback.name} labels (supported: ${supportedLanguages.join(', ')})`,
     };
   }
   const pack = packs[code];
   const regional = tag !== code && Intl.DateTimeFormat.supportedLocalesOf(tag).length > 0;
   return {
-    language: { tag, labels: pack.labels, quotes: pack.quotes, dateLocale: regional ? tag : pack.dateLocale },
+    language: { tag, labels: pack.labels, quotes: pack.quotes, punctuation: pack.punctuation, pageOf: pageOf(pack), dateLocale: regional ? tag : pack.dateLocale },
     warning: null,
   };
+}
+
+/** Chinese counts "page 1 of 2" as 第1页，共2页; most languages as "Page 1 / 2". */
+function pageOf(pack: LanguagePack): string {
+  return pack.pageOf ?? `${pack.labels.page} {page} / {count}`;
+}
+
+/**
+ * A language without labels of its own still gets its own comma (Persian and Urdu "،"): CLDR's
+ * list separator for the tag, without the invisible marks it may hold (Persian's RLM).
+ */
+function cldrPunctuation(tag: string, fallback: Punctuation): Punctuation {
+  const parts = new Intl.ListFormat(tag, { type: 'conjunction' }).formatToParts(['a', 'b', 'c', 'd']);
+  const middle = parts.filter((part) => part.type === 'literal')[1]?.value.replace(/\p{Cf}/gu, '');
+  return middle === undefined || middle === '' ? fallback : { ...fallback, comma: middle, list: middle };
 }
 
 interface ClockTime {

@@ -18,6 +18,8 @@ import { any } from './helpers/any';
 import { date } from './helpers/date';
 import { inline } from './helpers/inline';
 import { label } from './helpers/label';
+import { pageOf } from './helpers/page-of';
+import { punctuation } from './helpers/punctuation';
 import { quote } from './helpers/quote';
 import { resolveLanguage } from './i18n';
 import { loadTheme } from './theme';
@@ -30,7 +32,7 @@ export interface TemplateSet {
 
 const defaultTemplatesDir = fileURLToPath(new URL('../../../templates/', import.meta.url));
 
-const helpers = { any, date, inline, label, quote } satisfies Record<string, Handlebars.HelperDelegate>;
+const helpers = { any, date, inline, label, pageOf, punctuation, quote } satisfies Record<string, Handlebars.HelperDelegate>;
 
 const compileOptions = {
   // `{{titel}}` (a misspelt field printed directly) fails instead of printing nothing.
