@@ -10,7 +10,7 @@ import { currentAnswer, metadataOf, type Outputs, type Recorded, recordedOn } fr
 const UPLOAD = { key: 'content/été/sommet.yaml', etag: '"e1"' };
 const VERSION = '0.2.0+0000000000bb';
 const answer = (fields: Partial<Recorded> = {}): Recorded => ({
-  sourceKey: UPLOAD.key,
+  source: { kind: 'key', key: UPLOAD.key },
   sourceEtag: 'e1',
   publisherVersion: VERSION,
   sequencer: '0A',
@@ -25,11 +25,11 @@ describe('currentAnswer: which output answers this upload', () => {
     ['the fact sheet of an older upload', { factsheet: answer({ sourceEtag: 'e0' }), errorReport: null }, VERSION, null],
     ['the fact sheet of another version', { factsheet: answer({ publisherVersion: 'old' }), errorReport: null }, VERSION, null],
     ['the fact sheet of another version, any version asked for', { factsheet: answer({ publisherVersion: 'old' }), errorReport: null }, undefined, 'factsheet'],
-    ['the fact sheet of another source of the same path', { factsheet: answer({ sourceKey: 'content/été/sommet.md' }), errorReport: null }, VERSION, null],
+    ['the fact sheet of another source of the same path', { factsheet: answer({ source: { kind: 'key', key: 'content/été/sommet.md' } }), errorReport: null }, VERSION, null],
     ['an object the publisher did not write', { factsheet: {}, errorReport: null }, VERSION, null],
     ['the error report of this upload', { factsheet: answer({ sourceEtag: 'e0' }), errorReport: answer() }, VERSION, 'error-report'],
     ['the error report of an older upload, the fact sheet current: an unfinished publication', { factsheet: answer(), errorReport: answer({ sourceEtag: 'e0' }) }, VERSION, null],
-    ['the fact sheet current beside a conflict report of another source', { factsheet: answer(), errorReport: answer({ sourceKey: 'content/été/sommet.md' }) }, VERSION, null],
+    ['the fact sheet current beside a conflict report of another source', { factsheet: answer(), errorReport: answer({ source: { kind: 'key', key: 'content/été/sommet.md' } }) }, VERSION, null],
     ['the error report of another version', { factsheet: null, errorReport: answer({ publisherVersion: 'old' }) }, VERSION, null],
   ])('%s', (_name, outputs, version, expected) => {
     expect(currentAnswer(outputs, UPLOAD, version)).toBe(expected);
@@ -55,7 +55,7 @@ describe('currentAnswer: which output answers this upload', () => {
   });
 
   it('records no sequencer or version where there is none, and ETags without quotes', () => {
-    expect(metadataOf({ sourceKey: 'content/a.yaml', sourceEtag: '"e1"', publisherVersion: VERSION })).toEqual({
+    expect(metadataOf({ source: { kind: 'key', key: 'content/a.yaml' }, sourceEtag: '"e1"', publisherVersion: VERSION })).toEqual({
       'source-key': 'content%2Fa.yaml',
       'source-etag': 'e1',
       'publisher-version': VERSION,
