@@ -3,6 +3,7 @@
  * what to do out. The S3 side (gathering that state, carrying the decision out against the local
  * server) is tested in publisher-s3.test.ts and publisher-faults.test.ts.
  */
+import { createHash } from 'node:crypto';
 import type { S3EventRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../lambdas/render/errors';
@@ -256,6 +257,24 @@ describe('decide: an upload event', () => {
           'content/world/sommet.json, content/world/sommet.md, content/world/sommet.yaml',
       },
     ]);
+  });
+
+  it('names the source whose fact sheet stays when it is recorded by its digest, and none when no source of the conflict has it', () => {
+    // Prepare
+    const digestOf = (key: string) => createHash('sha256').update(key).digest('hex');
+    const siblings = ['content/world/sommet.md'];
+    const messageWith = (sha256: string) => {
+      const decision = decide(created(delivery), observed({ factsheet: factsheet({ source: { kind: 'sha256', sha256 } }), siblings }), RULES);
+      return decision.action === 'reject' ? decision.error.problems[0]?.message : decision.action;
+    };
+
+    // Act
+    const named = messageWith(digestOf('content/world/sommet.md'));
+    const gone = messageWith(digestOf('content/world/sommet.json'));
+
+    // Assert
+    expect(named).toBe('content/world/sommet.md also publishes to factsheets/world/sommet.pdf, which stays as published from content/world/sommet.md');
+    expect(gone).toBe('content/world/sommet.md also publishes to factsheets/world/sommet.pdf');
   });
 
   it('refuses a large source with the limit named', () => {

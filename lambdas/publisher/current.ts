@@ -112,8 +112,8 @@ export function recordedOn(metadata: Readonly<Record<string, string>> | undefine
 /**
  * The user metadata that records `recorded` beside `entries` (the upload's digest, the template),
  * read back by {@link recordedOn}. The source key is recorded whole while everything fits in S3's
- * limit, as publishers before the limit was known always wrote it; past it, by its digest, which
- * always fits (keys.ts, MAX_USER_METADATA_BYTES), so that S3 never refuses the write.
+ * limit, as older publishers always wrote it; past it, by its digest, which fits beside all the
+ * rest (keys.ts, MAX_USER_METADATA_BYTES), so that S3 never refuses the write.
  */
 export function metadataOf(recorded: Recorded, entries: Readonly<Record<string, string>> = {}): Record<string, string> {
   const metadata: Record<string, string> = {};
