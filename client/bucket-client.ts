@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { ErrorReport } from '../lambdas/render';
-import { currentAnswer, recordedOn } from '../lambdas/publisher/current';
+import { currentAnswer, type RecordedSource, recordedKeyAmong, recordedOn, recordsSource, sourceText } from '../lambdas/publisher/current';
 import {
   errorReportKeyFor,
   factsheetKeyFor,
@@ -26,6 +26,7 @@ import {
 } from '../lambdas/publisher/keys';
 import type { PublicationReport } from '../lambdas/publisher/publisher';
 import { isNotFound, unquoteEtag } from '../lambdas/publisher/s3';
+import { PublisherStore } from '../lambdas/publisher/store';
 
 export interface Bucket {
   readonly s3: S3Client;
@@ -131,7 +132,7 @@ export async function waitForReport(bucket: Bucket, sourceKey: string, etag: str
   for (let pause = 25; ; pause = Math.min(pause * 2, 500)) {
     const head = await headIfExists(bucket, key);
     const recorded = recordedOn(head?.Metadata);
-    if (head !== null && recorded.sourceKey === sourceKey && recorded.sourceEtag === etag) {
+    if (head !== null && recordsSource(recorded, sourceKey) && recorded.sourceEtag === etag) {
       return JSON.parse(new TextDecoder().decode(await download(bucket, key))) as StoredReport;
     }
     if (Date.now() + pause > deadline) return null;
@@ -175,7 +176,7 @@ export async function listPublished(
       const template = metadata?.[METADATA_TEMPLATE];
       return {
         factsheetKey: object.key,
-        sourceKey: recorded.sourceKey ?? null,
+        sourceKey: recorded.source === undefined ? null : await sourceKeyOf(bucket, object.key, recorded.source),
         template: template === undefined ? null : fromMetadataValue(template),
         publisherVersion: recorded.publisherVersion ?? null,
         lastModified: object.lastModified,
@@ -188,6 +189,16 @@ export async function listPublished(
     lastModified: object.lastModified,
   }));
   return { factsheets, errorReports };
+}
+
+/**
+ * The key of the source a fact sheet records; for one recorded by its digest (a key too long for
+ * S3's 2 KB of metadata), the source of its path that has that digest, or the digest when none has.
+ */
+async function sourceKeyOf(bucket: Bucket, factsheetKey: string, source: RecordedSource): Promise<string> {
+  if (source.kind === 'key') return source.key;
+  const sources = await new PublisherStore(bucket.s3, bucket.name, bucket.layout).sourcesPublishingTo(factsheetKey);
+  return recordedKeyAmong(source, sources) ?? sourceText(source);
 }
 
 async function listAll(

@@ -16,7 +16,8 @@
  *   write completes: If-Match (412, 404 when there is no object), If-None-Match `*` (412);
  *   GET and HEAD honour If-Match (412); DELETE honours If-Match (412, 404);
  * - a key longer than 1 024 bytes (UTF-8) is refused on every object request with 400
- *   KeyTooLongError, as S3 refuses it.
+ *   KeyTooLongError, as S3 refuses it; user metadata over 2 KB (PutObject, CopyObject with
+ *   REPLACE, CreateMultipartUpload) with 400 MetadataTooLarge.
  * - the records are read once into memory (the server is the folder's only user), so listings
  *   cost no file reads.
  */
@@ -28,7 +29,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { encodeEventKey, MAX_KEY_BYTES } from '../lambdas/publisher/keys';
+import { encodeEventKey, MAX_KEY_BYTES, MAX_USER_METADATA_BYTES } from '../lambdas/publisher/keys';
 import type { FilesystemStore, S3Error as S3ErrorClass, S3Object as S3ObjectClass } from 's3rver/internals';
 
 const require = createRequire(import.meta.url);
@@ -41,6 +42,7 @@ const bucketController = require('s3rver/lib/controllers/bucket') as Record<stri
 interface RequestContext {
   readonly params: { readonly key?: string };
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly req: { readonly headersDistinct: Readonly<Record<string, string[] | undefined>> };
 }
 
 interface ListingContext {
@@ -60,13 +62,17 @@ const requestConditions = new AsyncLocalStorage<Conditions>();
 
 // The controllers are looked up on their module at each request, after authentication: wrapping
 // them makes the request's conditions visible to the store without touching s3rver's routing.
-// Every route under /:bucket/:key+ also refuses a key S3 cannot hold, as S3 does (s3rver stores it).
+// Every route under /:bucket/:key+ also refuses a key S3 cannot hold, as S3 does (s3rver stores it),
+// and every request that sets an object's user metadata refuses more than S3 holds.
 const NOT_KEYED = new Set(['METHODS', 'deleteMultipleObjects', 'postObject']);
 const CONDITIONAL = new Set(['putObject', 'putObjectCopy', 'completeMultipartUpload', 'deleteObject', 'getObject']);
+const SETS_METADATA = new Set(['putObject', 'initiateMultipartUpload']);
 for (const [name, original] of Object.entries(objectController)) {
   if (NOT_KEYED.has(name) || typeof original !== 'function' || (original as { guarded?: true }).guarded) continue;
   const wrapped = (ctx: RequestContext) => {
     refuseLongKey(ctx.params.key);
+    // A copy keeps the source's metadata unless told to replace it with the request's.
+    if (SETS_METADATA.has(name) || (name === 'putObjectCopy' && ctx.headers['x-amz-metadata-directive'] === 'REPLACE')) refuseLargeMetadata(ctx.req.headersDistinct);
     return CONDITIONAL.has(name) ? requestConditions.run(conditionsOf(ctx.headers), () => original(ctx)) : original(ctx);
   };
   objectController[name] = Object.assign(wrapped, { guarded: true as const });
@@ -76,6 +82,27 @@ function refuseLongKey(key: string | undefined): void {
   const size = Buffer.byteLength(key ?? '', 'utf8');
   if (size > MAX_KEY_BYTES) throw new S3Error('KeyTooLongError', 'Your key is too long', { Size: String(size), MaxSizeAllowed: String(MAX_KEY_BYTES) });
 }
+
+/**
+ * S3 measures user metadata as the bytes of each name without `x-amz-meta-` and of its value, a
+ * name sent twice counting once with its values joined by a comma. Node reads header bytes as
+ * Latin-1, one character a byte, so the bytes counted are those on the wire, UTF-8 or not.
+ */
+function refuseLargeMetadata(headers: Readonly<Record<string, string[] | undefined>>): void {
+  let size = 0;
+  for (const [name, values = []] of Object.entries(headers)) {
+    if (!name.startsWith(USER_METADATA_PREFIX)) continue;
+    size += name.length - USER_METADATA_PREFIX.length + Buffer.byteLength(values.join(','), 'latin1');
+  }
+  if (size > MAX_USER_METADATA_BYTES) {
+    throw new S3Error('MetadataTooLarge', 'Your metadata headers exceed the maximum allowed metadata size.', {
+      Size: String(size),
+      MaxSizeAllowed: String(MAX_USER_METADATA_BYTES),
+    });
+  }
+}
+
+const USER_METADATA_PREFIX = 'x-amz-meta-';
 
 // ListObjectsV2 pages with a token that s3rver enciphers with DES, which Node's OpenSSL 3 no
 // longer has: every truncated listing failed with InternalError. The token here is the last key,
@@ -277,7 +304,7 @@ export class ObjectStore extends FilesystemStoreBase {
     sourceKey: string,
     bucket: string,
     key: string,
-    replacementMetadata?: Record<string, string>,
+    replacementMetadata: Record<string, string> | null,
   ): Promise<Record<string, string | number>> {
     const source = (await this.recordsOf(sourceBucket)).get(sourceKey);
     if (source === undefined) throw new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: sourceKey });
@@ -290,7 +317,8 @@ export class ObjectStore extends FilesystemStoreBase {
         key,
         data,
         lastModified: new Date().toISOString(),
-        metadata: replacementMetadata === undefined ? source.metadata : storedMetadataOf(replacementMetadata),
+        // s3rver passes null for a copy that keeps the source's metadata (the default, COPY).
+        metadata: replacementMetadata === null ? source.metadata : storedMetadataOf(replacementMetadata),
       }));
       return metadataOf(record);
     } catch (error) {

@@ -72,7 +72,7 @@ declare module 's3rver/internals' {
       sourceKey: string,
       bucket: string,
       key: string,
-      replacementMetadata?: Record<string, string>,
+      replacementMetadata: Record<string, string> | null,
     ): Promise<Metadata>;
     deleteObject(bucket: string, key: string): Promise<void>;
   }

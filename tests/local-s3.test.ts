@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import {
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
@@ -372,6 +374,60 @@ describe('local S3: conditional requests, as S3 answers them', () => {
 
     // Assert
     expect(await text('content/a.yaml')).toBe('exact');
+  });
+});
+
+describe('local S3: user metadata, within S3’s 2 KB', () => {
+  /** Names and values of exactly `bytes` bytes, as S3 counts them (names without `x-amz-meta-`). */
+  const metadataOf = (bytes: number): Record<string, string> => ({ 'source-key': 'k'.repeat(1_000), template: 't'.repeat(bytes - 1_000 - 'source-key'.length - 'template'.length) });
+
+  it('stores 2 048 bytes of metadata and refuses 2 049 on PUT with 400 MetadataTooLarge, as S3 does, keeping the old object and sending no event', async () => {
+    // Prepare
+    await put('content/a.yaml', 'old');
+    const { events } = recordEvents();
+
+    // Act
+    await local.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'content/fits.yaml', Body: 'x', Metadata: metadataOf(2_048) }));
+    const refused = await local.client
+      .send(new PutObjectCommand({ Bucket: BUCKET, Key: 'content/a.yaml', Body: 'new', Metadata: metadataOf(2_049) }))
+      .catch((caught: unknown) => caught);
+    await dispatcher?.idle();
+    const stored = await local.client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'content/fits.yaml' }));
+
+    // Assert
+    expect(stored.Metadata).toEqual(metadataOf(2_048));
+    expect(refused).toBeInstanceOf(S3ServiceException);
+    expect(refused).toHaveProperty('name', 'MetadataTooLarge');
+    expect(refused).toHaveProperty('message', 'Your metadata headers exceed the maximum allowed metadata size.');
+    expect(refused).toHaveProperty('$metadata.httpStatusCode', 400);
+    expect(refused).toHaveProperty('Size', '2049');
+    expect(refused).toHaveProperty('MaxSizeAllowed', '2048');
+    expect(await text('content/a.yaml')).toBe('old');
+    expect(events.map((event) => event.Records[0]?.s3.object.key)).toEqual(['content/fits.yaml']);
+  });
+
+  it('refuses more than 2 KB on CopyObject with REPLACE and on CreateMultipartUpload, and lets a copy keep its source’s metadata', async () => {
+    // Prepare
+    await local.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'factsheets/a.pdf', Body: 'pdf', Metadata: metadataOf(2_048) }));
+    const copy = (directive: 'COPY' | 'REPLACE', bytes: number) =>
+      new CopyObjectCommand({ Bucket: BUCKET, Key: 'factsheets/b.pdf', CopySource: `${BUCKET}/factsheets/a.pdf`, MetadataDirective: directive, Metadata: metadataOf(bytes) });
+
+    // Act
+    const replaced = await local.client.send(copy('REPLACE', 2_049)).catch((caught: unknown) => caught);
+    const upload = await local.client
+      .send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: 'factsheets/c.pdf', Metadata: metadataOf(2_049) }))
+      .catch((caught: unknown) => caught);
+    await local.client.send(copy('COPY', 4_000));
+    const copied = await local.client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'factsheets/b.pdf' }));
+    const fits = await local.client.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: 'factsheets/c.pdf', Metadata: metadataOf(2_048) }));
+
+    // Assert
+    expect(replaced).toHaveProperty('name', 'MetadataTooLarge');
+    expect(replaced).toHaveProperty('$metadata.httpStatusCode', 400);
+    expect(upload).toHaveProperty('name', 'MetadataTooLarge');
+    expect(upload).toHaveProperty('$metadata.httpStatusCode', 400);
+    expect(copied.Metadata).toEqual(metadataOf(2_048));
+    expect(fits.UploadId).toEqual(expect.any(String));
   });
 });
 

@@ -3,14 +3,16 @@
  * the publisher's duplicate check, republish and the publish command's wait, and the one
  * concurrency limit shared by republish and the local emulator. No S3: plain values in and out.
  */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createLimiter } from '../lambdas/publisher/concurrency';
-import { currentAnswer, metadataOf, type Outputs, type Recorded, recordedOn } from '../lambdas/publisher/current';
+import { currentAnswer, metadataOf, type Outputs, type Recorded, recordedOn, recordsSource } from '../lambdas/publisher/current';
+import { MAX_USER_METADATA_BYTES, METADATA_SOURCE_KEY, userMetadataBytes } from '../lambdas/publisher/keys';
 
 const UPLOAD = { key: 'content/été/sommet.yaml', etag: '"e1"' };
 const VERSION = '0.2.0+0000000000bb';
 const answer = (fields: Partial<Recorded> = {}): Recorded => ({
-  sourceKey: UPLOAD.key,
+  source: { kind: 'key', key: UPLOAD.key },
   sourceEtag: 'e1',
   publisherVersion: VERSION,
   sequencer: '0A',
@@ -25,11 +27,11 @@ describe('currentAnswer: which output answers this upload', () => {
     ['the fact sheet of an older upload', { factsheet: answer({ sourceEtag: 'e0' }), errorReport: null }, VERSION, null],
     ['the fact sheet of another version', { factsheet: answer({ publisherVersion: 'old' }), errorReport: null }, VERSION, null],
     ['the fact sheet of another version, any version asked for', { factsheet: answer({ publisherVersion: 'old' }), errorReport: null }, undefined, 'factsheet'],
-    ['the fact sheet of another source of the same path', { factsheet: answer({ sourceKey: 'content/été/sommet.md' }), errorReport: null }, VERSION, null],
+    ['the fact sheet of another source of the same path', { factsheet: answer({ source: { kind: 'key', key: 'content/été/sommet.md' } }), errorReport: null }, VERSION, null],
     ['an object the publisher did not write', { factsheet: {}, errorReport: null }, VERSION, null],
     ['the error report of this upload', { factsheet: answer({ sourceEtag: 'e0' }), errorReport: answer() }, VERSION, 'error-report'],
     ['the error report of an older upload, the fact sheet current: an unfinished publication', { factsheet: answer(), errorReport: answer({ sourceEtag: 'e0' }) }, VERSION, null],
-    ['the fact sheet current beside a conflict report of another source', { factsheet: answer(), errorReport: answer({ sourceKey: 'content/été/sommet.md' }) }, VERSION, null],
+    ['the fact sheet current beside a conflict report of another source', { factsheet: answer(), errorReport: answer({ source: { kind: 'key', key: 'content/été/sommet.md' } }) }, VERSION, null],
     ['the error report of another version', { factsheet: null, errorReport: answer({ publisherVersion: 'old' }) }, VERSION, null],
   ])('%s', (_name, outputs, version, expected) => {
     expect(currentAnswer(outputs, UPLOAD, version)).toBe(expected);
@@ -55,11 +57,75 @@ describe('currentAnswer: which output answers this upload', () => {
   });
 
   it('records no sequencer or version where there is none, and ETags without quotes', () => {
-    expect(metadataOf({ sourceKey: 'content/a.yaml', sourceEtag: '"e1"', publisherVersion: VERSION })).toEqual({
+    expect(metadataOf({ source: { kind: 'key', key: 'content/a.yaml' }, sourceEtag: '"e1"', publisherVersion: VERSION })).toEqual({
       'source-key': 'content%2Fa.yaml',
       'source-etag': 'e1',
       'publisher-version': VERSION,
     });
+  });
+});
+
+describe('metadataOf: within S3’s 2 KB of user metadata', () => {
+  const others = { ...answer(), source: undefined };
+  const entries = { 'content-sha256': 'f'.repeat(64), template: 'briefing' };
+  /** An ASCII key whose whole metadata is `bytes` bytes; percent-encoding makes its one slash three bytes. */
+  const keyFilling = (bytes: number) => {
+    const room = bytes - userMetadataBytes(metadataOf(others, entries)) - METADATA_SOURCE_KEY.length;
+    return `content/${'a'.repeat(room - 'content%2F.yaml'.length)}.yaml`;
+  };
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+  it('records the key whole while everything fits in 2 048 bytes, by its digest one byte past', () => {
+    // Prepare
+    const fits = keyFilling(MAX_USER_METADATA_BYTES);
+    const past = keyFilling(MAX_USER_METADATA_BYTES + 1);
+
+    // Act
+    const whole = metadataOf({ ...others, source: { kind: 'key', key: fits } }, entries);
+    const digest = metadataOf({ ...others, source: { kind: 'key', key: past } }, entries);
+
+    // Assert
+    expect(userMetadataBytes(whole)).toBe(MAX_USER_METADATA_BYTES);
+    expect(whole[METADATA_SOURCE_KEY]).toBe(encodeURIComponent(fits));
+    expect(digest).toEqual({ ...whole, [METADATA_SOURCE_KEY]: `sha256:${sha256(past)}` });
+    expect(recordedOn(digest).source).toEqual({ kind: 'sha256', sha256: sha256(past) });
+    expect(recordsSource(recordedOn(digest), past)).toBe(true);
+    expect(recordsSource(recordedOn(digest), fits)).toBe(false);
+  });
+
+  it('fits the longest key S3 holds, in Cyrillic, with every entry at its longest', () => {
+    // Prepare: 1 024 bytes, six bytes a letter once percent-encoded.
+    const key = `content/a${'ж'.repeat(506)}.md`;
+    expect(Buffer.byteLength(key)).toBe(1_024);
+    const longest: Recorded = {
+      source: { kind: 'key', key },
+      sourceEtag: `${'e'.repeat(32)}-10000`,
+      sourceVersion: 'v'.repeat(32),
+      sequencer: 'F'.repeat(32),
+      publisherVersion: `0.2.0+${'0'.repeat(24)}`,
+    };
+
+    // Act
+    const metadata = metadataOf(longest, { 'content-sha256': 'f'.repeat(64), template: encodeURIComponent('шаблон-брифінгу') });
+
+    // Assert
+    expect(userMetadataBytes(metadata)).toBeLessThanOrEqual(MAX_USER_METADATA_BYTES);
+    expect(recordsSource(recordedOn(metadata), key)).toBe(true);
+  });
+
+  it('reads back what older publishers wrote: the key percent-encoded whatever its length, and a key that spells the digest form', () => {
+    // Prepare
+    const long = `content/a${'ж'.repeat(506)}.md`;
+    const spelled = 'content/sha256:abc.yaml';
+
+    // Act
+    const legacy = recordedOn({ [METADATA_SOURCE_KEY]: encodeURIComponent(long) });
+    const lookalike = recordedOn(metadataOf({ source: { kind: 'key', key: spelled } }));
+
+    // Assert
+    expect(legacy.source).toEqual({ kind: 'key', key: long });
+    expect(recordsSource(legacy, long)).toBe(true);
+    expect(lookalike.source).toEqual({ kind: 'key', key: spelled });
   });
 });
 

@@ -3,6 +3,7 @@
  * what to do out. The S3 side (gathering that state, carrying the decision out against the local
  * server) is tested in publisher-s3.test.ts and publisher-faults.test.ts.
  */
+import { createHash } from 'node:crypto';
 import type { S3EventRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../lambdas/render/errors';
@@ -25,7 +26,7 @@ function source(fields: Partial<SourceObject> = {}): SourceObject {
 
 /** An output this publisher version wrote for `KEY` at etag e1, sequencer 0A. */
 function output(key: string, fields: Partial<OutputObject> = {}): OutputObject {
-  return { key, etag: `"out-${key}"`, sourceKey: KEY, sourceEtag: 'e1', sequencer: '0A', publisherVersion: VERSION, ...fields };
+  return { key, etag: `"out-${key}"`, source: { kind: 'key', key: KEY }, sourceEtag: 'e1', sequencer: '0A', publisherVersion: VERSION, ...fields };
 }
 const factsheet = (fields: Partial<OutputObject> = {}) => output('factsheets/world/sommet.pdf', fields);
 const errorReport = (fields: Partial<OutputObject> = {}) => output('errors/world/sommet.json', fields);
@@ -87,7 +88,7 @@ function summary(decision: Decision): unknown {
 }
 
 const recordOf = (fields: { sequencer?: string; sourceVersion?: string } = {}) => ({
-  sourceKey: KEY,
+  source: { kind: 'key', key: KEY },
   sourceEtag: 'e1',
   sourceVersion: fields.sourceVersion,
   publisherVersion: VERSION,
@@ -196,7 +197,7 @@ describe('decide: an upload event', () => {
     [
       'a newer sequencer recorded for another source of the same path does not make this event older',
       created({ etag: 'e1', sequencer: '0B' }),
-      observed({ factsheet: factsheet({ sourceKey: 'content/world/sommet.md', sequencer: 'FF' }) }),
+      observed({ factsheet: factsheet({ source: { kind: 'key', key: 'content/world/sommet.md' }, sequencer: 'FF' }) }),
       { action: 'render', source: KEY, record: recordOf({ sequencer: '0B' }) },
     ],
     [
@@ -234,7 +235,7 @@ describe('decide: an upload event', () => {
   it('names every source of the conflict and the one whose fact sheet stays', () => {
     // Prepare
     const state = observed({
-      factsheet: factsheet({ sourceKey: 'content/world/sommet.md' }),
+      factsheet: factsheet({ source: { kind: 'key', key: 'content/world/sommet.md' } }),
       siblings: ['content/world/sommet.json', 'content/world/sommet.md'],
     });
 
@@ -258,6 +259,24 @@ describe('decide: an upload event', () => {
     ]);
   });
 
+  it('names the source whose fact sheet stays when it is recorded by its digest, and none when no source of the conflict has it', () => {
+    // Prepare
+    const digestOf = (key: string) => createHash('sha256').update(key).digest('hex');
+    const siblings = ['content/world/sommet.md'];
+    const messageWith = (sha256: string) => {
+      const decision = decide(created(delivery), observed({ factsheet: factsheet({ source: { kind: 'sha256', sha256 } }), siblings }), RULES);
+      return decision.action === 'reject' ? decision.error.problems[0]?.message : decision.action;
+    };
+
+    // Act
+    const named = messageWith(digestOf('content/world/sommet.md'));
+    const gone = messageWith(digestOf('content/world/sommet.json'));
+
+    // Assert
+    expect(named).toBe('content/world/sommet.md also publishes to factsheets/world/sommet.pdf, which stays as published from content/world/sommet.md');
+    expect(gone).toBe('content/world/sommet.md also publishes to factsheets/world/sommet.pdf');
+  });
+
   it('refuses a large source with the limit named', () => {
     const decision = decide(created(delivery), observed({ source: source({ size: 1001 }) }), RULES);
 
@@ -273,7 +292,7 @@ describe('decide: a source whose fact sheet’s key S3 cannot hold', () => {
     const letters = bytes - 'content/.yaml'.length;
     return `content/${'a'.repeat(letters % 2)}${'Україна'.repeat(100).slice(0, Math.floor(letters / 2))}.yaml`;
   };
-  const longRecord = (key: string) => ({ ...recordOf({ sequencer: '0B' }), sourceKey: key });
+  const longRecord = (key: string) => ({ ...recordOf({ sequencer: '0B' }), source: { kind: 'key', key } });
 
   it.each<[string, number, string, unknown]>([
     ['1 022 bytes: the fact sheet’s key is 1 024, published', 1_022, 'factsheets/', { action: 'render' }],
@@ -331,7 +350,7 @@ describe('decide: a source whose fact sheet’s key S3 cannot hold', () => {
   it('skips a redelivered event once the error report answers the upload', () => {
     // Prepare
     const key = ukrainianKey(1_023);
-    const report = output('errors/…~0123456789abcdef.json', { sourceKey: key, sequencer: '0B' });
+    const report = output('errors/…~0123456789abcdef.json', { source: { kind: 'key', key }, sequencer: '0B' });
 
     // Act
     const decision = decide({ kind: 'created', key, ...delivery }, observed({ source: source({ key }), errorReport: report, index: index({ document: key }) }), RULES);
@@ -355,7 +374,7 @@ describe('decide: a removal event', () => {
     ],
     [
       'outputs not written by the publisher go too',
-      observed({ source: null, factsheet: factsheet({ sourceKey: undefined }) }),
+      observed({ source: null, factsheet: factsheet({ source: undefined }) }),
       { action: 'remove', outputs: ['factsheets/world/sommet.pdf'], survivor: undefined },
     ],
     [
@@ -363,7 +382,7 @@ describe('decide: a removal event', () => {
       observed({
         source: null,
         factsheet: factsheet(),
-        errorReport: errorReport({ sourceKey: 'content/world/sommet.md' }),
+        errorReport: errorReport({ source: { kind: 'key', key: 'content/world/sommet.md' } }),
         siblings: ['content/world/sommet.md'],
       }),
       { action: 'remove', outputs: ['factsheets/world/sommet.pdf'], survivor: 'content/world/sommet.md' },
@@ -461,7 +480,7 @@ describe('decide: a picture the document read changed', () => {
 describe('decide: a picture’s own event', () => {
   it('follows every document the picture’s index names, and deletes what an older publisher wrote for the picture', () => {
     // Prepare
-    const report = output('errors/photos/kyiv.json', { sourceKey: PICTURE });
+    const report = output('errors/photos/kyiv.json', { source: { kind: 'key', key: PICTURE } });
 
     // Act
     const decision = decidePicture({ users: { picture: PICTURE, documents: ['content/a.yaml', KEY] }, ownOutputs: [report] });

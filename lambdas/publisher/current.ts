@@ -3,20 +3,29 @@
  * one rule for the publisher (a duplicate event), republish (stale after a deploy or a lost event)
  * and the publish command (waiting for the answer to an upload).
  */
+import { createHash } from 'node:crypto';
 import {
   fromMetadataValue,
+  MAX_USER_METADATA_BYTES,
   METADATA_PUBLISHER_VERSION,
   METADATA_SEQUENCER,
   METADATA_SOURCE_ETAG,
   METADATA_SOURCE_KEY,
   METADATA_SOURCE_VERSION,
   toMetadataValue,
+  userMetadataBytes,
 } from './keys';
 import { unquoteEtag } from './s3';
 
+/**
+ * The source an output answers, as `source-key` records it: the key itself, or, for a key whose
+ * percent-encoding would not fit in S3's 2 KB of metadata, its SHA-256 (hex).
+ */
+export type RecordedSource = { readonly kind: 'key'; readonly key: string } | { readonly kind: 'sha256'; readonly sha256: string };
+
 /** What the publisher records on a fact sheet or an error report; all absent on objects it did not write. */
 export interface Recorded {
-  readonly sourceKey?: string;
+  readonly source?: RecordedSource;
   readonly sourceEtag?: string;
   readonly sourceVersion?: string;
   readonly sequencer?: string;
@@ -54,18 +63,45 @@ export function currentAnswer(outputs: Outputs, upload: Upload, publisherVersion
 function records(output: Recorded | null, upload: Upload, publisherVersion: string | undefined): boolean {
   return (
     output !== null &&
-    output.sourceKey === upload.key &&
+    recordsSource(output, upload.key) &&
     output.sourceEtag !== undefined &&
     unquoteEtag(output.sourceEtag) === unquoteEtag(upload.etag) &&
     (publisherVersion === undefined || output.publisherVersion === publisherVersion)
   );
 }
 
+/** Whether `recorded` names `key` as its source, in either form. */
+export function recordsSource(recorded: Recorded, key: string): boolean {
+  const source = recorded.source;
+  if (source === undefined) return false;
+  switch (source.kind) {
+    case 'key':
+      return source.key === key;
+    case 'sha256':
+      return source.sha256 === sha256Of(key);
+    default: {
+      const unknown: never = source;
+      throw new Error(`unknown recorded source ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/** The key `source` names: itself when recorded whole, else the one of `candidates` it is the digest of. */
+export function recordedKeyAmong(source: RecordedSource, candidates: Iterable<string>): string | undefined {
+  if (source.kind === 'key') return source.key;
+  return [...candidates].find((key) => recordsSource({ source }, key));
+}
+
+/** How a recorded source reads where its key is unknown: the key, or `sha256:` and its digest as stored. */
+export function sourceText(source: RecordedSource): string {
+  return source.kind === 'key' ? source.key : `${SHA256_FORM}${source.sha256}`;
+}
+
 /** Reads the record back from an object's user metadata (`x-amz-meta-*`, as S3 returns it). */
 export function recordedOn(metadata: Readonly<Record<string, string>> | undefined): Recorded {
   const sourceKey = metadata?.[METADATA_SOURCE_KEY];
   return {
-    sourceKey: sourceKey === undefined ? undefined : fromMetadataValue(sourceKey),
+    source: sourceKey === undefined ? undefined : sourceOf(sourceKey),
     sourceEtag: metadata?.[METADATA_SOURCE_ETAG],
     sourceVersion: metadata?.[METADATA_SOURCE_VERSION],
     sequencer: metadata?.[METADATA_SEQUENCER],
@@ -73,13 +109,33 @@ export function recordedOn(metadata: Readonly<Record<string, string>> | undefine
   };
 }
 
-/** The user metadata that records `recorded`, the inverse of {@link recordedOn}. */
-export function metadataOf(recorded: Recorded): Record<string, string> {
+/**
+ * The user metadata that records `recorded` beside `entries` (the upload's digest, the template),
+ * read back by {@link recordedOn}. The source key is recorded whole while everything fits in S3's
+ * limit, as older publishers always wrote it; past it, by its digest, which fits beside all the
+ * rest (keys.ts, MAX_USER_METADATA_BYTES), so that S3 never refuses the write.
+ */
+export function metadataOf(recorded: Recorded, entries: Readonly<Record<string, string>> = {}): Record<string, string> {
   const metadata: Record<string, string> = {};
-  if (recorded.sourceKey !== undefined) metadata[METADATA_SOURCE_KEY] = toMetadataValue(recorded.sourceKey);
   if (recorded.sourceEtag !== undefined) metadata[METADATA_SOURCE_ETAG] = unquoteEtag(recorded.sourceEtag);
   if (recorded.publisherVersion !== undefined) metadata[METADATA_PUBLISHER_VERSION] = recorded.publisherVersion;
   if (recorded.sourceVersion !== undefined) metadata[METADATA_SOURCE_VERSION] = recorded.sourceVersion;
   if (recorded.sequencer !== undefined) metadata[METADATA_SEQUENCER] = recorded.sequencer;
-  return metadata;
+  Object.assign(metadata, entries);
+  const source = recorded.source;
+  if (source === undefined) return metadata;
+  const whole = source.kind === 'key' ? { ...metadata, [METADATA_SOURCE_KEY]: toMetadataValue(source.key) } : undefined;
+  if (whole !== undefined && userMetadataBytes(whole) <= MAX_USER_METADATA_BYTES) return whole;
+  return { ...metadata, [METADATA_SOURCE_KEY]: `${SHA256_FORM}${source.kind === 'key' ? sha256Of(source.key) : source.sha256}` };
+}
+
+// toMetadataValue leaves no `:` unencoded, so no key recorded whole reads as a digest.
+const SHA256_FORM = 'sha256:';
+
+function sourceOf(value: string): RecordedSource {
+  return value.startsWith(SHA256_FORM) ? { kind: 'sha256', sha256: value.slice(SHA256_FORM.length) } : { kind: 'key', key: fromMetadataValue(value) };
+}
+
+function sha256Of(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
 }

@@ -11,7 +11,7 @@
 import type { S3EventRecord } from 'aws-lambda';
 import { type ContentError, sourceSizeError } from '../render';
 import type { PublisherConfig } from './config';
-import { currentAnswer, type Recorded } from './current';
+import { currentAnswer, type Recorded, recordedKeyAmong, recordsSource } from './current';
 import { KeyTooLongError, SourceConflictError } from './errors';
 import { compareSequencers, decodeEventKey, documentPathOf, factsheetKeyFor, fitsInS3, isPictureKey, MAX_KEY_BYTES } from './keys';
 import { indexAnswers } from './picture-index';
@@ -188,7 +188,7 @@ function decideCreated(
   }
 
   const newestRecorded = [outputs.factsheet, outputs.errorReport]
-    .filter((output) => output?.sourceKey === key)
+    .filter((output) => output !== null && recordsSource(output, key))
     .flatMap((output) => (output?.sequencer === undefined ? [] : [output.sequencer]))
     .sort(compareSequencers)
     .at(-1);
@@ -208,7 +208,7 @@ function decideCreated(
   }
 
   const record: Recorded = {
-    sourceKey: key,
+    source: { kind: 'key', key },
     sourceEtag: unquoteEtag(source.etag),
     sourceVersion: source.versionId,
     publisherVersion: rules.publisherVersion,
@@ -228,7 +228,7 @@ function decideCreated(
 function decideRemoved(key: string, observed: Observed): Decision {
   // Outputs recorded for another source of the same path (`a.md` next to `a.yaml`) are that source's.
   const owned = [observed.outputs.factsheet, observed.outputs.errorReport].filter(
-    (output): output is OutputObject => output !== null && (output.sourceKey === undefined || output.sourceKey === key),
+    (output): output is OutputObject => output !== null && (output.source === undefined || recordsSource(output, key)),
   );
   const [survivor, ...more] = observed.siblings;
   return {
@@ -263,7 +263,9 @@ function conflictError(
   factsheet: OutputObject | null,
 ): SourceConflictError {
   const factsheetKey = factsheetKeyFor(key, rules.layout);
-  const kept = factsheet?.sourceKey === undefined ? '' : `, which stays as published from ${factsheet.sourceKey}`;
+  // A source recorded by its digest is named when it is one of those in conflict.
+  const published = factsheet?.source === undefined ? undefined : recordedKeyAmong(factsheet.source, [key, ...siblings]);
+  const kept = published === undefined ? '' : `, which stays as published from ${published}`;
   return new SourceConflictError(key, [
     {
       message: `${siblings.join(' and ')} also publish${siblings.length === 1 ? 'es' : ''} to ${factsheetKey}${kept}`,

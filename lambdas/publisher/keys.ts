@@ -23,7 +23,8 @@ export const DEFAULT_KEY_LAYOUT: KeyLayout = {
 /**
  * User metadata on every fact sheet and error report (`x-amz-meta-<name>`). Values are ASCII:
  * S3 sends metadata as HTTP headers, so the source key is stored percent-encoded
- * (see {@link toMetadataValue}).
+ * (see {@link toMetadataValue}), or by its digest when that would not fit (see
+ * {@link MAX_USER_METADATA_BYTES}).
  */
 export const METADATA_SOURCE_KEY = 'source-key';
 export const METADATA_SOURCE_VERSION = 'source-version';
@@ -71,6 +72,25 @@ export const INDEX_PREFIX = 'index/';
 /** S3 refuses keys longer than this (UTF-8 bytes): 400 KeyTooLongError. */
 export const MAX_KEY_BYTES = 1024;
 
+/**
+ * S3 refuses a write whose user metadata is larger than this (400 MetadataTooLarge): the sum of
+ * the UTF-8 bytes of every name (without `x-amz-meta-`) and value.
+ *
+ * What the publisher records, at most: `source-etag` 11 + 38 (32 hex digits, `-` and a part count
+ * of up to 10 000), `content-sha256` 14 + 64, `sequencer` 9 + the event's (18 hex digits today),
+ * `source-version` 14 + the version id (32 today), `publisher-version` 17 + the version (about
+ * 30 when CDK deploys), `template` 8 + the name percent-encoded: about 300 bytes beside the
+ * source key. The percent-encoded key takes up to three times its own bytes (Cyrillic: six bytes
+ * a letter), so a key of some 600 bytes of Cyrillic no longer fits; it is then recorded as
+ * `sha256:` and the 64 hex digits of its SHA-256 (81 bytes in all, see current.ts).
+ */
+export const MAX_USER_METADATA_BYTES = 2048;
+
+/** How S3 measures user metadata against {@link MAX_USER_METADATA_BYTES}. */
+export function userMetadataBytes(metadata: Readonly<Record<string, string>>): number {
+  return Object.entries(metadata).reduce((sum, [name, value]) => sum + Buffer.byteLength(name, 'utf8') + Buffer.byteLength(value, 'utf8'), 0);
+}
+
 /** Whether S3 can hold an object at `key`; asking it about one it cannot is a 400, not a 404. */
 export function fitsInS3(key: string): boolean {
   return Buffer.byteLength(key, 'utf8') <= MAX_KEY_BYTES;
@@ -116,6 +136,28 @@ function boundedKey(prefix: string, sourceKey: string, layout: KeyLayout): strin
   // Continuation bytes (10xxxxxx) belong to the character before them.
   while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end -= 1;
   return `${prefix}${bytes.subarray(0, end).toString('utf8')}${tail}`;
+}
+
+/**
+ * Which output `outputKey` is: how its family names the output of a source key, and the prefix
+ * every source key published there starts with (its path, or the cut path of a bounded key, after
+ * the content prefix); null for a key in none of the families.
+ */
+export function outputFamilyOf(
+  outputKey: string,
+  layout: KeyLayout = DEFAULT_KEY_LAYOUT,
+): { readonly outputKeyFor: (sourceKey: string) => string; readonly sourcePrefix: string } | null {
+  const families = [
+    { prefix: layout.factsheetsPrefix, extension: '.pdf', outputKeyFor: (sourceKey: string) => factsheetKeyFor(sourceKey, layout) },
+    { prefix: layout.errorsPrefix, extension: '.json', outputKeyFor: (sourceKey: string) => errorReportKeyFor(sourceKey, layout) },
+    { prefix: REPORTS_PREFIX, extension: '.json', outputKeyFor: (sourceKey: string) => reportKeyFor(sourceKey, layout) },
+  ];
+  const family = families.find(({ prefix, extension }) => outputKey.startsWith(prefix) && outputKey.endsWith(extension));
+  if (family === undefined) return null;
+  const stem = outputKey.slice(family.prefix.length, -family.extension.length);
+  // A readable path may end like a bounded one: the shorter prefix still holds every source.
+  const path = family.extension === '.json' ? stem.replace(new RegExp(`~[0-9a-f]{${HASH_DIGITS}}$`), '') : stem;
+  return { outputKeyFor: family.outputKeyFor, sourcePrefix: `${layout.contentPrefix}${path}` };
 }
 
 function requireDocumentPath(sourceKey: string, layout: KeyLayout): string {

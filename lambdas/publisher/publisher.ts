@@ -8,7 +8,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 import { ContentError, type ErrorReport, type Problem, type Renderer, type RenderResult } from '../render';
 import type { PublisherConfig } from './config';
-import { metadataOf } from './current';
+import { metadataOf, recordsSource } from './current';
 import { createLimiter } from './concurrency';
 import { type Decision, decide, decidePicture, type DocumentEvent, eventOf, type PublisherEvent, SKIP_MESSAGES } from './decide';
 import { PublishFailedError, StrictWarningsError } from './errors';
@@ -260,7 +260,8 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
       }
       throw error;
     }
-    const metadata = { ...metadataOf(decision.record), [METADATA_CONTENT_SHA256]: createHash('sha256').update(bytes).digest('hex') };
+    const entries = { [METADATA_CONTENT_SHA256]: createHash('sha256').update(bytes).digest('hex') };
+    const metadata = metadataOf(decision.record, entries);
     const seen = new Map<string, string | null>();
     const answer = (write: () => Promise<RecordOutcome>) => answered(source.key, decision.record.sourceEtag ?? '', observed, seen, recheck, write);
 
@@ -276,14 +277,16 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
       throw error;
     }
     const renderMs = performance.now() - renderStarted;
-    return answer(() => storeFactsheet(source, result, renderMs, metadata, observed, started));
+    // Measured with the template's entry too, which the fact sheet alone carries.
+    const factsheetMetadata = metadataOf(decision.record, { ...entries, [METADATA_TEMPLATE]: toMetadataValue(result.template) });
+    return answer(() => storeFactsheet(source, result, renderMs, { metadata, factsheetMetadata }, observed, started));
   }
 
   async function storeFactsheet(
     source: SourceObject,
     result: RenderResult,
     renderMs: number,
-    metadata: Readonly<Record<string, string>>,
+    { metadata, factsheetMetadata }: { readonly metadata: Readonly<Record<string, string>>; readonly factsheetMetadata: Readonly<Record<string, string>> },
     observed: Observed,
     started: number,
   ): Promise<RecordOutcome> {
@@ -299,7 +302,7 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
         bytes: result.pdf,
         contentType: 'application/pdf',
         contentDisposition: contentDisposition(factsheetKey),
-        metadata: { ...metadata, [METADATA_TEMPLATE]: toMetadataValue(result.template) },
+        metadata: factsheetMetadata,
       },
       observed.outputs.factsheet,
     );
@@ -339,7 +342,7 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
 
   async function removeReport(sourceKey: string): Promise<string[]> {
     const report = await store.headOutput(reportKeyFor(sourceKey, config.layout));
-    if (report === null || (report.sourceKey !== undefined && report.sourceKey !== sourceKey)) return [];
+    if (report === null || (report.source !== undefined && !recordsSource(report, sourceKey))) return [];
     await store.deleteOutput(report);
     return [report.key];
   }

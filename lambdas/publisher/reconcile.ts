@@ -15,9 +15,10 @@
  */
 import { paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { createLimiter } from './concurrency';
+import { type RecordedSource, recordedKeyAmong, sourceText } from './current';
 import { DEFAULT_KEY_LAYOUT, documentPathOf, INDEX_PREFIX, isPictureKey, type KeyLayout } from './keys';
 import { isPreconditionFailed } from './s3';
-import { PublisherStore } from './store';
+import { type OutputObject, PublisherStore } from './store';
 import { republish, type RepublishOptions, type RepublishReport } from './republish';
 
 /** Where a reconcile stopped: still among the sources, or among the outputs, after `after`. */
@@ -31,7 +32,7 @@ export interface ReconcileOptions extends Omit<RepublishOptions, 'startAfter'> {
 }
 
 export interface ReconcileReport extends RepublishReport {
-  /** Outputs removed because no source publishes to them any more, with the source they recorded. */
+  /** Outputs removed because no source publishes to them any more, with the source they recorded (`sha256:…` for one recorded by digest). */
   readonly removed: { readonly key: string; readonly sourceKey: string }[];
   /** Outputs with no source that the publisher did not write (no source-key metadata): left alone. */
   readonly foreign: string[];
@@ -77,6 +78,26 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
     }
   }
 
+  /** Whether no source answers to `output` any more (in a continued run: no source of its path either). */
+  const orphaned = async (output: OutputObject, source: RecordedSource): Promise<boolean> => {
+    switch (source.kind) {
+      case 'key':
+        // A picture is no source: what an older publisher wrote for one ("unsupported format") goes too.
+        return (
+          isPictureKey(source.key, layout) ||
+          ((await store.headSource(source.key)) === null && (documentPaths !== undefined || !(await store.hasSources(source.key))))
+        );
+      case 'sha256': {
+        // A key too long to record whole: looked for among the sources publishing to this output.
+        const sources = await store.sourcesPublishingTo(output.key);
+        return recordedKeyAmong(source, sources) === undefined && (documentPaths !== undefined || sources.length === 0);
+      }
+      default: {
+        const unknown: never = source;
+        throw new Error(`unknown recorded source ${JSON.stringify(unknown)}`);
+      }
+    }
+  };
   const removed: { key: string; sourceKey: string }[] = [];
   const foreign: string[] = [];
   const failed = [...sources.failed];
@@ -88,15 +109,11 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
     }
     try {
       const output = await store.headOutput(key);
-      if (output?.sourceKey === undefined) {
+      if (output?.source === undefined) {
         if (output !== null) foreign.push(key);
-      } else if (
-        isPictureKey(output.sourceKey, layout) ||
-        ((await store.headSource(output.sourceKey)) === null && (documentPaths !== undefined || !(await store.hasSources(output.sourceKey))))
-      ) {
-        // A picture is no source: what an older publisher wrote for one ("unsupported format") goes too.
+      } else if (await orphaned(output, output.source)) {
         await store.deleteOutput(output);
-        removed.push({ key, sourceKey: output.sourceKey });
+        removed.push({ key, sourceKey: sourceText(output.source) });
       }
     } catch (error) {
       // Rewritten since it was listed: whoever wrote it is answering a source that exists.

@@ -15,8 +15,18 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Outputs, type Recorded, recordedOn } from './current';
-import { documentPathOf, errorReportKeyFor, factsheetKeyFor, fitsInS3, indexKeyFor, isPictureKey, type KeyLayout, reportKeyFor } from './keys';
+import { type Outputs, type Recorded, recordedOn, recordsSource } from './current';
+import {
+  documentPathOf,
+  errorReportKeyFor,
+  factsheetKeyFor,
+  fitsInS3,
+  indexKeyFor,
+  isPictureKey,
+  type KeyLayout,
+  outputFamilyOf,
+  reportKeyFor,
+} from './keys';
 import {
   type DocumentIndex,
   parseDocumentIndex,
@@ -121,7 +131,7 @@ export class PublisherStore {
       this.readIndex(indexKeyFor('pictures', key, this.layout), parsePictureIndex),
       Promise.all([factsheetKeyFor(key, this.layout), errorReportKeyFor(key, this.layout), reportKeyFor(key, this.layout)].map((output) => this.headOutput(output))),
     ]);
-    return { users: users.value, ownOutputs: outputs.filter((output): output is OutputObject => output?.sourceKey === key) };
+    return { users: users.value, ownOutputs: outputs.filter((output): output is OutputObject => output !== null && recordsSource(output, key)) };
   }
 
   /** A picture's ETag now (unquoted), null when it does not exist. */
@@ -322,6 +332,27 @@ export class PublisherStore {
   /** Whether any source publishes the document path of `key` (`content/a.md` for `content/a.yaml`). */
   async hasSources(key: string): Promise<boolean> {
     return (await this.listSources(documentPathOf(key, this.layout) as string)).length > 0;
+  }
+
+  /**
+   * Every source that publishes to `outputKey` (a fact sheet, an error report or a report, even one
+   * whose key is cut and hashed): among them is the one an output recording its source by digest
+   * answers, if that source still exists. Pictures are not sources.
+   */
+  async sourcesPublishingTo(outputKey: string): Promise<string[]> {
+    const family = outputFamilyOf(outputKey, this.layout);
+    if (family === null) return [];
+    const keys: string[] = [];
+    // No delimiter: a cut path may end inside a folder name.
+    for await (const page of paginateListObjectsV2({ client: this.s3 }, { Bucket: this.bucket, Prefix: family.sourcePrefix })) {
+      for (const object of page.Contents ?? []) {
+        const key = object.Key;
+        if (key !== undefined && documentPathOf(key, this.layout) !== null && !isPictureKey(key, this.layout) && family.outputKeyFor(key) === outputKey) {
+          keys.push(key);
+        }
+      }
+    }
+    return keys.sort();
   }
 
   /** Every source key whose document path is `documentPath`, whatever its extension; pictures are not sources. */
