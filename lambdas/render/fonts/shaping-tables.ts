@@ -57,6 +57,28 @@ export class ShapingTables {
     return (this.glyphOf.get(codePoint) ?? 0) !== 0;
   }
 
+  /**
+   * Matches the characters whose ink may pass the font's ascent or descent: those the tables do
+   * not shape (marks, letters the font decomposes: fontkit places their parts, with offsets) and
+   * those whose glyph `passes` them. Text without any is within them: no word of it needs shaping
+   * to know. Everything matches when a ligature's glyph passes them (no font here has one).
+   */
+  charactersBeyond(passes: (glyph: number) => boolean): RegExp {
+    if (this.table.ligatures.some(([, ligature]) => passes(ligature as number))) return /[^]/u;
+    const within: number[] = [];
+    for (const [codePoint, glyph] of this.glyphOf) {
+      if (glyph !== 0 && !this.complex.has(codePoint) && !passes(glyph)) within.push(codePoint);
+    }
+    within.sort((a, b) => a - b);
+    let ranges = '';
+    for (let index = 0; index < within.length; index++) {
+      const first = within[index] as number;
+      while (within[index + 1] === (within[index] as number) + 1) index++;
+      ranges += `\\u{${first.toString(16)}}-\\u{${(within[index] as number).toString(16)}}`;
+    }
+    return new RegExp(`[^${ranges}]`, 'u');
+  }
+
   /** The run fontkit's layout() would give, or null when `text` is not simple. */
   shape(text: string): ShapedRun | null {
     const glyphs: Glyph[] = [];
