@@ -49,7 +49,8 @@ export async function loadFonts(dir: string = DEFAULT_FONTS_DIR): Promise<FontSe
       if (table.checkSumAdjustment !== font.head.checkSumAdjustment || table.unitsPerEm !== font.unitsPerEm) {
         throw new FontLoadError(`${base}${name}.shaping.json was made from another ${name}.ttf: run build/subset-fonts.sh --tables`);
       }
-      return [variant, font, new ShapingTables(table), new TrueTypeGlyphs(bytes)] as const;
+      const glyphs = new TrueTypeGlyphs(bytes);
+      return [variant, font, new ShapingTables(table, (glyph) => inkPasses(font, glyphs, glyph)), glyphs] as const;
     }),
   );
   const variants = Object.fromEntries(
@@ -111,12 +112,6 @@ export function embeddedFont(font: FontkitFont, tables: ShapingTables | null, gl
   };
   const unitsToPoints = 1 / font.unitsPerEm;
   const outlineExtent = (id: number): InkExtent | null => glyphs.outlineExtent(id);
-  // Made on the first paragraph: a few microseconds for the 1 600 characters of Noto Sans.
-  let beyond: RegExp | undefined;
-  const passes = (glyph: number): boolean => {
-    const extent = glyphs.outlineExtent(glyph);
-    return extent !== null && (extent.top > font.ascent || extent.bottom < font.descent);
-  };
   return {
     pdfkitFont: pdfkitFontOf(font, shape, glyphs),
     ascent: font.ascent * unitsToPoints,
@@ -124,8 +119,7 @@ export function embeddedFont(font: FontkitFont, tables: ShapingTables | null, gl
     shape,
     inkBeyond(text) {
       // A font without tables (a theme's own) shapes every word with fontkit: any may pass.
-      beyond ??= tables?.charactersBeyond(passes) ?? /[^]/u;
-      if (!beyond.test(text)) return null;
+      if (tables !== null && !tables.mayPass(text)) return null;
       let top = font.ascent;
       let bottom = font.descent;
       forEachChunk(text, (chunk) => {
@@ -160,6 +154,12 @@ function forEachChunk(text: string, visit: (chunk: string) => void): void {
     }
   }
   if (start < text.length) visit(text.slice(start));
+}
+
+/** Whether the glyph's outline reaches past the font's ascent or descent. */
+function inkPasses(font: FontkitFont, glyphs: TrueTypeGlyphs, glyph: number): boolean {
+  const extent = glyphs.outlineExtent(glyph);
+  return extent !== null && (extent.top > font.ascent || extent.bottom < font.descent);
 }
 
 /**

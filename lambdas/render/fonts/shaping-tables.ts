@@ -44,8 +44,15 @@ export class ShapingTables {
   private readonly ligatureGlyphs = new Map<string, Glyph>();
   private readonly kerningOfPair = new Map<number, number>();
   private readonly positions = new Map<number, GlyphPosition>();
+  /** Characters met so far whose glyph passes the font's ascent or descent (mayPass). */
+  private readonly passing: number[] = [];
+  private beyond: RegExp | null = null;
 
-  constructor(private readonly table: ShapingTableFile) {
+  /** `passes`: whether a glyph's ink reaches past the font's ascent or descent. */
+  constructor(
+    private readonly table: ShapingTableFile,
+    private readonly passes: (glyph: number) => boolean = () => false,
+  ) {
     for (let index = 0; index < table.cmap.length; index += 2) {
       this.glyphOf.set(table.cmap[index] as number, table.cmap[index + 1] as number);
     }
@@ -58,25 +65,15 @@ export class ShapingTables {
   }
 
   /**
-   * Matches the characters whose ink may pass the font's ascent or descent: those the tables do
-   * not shape (marks, letters the font decomposes: fontkit places their parts, with offsets) and
-   * those whose glyph `passes` them. Text without any is within them: no word of it needs shaping
-   * to know. Everything matches when a ligature's glyph passes them (no font here has one).
+   * Whether text these tables have shaped may have ink past the font's ascent or descent: it has a
+   * character they do not shape (a mark, a letter the font decomposes: fontkit places their parts,
+   * with offsets) or one whose glyph passes them. Each glyph is checked the first time the tables
+   * give it (`passes`), so the answer is one pattern test, without shaping the text again and
+   * without reading the glyphs of characters no document has used.
    */
-  charactersBeyond(passes: (glyph: number) => boolean): RegExp {
-    if (this.table.ligatures.some(([, ligature]) => passes(ligature as number))) return /[^]/u;
-    const within: number[] = [];
-    for (const [codePoint, glyph] of this.glyphOf) {
-      if (glyph !== 0 && !this.complex.has(codePoint) && !passes(glyph)) within.push(codePoint);
-    }
-    within.sort((a, b) => a - b);
-    let ranges = '';
-    for (let index = 0; index < within.length; index++) {
-      const first = within[index] as number;
-      while (within[index + 1] === (within[index] as number) + 1) index++;
-      ranges += `\\u{${first.toString(16)}}-\\u{${(within[index] as number).toString(16)}}`;
-    }
-    return new RegExp(`[^${ranges}]`, 'u');
+  mayPass(text: string): boolean {
+    this.beyond ??= new RegExp(`[${[...this.complex, ...this.passing].map((codePoint) => `\\u{${codePoint.toString(16)}}`).join('')}]`, 'u');
+    return this.beyond.test(text);
   }
 
   /** The run fontkit's layout() would give, or null when `text` is not simple. */
@@ -124,6 +121,7 @@ export class ShapingTables {
       if (id === undefined || this.complex.has(codePoint)) return null;
       glyph = { id, advanceWidth: this.advanceOf(id), codePoints: [codePoint] };
       this.glyphs.set(codePoint, glyph);
+      this.checkInk(id, [codePoint]);
     }
     return glyph;
   }
@@ -155,8 +153,15 @@ export class ShapingTables {
     if (glyph === undefined) {
       glyph = { id, advanceWidth: this.advanceOf(id), codePoints };
       this.ligatureGlyphs.set(key, glyph);
+      this.checkInk(id, codePoints);
     }
     return glyph;
+  }
+
+  private checkInk(glyph: number, codePoints: readonly number[]): void {
+    if (!this.passes(glyph)) return;
+    this.passing.push(...codePoints);
+    this.beyond = null;
   }
 
   private advanceOf(id: number): number {

@@ -49,7 +49,8 @@ export interface EmbeddedFont {
   /**
    * How far the ink of `text`, as drawn, reaches above and below the baseline, in em, when it
    * passes the font's ascent or descent (marks stacked on a letter); null when it stays within
-   * them, which almost all text does and is answered without shaping.
+   * them. `text` has been measured or shaped already (the layout measures every run it sets):
+   * almost all text is then answered by one pattern test, without shaping it again.
    */
   inkBeyond(text: string): InkExtent | null;
 }
