@@ -105,6 +105,26 @@ describe('fonts', () => {
     expect(run.glyphs[0]?.codePoints).toEqual([0x66, 0x69]);
   });
 
+  it('finds ink past the ascent or descent in stacked marks and the rare glyph that has it, and none in the samples', async () => {
+    // Prepare: every line of the French and Ukrainian samples; four marks above a capital and below a descender.
+    const samples = (await Promise.all(['macron-poutine-2022-02-28.yaml', 'macron-putin-call-uk.yaml'].map((name) => readFile(join(CONTENT, name), 'utf8')))).join('\n').split('\n');
+    const regular = fonts.variants.regular;
+
+    for (const variant of VARIANTS) {
+      // Act
+      const font = fonts.variants[variant];
+      const beyond = samples.filter((line) => font.widthOf(line, 10) > 0 && font.inkBeyond(line) !== null);
+
+      // Assert
+      expect(beyond, variant).toEqual([]);
+    }
+    const measured = (text: string) => (regular.widthOf(text, 10) > 0 ? regular.inkBeyond(text) : null);
+    expect(measured('B\u030B\u0311\u030A\u0306 point')?.top).toBeGreaterThan(regular.ascent + 0.5);
+    expect(measured('point g\u0323\u0331\u0324\u0329')?.bottom).toBeLessThan(regular.descent - 0.3);
+    // The script small g is a letter of its own, shaped from the tables, deeper than the descent.
+    expect(measured('\u210A')?.bottom).toBeLessThan(regular.descent);
+  });
+
   it('hands words with combining marks and composed letters to fontkit', () => {
     // Prepare: a combining acute (NFD), a dot below that Noto decomposes, an invisible soft hyphen.
     const words = ['Cafe\u0301', 'Vịnh', 'ọ', 'dé\u00ADcembre'];

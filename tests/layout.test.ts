@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { excerpt } from '../lambdas/render/errors';
 import { loadFonts, type FontSet } from '../lambdas/render/fonts';
-import { layoutDocument, type LayoutDocument, type LayoutNode } from '../lambdas/render/layout';
+import { layoutDocument, prepareLayout, type LayoutDocument, type LayoutNode } from '../lambdas/render/layout';
 import type { Slice } from '../lambdas/render/layout/measure';
 import { paginate } from '../lambdas/render/layout/paginate';
 import type { MarkupBlock, MarkupDocument } from '../lambdas/render/types';
@@ -130,6 +130,54 @@ describe('layout', () => {
     expect(lines.length).toBeGreaterThan(1);
     expect(lines.map((t) => t.text).join('')).toBe(longWord);
     for (const t of lines) expect(t.right).toBeLessThanOrEqual(layout.width - 56 + 0.5);
+  });
+
+  it('lowers a line whose marks pass the ascent, with its bullet on the same baseline', () => {
+    // Prepare: a list item with four marks above its first letters (as many as validation keeps), and a plain one.
+    const stacked = `${'B\u030B\u0311\u030A\u0306'}u${'l\u030B\u0311\u030A\u0306'}let point`;
+    const listOf = (text: string): MarkupBlock[] => [{ kind: 'list', items: [{ runs: [run(text)], level: 0 }] }];
+
+    // Act
+    const plain = texts(layoutDocument(documentOf(listOf('Bullet point')), theme, fonts).pages[0] as LayoutDocument['pages'][number]);
+    const marked = texts(layoutDocument(documentOf(listOf(stacked)), theme, fonts).pages[0] as LayoutDocument['pages'][number]);
+
+    // Assert
+    const baselineOf = (lines: ReturnType<typeof texts>, text: string): number => (lines.find((line) => line.text === text) as { baseline: number }).baseline;
+    expect(baselineOf(marked, '•')).toBeGreaterThan(baselineOf(plain, '•') + 5);
+    expect(baselineOf(marked, '•')).toBe(baselineOf(marked, stacked));
+    expect(baselineOf(plain, '•')).toBe(baselineOf(plain, 'Bullet point'));
+  });
+
+  it('keeps a row of table cells on one first baseline when one cell makes room for marks above', () => {
+    // Prepare
+    const stacked = 'B\u030B\u0311\u030A\u0306ullet';
+    const table: MarkupBlock = { kind: 'table', widths: [1, 1], header: null, rows: [[[run(stacked)], [run('plain')]]] };
+
+    // Act
+    const lines = texts(layoutDocument(documentOf([table]), theme, fonts).pages[0] as LayoutDocument['pages'][number]);
+
+    // Assert
+    const baselineOf = (text: string): number | undefined => lines.find((line) => line.text === text)?.baseline;
+    expect(baselineOf('plain')).toBeDefined();
+    expect(baselineOf('plain')).toBe(baselineOf(stacked));
+  });
+
+  it('keeps Arabic and Thai, taller and deeper than Noto Sans by design, at the line height of their style', async () => {
+    // Prepare: paragraphs long enough for several lines, with Arabic vowel marks and Thai vowels below.
+    const arabic = 'تحدث إيمانويل ماكرون مع فلاديمير بوتين ساعة ونصف يوم الاثنين، وطالبه بوقف الضربات على المدنيين وتأمين الطرق في أوكرانيا؛ شُكْرًا جَزِيلًا. '.repeat(4);
+    const thai = 'ประธานาธิบดีฝรั่งเศสเอมมานุเอลมาครงคุยโทรศัพท์กับวลาดีมีร์ปูตินเป็นเวลาหนึ่งชั่วโมงครึ่ง ปูตินยืนยันความตั้งใจที่จะให้คำมั่นในสามประเด็น '.repeat(4);
+    await prepareLayout(`${arabic}${thai}`, 'en', fonts);
+
+    for (const text of [arabic, thai]) {
+      // Act
+      const page = layoutDocument(documentOf([{ kind: 'paragraph', style: 'body', runs: [run(text)] }]), theme, fonts).pages[0] as LayoutDocument['pages'][number];
+
+      // Assert
+      const baselines = [...new Set(texts(page).filter((line) => line.struct !== null).map((line) => line.baseline))];
+      expect(baselines.length).toBeGreaterThan(2);
+      const steps = baselines.slice(1).map((baseline, index) => Math.round((baseline - (baselines[index] as number)) * 1000) / 1000);
+      expect(new Set(steps)).toEqual(new Set([14.2]));
+    }
   });
 
   it('shows a character no font has as a visible replacement and warns about it', () => {

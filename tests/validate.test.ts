@@ -321,6 +321,61 @@ describe('validate', () => {
       ]);
     });
 
+    it('accepts a title of ten letters piled with marks, capping the marks instead of refusing its length', () => {
+      // Prepare: 10 letters with 40 marks below each, 410 characters before the marks are capped.
+      const pile = '\u0316\u0317\u0318\u0319'.repeat(10);
+      const yaml = `title: "${Array.from('Zalgotitle', (letter) => `${letter}${pile}`).join('')}"\ndate: 2022-02-28\n`;
+
+      // Act
+      const validated = validateDocument(parsedYaml(yaml, 'zalgo.yaml'), { templates: TEMPLATES });
+
+      // Assert
+      expect(validated.document.title).toBe(Array.from('Zalgotitle', (letter) => `${letter}${pile.slice(0, MAX_MARKS_PER_CHARACTER)}`).join(''));
+      expect(validated.warnings).toEqual([
+        expect.objectContaining({ path: 'title', message: `stacks more than ${MAX_MARKS_PER_CHARACTER} combining marks on one character (from character 2); 360 marks are dropped, which would print above and over the lines around` }),
+      ]);
+    });
+
+    it('refuses a title too long even with its marks capped, counting what is kept', () => {
+      // Prepare: 70 letters with 6 marks each: 490 characters, 350 once each letter keeps 4 marks.
+      const yaml = `title: "${`a${'\u0316'.repeat(6)}`.repeat(70)}"\ndate: 2022-02-28\n`;
+
+      // Act
+      const problems = problemsOf(parsedYaml(yaml));
+
+      // Assert
+      expect(problems).toEqual([
+        {
+          path: 'title',
+          line: 1,
+          column: 1,
+          message: `is 350 characters long (not counting 140 combining marks past the ${MAX_MARKS_PER_CHARACTER}th on a character)`,
+          expected: `at most ${DOCUMENT_LIMITS.maxTitleLength} characters`,
+        },
+      ]);
+    });
+
+    it('reads a megabyte of marks on one letter as the letter with four, and stops early on a megabyte of piles', () => {
+      // Prepare: one letter with 520 000 marks; 87 000 letters with 5 marks each (87 000 piles). About 1 MB each.
+      const oneLetter = `title: "Z${'\u0316'.repeat(520_000)}"\ndate: 2022-02-28\n`;
+      const manyPiles = `title: "${`a${'\u0316'.repeat(5)}`.repeat(87_000)}"\ndate: 2022-02-28\n`;
+
+      // Act
+      const validated = validateDocument(parsedYaml(oneLetter), { templates: TEMPLATES });
+      const problems = problemsOf(parsedYaml(manyPiles));
+
+      // Assert
+      expect(validated.document.title).toBe(`Z${'\u0316'.repeat(MAX_MARKS_PER_CHARACTER)}`);
+      expect(validated.warnings).toEqual([expect.objectContaining({ message: textContaining('; 519996 marks are dropped') })]);
+      // The count stops once what is kept passes the limit: the work is bounded by it, not by the file.
+      expect(problems).toEqual([
+        expect.objectContaining({
+          path: 'title',
+          message: `is more than ${DOCUMENT_LIMITS.maxTitleLength} characters long, not counting the combining marks past the ${MAX_MARKS_PER_CHARACTER}th on a character`,
+        }),
+      ]);
+    });
+
     it('refuses a title longer than the format allows', () => {
       const problems = problemsOf(parsedFile(join(fixtures, 'bad/title-too-long.yaml')));
       const { title } = parsedFile(join(fixtures, 'bad/title-too-long.yaml')).data as { title: string };

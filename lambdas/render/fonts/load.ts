@@ -19,7 +19,7 @@ import { pdfkitFontOf } from './pdfkit-bridge';
 import { loadScript, type Script, type ScriptFaces, scriptsOf } from './scripts';
 import { ShapingTables, type ShapingTableFile } from './shaping-tables';
 import { TrueTypeGlyphs } from './subset';
-import { advanceOf, type EmbeddedFont, FontLoadError, type FontSet, type FontVariant, type FontkitFont, type Glyph, type GlyphRun, type ShapedRun } from './types';
+import { advanceOf, type EmbeddedFont, FontLoadError, type FontSet, type FontVariant, type FontkitFont, type Glyph, type GlyphRun, inkOfRun, type InkExtent, type ShapedRun } from './types';
 
 const FONT_FILES: Record<FontVariant, string> = {
   regular: 'NotoSans-Regular',
@@ -49,7 +49,8 @@ export async function loadFonts(dir: string = DEFAULT_FONTS_DIR): Promise<FontSe
       if (table.checkSumAdjustment !== font.head.checkSumAdjustment || table.unitsPerEm !== font.unitsPerEm) {
         throw new FontLoadError(`${base}${name}.shaping.json was made from another ${name}.ttf: run build/subset-fonts.sh --tables`);
       }
-      return [variant, font, new ShapingTables(table), new TrueTypeGlyphs(bytes)] as const;
+      const glyphs = new TrueTypeGlyphs(bytes);
+      return [variant, font, new ShapingTables(table, (glyph) => inkPasses(font, glyphs, glyph)), glyphs] as const;
     }),
   );
   const variants = Object.fromEntries(
@@ -124,27 +125,55 @@ export function embeddedFont(font: FontkitFont, tables: ShapingTables | null, gl
     return run;
   };
   const unitsToPoints = 1 / font.unitsPerEm;
+  const outlineExtent = (id: number): InkExtent | null => glyphs.outlineExtent(id);
   return {
     pdfkitFont: pdfkitFontOf(font, shape, glyphs),
     ascent: font.ascent * unitsToPoints,
     descent: font.descent * unitsToPoints,
     shape,
+    inkBeyond(text) {
+      // A font without tables (a theme's own) shapes every word with fontkit: any may pass.
+      if (tables !== null && !tables.mayPass(text)) return null;
+      let top = font.ascent;
+      let bottom = font.descent;
+      forEachChunk(text, (chunk) => {
+        const ink = inkOfRun(shape(chunk), outlineExtent);
+        if (ink === null) return;
+        top = Math.max(top, ink.top);
+        bottom = Math.min(bottom, ink.bottom);
+      });
+      return top > font.ascent || bottom < font.descent ? { top: top * unitsToPoints, bottom: bottom * unitsToPoints } : null;
+    },
     widthOf(text, size) {
-      // pdfkit shapes text in chunks that end after each space or tab; measuring the same
-      // chunks gives the same widths it will draw with.
       let units = 0;
-      let start = 0;
-      for (let index = 0; index < text.length; index++) {
-        const char = text.charCodeAt(index);
-        if (char === 0x20 || char === 0x09) {
-          units += shape(text.slice(start, index + 1)).advanceWidth;
-          start = index + 1;
-        }
-      }
-      if (start < text.length) units += shape(text.slice(start)).advanceWidth;
+      forEachChunk(text, (chunk) => {
+        units += shape(chunk).advanceWidth;
+      });
       return units * unitsToPoints * size;
     },
   };
+}
+
+/**
+ * pdfkit shapes text in chunks that end after each space or tab; measuring the same chunks gives
+ * the same widths and ink it will draw with.
+ */
+function forEachChunk(text: string, visit: (chunk: string) => void): void {
+  let start = 0;
+  for (let index = 0; index < text.length; index++) {
+    const char = text.charCodeAt(index);
+    if (char === 0x20 || char === 0x09) {
+      visit(text.slice(start, index + 1));
+      start = index + 1;
+    }
+  }
+  if (start < text.length) visit(text.slice(start));
+}
+
+/** Whether the glyph's outline reaches past the font's ascent or descent. */
+function inkPasses(font: FontkitFont, glyphs: TrueTypeGlyphs, glyph: number): boolean {
+  const extent = glyphs.outlineExtent(glyph);
+  return extent !== null && (extent.top > font.ascent || extent.bottom < font.descent);
 }
 
 /**

@@ -9,7 +9,7 @@ import * as fontkit from 'fontkit';
 import { HarfBuzzShaper, loadHarfBuzz } from './harfbuzz';
 import { pdfkitFontOf } from './pdfkit-bridge';
 import { TrueTypeGlyphs } from './subset';
-import { FontLoadError, type FontkitFont, type FontVariant, type ScriptFont, type ShapedRun } from './types';
+import { FontLoadError, type FontkitFont, type FontVariant, inkOfRun, type InkExtent, type ScriptFont, type ShapedRun } from './types';
 
 /** The CJK fonts: Han is unified, so an ideograph takes the forms of the text's language. */
 type HanFont = 'zh-Hans' | 'zh-Hant' | 'ja' | 'ko';
@@ -182,14 +182,22 @@ function scriptFont(name: string, bytes: Uint8Array, shaper: HarfBuzzShaper): Sc
     return run;
   };
   const unitsToPoints = 1 / font.unitsPerEm;
+  const glyphs = new TrueTypeGlyphs(bytes, (id) => shaper.outlineOf(id));
+  const outlineExtent = (id: number): InkExtent | null => glyphs.outlineExtent(id);
   return {
     name,
-    pdfkitFont: pdfkitFontOf(font, shape, new TrueTypeGlyphs(bytes, (id) => shaper.outlineOf(id))),
+    pdfkitFont: pdfkitFontOf(font, shape, glyphs),
     ascent: font.ascent * unitsToPoints,
     descent: font.descent * unitsToPoints,
     shape,
     // The layout hands script fonts runs without spaces, which pdfkit draws as one chunk.
     widthOf: (text, size) => shape(text).advanceWidth * unitsToPoints * size,
+    // Script text goes through the bidirectional layout, which shapes every piece anyway.
+    inkBeyond(text) {
+      const ink = inkOfRun(shape(text), outlineExtent);
+      if (ink === null || (ink.top <= font.ascent && ink.bottom >= font.descent)) return null;
+      return { top: ink.top * unitsToPoints, bottom: ink.bottom * unitsToPoints };
+    },
     covers: (codePoint) => font.hasGlyphForCodePoint(codePoint),
     outlineOf: (id) => shaper.outlineOf(id),
   };

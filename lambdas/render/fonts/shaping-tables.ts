@@ -44,8 +44,15 @@ export class ShapingTables {
   private readonly ligatureGlyphs = new Map<string, Glyph>();
   private readonly kerningOfPair = new Map<number, number>();
   private readonly positions = new Map<number, GlyphPosition>();
+  /** Characters met so far whose glyph passes the font's ascent or descent (mayPass). */
+  private readonly passing: number[] = [];
+  private beyond: RegExp | null = null;
 
-  constructor(private readonly table: ShapingTableFile) {
+  /** `passes`: whether a glyph's ink reaches past the font's ascent or descent. */
+  constructor(
+    private readonly table: ShapingTableFile,
+    private readonly passes: (glyph: number) => boolean = () => false,
+  ) {
     for (let index = 0; index < table.cmap.length; index += 2) {
       this.glyphOf.set(table.cmap[index] as number, table.cmap[index + 1] as number);
     }
@@ -55,6 +62,18 @@ export class ShapingTables {
   /** As fontkit's hasGlyphForCodePoint: mapped to a glyph other than .notdef. */
   hasGlyph(codePoint: number): boolean {
     return (this.glyphOf.get(codePoint) ?? 0) !== 0;
+  }
+
+  /**
+   * Whether text these tables have shaped may have ink past the font's ascent or descent: it has a
+   * character they do not shape (a mark, a letter the font decomposes: fontkit places their parts,
+   * with offsets) or one whose glyph passes them. Each glyph is checked the first time the tables
+   * give it (`passes`), so the answer is one pattern test, without shaping the text again and
+   * without reading the glyphs of characters no document has used.
+   */
+  mayPass(text: string): boolean {
+    this.beyond ??= new RegExp(`[${[...this.complex, ...this.passing].map((codePoint) => `\\u{${codePoint.toString(16)}}`).join('')}]`, 'u');
+    return this.beyond.test(text);
   }
 
   /** The run fontkit's layout() would give, or null when `text` is not simple. */
@@ -102,6 +121,7 @@ export class ShapingTables {
       if (id === undefined || this.complex.has(codePoint)) return null;
       glyph = { id, advanceWidth: this.advanceOf(id), codePoints: [codePoint] };
       this.glyphs.set(codePoint, glyph);
+      this.checkInk(id, [codePoint]);
     }
     return glyph;
   }
@@ -133,8 +153,15 @@ export class ShapingTables {
     if (glyph === undefined) {
       glyph = { id, advanceWidth: this.advanceOf(id), codePoints };
       this.ligatureGlyphs.set(key, glyph);
+      this.checkInk(id, codePoints);
     }
     return glyph;
+  }
+
+  private checkInk(glyph: number, codePoints: readonly number[]): void {
+    if (!this.passes(glyph)) return;
+    this.passing.push(...codePoints);
+    this.beyond = null;
   }
 
   private advanceOf(id: number): number {

@@ -1,7 +1,7 @@
 /**
  * The TrueType subsetter pdfkit embeds fonts through (`createSubset()` of the pdfkit bridge).
  */
-import { FontLoadError } from './types';
+import { FontLoadError, type InkExtent } from './types';
 
 /**
  * The glyph outlines and metrics of a TrueType font, read once per process for subsetting.
@@ -15,6 +15,8 @@ export class TrueTypeGlyphs {
   private readonly view: DataView;
   private readonly metricCount: number;
   private readonly glyphs: TrueTypeGlyph[] = [];
+  private loca: DataView | undefined;
+  private glyf: DataView | undefined;
 
   /**
    * `outlineOf` maps the ids glyph runs use to the font's glyphs: a shaper may give one glyph
@@ -48,11 +50,26 @@ export class TrueTypeGlyphs {
     return glyph;
   }
 
+  /**
+   * The lowest and highest ink of the glyph (ids as in `glyph`), in font units, from its outline's
+   * header without reading the outline; null for a glyph without one (a space).
+   */
+  outlineExtent(id: number): InkExtent | null {
+    const [start, end] = this.outlineSpan(this.outlineOf(id));
+    if (end - start < OUTLINE_HEADER) return null;
+    this.glyf ??= this.table('glyf');
+    return { bottom: this.glyf.getInt16(start + 4), top: this.glyf.getInt16(start + 8) };
+  }
+
+  /** Where the glyph's outline starts and ends in the glyf table. */
+  private outlineSpan(id: number): [number, number] {
+    this.loca ??= this.table('loca');
+    const loca = this.loca;
+    return this.longOffsets ? [loca.getUint32(id * 4), loca.getUint32(id * 4 + 4)] : [loca.getUint16(id * 2) * 2, loca.getUint16(id * 2 + 2) * 2];
+  }
+
   private read(id: number): TrueTypeGlyph {
-    const loca = this.table('loca');
-    const [start, end] = this.longOffsets
-      ? [loca.getUint32(id * 4), loca.getUint32(id * 4 + 4)]
-      : [loca.getUint16(id * 2) * 2, loca.getUint16(id * 2 + 2) * 2];
+    const [start, end] = this.outlineSpan(id);
     const glyf = this.tables.get('glyf') as Uint8Array;
     const outline = glyf.subarray(start, end);
     const components: { id: number; position: number }[] = [];
@@ -96,6 +113,8 @@ interface TrueTypeGlyph {
   readonly bearing: number;
 }
 
+/** numberOfContours, xMin, yMin, xMax, yMax: an outline without them is empty. */
+const OUTLINE_HEADER = 10;
 const ARG_1_AND_2_ARE_WORDS = 0x0001;
 const WE_HAVE_A_SCALE = 0x0008;
 const MORE_COMPONENTS = 0x0020;

@@ -46,6 +46,19 @@ export interface EmbeddedFont {
   widthOf(text: string, size: number): number;
   /** `text` shaped as pdfkit will draw it, from the shared cache. */
   shape(text: string): ShapedRun;
+  /**
+   * How far the ink of `text`, as drawn, reaches above and below the baseline, in em, when it
+   * passes the font's ascent or descent (marks stacked on a letter); null when it stays within
+   * them. `text` has been measured or shaped already (the layout measures every run it sets):
+   * almost all text is then answered by one pattern test, without shaping it again.
+   */
+  inkBeyond(text: string): InkExtent | null;
+}
+
+/** In em from the baseline: `top` up, `bottom` down (negative below the baseline). */
+export interface InkExtent {
+  readonly top: number;
+  readonly bottom: number;
 }
 
 export interface FontSet {
@@ -78,6 +91,33 @@ export interface ScriptFont extends EmbeddedFont {
 
 /** The tables' or the fonts' files cannot be used: the message says which and what to do. */
 export class FontLoadError extends OperatorError {}
+
+const inkOfRuns = new WeakMap<ShapedRun, InkExtent | null>();
+
+/**
+ * The highest and lowest ink of a shaped run in font units, each glyph's outline box moved by its
+ * offset; null for a run without ink. Once per run: runs are cached per word for the process.
+ */
+export function inkOfRun(run: ShapedRun, outlineExtent: (id: number) => InkExtent | null): InkExtent | null {
+  let ink = inkOfRuns.get(run);
+  if (ink === undefined) {
+    let top = -Infinity;
+    let bottom = Infinity;
+    let y = 0;
+    run.glyphs.forEach((glyph, index) => {
+      const position = run.positions[index] as GlyphPosition;
+      const extent = outlineExtent(glyph.id);
+      if (extent !== null) {
+        top = Math.max(top, y + position.yOffset + extent.top);
+        bottom = Math.min(bottom, y + position.yOffset + extent.bottom);
+      }
+      y += position.yAdvance;
+    });
+    ink = top === -Infinity ? null : { top, bottom };
+    inkOfRuns.set(run, ink);
+  }
+  return ink;
+}
 
 /** A run's advance in font units: the sum of its positions' advances. */
 export function advanceOf(positions: readonly GlyphPosition[]): number {

@@ -35,6 +35,7 @@ export interface Slice {
   readonly continuation?: Slice;
 }
 
+const NO_ROOM = { above: 0, below: 0 } as const;
 const LIST_INDENT = 14;
 const QUOTE_INDENT = 14;
 const BOX_PAD = 10;
@@ -125,7 +126,12 @@ export class BlockMeasurer {
     }
   }
 
-  /** Lines of one paragraph-like element, each a slice of its own (no spacing or constraints yet). */
+  /**
+   * Lines of one paragraph-like element, each a slice of its own (no spacing or constraints yet).
+   * A line whose ink passes the font's ascent or descent (stacked marks) is that much taller, so
+   * that the ink stays inside its slice: off the lines around, the page's margin and a cell's
+   * rule. `lead` is drawn on the first line's baseline before the text (a list item's bullet).
+   */
   private paragraph(
     runs: readonly TextRun[],
     style: TextStyle,
@@ -133,6 +139,7 @@ export class BlockMeasurer {
     width: number,
     parent: number,
     type: StructType,
+    lead?: PositionedRun,
   ): Slice[] {
     const element = this.structure.add(parent, type);
     const links = new Map<TextRun, number>();
@@ -150,20 +157,27 @@ export class BlockMeasurer {
     // Every text goes through here: once per paragraph is often enough to stop a runaway render.
     this.linesHeight += lines.length * style.lineHeight;
     this.deadline?.checkLayout(Math.ceil(this.linesHeight / this.pageHeight));
-    return lines.map((line) => ({
-      height: style.lineHeight,
-      spaceBefore: 0,
-      keepWithNext: false,
-      nodes: line.runs.length === 0 ? [] : [this.textNode(line.runs, style, x)],
-      decorations: [],
-      block: -1,
-    }));
+    return lines.map((line, index) => {
+      const room = this.setter.inkRoom(line) ?? NO_ROOM;
+      const text = line.runs.length === 0 ? [] : [this.textNode(line.runs, style, x, room.above)];
+      return {
+        height: style.lineHeight + room.above + room.below,
+        spaceBefore: 0,
+        keepWithNext: false,
+        nodes: index === 0 && lead !== undefined ? [this.textNode([lead], style, 0, room.above), ...text] : text,
+        decorations: [],
+        block: -1,
+      };
+    });
   }
 
-  /** The line box is centred on the font's ascent-to-descent height (half-leading above and below). */
-  private textNode(runs: readonly PositionedRun[], style: TextStyle, x: number): LayoutNode {
+  /**
+   * The line box is centred on the font's ascent-to-descent height (half-leading above and below),
+   * `above` lower for ink that passes the ascent.
+   */
+  private textNode(runs: readonly PositionedRun[], style: TextStyle, x: number, above: number): LayoutNode {
     const { ascent, descent } = this.setter.extent('regular', style.size);
-    const baseline = (style.lineHeight - (ascent - descent)) / 2 + ascent;
+    const baseline = (style.lineHeight - (ascent - descent)) / 2 + ascent + above;
     return { kind: 'text', baseline, runs: runs.map((run) => ({ ...run, x: run.x + x })) };
   }
 
@@ -187,7 +201,6 @@ export class BlockMeasurer {
       const body = this.structure.add(item, 'LBody');
       current.body = body;
       const indent = LIST_INDENT * (entry.level + 1);
-      const lines = this.paragraph(entry.runs, style, this.rtl ? x : x + indent, width - indent, body, 'P');
       const mark = entry.level === 0 ? '•' : '–';
       const markWidth = this.setter.widthOf(mark, 'bold', style.size);
       const offset = 3 + LIST_INDENT * entry.level;
@@ -201,9 +214,8 @@ export class BlockMeasurer {
         href: null,
         struct: label,
       };
-      const first = lines[0] as Slice;
-      const withBullet: Slice = { ...first, nodes: [this.textNode([bullet], style, 0), ...first.nodes] };
-      return this.keepTogether([withBullet, ...lines.slice(1)], itemIndex === 0 ? 6 : entry.level > 0 ? 2 : 3, index);
+      const lines = this.paragraph(entry.runs, style, this.rtl ? x : x + indent, width - indent, body, 'P', bullet);
+      return this.keepTogether(lines, itemIndex === 0 ? 6 : entry.level > 0 ? 2 : 3, index);
     });
   }
 
@@ -261,14 +273,15 @@ export class BlockMeasurer {
         const value = this.paragraph(fact.value, factValue, cardX + CARD_PAD, textWidth, row, 'TD');
         return { cardX, label, value, content: stack([...label, { ...joinSlices(value, 2, false, index) }]) };
       });
-      const height = Math.max(...cards.map((card) => card.content.height)) + 2 * CARD_PAD;
+      const contents = alignedFirstLines(cards.map((card) => card.content));
+      const height = Math.max(...contents.map((content) => content.height)) + 2 * CARD_PAD;
       if (height > this.pageHeight / 2) {
         slices.push(...this.unwrapRow(cards.flatMap((card) => [card.label, card.value]), spaceBefore, index));
         continue;
       }
       const nodes: LayoutNode[] = [
         ...cards.map((card): LayoutNode => ({ kind: 'rect', x: card.cardX, y: 0, width: cardWidth, height, fill: this.colours.highlight })),
-        ...cards.flatMap((card) => card.content.nodes.map((node) => shift(node, CARD_PAD))),
+        ...contents.flatMap((content) => content.nodes.map((node) => shift(node, CARD_PAD))),
       ];
       slices.push({ height, spaceBefore, keepWithNext: false, nodes, decorations: [], block: index });
     }
@@ -292,7 +305,7 @@ export class BlockMeasurer {
       const cellLines = cells.map((runs, column) =>
         this.paragraph(runs, style, (columnX[column] ?? x) + CELL_PAD, (columnWidths[column] ?? width) - 2 * CELL_PAD, tr, cellType),
       );
-      const contents = cellLines.map(stack);
+      const contents = alignedFirstLines(cellLines.map(stack));
       const height = Math.max(0, ...contents.map((content) => content.height)) + 2 * CELL_PAD;
       if (height > this.pageHeight / 2) return this.unwrapRow(cellLines, spaceBefore, index);
       const nodes: LayoutNode[] = [
@@ -472,6 +485,24 @@ function withWidowControl(slices: readonly Slice[], spaceBefore: number, index: 
 function joinSlices(slices: readonly Slice[], spaceBefore: number, keepWithNext: boolean, index: number): Slice {
   const joined = stack(slices);
   return { height: joined.height, spaceBefore, keepWithNext, nodes: joined.nodes, decorations: [], block: index };
+}
+
+interface Stacked {
+  readonly height: number;
+  readonly nodes: readonly LayoutNode[];
+}
+
+/**
+ * Cells side by side, each lowered to the lowest first baseline among them: a cell whose first
+ * line makes room for marks stacked above would otherwise sit lower than its neighbours.
+ */
+function alignedFirstLines(contents: readonly Stacked[]): Stacked[] {
+  const firsts = contents.map((content) => content.nodes.find((node) => node.kind === 'text')?.baseline);
+  const lowest = Math.max(...firsts.map((baseline) => baseline ?? -Infinity));
+  return contents.map((content, index) => {
+    const drop = lowest - (firsts[index] ?? lowest);
+    return drop === 0 ? content : { height: content.height + drop, nodes: content.nodes.map((node) => shift(node, drop)) };
+  });
 }
 
 function stack(slices: readonly Slice[]): { height: number; nodes: LayoutNode[] } {

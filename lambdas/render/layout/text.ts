@@ -10,7 +10,7 @@
  * (one font, one level, no spaces) reordered for display and placed at absolute positions, in
  * logical order so that the structure tree keeps the reading order (docs/rendering.md).
  */
-import { REPLACEMENT_CHARACTER, hanLanguage, isRightToLeft, type FontSet, type FontVariant, type ScriptFont } from '../fonts';
+import { REPLACEMENT_CHARACTER, hanLanguage, isRightToLeft, type EmbeddedFont, type FontSet, type FontVariant, type ScriptFont } from '../fonts';
 import { embeddingLevels, mirrored, visualOrder } from './bidi';
 import { extractionClass, leftToRightStretches } from './extraction';
 import { breakableParts } from './breaks';
@@ -93,6 +93,40 @@ export class TextSetter {
     let width = 0;
     for (const piece of this.pieces({ text, variant, href: null, struct: 0, start, lang }, levels)) width += this.pieceWidth(piece, size);
     return width;
+  }
+
+  /**
+   * The room, in points, that the line's ink needs above the line's ascent and below its descent
+   * (the regular variant's, which place every line): marks stacked on a letter reach past them.
+   * A run of a script font counts only what passes its own font's extent too, so that Arabic or
+   * Thai, taller or deeper than Noto Sans by design, keeps its lines as they are. Null for almost
+   * every line, told by one look at its text (EmbeddedFont.inkBeyond).
+   */
+  inkRoom(line: SetLine): { readonly above: number; readonly below: number } | null {
+    let above = 0;
+    let below = 0;
+    for (const run of line.runs) {
+      const font = this.fontOf(run);
+      const ink = font.inkBeyond(run.text);
+      if (ink === null) continue;
+      const { ascent, descent } = this.fonts.variants.regular;
+      above = Math.max(above, (ink.top - Math.max(ascent, font.ascent)) * run.size);
+      below = Math.max(below, (Math.min(descent, font.descent) - ink.bottom) * run.size);
+    }
+    return above > 0 || below > 0 ? { above, below } : null;
+  }
+
+  private readonly faces = new Map<string, ScriptFont>();
+
+  private fontOf(run: PositionedRun): EmbeddedFont {
+    if (run.face === undefined) return this.fonts.variants[run.variant];
+    let font = this.faces.get(run.face);
+    if (font === undefined) {
+      font = this.fonts.loadedScriptFonts().find((loaded) => loaded.name === run.face);
+      if (font === undefined) throw new Error(`no script font ${run.face} is loaded`);
+      this.faces.set(run.face, font);
+    }
+    return font;
   }
 
   /** Ascent (positive) and descent (negative) in points. */
