@@ -166,7 +166,7 @@ describe('layout', () => {
     // Prepare: paragraphs long enough for several lines, with Arabic vowel marks and Thai vowels below.
     const arabic = 'تحدث إيمانويل ماكرون مع فلاديمير بوتين ساعة ونصف يوم الاثنين، وطالبه بوقف الضربات على المدنيين وتأمين الطرق في أوكرانيا؛ شُكْرًا جَزِيلًا. '.repeat(4);
     const thai = 'ประธานาธิบดีฝรั่งเศสเอมมานุเอลมาครงคุยโทรศัพท์กับวลาดีมีร์ปูตินเป็นเวลาหนึ่งชั่วโมงครึ่ง ปูตินยืนยันความตั้งใจที่จะให้คำมั่นในสามประเด็น '.repeat(4);
-    await prepareLayout(`${arabic}${thai}`, 'en', fonts);
+    await prepareLayout(`${arabic}${thai}`, documentOf([]), fonts);
 
     for (const text of [arabic, thai]) {
       // Act
