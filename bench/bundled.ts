@@ -2,7 +2,7 @@
  * What Lambda runs, for the benchmark: bench/bundled-render.ts bundled as the construct bundles the
  * handler (infra/bundle-settings.ts: ESM chunks, same esbuild settings), templates compiled as at
  * deployment, each run a fresh node process with the function's NODE_OPTIONS. Also the same for
- * an older commit, bundled as that commit's construct bundled it (one file), for A/B runs.
+ * another commit, bundled as that commit's construct bundled it, for A/B runs.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -57,17 +57,36 @@ interface OneFileSettings {
   readonly BUNDLE_ALIASES: Record<string, string>;
 }
 
+/** What infra/bundle-settings.ts exports since the function is split into chunks. */
+interface ChunkedSettings {
+  readonly bundleFunction: typeof bundleFunction;
+}
+
 /**
- * The renderer of an older commit (from before the chunks), bundled into one file with that
- * commit's settings by today's esbuild, as that commit's construct and benchmark did.
- * `bundleBytes` is the size of that file, which every cold start read then.
+ * The renderer of another commit, bundled as that commit's construct and benchmark bundled it, by
+ * today's esbuild: in chunks by the commit's own `bundleFunction` where it has one, else into one
+ * file with the commit's settings. `bundleBytes` is the size of that one file, which every cold
+ * start read then (absent for a chunked commit, whose cold start reads only some chunks).
  */
-export async function prepareCommitBundle(directory: string, commit: string): Promise<BundledRender & { readonly bundleBytes: number }> {
+export async function prepareCommitBundle(directory: string, commit: string): Promise<BundledRender & { readonly bundleBytes?: number }> {
   const tree = join(directory, 'tree');
   execFileSync('sh', ['-c', `mkdir -p "${tree}" && git -C "${root}" archive "${commit}" | tar -x -C "${tree}"`]);
   // Dependencies resolve from today's node_modules: the versions locked then are the ones installed now.
   symlinkSync(join(root, 'node_modules'), join(tree, 'node_modules'));
-  const settings = (await import(pathToFileURL(join(tree, 'infra/bundle-settings.ts')).href)) as OneFileSettings;
+  const exported = (await import(pathToFileURL(join(tree, 'infra/bundle-settings.ts')).href)) as Partial<ChunkedSettings> & OneFileSettings;
+  const templates = join(tree, 'templates');
+  const compileTreeTemplates = async (): Promise<void> => {
+    const { compileTemplates: compileThen, COMPILED_TEMPLATES_FILE: compiledFile } = (await import(
+      pathToFileURL(join(tree, 'lambdas/render/template/index.ts')).href
+    )) as typeof import('../lambdas/render/template');
+    writeFileSync(join(templates, compiledFile), JSON.stringify(await compileThen(templates)));
+  };
+  if (exported.bundleFunction !== undefined) {
+    exported.bundleFunction({ entryPoints: { 'bundled-render': join(tree, 'bench/bundled-render.ts') }, outputDirectory: directory, target: TARGET });
+    await compileTreeTemplates();
+    return bundledRender(join(directory, 'bundled-render.mjs'), templates, join(tree, 'lambdas/fonts'));
+  }
+  const settings: OneFileSettings = exported;
   const oneFile = (entry: string, outfile: string) =>
     build({
       entryPoints: [join(tree, entry)],
@@ -87,11 +106,7 @@ export async function prepareCommitBundle(directory: string, commit: string): Pr
   const handler = join(directory, 'handler.mjs');
   const bundle = join(directory, 'bundled-render.mjs');
   await Promise.all([oneFile('lambdas/publisher/handler.ts', handler), oneFile('bench/bundled-render.ts', bundle)]);
-  const { compileTemplates: compileThen, COMPILED_TEMPLATES_FILE: compiledFile } = (await import(
-    pathToFileURL(join(tree, 'lambdas/render/template/index.ts')).href
-  )) as typeof import('../lambdas/render/template');
-  const templates = join(tree, 'templates');
-  writeFileSync(join(templates, compiledFile), JSON.stringify(await compileThen(templates)));
+  await compileTreeTemplates();
   return { ...bundledRender(bundle, templates, join(tree, 'lambdas/fonts')), bundleBytes: statSync(handler).size };
 }
 
