@@ -15,6 +15,7 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { FUNCTION_NAME_DIMENSION, METRIC_NAMES, METRICS_NAMESPACE, PUBLISHER_SERVICE_NAME } from '../lambdas/publisher/metric-names';
@@ -125,4 +126,95 @@ export function observe(scope: Construct, fn: IFunction, failureQueue: IQueue, t
     }),
   );
   return { dashboard, throttlesAlarm, nearTimeoutAlarm };
+}
+
+/**
+ * Uploads a reconcile found unanswered in a day, beyond which events are being lost upstream (a
+ * notification configuration changed, the function refusing them) rather than the odd upload
+ * still on its way while the reconcile ran: it republished them, but the cause needs fixing.
+ */
+const LOST_UPLOADS_PER_DAY = 10;
+/** Left to a run between its schedule and its last step, before "no reconcile finished" counts. */
+const RECONCILE_SLACK_HOURS = 1;
+/** CloudWatch evaluates an alarm with one-hour periods over at most 7 days. */
+const MAX_EVALUATION_HOURS = 7 * 24;
+
+interface ReconcileObservability {
+  /** Absent when the schedule's interval is not known (a cron that skips days, a one-off `at`). */
+  readonly notFinishedAlarm?: Alarm;
+  readonly lostUploadsAlarm: Alarm;
+}
+
+/**
+ * The scheduled reconcile's own numbers (one EMF line per step, lambdas/publisher/metrics.ts) on
+ * the dashboard, and its two alarms: no run finished within the schedule's interval, and a run
+ * that found many uploads nothing had answered.
+ */
+export function observeReconcile(scope: Construct, fn: IFunction, dashboard: Dashboard, schedule: ScheduleExpression): ReconcileObservability {
+  const dimensionsMap = { service: PUBLISHER_SERVICE_NAME, [FUNCTION_NAME_DIMENSION]: fn.functionName };
+  const sum = (metricName: string, period: Duration, label?: string) =>
+    new Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap, statistic: 'Sum', period, label });
+  // A run is a few minutes a day: hourly sums show each run as one point.
+  const hourly = (metricName: string, label: string) => sum(metricName, Duration.hours(1), label);
+
+  const lostUploadsAlarm = new Alarm(scope, 'ReconcileFoundLostUploads', {
+    alarmDescription: `The reconcile found ${LOST_UPLOADS_PER_DAY} or more uploads in a day that nothing had answered: their S3 events were lost (the bucket notification, the function refusing events, the failure queue expired). They were published again; find the cause (reconciled log lines list them as unansweredKeys).`,
+    metric: sum(METRIC_NAMES.reconcileUnanswered, Duration.days(1)),
+    threshold: LOST_UPLOADS_PER_DAY,
+    evaluationPeriods: 1,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
+
+  const hours = reconcileIntervalHours(schedule);
+  const window = hours === undefined ? undefined : hours + RECONCILE_SLACK_HOURS;
+  const notFinishedAlarm =
+    window === undefined || window > MAX_EVALUATION_HOURS
+      ? undefined
+      : new Alarm(scope, 'ReconcileNotFinished', {
+          alarmDescription: `No scheduled reconcile finished in ${window} h: the schedule did not invoke the function, or a run stopped part-way (FunctionErrors, the failure queue, reconcile could not check log lines). Until one finishes, lost uploads stay unpublished.`,
+          metric: sum(METRIC_NAMES.reconcileFinished, Duration.hours(1)),
+          threshold: 1,
+          evaluationPeriods: window,
+          datapointsToAlarm: window,
+          comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+          // No step at all is the failure this alarm is for.
+          treatMissingData: TreatMissingData.BREACHING,
+        });
+
+  dashboard.addWidgets(
+    new GraphWidget({
+      title: 'Reconcile: what it found (per hour)',
+      left: [
+        hourly(METRIC_NAMES.reconcileRepublished, 'republished'),
+        hourly(METRIC_NAMES.reconcileUnanswered, 'of which unanswered (event lost)'),
+        hourly(METRIC_NAMES.reconcileRemoved, 'orphans removed'),
+        hourly(METRIC_NAMES.reconcileRelinked, 'picture-index entries repaired'),
+        hourly(METRIC_NAMES.reconcileFailed, 'could not check'),
+      ],
+      right: [hourly(METRIC_NAMES.reconcileChecked, 'documents checked')],
+      leftAnnotations: [{ value: LOST_UPLOADS_PER_DAY, label: 'lost uploads alarm (per day)' }],
+      width: 16,
+    }),
+    new GraphWidget({
+      title: 'Reconcile runs (per hour)',
+      left: [hourly(METRIC_NAMES.reconcileFinished, 'finished'), hourly(METRIC_NAMES.reconcileStoppedAtDeadline, 'steps stopped at their deadline')],
+      width: 8,
+    }),
+  );
+  return { notFinishedAlarm, lostUploadsAlarm };
+}
+
+/**
+ * Hours between two runs of `schedule`, where the expression says: a rate, or a cron that runs
+ * every day (any day of month, month, weekday and year) at one or more hours.
+ */
+function reconcileIntervalHours(schedule: ScheduleExpression): number | undefined {
+  const expression = schedule.expressionString;
+  const rate = /^rate\((\d+) (minutes?|hours?|days?)\)$/.exec(expression);
+  if (rate !== null) {
+    const hoursPerUnit = { minute: 1 / 60, hour: 1, day: 24 }[(rate[2] ?? '').replace(/s$/, '') as 'minute' | 'hour' | 'day'];
+    return Math.ceil(Number(rate[1]) * hoursPerUnit);
+  }
+  return /^cron\(\S+ \S+ [*?] \* [*?] \*\)$/.test(expression) ? 24 : undefined;
 }

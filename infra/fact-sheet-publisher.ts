@@ -41,7 +41,7 @@ import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULT_KEY_LAYOUT, INDEX_PREFIX, REPORTS_PREFIX } from '../lambdas/publisher/keys';
 import { METRICS_NAMESPACE, PUBLISHER_SERVICE_NAME } from '../lambdas/publisher/metric-names';
-import { observe } from './dashboard';
+import { observe, observeReconcile } from './dashboard';
 import { publisherVersion } from './publisher-version';
 import { bundleFunction } from './bundle-settings';
 
@@ -159,6 +159,10 @@ export class FactSheetPublisher extends Construct {
   readonly throttlesAlarm: IAlarm;
   /** The function's longest invocation passed 80 % of its timeout. */
   readonly nearTimeoutAlarm: IAlarm;
+  /** A reconcile found many uploads nothing had answered; absent without a schedule. */
+  readonly reconcileLostUploadsAlarm?: IAlarm;
+  /** No reconcile finished within the schedule's interval; absent without a schedule or when its interval is unknown. */
+  readonly reconcileNotFinishedAlarm?: IAlarm;
   readonly dashboard: Dashboard;
   /** Stamped on every fact sheet; changes whenever code, templates or fonts change. */
   readonly publisherVersion: string;
@@ -385,7 +389,9 @@ export class FactSheetPublisher extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
     const { dashboard, throttlesAlarm, nearTimeoutAlarm } = observe(this, fn, failureQueue, timeout);
-    for (const alarm of [errorsAlarm, failedEventsAlarm, throttlesAlarm, nearTimeoutAlarm]) {
+    const reconcileAlarms = reconcileSchedule === false ? undefined : observeReconcile(this, fn, dashboard, reconcileSchedule);
+    const reconcileAlarmList = [reconcileAlarms?.lostUploadsAlarm, reconcileAlarms?.notFinishedAlarm].filter((alarm) => alarm !== undefined);
+    for (const alarm of [errorsAlarm, failedEventsAlarm, throttlesAlarm, nearTimeoutAlarm, ...reconcileAlarmList]) {
       alarm.addAlarmAction(new SnsAction(alarmTopic));
       alarm.addOkAction(new SnsAction(alarmTopic));
     }
@@ -393,6 +399,8 @@ export class FactSheetPublisher extends Construct {
     this.failedEventsAlarm = failedEventsAlarm;
     this.throttlesAlarm = throttlesAlarm;
     this.nearTimeoutAlarm = nearTimeoutAlarm;
+    this.reconcileLostUploadsAlarm = reconcileAlarms?.lostUploadsAlarm;
+    this.reconcileNotFinishedAlarm = reconcileAlarms?.notFinishedAlarm;
     this.dashboard = dashboard;
   }
 }

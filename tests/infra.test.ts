@@ -75,6 +75,7 @@ describe('PublisherStack', () => {
   let template: Template;
   let variant: Template;
   let twiceADayTemplate: Template;
+  let weeklyTemplate: Template;
 
   beforeAll(() => {
     app = testApp();
@@ -94,12 +95,14 @@ describe('PublisherStack', () => {
       },
     });
     const twiceADay = new PublisherStack(app, 'TwiceADay', { publisher: { reconcileSchedule: ScheduleExpression.rate(Duration.hours(12)) } });
+    const weekly = new PublisherStack(app, 'Weekly', { publisher: { reconcileSchedule: ScheduleExpression.expression('cron(0 3 ? * MON *)') } });
     nag = new AwsSolutionsChecks(app, { verbose: true });
     Validations.of(app).addPlugins(nag);
     // One synthesis for the whole file; it fails on any unacknowledged cdk-nag finding.
     template = Template.fromStack(stack);
     variant = Template.fromStack(variantStack);
     twiceADayTemplate = Template.fromStack(twiceADay);
+    weeklyTemplate = Template.fromStack(weekly);
   });
 
   describe('bucket', () => {
@@ -316,7 +319,8 @@ describe('PublisherStack', () => {
     it('raises an alarm on function errors and on any message in the failure queue, to an SNS topic', () => {
       const topic = { Ref: logicalIdOf(template, 'AWS::SNS::Topic') };
       const notifies = { AlarmActions: [topic], OKActions: [topic], Threshold: 1, TreatMissingData: 'notBreaching' };
-      template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+      // With the two of the scheduled reconcile.
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         ...notifies,
         Namespace: 'AWS/Lambda',
@@ -454,6 +458,77 @@ describe('PublisherStack', () => {
       }
       for (const name of ['Duration', 'Errors', 'Throttles']) expect(rows).toContain(`AWS/Lambda ${name} FunctionName ${fn}`);
       expect(rows.some((row) => row.startsWith('AWS/SQS ApproximateNumberOfMessagesVisible'))).toBe(true);
+    });
+
+    /** The dashboard's widgets, with each metric row's strings joined and its options (period, stat, axis). */
+    function widgetsOf(stack: Template): { title?: string; rows: { name: string; options: Record<string, unknown> }[] }[] {
+      const [dashboard] = resourcesOf<{ DashboardBody: unknown }>(stack, 'AWS::CloudWatch::Dashboard');
+      const body = JSON.parse(flatten(dashboard?.Properties.DashboardBody)) as { widgets: { properties: { title?: string; metrics?: unknown[][] } }[] };
+      return body.widgets.map((widget) => ({
+        title: widget.properties.title,
+        rows: (widget.properties.metrics ?? []).map((row) => ({
+          name: row.filter((cell) => typeof cell === 'string').join(' '),
+          options: (row.find((cell) => typeof cell === 'object') ?? {}) as Record<string, unknown>,
+        })),
+      }));
+    }
+
+    it('draws what each scheduled reconcile found and whether its runs finished, per hour', () => {
+      const fn = `<${logicalIdOf(template, 'AWS::Lambda::Function')}>`;
+      const row = (name: string) => `FactSheetPublisher ${name} function_name ${fn} service factsheet-publisher`;
+      const widgets = widgetsOf(template);
+      const found = widgets.find((widget) => widget.title === 'Reconcile: what it found (per hour)');
+      expect(found?.rows.map((metric) => metric.name)).toEqual(
+        ['ReconcileRepublished', 'ReconcileUnanswered', 'ReconcileRemoved', 'ReconcileIndexRepaired', 'ReconcileFailed', 'ReconcileChecked'].map(row),
+      );
+      expect(found?.rows.every((metric) => metric.options.period === 3600 && metric.options.stat === 'Sum')).toBe(true);
+      expect(found?.rows.at(-1)?.options).toMatchObject({ yAxis: 'right' });
+      const runs = widgets.find((widget) => widget.title === 'Reconcile runs (per hour)');
+      expect(runs?.rows.map((metric) => metric.name)).toEqual(['ReconcileFinished', 'ReconcileStoppedAtDeadline'].map(row));
+      // Without a schedule there is nothing to draw.
+      expect(widgetsOf(variant).filter((widget) => widget.title?.startsWith('Reconcile') === true)).toEqual([]);
+    });
+
+    it('raises an alarm when no scheduled reconcile finished within its interval and an hour, no data counting as none', () => {
+      const notFinished = (evaluationPeriods: number) => ({
+        Namespace: 'FactSheetPublisher',
+        MetricName: 'ReconcileFinished',
+        Dimensions: Match.arrayWith([Match.objectLike({ Name: 'function_name' }), { Name: 'service', Value: 'factsheet-publisher' }]),
+        Statistic: 'Sum',
+        Period: 3600,
+        EvaluationPeriods: evaluationPeriods,
+        DatapointsToAlarm: evaluationPeriods,
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        ...toTopic(),
+        ...notFinished(25),
+        Dimensions: [{ Name: 'function_name', Value: functionRef() }, { Name: 'service', Value: 'factsheet-publisher' }],
+      });
+      twiceADayTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', notFinished(13));
+      // A cron that skips days has no interval the alarm could know: none, rather than a false one.
+      weeklyTemplate.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+      expect(resourcesOf(weeklyTemplate, 'AWS::CloudWatch::Alarm', { Properties: { MetricName: 'ReconcileFinished' } })).toEqual([]);
+      variant.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    });
+
+    it('raises an alarm when the reconciles of a day found ten uploads or more that nothing had answered', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        ...toTopic(),
+        Namespace: 'FactSheetPublisher',
+        MetricName: 'ReconcileUnanswered',
+        Dimensions: [{ Name: 'function_name', Value: functionRef() }, { Name: 'service', Value: 'factsheet-publisher' }],
+        Statistic: 'Sum',
+        Period: 86400,
+        EvaluationPeriods: 1,
+        Threshold: 10,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+      weeklyTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ReconcileUnanswered' });
+      expect(resourcesOf(variant, 'AWS::CloudWatch::Alarm', { Properties: { Namespace: 'FactSheetPublisher' } })).toEqual([]);
     });
   });
 

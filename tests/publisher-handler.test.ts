@@ -7,6 +7,7 @@ import { encodeEventKey } from '../lambdas/publisher/keys';
 import { type LocalS3, startLocalS3 } from '../emulator/local-s3';
 import { s3Record } from '../lambdas/publisher/event-record';
 import { readPdf } from './helpers/pdf';
+import { captureStdout, emfLines } from './helpers/emf';
 import { stubLocalS3Env } from './helpers/handler-env';
 
 const BUCKET = 'factsheet-publisher';
@@ -68,7 +69,6 @@ describe('handler: the Lambda entry point', () => {
     // Prepare
     const directory = await mkdtemp(join(tmpdir(), 'handler-metrics-'));
     let localS3: LocalS3 | undefined;
-    const written: string[] = [];
     try {
       localS3 = await startLocalS3({ bucket: BUCKET, directory, port: 0 });
       const s3 = localS3.client;
@@ -86,11 +86,7 @@ describe('handler: the Lambda entry point', () => {
       vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
       stubLocalS3Env(localS3.endpoint);
       const { handler } = await import('../lambdas/publisher/handler');
-      const write = process.stdout.write.bind(process.stdout);
-      vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
-        written.push(String(chunk));
-        return write(chunk, ...(rest as []));
-      });
+      const written = captureStdout();
 
       // Act
       await handler({ Records: [created('content/good.yaml', good, '0000000000000001'), created('content/bad.yaml', bad, '0000000000000001')] });
@@ -129,17 +125,4 @@ describe('handler: the Lambda entry point', () => {
     }
   });
 });
-
-interface EmfLine {
-  readonly _aws: { readonly CloudWatchMetrics: unknown[] };
-  readonly [field: string]: unknown;
-}
-
-/** The embedded-metric-format objects among what was written (log lines are JSON too). */
-function emfLines(chunks: readonly string[]): EmfLine[] {
-  return chunks
-    .flatMap((chunk) => chunk.split('\n'))
-    .filter((line) => line.includes('"_aws"'))
-    .map((line) => JSON.parse(line) as EmfLine);
-}
 

@@ -98,6 +98,8 @@ describe('republish', () => {
     expect(report).toEqual({
       republished: ['content/en/summit.yaml', 'content/fr/depeche.txt', 'content/fr/sans-titre.yaml'],
       upToDate: ['content/uk/talks.md'],
+      // A deploy's stale answers: nothing was lost.
+      unanswered: [],
       failed: [],
     });
     for (const output of ['factsheets/fr/depeche.pdf', 'factsheets/en/summit.pdf', 'factsheets/uk/talks.pdf']) {
@@ -129,7 +131,7 @@ describe('republish', () => {
       },
     });
 
-    expect(report).toEqual({ republished: [], upToDate: ['content/fr/depeche.txt', 'content/fr/sans-titre.yaml'], failed: [] });
+    expect(report).toEqual({ republished: [], upToDate: ['content/fr/depeche.txt', 'content/fr/sans-titre.yaml'], unanswered: [], failed: [] });
     expect(invoked).toEqual([]);
   });
 
@@ -149,6 +151,7 @@ describe('republish', () => {
     });
 
     expect(report.republished).toEqual(['content/en/summit.yaml', 'content/uk/talks.md']);
+    expect(report.unanswered).toEqual(['content/en/summit.yaml', 'content/uk/talks.md']);
     expect(await recorded('factsheets/en/summit.pdf')).toMatchObject({ version: NEW_VERSION, sourceEtag: overwrite });
     expect(await recorded('factsheets/uk/talks.pdf')).toMatchObject({ version: NEW_VERSION, sourceEtag: neverPublished });
   });
@@ -206,6 +209,7 @@ describe('republish', () => {
     expect(report).toEqual({
       republished: ['content/a.yaml', 'content/c.yaml'],
       upToDate: [],
+      unanswered: ['content/a.yaml', 'content/c.yaml'],
       failed: [{ key: 'content/b.yaml', error: 'Rate exceeded' }],
     });
   });
@@ -234,7 +238,7 @@ describe('republish', () => {
     });
 
     // Assert
-    expect(report).toEqual({ republished: ['content/en/summit.yaml'], upToDate: [], failed: [] });
+    expect(report).toEqual({ republished: ['content/en/summit.yaml'], upToDate: [], unanswered: [], failed: [] });
     await expect(localS3.client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'errors/en/summit.json' }))).rejects.toMatchObject({
       $metadata: { httpStatusCode: 404 },
     });
@@ -263,7 +267,7 @@ describe('republish', () => {
     });
 
     // Assert
-    expect(report).toEqual({ republished: ['content/en/summit.yaml'], upToDate: ['content/en/summit.md'], failed: [] });
+    expect(report).toEqual({ republished: ['content/en/summit.yaml'], upToDate: ['content/en/summit.md'], unanswered: [], failed: [] });
     expect(handled).toEqual(['rejected']);
     expect(await recorded('factsheets/en/summit.pdf')).toMatchObject({ version: NEW_VERSION, contentType: 'application/pdf' });
   });

@@ -6,16 +6,19 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../lambdas/publisher/config';
+import { metadataOf } from '../lambdas/publisher/current';
 import { createLogger } from '../lambdas/publisher/logging';
+import { createMetrics } from '../lambdas/publisher/metrics';
 import { createPublisher } from '../lambdas/publisher/publisher';
 import { type ReconcileEvent, ReconcileStalledError, runReconcileStep } from '../lambdas/publisher/scheduled-reconcile';
 import { type LocalS3, startLocalS3 } from '../emulator/local-s3';
 import { startLocalLambda } from './helpers/local-lambda';
 import { stubRenderer } from './publisher-harness';
+import { captureStdout, emfLines } from './helpers/emf';
 import { stubLocalS3Env } from './helpers/handler-env';
 
 const BUCKET = 'factsheet-publisher';
@@ -101,6 +104,72 @@ describe('scheduled reconcile: bounded steps', () => {
     expect(await exists('factsheets/a.pdf')).toBe(true);
   });
 
+  it('stops repairing the picture index at the step deadline, and the next step finishes it without losing an entry', async () => {
+    // Prepare: 40 documents whose picture indexes were lost; their document indexes name them.
+    const documents = Array.from({ length: 40 }, (_, index) => `content/doc-${String(index).padStart(2, '0')}.yaml`);
+    for (const [index, document] of documents.entries()) {
+      await unheard(document, `title: ${document}`);
+      const body = { document, sourceEtag: 'an-older-upload', pictures: { [`content/photos/p${index}.jpg`]: null } };
+      await unheard(`index/documents/doc-${String(index).padStart(2, '0')}.yaml.json`, JSON.stringify(body));
+    }
+    const config = loadConfig({ BUCKET_NAME: BUCKET, PUBLISHER_VERSION: VERSION });
+    const logger = createLogger({ logLevel: 'SILENT' });
+    // Each step has 1.5 s. Picture-index writes wait until the step's time is spent, until one step
+    // has stopped in the repair: S3 answering that slowly is what the deadline is for.
+    const remainingMs = () => 8000 + 1500;
+    let stepDeadline = 0;
+    let slow = true;
+    const client = localS3.client;
+    const send = client.send.bind(client);
+    client.send = (async (command: Parameters<typeof send>[0]) => {
+      const input = command.input as { Key?: string };
+      if (slow && command.constructor.name === 'PutObjectCommand' && input.Key?.startsWith('index/pictures/') === true) {
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, stepDeadline + 20 - Date.now())));
+      }
+      return send(command);
+    }) as typeof client.send;
+    const steps: ReconcileEvent[] = [{ kind: 'reconcile' }];
+    // Hand-overs are not published: the documents' own answers are not what this is about.
+    const invoke = (event: S3Event | ReconcileEvent) => Promise.resolve(void ('kind' in event && steps.push(event)));
+
+    // Act
+    const results = [];
+    for (let index = 0; index < steps.length && index < 10; index++) {
+      stepDeadline = Date.now() + 1500;
+      const result = await runReconcileStep(steps[index] as ReconcileEvent, { config, s3: client, logger, invoke, remainingMs });
+      if (result.continueFrom?.stage === 'index') slow = false;
+      results.push(result);
+    }
+
+    // Assert
+    const stopped = results.find((result) => result.continueFrom?.stage === 'index');
+    expect(stopped).toMatchObject({ stoppedAtDeadline: true, failed: [] });
+    expect(stopped?.relinked).toBeGreaterThan(0);
+    expect(stopped?.relinked).toBeLessThan(documents.length);
+    expect(results.at(-1)).toMatchObject({ stoppedAtDeadline: false, failed: [] });
+    expect(results.at(-1)).not.toHaveProperty('continueFrom');
+    expect(results.reduce((sum, result) => sum + result.relinked, 0)).toBe(documents.length);
+    for (const [index, document] of documents.entries()) {
+      const stored = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: `index/pictures/photos/p${index}.jpg.json` }));
+      expect(JSON.parse((await stored.Body?.transformToString()) ?? '')).toEqual({ picture: `content/photos/p${index}.jpg`, documents: [document] });
+    }
+    // What the handler writes of each step: the stopped one unfinished, the last one finished.
+    const metrics = createMetrics('publisher-under-test');
+    const written = captureStdout();
+    try {
+      for (const result of [stopped, results.at(-1)]) {
+        if (result !== undefined) metrics.reconciled(result);
+        metrics.flush();
+      }
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(emfLines(written)).toMatchObject([
+      { ReconcileStoppedAtDeadline: 1, ReconcileFinished: 0, ReconcileIndexRepaired: stopped?.relinked },
+      { ReconcileStoppedAtDeadline: 0, ReconcileFinished: 1, ReconcileIndexRepaired: results.at(-1)?.relinked },
+    ]);
+  });
+
   it('fails loudly rather than invoking itself forever when a step has no time for even one document', async () => {
     // Prepare
     await unheard('content/a.yaml', 'title: a');
@@ -144,6 +213,67 @@ describe('scheduled reconcile: the deployed handler', () => {
       for (const key of DOCUMENTS.slice(0, 3)) expect(await exists(key.replace(/^content\/(.*)\.[^.]+$/, 'factsheets/$1.pdf'))).toBe(true);
       expect(await handler({ kind: 'reconcile' })).toMatchObject({ republished: 0, upToDate: 3 });
     } finally {
+      await lambda.close();
+    }
+  });
+
+  it('writes what each step found as EMF: checked, republished, unanswered, removed, index entries repaired, finished', async () => {
+    // Prepare: one upload never answered, one answered by an older version (a deploy), one current
+    // document whose picture index was lost, and an orphan.
+    const etagOf = async (key: string, body: string) =>
+      (await localS3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }))).ETag?.replace(/"/g, '') ?? '';
+    await etagOf('content/lost.yaml', 'title: Lost\ndate: 2022-02-28\n');
+    const stale = await etagOf('content/stale.yaml', 'title: Stale\ndate: 2022-02-28\n');
+    await unheard('factsheets/stale.pdf', '%PDF-1.7 old', metadataOf({ sourceKey: 'content/stale.yaml', sourceEtag: stale, publisherVersion: '3.9.0+old' }));
+    const pictured = await etagOf('content/pictured.yaml', 'title: Pictured\ndate: 2022-02-28\n');
+    await unheard('factsheets/pictured.pdf', '%PDF-1.7 current', metadataOf({ sourceKey: 'content/pictured.yaml', sourceEtag: pictured, publisherVersion: VERSION }));
+    const index = { document: 'content/pictured.yaml', sourceEtag: pictured, pictures: { 'content/photos/map.jpg': null } };
+    await unheard('index/documents/pictured.yaml.json', JSON.stringify(index));
+    await unheard('factsheets/gone.pdf', '%PDF-1.7 orphan', metadataOf({ sourceKey: 'content/gone.yaml' }));
+    vi.stubEnv('BUCKET_NAME', BUCKET);
+    vi.stubEnv('PUBLISHER_VERSION', VERSION);
+    vi.stubEnv('LOG_LEVEL', 'SILENT');
+    vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', 'publisher-under-test');
+    stubLocalS3Env(localS3.endpoint);
+    const { handler } = await import('../lambdas/publisher/handler');
+    const lambda = await startLocalLambda((payload) => handler(payload as S3Event));
+    vi.stubEnv('AWS_ENDPOINT_URL_LAMBDA', lambda.endpoint);
+    const written = captureStdout();
+    try {
+      // Act
+      await handler({ kind: 'reconcile' });
+      await lambda.idle();
+      const first = emfLines(written.splice(0)).filter((line) => 'ReconcileChecked' in line);
+      await handler({ kind: 'reconcile' });
+      const second = emfLines(written.splice(0)).filter((line) => 'ReconcileChecked' in line);
+
+      // Assert
+      const dimensions = { service: 'factsheet-publisher', function_name: 'publisher-under-test' };
+      expect(first).toMatchObject([
+        {
+          ...dimensions,
+          ReconcileChecked: 3,
+          ReconcileRepublished: 2,
+          ReconcileUnanswered: 1,
+          ReconcileRemoved: 1,
+          ReconcileIndexRepaired: 1,
+          ReconcileFailed: 0,
+          ReconcileStoppedAtDeadline: 0,
+          ReconcileFinished: 1,
+        },
+      ]);
+      const names = ['Checked', 'Republished', 'Unanswered', 'Removed', 'IndexRepaired', 'Failed', 'StoppedAtDeadline', 'Finished'];
+      expect(first[0]?._aws.CloudWatchMetrics).toEqual([
+        {
+          Namespace: 'FactSheetPublisher',
+          Dimensions: [['service', 'function_name']],
+          Metrics: expect.arrayContaining(names.map((name) => ({ Name: `Reconcile${name}`, Unit: 'Count' }))) as unknown,
+        },
+      ]);
+      // The hand-overs answered both: the next day's run finds the bucket in order, and says so in zeros.
+      expect(second).toMatchObject([{ ReconcileChecked: 3, ReconcileRepublished: 0, ReconcileUnanswered: 0, ReconcileRemoved: 0, ReconcileIndexRepaired: 0, ReconcileFinished: 1 }]);
+    } finally {
+      vi.restoreAllMocks();
       await lambda.close();
     }
   });

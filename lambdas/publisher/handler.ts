@@ -34,7 +34,9 @@ export async function handler(event: S3Event | ReconcileEvent, context?: Context
   try {
     if (isReconcileEvent(event)) {
       const remainingMs = () => context?.getRemainingTimeInMillis() ?? UNBOUNDED_REMAINING_MS;
-      return await runReconcileStep(event, { config, s3, logger, invoke: invokeSelf, remainingMs });
+      const step = await runReconcileStep(event, { config, s3, logger, invoke: invokeSelf, remainingMs });
+      metrics.reconciled(step);
+      return step;
     }
     return await publisher.handle(event);
   } finally {

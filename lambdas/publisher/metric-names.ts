@@ -18,4 +18,13 @@ export const METRIC_NAMES = {
   pdfBytes: 'PdfBytes',
   /** Powertools' own name for it. */
   coldStart: 'ColdStart',
+  // One set per step of the scheduled reconcile (docs/operations.md, "The daily reconcile").
+  reconcileChecked: 'ReconcileChecked',
+  reconcileRepublished: 'ReconcileRepublished',
+  reconcileUnanswered: 'ReconcileUnanswered',
+  reconcileRemoved: 'ReconcileRemoved',
+  reconcileRelinked: 'ReconcileIndexRepaired',
+  reconcileFailed: 'ReconcileFailed',
+  reconcileStoppedAtDeadline: 'ReconcileStoppedAtDeadline',
+  reconcileFinished: 'ReconcileFinished',
 } as const;

@@ -10,6 +10,7 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { FUNCTION_NAME_DIMENSION, METRIC_NAMES, METRICS_NAMESPACE, PUBLISHER_SERVICE_NAME } from './metric-names';
 import type { RecordOutcome } from './publisher';
+import type { ReconcileStepResult } from './scheduled-reconcile';
 
 type Unit = (typeof MetricUnit)['Count' | 'Milliseconds' | 'Bytes'];
 
@@ -47,9 +48,29 @@ function metricsOf(outcome: RecordOutcome): MetricPoint[] {
   }
 }
 
+/**
+ * What one step of the scheduled reconcile counts. Zeros are written too: a graph of a run that
+ * found nothing shows 0, not a gap, and a run's last step is the one that says it finished.
+ */
+function reconcileMetricsOf(step: ReconcileStepResult): MetricPoint[] {
+  const count = (name: MetricPoint['name'], value: number): MetricPoint => ({ name, unit: MetricUnit.Count, value });
+  return [
+    count(METRIC_NAMES.reconcileChecked, step.republished + step.upToDate),
+    count(METRIC_NAMES.reconcileRepublished, step.republished),
+    count(METRIC_NAMES.reconcileUnanswered, step.unanswered),
+    count(METRIC_NAMES.reconcileRemoved, step.removed),
+    count(METRIC_NAMES.reconcileRelinked, step.relinked),
+    count(METRIC_NAMES.reconcileFailed, step.failed.length),
+    count(METRIC_NAMES.reconcileStoppedAtDeadline, step.stoppedAtDeadline ? 1 : 0),
+    count(METRIC_NAMES.reconcileFinished, step.continueFrom === undefined ? 1 : 0),
+  ];
+}
+
 export interface PublisherMetrics {
   /** Adds what `outcome` counts to the invocation's metrics. */
   record(this: void, outcome: RecordOutcome): void;
+  /** Adds what a step of the scheduled reconcile counts. */
+  reconciled(this: void, step: ReconcileStepResult): void;
   /** Writes the invocation's metrics (and, on the container's first invocation, ColdStart). */
   flush(this: void): void;
 }
@@ -63,6 +84,9 @@ export function createMetrics(functionName: string | undefined = process.env.AWS
   return {
     record(outcome) {
       for (const point of metricsOf(outcome)) metrics.addMetric(point.name, point.unit, point.value);
+    },
+    reconciled(step) {
+      for (const point of reconcileMetricsOf(step)) metrics.addMetric(point.name, point.unit, point.value);
     },
     flush() {
       // Its function_name dimension is already a default one.

@@ -21,8 +21,11 @@ import { isPreconditionFailed } from './s3';
 import { type OutputObject, PublisherStore } from './store';
 import { republish, type RepublishOptions, type RepublishReport } from './republish';
 
-/** Where a reconcile stopped: still among the sources, or among the outputs, after `after`. */
-export type ReconcileCursor = { readonly stage: 'sources' | 'outputs'; readonly after: string };
+/**
+ * Where a reconcile stopped, after `after`: still among the sources, among the outputs, or in the
+ * picture index (its keys), in the order a run goes through them.
+ */
+export type ReconcileCursor = { readonly stage: 'sources' | 'outputs' | 'index'; readonly after: string };
 
 export interface ReconcileOptions extends Omit<RepublishOptions, 'startAfter'> {
   /** Called once per orphan looked at, after the sources are done. */
@@ -42,22 +45,56 @@ export interface ReconcileReport extends RepublishReport {
   readonly continueFrom?: ReconcileCursor;
 }
 
+type Failures = { key: string; error: string }[];
+
 export async function reconcile(options: ReconcileOptions): Promise<ReconcileReport> {
   const layout: KeyLayout = { ...DEFAULT_KEY_LAYOUT, contentPrefix: options.contentPrefix ?? DEFAULT_KEY_LAYOUT.contentPrefix };
   const store = new PublisherStore(options.s3, options.bucket, layout);
-  const fromSources = options.cursor === undefined || options.cursor.stage === 'sources';
-  const sources: RepublishReport = fromSources
-    ? await republish({ ...options, startAfter: options.cursor?.after })
-    : { republished: [], upToDate: [], failed: [] };
+  const stage = options.cursor?.stage ?? 'sources';
+  const after = options.cursor?.after;
+  const sources: RepublishReport =
+    stage === 'sources' ? await republish({ ...options, startAfter: after }) : { republished: [], upToDate: [], unanswered: [], failed: [] };
   const report = { ...sources, removed: [], foreign: [], relinked: [] };
   if (sources.continueAfter !== undefined) return { ...report, continueFrom: { stage: 'sources', after: sources.continueAfter } };
 
-  // Every document path with a source, when this run saw all of them: outputs on those paths are
-  // answered, not orphaned, and need no request. A continued run checks each output instead.
+  const failed = [...sources.failed];
+  const orphans =
+    stage === 'index'
+      ? { removed: [], foreign: [], continueAfter: undefined }
+      : await removeOrphans(options, store, layout, failed, stage === 'outputs' ? after : undefined, options.cursor === undefined ? sources : undefined);
+  const { removed, foreign } = orphans;
+  if (orphans.continueAfter !== undefined) return { ...report, failed, removed, foreign, continueFrom: { stage: 'outputs', after: orphans.continueAfter } };
+
+  const index = await repairPictureIndex(options, store, layout, failed, stage === 'index' ? after : undefined);
+  return {
+    ...report,
+    failed,
+    removed,
+    foreign,
+    relinked: index.relinked,
+    ...(index.continueAfter === undefined ? {} : { continueFrom: { stage: 'index', after: index.continueAfter } }),
+  };
+}
+
+const deadlinePassed = (options: Pick<ReconcileOptions, 'deadline'>): boolean => options.deadline !== undefined && Date.now() >= options.deadline;
+
+/**
+ * Deletes the outputs after `after` whose source is gone. `seen` holds every source of the bucket
+ * when this run checked them all: outputs on their paths are answered, not orphaned, and need no
+ * request. A continued run checks each output instead.
+ */
+async function removeOrphans(
+  options: ReconcileOptions,
+  store: PublisherStore,
+  layout: KeyLayout,
+  failed: Failures,
+  after: string | undefined,
+  seen: RepublishReport | undefined,
+): Promise<{ removed: { key: string; sourceKey: string }[]; foreign: string[]; continueAfter?: string }> {
   const documentPaths =
-    options.cursor === undefined
-      ? new Set([...sources.republished, ...sources.upToDate, ...sources.failed.map((failure) => failure.key)].map((key) => documentPathOf(key, layout)))
-      : undefined;
+    seen === undefined
+      ? undefined
+      : new Set([...seen.republished, ...seen.upToDate, ...seen.failed.map((failure) => failure.key)].map((key) => documentPathOf(key, layout)));
 
   // In key order across both prefixes, so that one key says where a continued run starts.
   const outputPrefixes: [prefix: string, extension: string][] = [
@@ -65,7 +102,6 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
     [layout.errorsPrefix, '.json'],
   ];
   outputPrefixes.sort(([a], [b]) => (a < b ? -1 : 1));
-  const after = options.cursor?.stage === 'outputs' ? options.cursor.after : undefined;
   const candidates: string[] = [];
   for (const [prefix, extension] of outputPrefixes) {
     const pages = paginateListObjectsV2({ client: options.s3 }, { Bucket: options.bucket, Prefix: prefix, StartAfter: after });
@@ -100,13 +136,10 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
   };
   const removed: { key: string; sourceKey: string }[] = [];
   const foreign: string[] = [];
-  const failed = [...sources.failed];
   let done = 0;
   options.onOrphansProgress?.(done, candidates.length);
   for (const key of candidates) {
-    if (options.deadline !== undefined && Date.now() >= options.deadline) {
-      return { ...report, failed, removed, foreign: foreign.sort(), continueFrom: { stage: 'outputs', after: candidates[done - 1] ?? after ?? '' } };
-    }
+    if (deadlinePassed(options)) return { removed, foreign: foreign.sort(), continueAfter: candidates[done - 1] ?? after ?? '' };
     try {
       const output = await store.headOutput(key);
       if (output?.source === undefined) {
@@ -122,9 +155,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
     done += 1;
     options.onOrphansProgress?.(done, candidates.length);
   }
-  // Not bounded by the step's deadline: one request or two per document index.
-  const relinked = await repairPictureIndex(options, store, layout, failed);
-  return { ...report, failed, removed, foreign: foreign.sort(), relinked };
+  return { removed, foreign: foreign.sort() };
 }
 
 /**
@@ -141,38 +172,52 @@ async function repairPictureIndex(
   options: ReconcileOptions,
   store: PublisherStore,
   layout: KeyLayout,
-  failed: { key: string; error: string }[],
-): Promise<{ picture: string; document: string }[]> {
+  failed: Failures,
+  after: string | undefined,
+): Promise<{ relinked: { picture: string; document: string }[]; continueAfter?: string }> {
   const relinked: { picture: string; document: string }[] = [];
   const link = async (picture: string, document: string) => {
     if (await store.link(picture, document)) relinked.push({ picture, document });
   };
-  const keys: string[] = [];
-  for await (const page of paginateListObjectsV2({ client: options.s3 }, { Bucket: options.bucket, Prefix: INDEX_PREFIX })) {
-    keys.push(...(page.Contents ?? []).flatMap((object) => (object.Key === undefined ? [] : [object.Key])));
-  }
+  const repair = async (key: string): Promise<void> => {
+    try {
+      const stored = await store.readDocumentIndexAt(key);
+      if (stored === null || !stored.index.document.startsWith(layout.contentPrefix)) return;
+      const { document, pictures } = stored.index;
+      if ((await store.headSource(document)) !== null) {
+        for (const picture of Object.keys(pictures)) await link(picture, document);
+        return;
+      }
+      await store.deleteIndexAt(key, stored.etag);
+      for (const picture of Object.keys(pictures)) await store.unlink(picture, document);
+      if ((await store.headSource(document)) === null) return;
+      for (const picture of Object.keys((await store.readDocumentIndex(document))?.pictures ?? {})) await link(picture, document);
+    } catch (error) {
+      // Rewritten since it was read: the publisher answering that source keeps it right.
+      if (!isPreconditionFailed(error)) failed.push({ key, error: error instanceof Error ? error.message : String(error) });
+    }
+  };
+  const sorted = () => relinked.sort((a, b) => (a.picture === b.picture ? (a.document < b.document ? -1 : 1) : a.picture < b.picture ? -1 : 1));
+
+  // A page at a time, so that neither the listing nor the repairs of a big bucket outlast the
+  // deadline; the limiter starts keys in listing order, so those started form a prefix of the page.
   const limit = createLimiter(options.concurrency);
-  await Promise.all(
-    keys.map((key) =>
-      limit(async () => {
-        try {
-          const stored = await store.readDocumentIndexAt(key);
-          if (stored === null || !stored.index.document.startsWith(layout.contentPrefix)) return;
-          const { document, pictures } = stored.index;
-          if ((await store.headSource(document)) !== null) {
-            for (const picture of Object.keys(pictures)) await link(picture, document);
-            return;
-          }
-          await store.deleteIndexAt(key, stored.etag);
-          for (const picture of Object.keys(pictures)) await store.unlink(picture, document);
-          if ((await store.headSource(document)) === null) return;
-          for (const picture of Object.keys((await store.readDocumentIndex(document))?.pictures ?? {})) await link(picture, document);
-        } catch (error) {
-          // Rewritten since it was read: the publisher answering that source keeps it right.
-          if (!isPreconditionFailed(error)) failed.push({ key, error: error instanceof Error ? error.message : String(error) });
-        }
-      }),
-    ),
-  );
-  return relinked.sort((a, b) => (a.picture === b.picture ? (a.document < b.document ? -1 : 1) : a.picture < b.picture ? -1 : 1));
+  let last = after;
+  const pages = paginateListObjectsV2({ client: options.s3 }, { Bucket: options.bucket, Prefix: INDEX_PREFIX, StartAfter: after || undefined });
+  for await (const page of pages) {
+    const keys = (page.Contents ?? []).flatMap((object) => (object.Key === undefined ? [] : [object.Key]));
+    let started = 0;
+    await Promise.all(
+      keys.map((key) =>
+        limit(async () => {
+          if (deadlinePassed(options)) return;
+          started += 1;
+          await repair(key);
+        }),
+      ),
+    );
+    last = keys[started - 1] ?? last;
+    if (started < keys.length || (page.IsTruncated === true && deadlinePassed(options))) return { relinked: sorted(), continueAfter: last ?? '' };
+  }
+  return { relinked: sorted() };
 }

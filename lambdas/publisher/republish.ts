@@ -14,7 +14,7 @@
 import { paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 import { createLimiter } from './concurrency';
-import { currentAnswer } from './current';
+import { currentAnswer, type Outputs } from './current';
 import { s3Record } from './event-record';
 import {
   DEFAULT_KEY_LAYOUT,
@@ -58,6 +58,11 @@ export interface RepublishReport {
   readonly republished: string[];
   /** Source keys whose fact sheet or error report is already this version's, for this upload. */
   readonly upToDate: string[];
+  /**
+   * Of those handed over, the uploads for which nothing was written, by any publisher version:
+   * their event was lost (or is still on its way). A deploy's stale answers are not among them.
+   */
+  readonly unanswered: string[];
   /** Source keys that could not be checked or handed over, with why. */
   readonly failed: { key: string; error: string }[];
   /**
@@ -81,6 +86,7 @@ export async function republish(options: RepublishOptions): Promise<RepublishRep
 
   const republished: string[] = [];
   const upToDate: string[] = [];
+  const unanswered: string[] = [];
   const failed: { key: string; error: string }[] = [];
   let done = 0;
   options.onProgress?.(done, documents.length);
@@ -96,12 +102,14 @@ export async function republish(options: RepublishOptions): Promise<RepublishRep
         store.headOutput(errorReportKeyFor(document.key, layout)),
         store.readDocumentIndex(document.key),
       ]);
-      const current = currentAnswer({ factsheet, errorReport }, document, options.currentVersion) !== null && indexAnswers(index, document.etag);
+      const outputs = { factsheet, errorReport };
+      const current = currentAnswer(outputs, document, options.currentVersion) !== null && indexAnswers(index, document.etag);
       if (options.force !== true && current) {
         upToDate.push(document.key);
       } else {
         await options.invoke({ Records: [createdRecord(options.bucket, document)] });
         republished.push(document.key);
+        if (!writtenFor(outputs, document)) unanswered.push(document.key);
       }
     } catch (error) {
       failed.push({ key: document.key, error: error instanceof Error ? error.message : String(error) });
@@ -116,9 +124,21 @@ export async function republish(options: RepublishOptions): Promise<RepublishRep
   return {
     republished: republished.sort(),
     upToDate: upToDate.sort(),
+    unanswered: unanswered.sort(),
     failed: failed.sort((a, b) => (a.key < b.key ? -1 : 1)),
     ...(continueAfter === undefined ? {} : { continueAfter }),
   };
+}
+
+/**
+ * Whether either output was written for this very upload, by any publisher version, whatever the
+ * other one says: an interrupted publication or a conflict of two sources is no lost event.
+ */
+function writtenFor(outputs: Outputs, document: ContentObject): boolean {
+  return (
+    currentAnswer({ factsheet: outputs.factsheet, errorReport: null }, document, undefined) !== null ||
+    currentAnswer({ factsheet: null, errorReport: outputs.errorReport }, document, undefined) !== null
+  );
 }
 
 /**

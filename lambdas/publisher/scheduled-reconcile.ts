@@ -23,10 +23,16 @@ export interface ReconcileEvent {
 export interface ReconcileStepResult {
   readonly republished: number;
   readonly upToDate: number;
+  /** Of the republished, the uploads nothing had answered: their event was lost upstream. */
+  readonly unanswered: number;
   readonly removed: number;
+  /** Picture-index entries written again. */
+  readonly relinked: number;
   readonly failed: readonly { readonly key: string; readonly error: string }[];
   /** Where the next step starts, when this one stopped at its bound. */
   readonly continueFrom?: ReconcileCursor;
+  /** The step stopped because its time was spent, not at the document bound: S3 answered slowly. */
+  readonly stoppedAtDeadline: boolean;
 }
 
 export interface ScheduledReconcileDependencies {
@@ -64,6 +70,7 @@ export function isReconcileEvent(event: unknown): event is ReconcileEvent {
 
 export async function runReconcileStep(event: ReconcileEvent, dependencies: ScheduledReconcileDependencies): Promise<ReconcileStepResult> {
   const { config, logger } = dependencies;
+  const deadline = Date.now() + dependencies.remainingMs() - MARGIN_MS;
   const report = await reconcile({
     s3: dependencies.s3,
     bucket: config.bucket,
@@ -73,7 +80,7 @@ export async function runReconcileStep(event: ReconcileEvent, dependencies: Sche
     invoke: dependencies.invoke,
     cursor: event.cursor,
     maxDocuments: dependencies.maxDocumentsPerStep ?? MAX_DOCUMENTS_PER_STEP,
-    deadline: Date.now() + dependencies.remainingMs() - MARGIN_MS,
+    deadline,
   });
   const { continueFrom } = report;
   if (continueFrom !== undefined) {
@@ -84,12 +91,22 @@ export async function runReconcileStep(event: ReconcileEvent, dependencies: Sche
   const result: ReconcileStepResult = {
     republished: report.republished.length,
     upToDate: report.upToDate.length,
+    unanswered: report.unanswered.length,
     removed: report.removed.length,
+    relinked: report.relinked.length,
     failed: report.failed,
     ...(continueFrom === undefined ? {} : { continueFrom }),
+    // A step that stopped at the document bound with its time spent too counts: the time was the limit.
+    stoppedAtDeadline: continueFrom !== undefined && Date.now() >= deadline,
   };
   // Keys only, as for every record: which documents were handed over, removed or not checked.
-  logger.info('reconciled', { ...result, from: event.cursor, republishedKeys: report.republished, removedKeys: report.removed.map((output) => output.key) });
+  logger.info('reconciled', {
+    ...result,
+    from: event.cursor,
+    republishedKeys: report.republished,
+    unansweredKeys: report.unanswered,
+    removedKeys: report.removed.map((output) => output.key),
+  });
   for (const failure of report.failed) logger.error('reconcile could not check', { key: failure.key, error: failure.error });
   return result;
 }
