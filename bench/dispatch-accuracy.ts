@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadDispatchReader, parseSource } from '../lambdas/render/parse';
+import { parseSource } from '../lambdas/render/parse';
 
 export interface Score {
   readonly truePositives: number;
@@ -27,20 +27,19 @@ export interface Accuracy {
   readonly parties: Score;
 }
 
-// The reader is loaded on demand, as the renderer loads it; the cases below are read synchronously.
-await loadDispatchReader();
-
 /** Every fixture's derived document, read with a fixed modification time so that results do not depend on a checkout. */
-export function readDispatchCases(directory: string): DispatchCase[] {
-  return readdirSync(directory)
+export async function readDispatchCases(directory: string): Promise<DispatchCase[]> {
+  const names = readdirSync(directory)
     .filter((name) => name.endsWith('.txt'))
-    .sort()
-    .map((name) => {
+    .sort();
+  return Promise.all(
+    names.map(async (name) => {
       const path = join(directory, name);
-      const parsed = parseSource({ name: path, bytes: readFileSync(path), modifiedAt: new Date('2000-01-01T00:00:00Z') });
+      const parsed = await parseSource({ name: path, bytes: readFileSync(path), modifiedAt: new Date('2000-01-01T00:00:00Z') });
       const expected = JSON.parse(readFileSync(path.replace(/\.txt$/, '.expected.json'), 'utf8')) as Record<string, unknown>;
       return { name, derived: parsed.data as Record<string, unknown>, expected };
-    });
+    }),
+  );
 }
 
 export function measureAccuracy(cases: readonly DispatchCase[]): Accuracy {

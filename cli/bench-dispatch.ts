@@ -9,7 +9,7 @@ import { measureAccuracy, readDispatchCases, type Score } from '../bench/dispatc
 
 const { values } = parseArgs({ options: { json: { type: 'boolean', default: false } } });
 const directory = fileURLToPath(new URL('../tests/fixtures/dispatches/', import.meta.url));
-const accuracy = measureAccuracy(readDispatchCases(directory));
+const accuracy = measureAccuracy(await readDispatchCases(directory));
 const differing = accuracy.cases.map(({ name, derived, expected }) => ({
   name,
   fields: [...new Set([...Object.keys(derived), ...Object.keys(expected)])].filter(

@@ -19,6 +19,7 @@ import type { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { FUNCTION_NAME_DIMENSION, METRIC_NAMES, METRICS_NAMESPACE, PUBLISHER_SERVICE_NAME } from '../lambdas/publisher/metric-names';
+import { periodAlarm } from './alarms';
 
 /** A render that takes this share of the timeout is a warning: the next, larger one may not finish. */
 const NEAR_TIMEOUT_SHARE = 0.8;
@@ -36,23 +37,17 @@ export function observe(scope: Construct, fn: IFunction, failureQueue: IQueue, t
     new Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap, statistic, period: PERIOD, label });
   const timeoutMs = timeout.toMilliseconds();
 
-  const throttlesAlarm = new Alarm(scope, 'FunctionThrottles', {
-    alarmDescription:
+  const throttlesAlarm = periodAlarm(scope, 'FunctionThrottles', {
+    description:
       'Lambda refused invocations for lack of concurrency (reserved concurrency or the account limit). S3 events are retried for up to 6 hours, then go to the failure queue: raise the limit or the reservation.',
-    metric: fn.metricThrottles({ period: PERIOD, statistic: 'Sum' }),
-    threshold: 1,
-    evaluationPeriods: 1,
-    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    treatMissingData: TreatMissingData.NOT_BREACHING,
+    metric: fn.metricThrottles({ statistic: 'Sum' }),
   });
-  const nearTimeoutAlarm = new Alarm(scope, 'DurationNearTimeout', {
-    alarmDescription: `An invocation took more than ${NEAR_TIMEOUT_SHARE * 100} % of the ${timeout.toSeconds()} s timeout: a slightly larger document would time out. Look for the document in the logs (ms per record); raise memory (CPU) or the timeout.`,
+  const nearTimeoutAlarm = periodAlarm(scope, 'DurationNearTimeout', {
+    description: `An invocation took more than ${NEAR_TIMEOUT_SHARE * 100} % of the ${timeout.toSeconds()} s timeout: a slightly larger document would time out. Look for the document in the logs (ms per record); raise memory (CPU) or the timeout.`,
     // The longest, not a percentile: one document near the limit is the warning, however rare.
-    metric: fn.metricDuration({ period: PERIOD, statistic: 'Maximum' }),
+    metric: fn.metricDuration({ statistic: 'Maximum' }),
     threshold: timeoutMs * NEAR_TIMEOUT_SHARE,
-    evaluationPeriods: 1,
-    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-    treatMissingData: TreatMissingData.NOT_BREACHING,
+    comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
   });
 
   const dashboard = new Dashboard(scope, 'Dashboard', { defaultInterval: Duration.days(1) });

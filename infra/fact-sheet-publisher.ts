@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AssetHashType, Aws, DockerImage, Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData, type Dashboard, type IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Dashboard, IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -41,6 +41,7 @@ import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULT_KEY_LAYOUT, INDEX_PREFIX, REPORTS_PREFIX } from '../lambdas/publisher/keys';
 import { METRICS_NAMESPACE, PUBLISHER_SERVICE_NAME } from '../lambdas/publisher/metric-names';
+import { periodAlarm } from './alarms';
 import { observe, observeReconcile } from './dashboard';
 import { publisherVersion } from './publisher-version';
 import { bundleFunction } from './bundle-settings';
@@ -138,7 +139,6 @@ const { contentPrefix, factsheetsPrefix, errorsPrefix } = DEFAULT_KEY_LAYOUT;
 const MAX_EVENT_AGE = Duration.hours(6);
 /** Transient failures (S3 throttling, a cold start on a bad host) deserve a second chance, bugs do not need a third. */
 const RETRY_ATTEMPTS = 2;
-const ALARM_PERIOD = Duration.minutes(5);
 
 const APPLICATION_LOG_LEVELS: Record<PublisherLogLevel, ApplicationLogLevel> = {
   DEBUG: ApplicationLogLevel.DEBUG,
@@ -370,23 +370,15 @@ export class FactSheetPublisher extends Construct {
     if (props.alarmEmail !== undefined) alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
     this.alarmTopic = alarmTopic;
 
-    const errorsAlarm = new Alarm(this, 'FunctionErrors', {
-      alarmDescription:
+    const errorsAlarm = periodAlarm(this, 'FunctionErrors', {
+      description:
         'The publisher crashed or timed out (a bug or an AWS outage, not a bad document: those get errors/ reports). Lambda retries; see the function logs.',
-      metric: fn.metricErrors({ period: ALARM_PERIOD, statistic: 'Sum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+      metric: fn.metricErrors({ statistic: 'Sum' }),
     });
-    const failedEventsAlarm = new Alarm(this, 'FailedEvents', {
-      alarmDescription:
+    const failedEventsAlarm = periodAlarm(this, 'FailedEvents', {
+      description:
         'Uploads that could not be published after every retry wait in the failure queue: their fact sheets are missing or stale. Fix the cause, then replay them: npm run publish -- --redrive.',
-      metric: failureQueue.metricApproximateNumberOfMessagesVisible({ period: ALARM_PERIOD, statistic: 'Maximum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+      metric: failureQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum' }),
     });
     const { dashboard, throttlesAlarm, nearTimeoutAlarm } = observe(this, fn, failureQueue, timeout);
     const reconcileAlarms = reconcileSchedule === false ? undefined : observeReconcile(this, fn, dashboard, reconcileSchedule);

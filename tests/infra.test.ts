@@ -426,6 +426,15 @@ describe('PublisherStack', () => {
       });
     });
 
+    it('has every alarm fire on one five-minute period, stay quiet without data, and tell the topic when it fires and ends', () => {
+      const alarms = resourcesOf<Record<string, unknown>>(template, 'AWS::CloudWatch::Alarm');
+
+      expect(alarms.length).toBeGreaterThan(0);
+      for (const alarm of alarms) {
+        expect(alarm.Properties).toMatchObject({ ...toTopic(), Period: 300, EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
+      }
+    });
+
     it('raises an alarm when the longest invocation passes 80 % of the timeout, whatever the timeout', () => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         ...toTopic(),

@@ -9,7 +9,7 @@ import { fold, readPdf } from './helpers/pdf';
 
 const FRONT_MATTER = '---\ndate: 2022-02-28\n---\n';
 const source = (name: string, text: string) => ({ name, bytes: new TextEncoder().encode(text), modifiedAt: new Date('2022-03-01T00:00:00Z') });
-const read = (body: string): Document => parseSource(source('doc.md', `${FRONT_MATTER}${body}`)).data as Document;
+const read = async (body: string): Promise<Document> => (await parseSource(source('doc.md', `${FRONT_MATTER}${body}`))).data as Document;
 
 interface Document {
   readonly title?: string;
@@ -22,25 +22,25 @@ interface Document {
 beforeAll(loadCommonMark);
 
 describe('parse: the five Markdown cases of issue 12', () => {
-  it('keeps `## x` inside a fenced code block as text, not a section', () => {
-    const data = read('## Code\n\n```\n## not a heading\n*not italic*\n```\n');
+  it('keeps `## x` inside a fenced code block as text, not a section', async () => {
+    const data = await read('## Code\n\n```\n## not a heading\n*not italic*\n```\n');
 
     expect(data.sections).toEqual([{ heading: 'Code', body: ['## not a heading \\*not italic\\*'] }]);
     expect(inlineMarkup(data.sections?.[0]?.body?.[0] ?? '')).toBe('## not a heading *not italic*');
   });
 
-  it('reads setext headings: `===` is the title, `---` a section', () => {
+  it('reads setext headings: `===` is the title, `---` a section', async () => {
     const text = `${FRONT_MATTER}\nThe title\n=========\n\nA section\n---------\n\nIts text.\n`;
 
-    const parsed = parseSource(source('setext.md', text));
+    const parsed = await parseSource(source('setext.md', text));
 
     expect(parsed.data).toMatchObject({ title: 'The title', sections: [{ heading: 'A section', body: ['Its text.'] }] });
     expect(parsed.positions.get('title')).toEqual({ line: 5, column: 1 });
     expect(parsed.positions.get('sections[0].heading')).toEqual({ line: 8, column: 1 });
   });
 
-  it('keeps a lazy continuation line inside its quote, so `> — Speaker` still names the speaker', () => {
-    const data = read('> We will go on\nwith the talks.\n> — Mykhailo Podolyak, in Kyiv\n');
+  it('keeps a lazy continuation line inside its quote, so `> — Speaker` still names the speaker', async () => {
+    const data = await read('> We will go on\nwith the talks.\n> — Mykhailo Podolyak, in Kyiv\n');
 
     expect(data.quotes).toEqual([{ text: 'We will go on with the talks.', speaker: 'Mykhailo Podolyak', context: 'in Kyiv' }]);
   });
@@ -55,9 +55,9 @@ describe('parse: the five Markdown cases of issue 12', () => {
     expect(pdf.text).not.toContain('\\');
   });
 
-  it('keeps nested lists as sub-bullets, each placed where its text is', () => {
+  it('keeps nested lists as sub-bullets, each placed where its text is', async () => {
     const text = '## Sanctions\n\n- Banks\n  - SWIFT\n  - reserves\n    1. gold\n- Oligarchs\n\n# Key\n';
-    const parsed = parseSource(source('nested.md', `- Talks\n  * in Minsk\n\n${text}`));
+    const parsed = await parseSource(source('nested.md', `- Talks\n  * in Minsk\n\n${text}`));
 
     expect(parsed.data).toMatchObject({
       key_points: [{ text: 'Talks', bullets: ['in Minsk'] }],
@@ -68,16 +68,16 @@ describe('parse: the five Markdown cases of issue 12', () => {
     expect(parsed.positions.get('sections[0].bullets[1]')).toMatchObject({ line: 10, column: 3 });
   });
 
-  it('inside a numbered item, a nested list still follows its parent led by a dash (numbered items are paragraphs)', () => {
-    const data = read('## Steps\n\n1. Call\n   - Paris\n');
+  it('inside a numbered item, a nested list still follows its parent led by a dash (numbered items are paragraphs)', async () => {
+    const data = await read('## Steps\n\n1. Call\n   - Paris\n');
 
     expect(data.sections?.[0]?.body).toEqual(['1. Call', '– Paris']);
   });
 
-  it('refuses quotes nested too deeply for the parser, instead of losing their text', () => {
+  it('refuses quotes nested too deeply for the parser, instead of losing their text', async () => {
     let error: unknown;
     try {
-      read(`${'>'.repeat(60)} deep\n`);
+      await read(`${'>'.repeat(60)} deep\n`);
     } catch (caught) {
       error = caught;
     }
@@ -229,9 +229,9 @@ describe("parse: CommonMark's own examples of the blocks the format maps", () =>
     (example) => asLinksWeKeep(example.html),
   );
 
-  const parsedOrNull = (markdown: string): Document | null => {
+  const parsedOrNull = async (markdown: string): Promise<Document | null> => {
     try {
-      return read(markdown);
+      return await read(markdown);
     } catch (error) {
       // A heading nobody wrote text for, or quotes before any section: the format's errors, not the parser's.
       if (error instanceof DocumentSyntaxError) return null;
@@ -245,9 +245,9 @@ describe("parse: CommonMark's own examples of the blocks the format maps", () =>
 
   it.each(blocks.map((example) => [example.number, example.section, example.markdown, example] as const))(
     'example %i (%s): %j',
-    (_number, _section, _markdown, example) => {
+    async (_number, _section, _markdown, example) => {
       const elements = topLevel(example.html);
-      const data = parsedOrNull(example.markdown);
+      const data = await parsedOrNull(example.markdown);
       if (data === null) {
         // Only a second `# title`-like contradiction or misplaced text can refuse: never the plain case.
         expect(elements.some((element) => element.tag === 'h1')).toBe(true);

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRenderer, type Renderer } from '../lambdas/render';
 import type { SourceFile } from '../lambdas/render/types';
 
@@ -110,5 +110,38 @@ describe('fonts: the default theme names none', () => {
     const { pdf } = await renderer.render(source('title: Réunion à Genève\ndate: 2022-02-28\nlang: fr\nsummary: Le ministre a parlé.\n'));
 
     expect(fonts(pdf).map((font) => font.name).sort()).toEqual(['NotoSans-Bold', 'NotoSans-Regular']);
+  });
+});
+
+// Last in the file: the engine's modules are loaded afresh here, with fontkit recording its parses.
+describe('fonts: the organisation font at start-up', () => {
+  it('is parsed once per face, by the theme’s check, and that parse sets the text', async () => {
+    // Prepare: a fresh engine whose fontkit writes down the bytes of every font it parses.
+    const parsed: Uint8Array[] = [];
+    vi.resetModules();
+    vi.doMock('fontkit', async (importOriginal) => {
+      const fontkit = await importOriginal<typeof import('fontkit')>();
+      return {
+        ...fontkit,
+        create: (bytes: Uint8Array, postscriptName?: string) => {
+          parsed.push(bytes);
+          return fontkit.create(bytes, postscriptName);
+        },
+      };
+    });
+    try {
+      const fresh = await import('../lambdas/render');
+      const faces = ['Lato_400Regular.ttf', 'Lato_700Bold.ttf'].map((name) => readFileSync(join(fixtureFonts, name)));
+
+      // Act
+      const renderer = await fresh.createRenderer({ templatesDir: templatesWithFont(LATO), sourceDateEpoch: 1_700_000_000 });
+      const { pdf } = await renderer.render(source('title: Réunion à Genève\ndate: 2022-02-28\nlang: fr\nsummary: Le ministre a parlé.\n'));
+
+      // Assert
+      expect(faces.map((face) => parsed.filter((bytes) => Buffer.compare(Buffer.from(bytes), face) === 0).length)).toEqual([1, 1]);
+      expect(new Set(fonts(pdf).map((font) => font.name))).toEqual(new Set(['Lato-Regular', 'Lato-Bold']));
+    } finally {
+      vi.doUnmock('fontkit');
+    }
   });
 });

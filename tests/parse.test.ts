@@ -1,10 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCommonMark } from '../lambdas/render/commonmark';
+import { describe, expect, it, vi } from 'vitest';
 import { type ContentError, DocumentSyntaxError, InputError, UnsupportedFormatError } from '../lambdas/render/errors';
 import { DEFAULT_LIMITS } from '../lambdas/render/limits';
-import { loadDispatchReader, parseSource } from '../lambdas/render/parse';
+import { parseSource } from '../lambdas/render/parse';
 import { ACCEPTED_EXTENSIONS } from '../lambdas/render/parse/formats';
 import { detectLanguage, MAX_TITLE_LENGTH, titleOf } from '../lambdas/render/parse/dispatch';
 import type { ParsedDocument, SourceFile } from '../lambdas/render/types';
@@ -25,9 +24,9 @@ function fixture(path: string): SourceFile {
   return { name: path, bytes: readFileSync(full), modifiedAt: statSync(full).mtime };
 }
 
-function parseError(source: SourceFile, limits = {}): ContentError {
+async function parseError(source: SourceFile, limits = {}): Promise<ContentError> {
   try {
-    parseSource(source, limits);
+    await parseSource(source, limits);
   } catch (error) {
     return error as ContentError;
   }
@@ -46,18 +45,15 @@ function record(parsed: ParsedDocument): Record<string, unknown> {
   return parsed.data as Record<string, unknown>;
 }
 
-// The renderer loads the CommonMark parser before the stages that need it; these tests call the stages directly.
-beforeAll(loadCommonMark);
-beforeAll(loadDispatchReader);
-
 describe('parse', () => {
+
   describe('file checks', () => {
-    it.each(['report.docx', 'notes', 'factsheet.pdf'])('refuses %s, listing the accepted extensions', (name) => {
+    it.each(['report.docx', 'notes', 'factsheet.pdf'])('refuses %s, listing the accepted extensions', async (name) => {
       // Prepare
       const source = name === 'report.docx' ? fixture('bad/report.docx') : sourceOf(name, 'title: x\ndate: 2022\n');
 
       // Act
-      const error = parseError(source);
+      const error = await parseError(source);
 
       // Assert
       expect(error).toBeInstanceOf(UnsupportedFormatError);
@@ -69,9 +65,9 @@ describe('parse', () => {
       expect([...ACCEPTED_EXTENSIONS].sort()).toEqual(['.json', '.markdown', '.md', '.txt', '.yaml', '.yml']);
     });
 
-    it('refuses an empty file and a file of blank lines', () => {
-      const empty = parseError(fixture('bad/empty.yaml'));
-      const blank = parseError(sourceOf('blank.md', '\n  \n\t\n'));
+    it('refuses an empty file and a file of blank lines', async () => {
+      const empty = await parseError(fixture('bad/empty.yaml'));
+      const blank = await parseError(sourceOf('blank.md', '\n  \n\t\n'));
 
       expect(empty).toBeInstanceOf(InputError);
       expect(empty.problems[0]?.message).toBe('the file is empty');
@@ -79,32 +75,32 @@ describe('parse', () => {
       expect(blank.problems[0]?.message).toBe('the file contains only blank space');
     });
 
-    it('leaves the size to whoever read the bytes: the limit is checked once, before reading', () => {
+    it('leaves the size to whoever read the bytes: the limit is checked once, before reading', async () => {
       const text = `title: Une dépêche\nsummary: ${'a'.repeat(DEFAULT_LIMITS.maxBytes)}\n`;
 
-      const parsed = parseSource(sourceOf('big.yaml', text));
+      const parsed = await parseSource(sourceOf('big.yaml', text));
 
       expect(record(parsed).title).toBe('Une dépêche');
     });
 
-    it('names a PNG uploaded as YAML', () => {
-      const error = parseError(fixture('bad/image.yaml'));
+    it('names a PNG uploaded as YAML', async () => {
+      const error = await parseError(fixture('bad/image.yaml'));
 
       expect(error).toBeInstanceOf(InputError);
       expect(error.problems[0]?.message).toBe('this is a PNG image, not a text document');
     });
 
-    it('refuses NUL bytes as binary, with their position', () => {
-      const error = parseError(sourceOf('nul.yaml', 'title: a\ndate: 20\u000022\n'));
+    it('refuses NUL bytes as binary, with their position', async () => {
+      const error = await parseError(sourceOf('nul.yaml', 'title: a\ndate: 20\u000022\n'));
 
       expect(error).toBeInstanceOf(InputError);
       expect(error.problems[0]).toMatchObject({ line: 2, column: 9, message: textContaining('binary') });
     });
 
-    it('refuses Latin-1 text at the first byte that is not UTF-8', () => {
+    it('refuses Latin-1 text at the first byte that is not UTF-8', async () => {
       const bytes = readFileSync(join(fixtures, 'bad/latin1.yaml'));
 
-      const error = parseError(fixture('bad/latin1.yaml'));
+      const error = await parseError(fixture('bad/latin1.yaml'));
 
       expect(error).toBeInstanceOf(InputError);
       expect(error.problems[0]).toMatchObject({ line: 1, column: bytes.indexOf(0xe9) + 1 });
@@ -112,8 +108,8 @@ describe('parse', () => {
       expect(error.problems[0]?.message).toContain('Latin-1');
     });
 
-    it('refuses UTF-16 without a byte order mark', () => {
-      const error = parseError(fixture('bad/utf16-no-bom.yaml'));
+    it('refuses UTF-16 without a byte order mark', async () => {
+      const error = await parseError(fixture('bad/utf16-no-bom.yaml'));
 
       expect(error).toBeInstanceOf(InputError);
       expect(error.problems[0]?.message).toContain('UTF-16 without a byte order mark');
@@ -124,28 +120,28 @@ describe('parse', () => {
       ['UTF-16LE with a byte order mark', 'good/utf16le-bom.yaml', 'Документ у UTF-16 з позначкою порядку байтів'],
       ['UTF-16BE with a byte order mark', 'good/utf16be-bom.json', 'UTF-16 big-endian with a byte order mark'],
       ['an upper-case extension', 'good/UPPER.YML', 'Extension en majuscules'],
-    ])('reads %s', (_, path, title) => {
-      const parsed = parseSource(fixture(path));
+    ])('reads %s', async (_, path, title) => {
+      const parsed = await parseSource(fixture(path));
 
       expect(record(parsed).title).toBe(title);
     });
 
-    it('reads CRLF line endings with the same positions as LF', () => {
+    it('reads CRLF line endings with the same positions as LF', async () => {
       const source = fixture('good/crlf.yaml');
       const raw = new TextDecoder().decode(source.bytes);
       const unix = raw.replace(/\r\n/g, '\n');
 
-      const parsed = parseSource(source);
+      const parsed = await parseSource(source);
 
       expect(raw).toContain('\r\n');
       expect(record(parsed).summary).toBe('Première ligne\ndeuxième ligne\n');
       expect(parsed.positions.get('quotes[0].speaker')).toEqual(positionIn(unix, 'speaker'));
     });
 
-    it('composes decomposed accents (NFC), so that é is one character', () => {
+    it('composes decomposed accents (NFC), so that é is one character', async () => {
       const raw = new TextDecoder().decode(fixture('good/nfd.yaml').bytes);
 
-      const parsed = parseSource(fixture('good/nfd.yaml'));
+      const parsed = await parseSource(fixture('good/nfd.yaml'));
 
       expect(raw).toContain('e\u0301');
       expect(record(parsed).title).toBe('Caf\u00e9 d\u00e9compos\u00e9');
@@ -153,11 +149,11 @@ describe('parse', () => {
   });
 
   describe('YAML', () => {
-    it('gives the line and column of every field path', () => {
+    it('gives the line and column of every field path', async () => {
       const path = join(contentDir, 'macron-poutine-2022-02-28.yaml');
       const text = readFileSync(path, 'utf8');
 
-      const parsed = parseSource(sourceOf(path, text));
+      const parsed = await parseSource(sourceOf(path, text));
 
       expect(parsed.format).toBe('yaml');
       expect(parsed.positions.get('title')).toEqual(positionIn(text, 'title:'));
@@ -165,70 +161,70 @@ describe('parse', () => {
       expect(parsed.positions.get('sections[0].bullets[1]')).toEqual(positionIn(text, 'une préservation'));
     });
 
-    it('keeps dates as text and numbers as written', () => {
-      const parsed = parseSource(fixture('good/year-number.yaml'));
+    it('keeps dates as text and numbers as written', async () => {
+      const parsed = await parseSource(fixture('good/year-number.yaml'));
 
       expect(record(parsed)).toMatchObject({ date: '2022', facts: [{ label: 'Montant', value: '1.50' }] });
     });
 
-    it('reports a value containing ": " at its line and column, with the fix', () => {
+    it('reports a value containing ": " at its line and column, with the fix', async () => {
       const text = readFileSync(join(fixtures, 'bad/yaml-syntax.yaml'), 'utf8');
 
-      const error = parseError(fixture('bad/yaml-syntax.yaml'));
+      const error = await parseError(fixture('bad/yaml-syntax.yaml'));
 
       expect(error).toBeInstanceOf(DocumentSyntaxError);
       expect(error.problems[0]).toMatchObject({ ...positionIn(text, 'Ukraine:'), message: 'a value is read as another `key: value` pair' });
       expect(error.problems[0]?.expected).toContain('in quotes');
     });
 
-    it('reports bad indentation where it is', () => {
-      const error = parseError(fixture('bad/yaml-bad-indent.yaml'));
+    it('reports bad indentation where it is', async () => {
+      const error = await parseError(fixture('bad/yaml-bad-indent.yaml'));
 
       expect(error).toBeInstanceOf(DocumentSyntaxError);
       expect(error.problems[0]).toMatchObject({ line: 5, message: 'sequence item without - indicator' });
     });
 
-    it('refuses an alias bomb before expanding it', () => {
-      const error = parseError(fixture('bad/alias-bomb.yaml'));
+    it('refuses an alias bomb before expanding it', async () => {
+      const error = await parseError(fixture('bad/alias-bomb.yaml'));
 
       expect(error).toBeInstanceOf(DocumentSyntaxError);
       expect(error.problems[0]?.message).toContain(`more than ${DEFAULT_LIMITS.maxAliasCount} times`);
       expect(error.problems[0]?.message).toContain('billion laughs');
     });
 
-    it('accepts a few aliases, and refuses one that contains itself or names no anchor', () => {
-      const few = parseSource(sourceOf('few.yaml', 'title: &t Un titre\ndate: 2022\nsubtitle: *t\n'));
+    it('accepts a few aliases, and refuses one that contains itself or names no anchor', async () => {
+      const few = await parseSource(sourceOf('few.yaml', 'title: &t Un titre\ndate: 2022\nsubtitle: *t\n'));
       const cycleText = 'title: x\ndate: 2022\ntags: &a [x, *a]\n';
-      const cycle = parseError(sourceOf('cycle.yaml', cycleText));
-      const dangling = parseError(sourceOf('dangling.yaml', 'title: x\ndate: 2022\nsubtitle: *nope\n'));
+      const cycle = await parseError(sourceOf('cycle.yaml', cycleText));
+      const dangling = await parseError(sourceOf('dangling.yaml', 'title: x\ndate: 2022\nsubtitle: *nope\n'));
 
       expect(record(few).subtitle).toBe('Un titre');
       expect(cycle.problems[0]).toMatchObject({ ...positionIn(cycleText, '*a'), message: 'the alias *a refers to the list or mapping that contains it' });
       expect(dangling.problems[0]).toMatchObject({ line: 3, column: 11, message: 'the alias *nope refers to no anchor' });
     });
 
-    it('refuses more than one document, pointing at the second', () => {
-      const error = parseError(fixture('bad/multi-document.yaml'));
+    it('refuses more than one document, pointing at the second', async () => {
+      const error = await parseError(fixture('bad/multi-document.yaml'));
 
       expect(error).toBeInstanceOf(DocumentSyntaxError);
       expect(error.problems[0]).toMatchObject({ line: 3, column: 1, message: textContaining('2 YAML documents') });
     });
 
-    it('refuses a top level that is not a mapping', () => {
-      const list = parseError(fixture('bad/top-level-list.yaml'));
-      const scalar = parseError(sourceOf('scalar.yaml', 'just a sentence\n'));
+    it('refuses a top level that is not a mapping', async () => {
+      const list = await parseError(fixture('bad/top-level-list.yaml'));
+      const scalar = await parseError(sourceOf('scalar.yaml', 'just a sentence\n'));
 
       expect(list).toBeInstanceOf(DocumentSyntaxError);
       expect(list.problems[0]?.message).toBe('the YAML document is a list');
       expect(scalar.problems[0]?.message).toBe('the YAML document is a single value ("just a sentence")');
     });
 
-    it('quotes a bounded excerpt of a 940 KB single value, in the message and in the error report', () => {
+    it('quotes a bounded excerpt of a 940 KB single value, in the message and in the error report', async () => {
       const value = 'Une seule très longue phrase sans deux-points '.repeat(20_500);
       const json = `"${'x'.repeat(940_000)}`;
 
-      const yamlError = parseError(sourceOf('one-value.yaml', `${value}\n`));
-      const jsonError = parseError(sourceOf('one-word.json', `{"title": ${json.slice(1)}}`));
+      const yamlError = await parseError(sourceOf('one-value.yaml', `${value}\n`));
+      const jsonError = await parseError(sourceOf('one-word.json', `{"title": ${json.slice(1)}}`));
 
       expect(Buffer.byteLength(value)).toBeGreaterThan(940_000);
       expect(yamlError.problems[0]?.message).toBe(
@@ -239,16 +235,16 @@ describe('parse', () => {
       expect(jsonError.message.length).toBeLessThan(1_000);
     });
 
-    it('names the field that appears twice', () => {
-      const error = parseError(sourceOf('twice.yaml', 'title: a\ndate: 2022\ntitle: b\n'));
+    it('names the field that appears twice', async () => {
+      const error = await parseError(sourceOf('twice.yaml', 'title: a\ndate: 2022\ntitle: b\n'));
 
       expect(error.problems[0]).toMatchObject({ line: 3, column: 1, message: 'the field "title" appears twice' });
     });
 
-    it('points an unclosed quote at its opening quote, not at the end of the file', () => {
+    it('points an unclosed quote at its opening quote, not at the end of the file', async () => {
       const text = 'title: "Appel Macron\ndate: 2022\n';
 
-      const error = parseError(sourceOf('quote.yaml', text));
+      const error = await parseError(sourceOf('quote.yaml', text));
 
       expect(error.problems[0]).toMatchObject({ ...positionIn(text, '"'), message: 'a quoted value is never closed' });
     });
@@ -258,8 +254,8 @@ describe('parse', () => {
       ['compact block nesting', `title: x\ndate: 2022\nextra:\n  ${'- '.repeat(5000)}x\n`],
       ['indentation', `title: x\ndate: 2022\n${Array.from({ length: 600 }, (_, level) => `${' '.repeat(level)}k${level}:`).join('\n')}\n`],
       ['nesting within the column limit', `title: x\ndate: 2022\nextra:\n${Array.from({ length: 40 }, (_, level) => `${' '.repeat(level + 1)}k${level}:`).join('\n')} x\n`],
-    ])('refuses %s deeper than the limit without overflowing the stack', (_, text) => {
-      const error = parseError(sourceOf('deep.yaml', text));
+    ])('refuses %s deeper than the limit without overflowing the stack', async (_, text) => {
+      const error = await parseError(sourceOf('deep.yaml', text));
 
       expect(error).toBeInstanceOf(DocumentSyntaxError);
       expect(error.problems[0]?.message).toContain(`more than ${DEFAULT_LIMITS.maxDepth} levels`);
@@ -274,10 +270,10 @@ describe('parse', () => {
       ['plain over two lines', `summary: Voir ${brackets}\n  ${brackets} fin`, `Voir ${brackets} ${brackets} fin`],
       ['block scalar indented 300 columns', `summary: |\n  Code:\n${' '.repeat(300)}x = 1\n  fin`, `Code:\n${' '.repeat(298)}x = 1\nfin\n`],
       ['comment', `# ${brackets}\n${' '.repeat(300)}# indented comment\nsummary: fin`, 'fin'],
-    ])('reads 300 brackets or deep indentation inside a %s value as text, not as nesting', (_, summary, expected) => {
+    ])('reads 300 brackets or deep indentation inside a %s value as text, not as nesting', async (_, summary, expected) => {
       const text = `title: x\ndate: 2022\n${summary}\n`;
 
-      const parsed = parseSource(sourceOf('text.yaml', text));
+      const parsed = await parseSource(sourceOf('text.yaml', text));
 
       expect(record(parsed).summary).toBe(expected);
     });
@@ -286,12 +282,12 @@ describe('parse', () => {
       // The document is level 0; `fin` is one level inside the innermost list, `k32:` inside the innermost mapping.
       ['flow', (levels: number) => `extra: ${'['.repeat(levels)}fin${']'.repeat(levels)}`, DEFAULT_LIMITS.maxDepth, 'fin'],
       ['block', (levels: number) => Array.from({ length: levels }, (_, level) => `${'  '.repeat(level)}k${level}:`).join('\n') + ' fin', DEFAULT_LIMITS.maxDepth + 1, `k${DEFAULT_LIMITS.maxDepth}:`],
-    ])('refuses %s nesting one level past the limit at the line and column of the first node too deep', (_, nest, levels, deepest) => {
+    ])('refuses %s nesting one level past the limit at the line and column of the first node too deep', async (_, nest, levels, deepest) => {
       const refused = `title: x\ndate: 2022\n${nest(levels)}\n`;
       const accepted = `title: x\ndate: 2022\n${nest(levels - 1)}\n`;
 
-      const error = parseError(sourceOf('deep.yaml', refused));
-      const parsed = parseSource(sourceOf('deep.yaml', accepted));
+      const error = await parseError(sourceOf('deep.yaml', refused));
+      const parsed = await parseSource(sourceOf('deep.yaml', accepted));
 
       expect(record(parsed).extra ?? record(parsed).k0).toBeDefined();
       expect(error.problems[0]).toEqual(expect.objectContaining({
@@ -302,21 +298,21 @@ describe('parse', () => {
   });
 
   describe('JSON', () => {
-    it('reads 300 brackets inside a string as text, not as nesting', () => {
+    it('reads 300 brackets inside a string as text, not as nesting', async () => {
       const summary = `Voir \\" ${'[{'.repeat(150)} \\\\\\" fin`;
       const text = `{"title": "x", "date": 2022, "summary": "${summary}"}`;
 
-      const parsed = parseSource(sourceOf('text.json', text));
+      const parsed = await parseSource(sourceOf('text.json', text));
 
       expect(record(parsed).summary).toBe(JSON.parse(`"${summary}"`));
     });
 
-    it.each([DEFAULT_LIMITS.maxDepth, 5000])('refuses %i nested lists at the line and column of the first one too deep', (levels) => {
+    it.each([DEFAULT_LIMITS.maxDepth, 5000])('refuses %i nested lists at the line and column of the first one too deep', async (levels) => {
       // The document's own braces are the first level.
       const text = `{"title": "x", "date": 2022,\n "extra": ${'['.repeat(levels)}${']'.repeat(levels)}}`;
       const first = positionIn(text, '[');
 
-      const error = parseError(sourceOf('deep.json', text));
+      const error = await parseError(sourceOf('deep.json', text));
 
       expect(error.problems[0]).toEqual(expect.objectContaining({
         line: first.line,
@@ -325,19 +321,19 @@ describe('parse', () => {
       }));
     });
 
-    it('keeps numbers as typed, as YAML does', () => {
+    it('keeps numbers as typed, as YAML does', async () => {
       const text = '{"title": "T", "date": 2022, "facts": [{"label": "a", "value": 1.50}, {"label": "b", "value": 12345678901234567890}, {"label": "c", "value": 1e3}, {"label": "d", "value": -0.0}]}';
 
-      const parsed = parseSource(sourceOf('numbers.json', text));
+      const parsed = await parseSource(sourceOf('numbers.json', text));
 
       expect(record(parsed)).toMatchObject({ date: '2022', facts: [{ value: '1.50' }, { value: '12345678901234567890' }, { value: '1e3' }, { value: '-0.0' }] });
     });
 
-    it('reads the English sample with field positions', () => {
+    it('reads the English sample with field positions', async () => {
       const path = join(contentDir, 'macron-putin-call-en.json');
       const text = readFileSync(path, 'utf8');
 
-      const parsed = parseSource(sourceOf(path, text));
+      const parsed = await parseSource(sourceOf(path, text));
 
       expect(parsed.format).toBe('json');
       expect(record(parsed).title).toBe((JSON.parse(text) as { title: unknown }).title);
@@ -347,11 +343,11 @@ describe('parse', () => {
     it.each([
       ['bad/json-syntax.json', '"Russia",', 'a comma comes before the closing ]', 9],
       ['bad/json-unquoted.json', '2022-02-28', '2022-02-28 is not a JSON value', 0],
-    ])('reports %s at the line and column of the mistake', (path, near, message, shift) => {
+    ])('reports %s at the line and column of the mistake', async (path, near, message, shift) => {
       const text = readFileSync(join(fixtures, path), 'utf8');
       const at = positionIn(text, near);
 
-      const error = parseError(fixture(path));
+      const error = await parseError(fixture(path));
 
       expect(error).toBeInstanceOf(DocumentSyntaxError);
       expect(error.problems[0]).toMatchObject({ line: at.line, column: at.column + shift, message });
@@ -368,35 +364,35 @@ describe('parse', () => {
       ['{"title": "\\q"}', 1, 12, 'invalid escape "\\q" in a string'],
       ['{"title": "x"} extra', 1, 16, 'there is more text after the end of the JSON document'],
       ['{"title": "never closed}', 1, 11, 'a string is never closed'],
-    ])('explains %j', (text, line, column, message) => {
-      const error = parseError(sourceOf('doc.json', text));
+    ])('explains %j', async (text, line, column, message) => {
+      const error = await parseError(sourceOf('doc.json', text));
 
       expect(error).toBeInstanceOf(DocumentSyntaxError);
       expect(error.problems[0]).toMatchObject({ line, column, message });
     });
 
-    it('refuses a field given twice, which JSON.parse would silently drop', () => {
+    it('refuses a field given twice, which JSON.parse would silently drop', async () => {
       const text = readFileSync(join(fixtures, 'bad/duplicate-field.json'), 'utf8');
 
-      const error = parseError(fixture('bad/duplicate-field.json'));
+      const error = await parseError(fixture('bad/duplicate-field.json'));
 
       expect(error).toBeInstanceOf(DocumentSyntaxError);
       expect(error.problems[0]).toMatchObject({ ...positionIn(text, '"title": "A second'), message: 'the field "title" appears twice' });
     });
 
-    it('refuses a JSON list at the top level', () => {
-      const error = parseError(sourceOf('list.json', '[{"title": "x"}]'));
+    it('refuses a JSON list at the top level', async () => {
+      const error = await parseError(sourceOf('list.json', '[{"title": "x"}]'));
 
       expect(error.problems[0]?.message).toBe('the JSON document is a list');
     });
   });
 
   describe('Markdown', () => {
-    it('takes metadata from the front matter and the narrative from the body', () => {
+    it('takes metadata from the front matter and the narrative from the body', async () => {
       const path = join(contentDir, 'macron-poutine-call.md');
       const text = readFileSync(path, 'utf8');
 
-      const parsed = parseSource(sourceOf(path, text));
+      const parsed = await parseSource(sourceOf(path, text));
       const data = record(parsed);
 
       expect(parsed.format).toBe('markdown');
@@ -423,8 +419,8 @@ describe('parse', () => {
       expect(parsed.positions.get('parties[2].name')).toEqual(positionIn(text, 'name: Volodymyr Zelensky'));
     });
 
-    it('reads headings, bullets, numbered items, sub-headings and quotes', () => {
-      const parsed = parseSource(fixture('good/Notes.Md'));
+    it('reads headings, bullets, numbered items, sub-headings and quotes', async () => {
+      const parsed = await parseSource(fixture('good/Notes.Md'));
       const data = record(parsed);
 
       expect(data.title).toBe('Macron and Putin speak for an hour and a half');
@@ -448,8 +444,8 @@ describe('parse', () => {
       ]);
     });
 
-    it('appends body sections and quotes to those of the front matter, and drops a repeated title', () => {
-      const parsed = parseSource(fixture('good/front-matter.markdown'));
+    it('appends body sections and quotes to those of the front matter, and drops a repeated title', async () => {
+      const parsed = await parseSource(fixture('good/front-matter.markdown'));
       const data = record(parsed);
 
       expect((data.sections as { heading: string }[]).map((section) => section.heading)).toEqual(['From the front matter', 'From the body']);
@@ -460,66 +456,66 @@ describe('parse', () => {
       expect(parsed.positions.get('sections[1].heading')?.line).toBe(14);
     });
 
-    it('gives front matter errors the line of the whole file', () => {
+    it('gives front matter errors the line of the whole file', async () => {
       const text = readFileSync(join(fixtures, 'bad/front-matter-syntax.md'), 'utf8');
 
-      const error = parseError(fixture('bad/front-matter-syntax.md'));
+      const error = await parseError(fixture('bad/front-matter-syntax.md'));
 
       expect(error).toBeInstanceOf(DocumentSyntaxError);
       expect(error.problems[0]).toMatchObject({ ...positionIn(text, '"Président'), message: 'a quoted value is never closed' });
     });
 
-    it('refuses front matter that is never closed', () => {
-      const error = parseError(fixture('bad/front-matter-unclosed.md'));
+    it('refuses front matter that is never closed', async () => {
+      const error = await parseError(fixture('bad/front-matter-unclosed.md'));
 
       expect(error).toBeInstanceOf(DocumentSyntaxError);
       expect(error.problems[0]).toMatchObject({ line: 1, column: 1, message: 'the front matter opened by `---` on line 1 is never closed' });
     });
 
-    it('refuses text before the first section when the front matter already has a summary', () => {
-      const error = parseError(fixture('bad/two-summaries.md'));
+    it('refuses text before the first section when the front matter already has a summary', async () => {
+      const error = await parseError(fixture('bad/two-summaries.md'));
 
       expect(error).toBeInstanceOf(DocumentSyntaxError);
       expect(error.problems[0]).toMatchObject({ line: 7, column: 1 });
       expect(error.problems[0]?.message).toContain('already has `summary:`');
     });
 
-    it('refuses a `#` title that contradicts the front matter', () => {
-      const error = parseError(sourceOf('titles.md', '---\ntitle: Un\ndate: 2022\n---\n\n# Deux\n'));
+    it('refuses a `#` title that contradicts the front matter', async () => {
+      const error = await parseError(sourceOf('titles.md', '---\ntitle: Un\ndate: 2022\n---\n\n# Deux\n'));
 
       expect(error.problems[0]).toMatchObject({ line: 6, column: 3, message: textContaining('two different titles') });
     });
   });
 
   describe('wire dispatch', () => {
-    const seed = (): ParsedDocument => parseSource(sourceOf(seedPath, readFileSync(seedPath)));
+    const seed = (): Promise<ParsedDocument> => parseSource(sourceOf(seedPath, readFileSync(seedPath)));
     const seedText = readFileSync(seedPath, 'utf8');
     const seedParagraphs = seedText.trim().replace(/^date \S+ /, '').split(/\n\n/);
 
-    it('titles the seed by the first clause of its first sentence, without "…"', () => {
-      const { title } = record(seed()) as { title: string };
+    it('titles the seed by the first clause of its first sentence, without "…"', async () => {
+      const { title } = record(await seed()) as { title: string };
 
       expect(title).toBe('Emmanuel Macron a échangé lundi pendant 1h30 avec Vladimir Poutine');
       expect(title.length).toBeLessThanOrEqual(MAX_TITLE_LENGTH);
     });
 
-    it('dates the seed February 2022 and detects French', () => {
-      const parsed = seed();
+    it('dates the seed February 2022 and detects French', async () => {
+      const parsed = await seed();
 
       expect(record(parsed)).toMatchObject({ date: '2022-02', lang: 'fr' });
       expect(parsed.positions.get('date')).toEqual(positionIn(seedText, '2022-02'));
     });
 
-    it('makes the first paragraph the summary and the others, inline dashes included, the text, so no paragraph is printed twice', () => {
-      const data = record(seed());
+    it('makes the first paragraph the summary and the others, inline dashes included, the text, so no paragraph is printed twice', async () => {
+      const data = record(await seed());
 
       expect(data.summary).toBe(seedParagraphs[0]);
       expect(data.sections).toEqual([{ heading: 'Texte de la dépêche', body: seedParagraphs.slice(1) }]);
       expect(JSON.stringify(data.sections)).toContain('sur le terrain : - un arrêt de toutes les frappes');
     });
 
-    it('lists the statements quoted, each with the speaker the text names, and leaves fragments in the text', () => {
-      const quotes = record(seed()).quotes as { text: string; speaker?: string }[];
+    it('lists the statements quoted, each with the speaker the text names, and leaves fragments in the text', async () => {
+      const quotes = record(await seed()).quotes as { text: string; speaker?: string }[];
 
       expect(quotes).toEqual([
         { text: 'a confirmé sa volonté de s’engager', speaker: 'Élysée' },
@@ -546,8 +542,8 @@ describe('parse', () => {
       expect(quotes.map((quote) => quote.text)).not.toContain('à plusieurs reprises ces dernières heures');
     });
 
-    it('reads “ ” quotes, “…,” said X, deduplicates, and dates an undated dispatch by its file', () => {
-      const parsed = parseSource(fixture('good/dispatch-en.txt'));
+    it('reads “ ” quotes, “…,” said X, deduplicates, and dates an undated dispatch by its file', async () => {
+      const parsed = await parseSource(fixture('good/dispatch-en.txt'));
       const data = record(parsed);
 
       expect(data.lang).toBe('en');
@@ -562,8 +558,8 @@ describe('parse', () => {
       expect(data.timeline).toBeUndefined();
     });
 
-    it('reads a Ukrainian dispatch with a dash before the attribution, and warns that only title, summary, text and quotes were derived', () => {
-      const parsed = parseSource(fixture('good/dispatch-uk.txt'));
+    it('reads a Ukrainian dispatch with a dash before the attribution, and warns that only title, summary, text and quotes were derived', async () => {
+      const parsed = await parseSource(fixture('good/dispatch-uk.txt'));
       const data = record(parsed);
 
       expect(data).toMatchObject({ lang: 'uk', date: '2022-02-28', title: 'Коротке повідомлення', summary: 'Коротке повідомлення.' });
@@ -573,8 +569,8 @@ describe('parse', () => {
       expect(parsed.warnings).toEqual([expect.stringContaining('a language the extraction rules do not cover (they cover fr, en)')]);
     });
 
-    it('refuses a dispatch that has a date and nothing else', () => {
-      const error = parseError(sourceOf('empty.txt', '  date 2022-02-28\n\n'));
+    it('refuses a dispatch that has a date and nothing else', async () => {
+      const error = await parseError(sourceOf('empty.txt', '  date 2022-02-28\n\n'));
 
       expect(error).toBeInstanceOf(InputError);
       expect(error.problems[0]?.message).toBe('the dispatch has a date but no text');
@@ -610,33 +606,33 @@ describe('parse', () => {
     // These took minutes when a regular expression backtracked or a position was counted from the
     // line start each time. Four times the input must take less than twice four times as long
     // (tests/helpers/growth.ts), which quadratic code never does, however loaded the machine.
-    it('reads a heading line of 200 000 spaces in linear time', () => {
+    it('reads a heading line of 200 000 spaces in linear time', async () => {
       const heading = (spaces: number) => sourceOf('spaces.md', `---\ndate: 2022\n---\n# x${' '.repeat(spaces)}y ##\n`);
 
-      const ratio = growthRatio(heading, (source) => parseSource(source), 50_000);
-      const parsed = parseSource(heading(200_000));
+      const ratio = await growthRatio(heading, (source) => parseSource(source), 50_000);
+      const parsed = await parseSource(heading(200_000));
 
       expect(ratio).toBeLessThan(LINEAR_GROWTH_BOUND);
       expect(record(parsed).title).toBe(`x${' '.repeat(200_000)}y`);
     });
 
-    it('reads a one-line dispatch of 18 000 quotes in linear time', () => {
+    it('reads a one-line dispatch of 18 000 quotes in linear time', async () => {
       const quotes = (count: number) => Array.from({ length: count }, (_, index) => `«nous avons parlé ${index}», selon l’Élysée, `);
       const dispatch = (count: number) => `date 2022 Emmanuel Macron a dit ${quotes(count).join('')}`;
 
-      const ratio = growthRatio((count) => sourceOf('quotes.txt', dispatch(count)), (source) => parseSource(source), 2_250);
-      const parsed = parseSource(sourceOf('quotes.txt', dispatch(18_000)));
+      const ratio = await growthRatio((count) => sourceOf('quotes.txt', dispatch(count)), (source) => parseSource(source), 2_250);
+      const parsed = await parseSource(sourceOf('quotes.txt', dispatch(18_000)));
 
       expect(ratio).toBeLessThan(LINEAR_GROWTH_BOUND);
       expect(record(parsed).quotes).toHaveLength(18_000);
       expect(parsed.positions.get('quotes[17999].text')).toEqual(positionIn(dispatch(18_000), 'nous avons parlé 17999'));
     });
 
-    it('reads a paragraph of 500 000 full stops in linear time', () => {
+    it('reads a paragraph of 500 000 full stops in linear time', async () => {
       const dots = (count: number) => sourceOf('dots.txt', '. '.repeat(count));
 
-      const ratio = growthRatio(dots, (source) => parseSource(source), 125_000);
-      const parsed = parseSource(dots(500_000));
+      const ratio = await growthRatio(dots, (source) => parseSource(source), 125_000);
+      const parsed = await parseSource(dots(500_000));
 
       expect(ratio).toBeLessThan(LINEAR_GROWTH_BOUND);
       expect(record(parsed).title).toMatch(/^\. \. .*…$/);
@@ -645,14 +641,52 @@ describe('parse', () => {
 
   describe('samples', () => {
     const documents = readdirSync(contentDir, { withFileTypes: true }).filter((entry) => entry.isFile() && !entry.name.startsWith('.'));
-    it.each(documents.map((entry) => entry.name))('parses content/%s into a mapping', (name) => {
+    it.each(documents.map((entry) => entry.name))('parses content/%s into a mapping', async (name) => {
       const path = join(contentDir, name);
 
-      const parsed = parseSource(sourceOf(path, readFileSync(path)));
+      const parsed = await parseSource(sourceOf(path, readFileSync(path)));
 
       expect(typeof parsed.data).toBe('object');
       expect(record(parsed).title).toEqual(expect.any(String));
       expect(parsed.positions.get('title')?.line).toEqual(expect.any(Number));
     });
+  });
+});
+
+// Last in the file: each test here loads the engine's modules afresh, and what the file's own
+// imports load lazily afterwards would come from that fresh registry (another InputError class).
+describe('parse: what a format needs, in fresh modules', () => {
+  it('is loaded by the parser itself: a dispatch and a Markdown file parse with nothing loaded before', async () => {
+    // Prepare: no dispatch reader, no CommonMark parser loaded by anyone.
+    vi.resetModules();
+    const fresh = await import('../lambdas/render/parse');
+
+    // Act
+    const [dispatch, markdown] = await Promise.all([fresh.parseSource(fixture('good/dispatch-en.txt')), fresh.parseSource(fixture('good/front-matter.markdown'))]);
+
+    // Assert
+    expect(record(dispatch).title).toBe('Emmanuel Macron spoke with Vladimir Putin for an hour and a half on Monday');
+    expect((record(markdown).sections as { heading: string }[]).map((section) => section.heading)).toEqual(['From the front matter', 'From the body']);
+  });
+
+  it('does not import the dispatch reader for YAML, JSON or Markdown', async () => {
+    // Prepare: a fresh parser whose dispatch reader import fails.
+    vi.resetModules();
+    vi.doMock('../lambdas/render/parse/dispatch', () => {
+      throw new Error('the dispatch reader was imported');
+    });
+    try {
+      const fresh = await import('../lambdas/render/parse');
+
+      // Act
+      const parsed = await Promise.all(['good/year-number.yaml', 'good/front-matter.markdown'].map((path) => fresh.parseSource(fixture(path))));
+      const json = await fresh.parseSource(sourceOf('doc.json', '{"title": "T", "date": "2022"}'));
+
+      // Assert
+      expect([...parsed, json].map((document) => document.format)).toEqual(['yaml', 'markdown', 'json']);
+      await expect(fresh.parseSource(fixture('good/dispatch-en.txt'))).rejects.toThrow(/error when mocking a module/);
+    } finally {
+      vi.doUnmock('../lambdas/render/parse/dispatch');
+    }
   });
 });

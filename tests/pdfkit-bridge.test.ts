@@ -1,12 +1,16 @@
 /**
- * The font object the engine hands to pdfkit lives on pdfkit 0.20's internals (its EmbeddedFont
- * calls `layout` and `createSubset` and reads fontkit fields of the object). These tests record
- * what pdfkit actually does with it, so that an upgrade that changes those calls fails here and
- * not as a silently wrong PDF.
+ * What the engine relies on in pdfkit 0.20's internals, beyond its public API: the font object it
+ * hands to pdfkit (its EmbeddedFont calls `layout` and `createSubset` and reads fontkit fields of
+ * the object), and the way draw.ts's withActualText shadows `addContent` to put an ActualText span
+ * around a text object. These tests record what pdfkit actually does, so that an upgrade that
+ * changes it fails here and not as a silently wrong PDF.
  */
+import { inflateSync } from 'node:zlib';
 import PDFDocument from 'pdfkit';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedFont, loadFonts } from '../lambdas/render/fonts';
+import { drawDocument } from '../lambdas/render/draw';
+import { type EmbeddedFont, type FontSet, loadFonts } from '../lambdas/render/fonts';
+import type { LayoutDocument, PositionedRun } from '../lambdas/render/layout';
 
 interface Recorded {
   readonly reads: Set<string>;
@@ -137,5 +141,164 @@ describe('pdfkit bridge', () => {
     // Assert
     expect(withFeature).not.toBe(cached);
     expect(withFeature.glyphs.map((glyph) => glyph.id)).toEqual(cached.glyphs.map((glyph) => glyph.id));
+  });
+});
+
+/** Operators that may stand inside a text object as pdfkit writes one (PDF 32000 9.4). */
+const TEXT_OBJECT_OPERATOR = / (Tm|Tf|TJ|Tr|Tc|Tz)$/;
+
+/**
+ * A tagged pdfkit document as draw.ts makes one, one page open, with an own `addContent` that
+ * writes down every call before handing it to pdfkit's, and every line the page's content
+ * stream receives whichever way it comes.
+ */
+function recordingDocument(font: EmbeddedFont): { doc: InstanceType<typeof PDFDocument>; calls: string[]; written: string[] } {
+  const doc = new PDFDocument({ size: [300, 200], margin: 0, font: null as unknown as string, autoFirstPage: false, tagged: true });
+  doc.registerFont('regular', font.pdfkitFont as string);
+  doc.addPage({ size: [300, 200], margin: 0 });
+  const calls: string[] = [];
+  const written: string[] = [];
+  const page = (doc as unknown as { page: { write(data: string): void } }).page;
+  const write = page.write.bind(page);
+  page.write = (data: string) => {
+    written.push(data);
+    write(data);
+  };
+  const own = doc as unknown as { addContent(data: string): unknown };
+  const addContent = own.addContent.bind(doc);
+  own.addContent = (data: string) => {
+    calls.push(data);
+    return addContent(data);
+  };
+  return { doc, calls, written };
+}
+
+describe('pdfkit: what withActualText relies on', () => {
+  let font: EmbeddedFont;
+  beforeAll(async () => {
+    font = (await loadFonts()).variants.regular;
+  });
+
+  it('has addContent on the prototype only, so an own one shadows it and deleting that restores it', () => {
+    // Prepare
+    const doc = new PDFDocument({ autoFirstPage: false, font: null as unknown as string });
+    // A property, not a method: the test compares the functions themselves, never calls them unbound.
+    const own = doc as unknown as { addContent: (data: string) => unknown };
+    const shadow = (): unknown => doc;
+
+    // Act
+    const before = Object.hasOwn(doc, 'addContent');
+    own.addContent = shadow;
+    const shadowed = own.addContent;
+    delete (own as Partial<typeof own>).addContent;
+
+    // Assert
+    expect(before).toBe(false);
+    expect(shadowed).toBe(shadow);
+    expect(own.addContent).toBe((PDFDocument.prototype as unknown as typeof own).addContent);
+  });
+
+  it('writes every operator of a text through addContent, one call each, BT and ET alone, inside its own q … Q', () => {
+    // Prepare: an accent placed by an offset makes pdfkit move the text matrix inside the text object.
+    const { doc, calls, written } = recordingDocument(font);
+    const text = 'Kyiv e\u0301te\u0301';
+
+    // Act
+    doc.font('regular').fontSize(12).text(text, 10, 50, { lineBreak: false, baseline: 'alphabetic', textWidth: 80 } as PDFKit.Mixins.TextOptions);
+
+    // Assert: nothing reaches the page but through addContent, so nothing escapes the span.
+    expect(written).toEqual(calls);
+    expect(calls.slice(0, 3)).toEqual(['q', '1 0 0 -1 0 200 cm', 'BT']);
+    expect(calls.slice(-2)).toEqual(['ET', 'Q']);
+    const inside = calls.slice(3, -2);
+    expect(inside.every((operator) => TEXT_OBJECT_OPERATOR.test(operator))).toBe(true);
+    expect(inside.filter((operator) => operator.endsWith(' Tm')).length).toBeGreaterThan(1);
+  });
+
+  it('opens a Span with ActualText inside a structure’s marked content without closing it, and closes it with one EMC', () => {
+    // Prepare
+    const { doc, calls } = recordingDocument(font);
+    const markings = (): unknown[] => (doc as unknown as { page: { markings: unknown[] } }).page.markings;
+    doc.markStructureContent('P');
+    calls.length = 0;
+
+    // Act
+    doc.markContent('Span', { actual: 'Kyiv' });
+    const open = markings().length;
+    const opened = [...calls];
+    doc.endMarkedContent();
+
+    // Assert: pdfkit closes what is open only before an Artifact or a marking with an MCID.
+    expect(opened).toEqual(['/Span <<\n/ActualText (Kyiv)\n>> BDC']);
+    expect(open).toBe(2);
+    expect(calls.slice(1)).toEqual(['EMC']);
+    expect(markings()).toHaveLength(1);
+  });
+});
+
+/**
+ * The operators of the content streams of a PDF pdfkit wrote (each a FlateDecode stream), one a
+ * line, a marked-content dictionary (which pdfkit writes over several lines) on its operator's line.
+ */
+function contentStreams(pdf: Buffer): string[][] {
+  const raw = pdf.toString('latin1');
+  return [...raw.matchAll(/stream\n([\s\S]*?)\nendstream/g)]
+    .map((match) => {
+      try {
+        return inflateSync(Buffer.from(match[1] as string, 'latin1')).toString('latin1');
+      } catch {
+        return '';
+      }
+    })
+    .filter((stream) => stream.includes(' BDC'))
+    .map((stream) => stream.replace(/<<\n([\s\S]*?)\n>>/g, (_, entries: string) => `<< ${entries.replace(/\n/g, ' ')} >>`).split('\n'));
+}
+
+/** The operators that open or close something: marked content (by tag), graphics state, text objects. */
+const nesting = (operators: readonly string[]): string[] =>
+  operators.filter((line) => / BDC$/.test(line) || ['q', 'Q', 'BT', 'ET', 'EMC'].includes(line)).map((line) => line.replace(/^\/(\w+) .* BDC$/, '/$1 BDC'));
+
+describe('draw: a run with ActualText', () => {
+  let fonts: FontSet;
+  beforeAll(async () => {
+    fonts = await loadFonts();
+  });
+
+  const run = (text: string, x: number, actualText?: string): PositionedRun => ({
+    text,
+    variant: 'regular',
+    size: 12,
+    color: '#000000',
+    x,
+    width: 40,
+    href: null,
+    struct: 1,
+    ...(actualText === undefined ? {} : { actualText }),
+  });
+  const layout = (runs: PositionedRun[]): LayoutDocument => ({
+    width: 300,
+    height: 200,
+    meta: { lang: 'en', title: 'T', author: 'A', subject: 'S', keywords: [] },
+    structure: { id: 0, type: 'Document', children: [{ id: 1, type: 'P', children: [] }] },
+    pages: [{ nodes: [{ kind: 'text', baseline: 50, runs }] }],
+    warnings: [],
+  });
+
+  it('is a Span around exactly its text object, inside pdfkit’s q … Q and its element’s marked content; the next run has none', async () => {
+    // Act
+    const { pdf } = await drawDocument(layout([run('viyK', 10, 'Kyiv'), run('Paris', 60)]), fonts, { creationDate: new Date(0), producer: 'test', warnings: 0 });
+
+    // Assert
+    const [operators = []] = contentStreams(pdf);
+    expect(nesting(operators)).toEqual([
+      ...['/P BDC', 'q', '/Span BDC', 'BT', 'ET', 'EMC', 'Q', 'EMC'],
+      ...['/P BDC', 'q', 'BT', 'ET', 'Q', 'EMC'],
+    ]);
+    const span = operators.findIndex((line) => line.startsWith('/Span '));
+    expect(operators[span]).toBe('/Span << /ActualText (Kyiv) >> BDC');
+    const text = operators.slice(span + 2, operators.indexOf('ET', span));
+    expect(operators[span + 1]).toBe('BT');
+    expect(text.length).toBeGreaterThan(0);
+    expect(text.every((operator) => TEXT_OBJECT_OPERATOR.test(operator))).toBe(true);
   });
 });

@@ -224,12 +224,12 @@ describe('scheduled reconcile: the deployed handler', () => {
       (await localS3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }))).ETag?.replace(/"/g, '') ?? '';
     await etagOf('content/lost.yaml', 'title: Lost\ndate: 2022-02-28\n');
     const stale = await etagOf('content/stale.yaml', 'title: Stale\ndate: 2022-02-28\n');
-    await unheard('factsheets/stale.pdf', '%PDF-1.7 old', metadataOf({ sourceKey: 'content/stale.yaml', sourceEtag: stale, publisherVersion: '3.9.0+old' }));
+    await unheard('factsheets/stale.pdf', '%PDF-1.7 old', metadataOf({ source: { kind: 'key', key: 'content/stale.yaml' }, sourceEtag: stale, publisherVersion: '3.9.0+old' }));
     const pictured = await etagOf('content/pictured.yaml', 'title: Pictured\ndate: 2022-02-28\n');
-    await unheard('factsheets/pictured.pdf', '%PDF-1.7 current', metadataOf({ sourceKey: 'content/pictured.yaml', sourceEtag: pictured, publisherVersion: VERSION }));
+    await unheard('factsheets/pictured.pdf', '%PDF-1.7 current', metadataOf({ source: { kind: 'key', key: 'content/pictured.yaml' }, sourceEtag: pictured, publisherVersion: VERSION }));
     const index = { document: 'content/pictured.yaml', sourceEtag: pictured, pictures: { 'content/photos/map.jpg': null } };
     await unheard('index/documents/pictured.yaml.json', JSON.stringify(index));
-    await unheard('factsheets/gone.pdf', '%PDF-1.7 orphan', metadataOf({ sourceKey: 'content/gone.yaml' }));
+    await unheard('factsheets/gone.pdf', '%PDF-1.7 orphan', metadataOf({ source: { kind: 'key', key: 'content/gone.yaml' } }));
     vi.stubEnv('BUCKET_NAME', BUCKET);
     vi.stubEnv('PUBLISHER_VERSION', VERSION);
     vi.stubEnv('LOG_LEVEL', 'SILENT');

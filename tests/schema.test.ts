@@ -4,9 +4,8 @@ import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { eventDocumentSchema, SCHEMA_FILES, schemaText, themeSchema } from '../build/write-schemas';
-import { loadCommonMark } from '../lambdas/render/commonmark';
 import { ContentError, ValidationError } from '../lambdas/render/errors';
-import { loadDispatchReader, parseSource } from '../lambdas/render/parse';
+import { parseSource } from '../lambdas/render/parse';
 import { decodeText } from '../lambdas/render/parse/text';
 import { validateDocument } from '../lambdas/render/validate';
 
@@ -28,8 +27,30 @@ const pointer = (path: string): string => (path === '' ? '' : `/${path.replace(/
 const describeErrors = (errors: readonly ErrorObject[] | null | undefined): string =>
   (errors ?? []).map((error) => `${error.instancePath} ${error.message ?? ''}`).join('; ');
 
-// The fixtures are read while the tests are collected, so the parser is loaded first.
-await Promise.all([loadCommonMark(), loadDispatchReader()]);
+/** The validator's refusals that are about a type or a missing field, which a schema can say too. */
+const TYPE_OR_MISSING = /^(?:must be (?:text|a list|a mapping of fields)|is required|is empty)/;
+/** The bad fixtures the validator refuses so, read while the tests are collected: one test each. */
+const refusals = (
+  await Promise.all(
+    files('tests/fixtures/bad').map(async (path) => {
+      let document;
+      try {
+        document = await parsed(path);
+      } catch (error) {
+        if (error instanceof ContentError) return []; // refused before validation: not a document at all
+        throw error;
+      }
+      try {
+        validateDocument(document, { templates: TEMPLATES });
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        const problems = error.problems.filter((problem) => TYPE_OR_MISSING.test(problem.message));
+        return problems.length === 0 ? [] : [{ path, data: document.data, problems }];
+      }
+      return [];
+    }),
+  )
+).flat();
 
 describe('schema: the committed files', () => {
   it.each(Object.keys(SCHEMA_FILES))('schema/%s is what build/write-schemas.ts writes (npm run schemas)', (name) => {
@@ -54,11 +75,11 @@ describe('schema: the committed files', () => {
     expect(missing).toEqual([]);
   });
 
-  it('lets a JSON document name its schema without a warning, and still warns about a misspelt field', () => {
-    const json = (text: string) => validateDocument(parseSource({ name: 'doc.json', bytes: new TextEncoder().encode(text), modifiedAt: new Date() }), { templates: TEMPLATES });
+  it('lets a JSON document name its schema without a warning, and still warns about a misspelt field', async () => {
+    const json = async (text: string) => validateDocument(await parseSource({ name: 'doc.json', bytes: new TextEncoder().encode(text), modifiedAt: new Date() }), { templates: TEMPLATES });
 
-    const named = json('{"$schema": "../schema/event-document.schema.json", "title": "T", "date": "2022"}');
-    const misspelt = json('{"$schema": "../schema/event-document.schema.json", "title": "T", "date": "2022", "$schemas": "x"}');
+    const named = await json('{"$schema": "../schema/event-document.schema.json", "title": "T", "date": "2022"}');
+    const misspelt = await json('{"$schema": "../schema/event-document.schema.json", "title": "T", "date": "2022", "$schemas": "x"}');
 
     expect(named.warnings).toEqual([]);
     expect(named.document).not.toHaveProperty('$schema');
@@ -82,8 +103,8 @@ describe('schema: the event document', () => {
   // A sample's pictures are in a folder of their own.
   const good = [...files('content'), ...files('tests/fixtures/good')].filter((path) => statSync(join(root, path)).isFile());
 
-  it.each(good)('accepts %s, as the validator does', (path) => {
-    const document = parsed(path);
+  it.each(good)('accepts %s, as the validator does', async (path) => {
+    const document = await parsed(path);
     validateDocument(document, { templates: TEMPLATES });
     // An editor checks a YAML or JSON file as typed, where a chart's values are numbers; the parser
     // keeps them as the digits typed. Markdown and dispatches have only their parsed form.
@@ -92,26 +113,6 @@ describe('schema: the event document', () => {
     const valid = documentSchema(asTyped);
 
     expect(valid, describeErrors(documentSchema.errors)).toBe(true);
-  });
-
-  /** The validator's refusals that are about a type or a missing field, which a schema can say too. */
-  const TYPE_OR_MISSING = /^(?:must be (?:text|a list|a mapping of fields)|is required|is empty)/;
-  const refusals = files('tests/fixtures/bad').flatMap((path) => {
-    let document;
-    try {
-      document = parsed(path);
-    } catch (error) {
-      if (error instanceof ContentError) return []; // refused before validation: not a document at all
-      throw error;
-    }
-    try {
-      validateDocument(document, { templates: TEMPLATES });
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      const problems = error.problems.filter((problem) => TYPE_OR_MISSING.test(problem.message));
-      return problems.length === 0 ? [] : [{ path, data: document.data, problems }];
-    }
-    return [];
   });
 
   it('has bad fixtures refused for a type or a missing field', () => {

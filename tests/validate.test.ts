@@ -1,11 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCommonMark } from '../lambdas/render/commonmark';
+import { describe, expect, it } from 'vitest';
 import { parsePartialDate, readPartialDate } from '../lambdas/render/dates';
 import { ContentError, DocumentSyntaxError, InputError, type Problem, UnsupportedFormatError, ValidationError } from '../lambdas/render/errors';
-import { loadDispatchReader, parseSource } from '../lambdas/render/parse';
+import { parseSource } from '../lambdas/render/parse';
 import type { ParsedDocument } from '../lambdas/render/types';
 import { DOCUMENT_LIMITS } from '../lambdas/render/limits';
 import { MAX_MARKS_PER_CHARACTER, validateDocument } from '../lambdas/render/validate';
@@ -17,11 +16,11 @@ const contentDir = new URL('../content/', import.meta.url).pathname;
 const TEMPLATES = ['briefing', 'brief'] as const;
 const MODIFIED_AT = new Date('2022-03-01T09:15:00Z');
 
-function parsedFile(path: string): ParsedDocument {
+function parsedFile(path: string): Promise<ParsedDocument> {
   return parseSource({ name: path, bytes: readFileSync(path), modifiedAt: MODIFIED_AT });
 }
 
-function parsedYaml(text: string, name = 'doc.yaml'): ParsedDocument {
+function parsedYaml(text: string, name = 'doc.yaml'): Promise<ParsedDocument> {
   return parseSource({ name, bytes: new TextEncoder().encode(text), modifiedAt: MODIFIED_AT });
 }
 
@@ -40,15 +39,12 @@ function problemsOf(parsed: ParsedDocument, options = {}): readonly Problem[] {
   throw new Error(`${parsed.file} validated, but should have been refused`);
 }
 
-// The renderer loads the CommonMark parser before the stages that need it; these tests call the stages directly.
-beforeAll(loadCommonMark);
-beforeAll(loadDispatchReader);
 
 describe('validate', () => {
   describe('samples', () => {
-    it.each(readdirSync(contentDir, { withFileTypes: true }).filter((entry) => entry.isFile() && !entry.name.startsWith('.')).map((entry) => entry.name))('accepts content/%s without a problem, and warns only that a dispatch was derived by rules', (name) => {
+    it.each(readdirSync(contentDir, { withFileTypes: true }).filter((entry) => entry.isFile() && !entry.name.startsWith('.')).map((entry) => entry.name))('accepts content/%s without a problem, and warns only that a dispatch was derived by rules', async (name) => {
       // Prepare
-      const parsed = parsedFile(join(contentDir, name));
+      const parsed = await parsedFile(join(contentDir, name));
 
       // Act
       const validated = validateDocument(parsed, { templates: TEMPLATES });
@@ -61,9 +57,9 @@ describe('validate', () => {
       expect(validated.document.template).toBe((parsed.data as { template?: string }).template ?? 'briefing');
     });
 
-    it('normalises the French sample: optional lists present, body and context as paragraphs, dates parsed', () => {
+    it('normalises the French sample: optional lists present, body and context as paragraphs, dates parsed', async () => {
       const path = join(contentDir, 'macron-poutine-2022-02-28.yaml');
-      const parsed = parsedFile(path);
+      const parsed = await parsedFile(path);
       const raw = parsed.data as { sections: { body: unknown }[]; timeline: unknown[] };
 
       const { document } = validateDocument(parsed, { templates: TEMPLATES });
@@ -92,8 +88,8 @@ describe('validate', () => {
       expect(raw.timeline).toHaveLength(document.timeline.length);
     });
 
-    it('turns the seed dispatch into a French fact sheet of February 2022 with its quotes', () => {
-      const parsed = parsedFile(join(contentDir, 'depeche-afp-2022-02-28.txt'));
+    it('turns the seed dispatch into a French fact sheet of February 2022 with its quotes', async () => {
+      const parsed = await parsedFile(join(contentDir, 'depeche-afp-2022-02-28.txt'));
 
       const { document } = validateDocument(parsed, { templates: TEMPLATES });
 
@@ -111,10 +107,10 @@ describe('validate', () => {
       expect(document.context).toEqual([]);
     });
 
-    it('accepts the long document of the stress test (30 sections, 60 key points, 40 timeline entries)', () => {
+    it('accepts the long document of the stress test (30 sections, 60 key points, 40 timeline entries)', async () => {
       const { yaml } = longDocument(STRESS_SHAPE);
 
-      const { document } = validateDocument(parsedYaml(yaml), { templates: TEMPLATES });
+      const { document } = validateDocument(await parsedYaml(yaml), { templates: TEMPLATES });
 
       expect(document.sections).toHaveLength(STRESS_SHAPE.sections);
       expect(document.key_points).toHaveLength(STRESS_SHAPE.keyPoints);
@@ -123,8 +119,8 @@ describe('validate', () => {
   });
 
   describe('good edge cases', () => {
-    it('fills the defaults and empty lists of a minimal document', () => {
-      const { document, warnings } = validateDocument(parsedFile(join(fixtures, 'good/UPPER.YML')), { templates: TEMPLATES });
+    it('fills the defaults and empty lists of a minimal document', async () => {
+      const { document, warnings } = validateDocument(await parsedFile(join(fixtures, 'good/UPPER.YML')), { templates: TEMPLATES });
 
       expect(warnings).toEqual([]);
       expect(document).toEqual({
@@ -146,9 +142,9 @@ describe('validate', () => {
       });
     });
 
-    it('accepts a year written as a number, and a date-time with its zone', () => {
-      const year = validateDocument(parsedFile(join(fixtures, 'good/year-number.yaml')), { templates: TEMPLATES });
-      const dateTime = validateDocument(parsedFile(join(fixtures, 'good/date-time.yaml')), { templates: TEMPLATES });
+    it('accepts a year written as a number, and a date-time with its zone', async () => {
+      const year = validateDocument(await parsedFile(join(fixtures, 'good/year-number.yaml')), { templates: TEMPLATES });
+      const dateTime = validateDocument(await parsedFile(join(fixtures, 'good/date-time.yaml')), { templates: TEMPLATES });
 
       expect(year.document.date).toEqual({ year: 2022, raw: '2022' });
       expect(year.document.timeline[0]?.date).toEqual({ year: 2021, raw: '2021' });
@@ -156,12 +152,12 @@ describe('validate', () => {
       expect(dateTime.document.sources[0]?.date).toMatchObject({ day: 28, time: '14:30' });
     });
 
-    it('warns about unknown fields with their position and a suggestion, and still publishes', () => {
+    it('warns about unknown fields with their position and a suggestion, and still publishes', async () => {
       const path = join(fixtures, 'good/unknown-field.yaml');
       const text = readFileSync(path, 'utf8');
       const sumaryLine = text.split('\n').findIndex((line) => line.startsWith('sumary:')) + 1;
 
-      const { document, warnings } = validateDocument(parsedFile(path), { templates: TEMPLATES });
+      const { document, warnings } = validateDocument(await parsedFile(path), { templates: TEMPLATES });
 
       expect(warnings).toHaveLength(2);
       expect(warnings[0]).toEqual({
@@ -175,8 +171,8 @@ describe('validate', () => {
       expect(document.summary).toBeUndefined();
     });
 
-    it('normalises the case of a language tag and strips quotation marks typed around a quote', () => {
-      const { document } = validateDocument(parsedFile(join(fixtures, 'good/unknown-field.yaml')), { templates: TEMPLATES });
+    it('normalises the case of a language tag and strips quotation marks typed around a quote', async () => {
+      const { document } = validateDocument(await parsedFile(join(fixtures, 'good/unknown-field.yaml')), { templates: TEMPLATES });
 
       expect(document.lang).toBe('pt-BR');
       expect(document.quotes[0]?.text).toBe('une citation entre guillemets typographiques');
@@ -215,18 +211,18 @@ describe('validate', () => {
   });
 
   describe('bad documents', () => {
-    it('reports a missing title, pointing at the misspelled field', () => {
+    it('reports a missing title, pointing at the misspelled field', async () => {
       const path = join(fixtures, 'bad/missing-title.yaml');
 
-      const problems = problemsOf(parsedFile(path));
+      const problems = problemsOf(await parsedFile(path));
 
       expect(problems).toEqual([
         { path: 'title', line: 2, column: 1, message: 'is required (found "titel": a misspelling?)', expected: 'text' },
       ]);
     });
 
-    it('reports every impossible date together, in file order', () => {
-      const problems = problemsOf(parsedFile(join(fixtures, 'bad/bad-dates.yaml')));
+    it('reports every impossible date together, in file order', async () => {
+      const problems = problemsOf(await parsedFile(join(fixtures, 'bad/bad-dates.yaml')));
 
       expect(problems).toMatchObject([
         { path: 'date', line: 2, column: 1, message: 'is not a real date: "2022-02-30": February 2022 has 28 days, not 30' },
@@ -236,8 +232,8 @@ describe('validate', () => {
       expect(problems.every((problem) => problem.expected?.startsWith('YYYY, YYYY-MM, YYYY-MM-DD'))).toBe(true);
     });
 
-    it('reports every wrong type with its path', () => {
-      const problems = problemsOf(parsedFile(join(fixtures, 'bad/wrong-types.yaml')));
+    it('reports every wrong type with its path', async () => {
+      const problems = problemsOf(await parsedFile(join(fixtures, 'bad/wrong-types.yaml')));
 
       expect(problems.map((problem) => [problem.path, problem.line, problem.message])).toEqual([
         ['quotes', 3, 'must be a list, not the text "« a confirmé sa volonté de s’engager »"'],
@@ -249,8 +245,8 @@ describe('validate', () => {
       ]);
     });
 
-    it('refuses an unknown template, listing the available ones', () => {
-      const problems = problemsOf(parsedFile(join(fixtures, 'bad/unknown-template.yaml')));
+    it('refuses an unknown template, listing the available ones', async () => {
+      const problems = problemsOf(await parsedFile(join(fixtures, 'bad/unknown-template.yaml')));
 
       expect(problems).toEqual([
         {
@@ -263,8 +259,8 @@ describe('validate', () => {
       ]);
     });
 
-    it('refuses a malformed language tag, a URL that is not http(s), and a control character', () => {
-      const problems = problemsOf(parsedFile(join(fixtures, 'bad/bad-fields.yaml')));
+    it('refuses a malformed language tag, a URL that is not http(s), and a control character', async () => {
+      const problems = problemsOf(await parsedFile(join(fixtures, 'bad/bad-fields.yaml')));
 
       expect(problems).toMatchObject([
         { path: 'lang', line: 3, message: '"fr_FR" is not a language tag (write fr-FR with a hyphen)' },
@@ -274,12 +270,12 @@ describe('validate', () => {
       ]);
     });
 
-    it('warns of a lone surrogate, naming the field and where, and prints it as \uFFFD', () => {
+    it('warns of a lone surrogate, naming the field and where, and prints it as \uFFFD', async () => {
       // Prepare: a JSON escape pair cut in half lost its emoji; a whole pair is fine.
       const json = '{"title": "Appel \\ud83d sans fin", "date": "2022-02-28",\n "summary": "Merci \\ud83d\\udc4d, et \\udc4d"}';
 
       // Act
-      const validated = validateDocument(parseSource({ name: 'halves.json', bytes: new TextEncoder().encode(json), modifiedAt: MODIFIED_AT }), { templates: TEMPLATES });
+      const validated = validateDocument(await parseSource({ name: 'halves.json', bytes: new TextEncoder().encode(json), modifiedAt: MODIFIED_AT }), { templates: TEMPLATES });
 
       // Assert
       expect(validated.document.title).toBe('Appel \uFFFD sans fin');
@@ -296,14 +292,14 @@ describe('validate', () => {
       ]);
     });
 
-    it('keeps at most the documented number of combining marks on a letter, and warns naming the field', () => {
+    it('keeps at most the documented number of combining marks on a letter, and warns naming the field', async () => {
       // Prepare: "Zalgo" with 40 marks above and below each letter; Vietnamese "ệ" written decomposed keeps its two.
       const pile = '\u0301\u0316\u0300\u0317\u0302\u0318'.repeat(7).slice(0, 40);
       const zalgo = Array.from('Zalgo', (letter) => `${letter}${pile}`).join('');
       const yaml = `title: "${zalgo} Tiê\u0323\u0302ng"\ndate: 2022-02-28\n`;
 
       // Act
-      const validated = validateDocument(parseSource({ name: 'zalgo.yaml', bytes: new TextEncoder().encode(yaml), modifiedAt: MODIFIED_AT }), { templates: TEMPLATES });
+      const validated = validateDocument(await parseSource({ name: 'zalgo.yaml', bytes: new TextEncoder().encode(yaml), modifiedAt: MODIFIED_AT }), { templates: TEMPLATES });
 
       // Assert
       // Text is put in NFC first (Z + acute is Ź), then the marks left after each letter are cut.
@@ -321,13 +317,13 @@ describe('validate', () => {
       ]);
     });
 
-    it('accepts a title of ten letters piled with marks, capping the marks instead of refusing its length', () => {
+    it('accepts a title of ten letters piled with marks, capping the marks instead of refusing its length', async () => {
       // Prepare: 10 letters with 40 marks below each, 410 characters before the marks are capped.
       const pile = '\u0316\u0317\u0318\u0319'.repeat(10);
       const yaml = `title: "${Array.from('Zalgotitle', (letter) => `${letter}${pile}`).join('')}"\ndate: 2022-02-28\n`;
 
       // Act
-      const validated = validateDocument(parsedYaml(yaml, 'zalgo.yaml'), { templates: TEMPLATES });
+      const validated = validateDocument(await parsedYaml(yaml, 'zalgo.yaml'), { templates: TEMPLATES });
 
       // Assert
       expect(validated.document.title).toBe(Array.from('Zalgotitle', (letter) => `${letter}${pile.slice(0, MAX_MARKS_PER_CHARACTER)}`).join(''));
@@ -336,12 +332,12 @@ describe('validate', () => {
       ]);
     });
 
-    it('refuses a title too long even with its marks capped, counting what is kept', () => {
+    it('refuses a title too long even with its marks capped, counting what is kept', async () => {
       // Prepare: 70 letters with 6 marks each: 490 characters, 350 once each letter keeps 4 marks.
       const yaml = `title: "${`a${'\u0316'.repeat(6)}`.repeat(70)}"\ndate: 2022-02-28\n`;
 
       // Act
-      const problems = problemsOf(parsedYaml(yaml));
+      const problems = problemsOf(await parsedYaml(yaml));
 
       // Assert
       expect(problems).toEqual([
@@ -355,14 +351,14 @@ describe('validate', () => {
       ]);
     });
 
-    it('reads a megabyte of marks on one letter as the letter with four, and stops early on a megabyte of piles', () => {
+    it('reads a megabyte of marks on one letter as the letter with four, and stops early on a megabyte of piles', async () => {
       // Prepare: one letter with 520 000 marks; 87 000 letters with 5 marks each (87 000 piles). About 1 MB each.
       const oneLetter = `title: "Z${'\u0316'.repeat(520_000)}"\ndate: 2022-02-28\n`;
       const manyPiles = `title: "${`a${'\u0316'.repeat(5)}`.repeat(87_000)}"\ndate: 2022-02-28\n`;
 
       // Act
-      const validated = validateDocument(parsedYaml(oneLetter), { templates: TEMPLATES });
-      const problems = problemsOf(parsedYaml(manyPiles));
+      const validated = validateDocument(await parsedYaml(oneLetter), { templates: TEMPLATES });
+      const problems = problemsOf(await parsedYaml(manyPiles));
 
       // Assert
       expect(validated.document.title).toBe(`Z${'\u0316'.repeat(MAX_MARKS_PER_CHARACTER)}`);
@@ -376,9 +372,9 @@ describe('validate', () => {
       ]);
     });
 
-    it('refuses a title longer than the format allows', () => {
-      const problems = problemsOf(parsedFile(join(fixtures, 'bad/title-too-long.yaml')));
-      const { title } = parsedFile(join(fixtures, 'bad/title-too-long.yaml')).data as { title: string };
+    it('refuses a title longer than the format allows', async () => {
+      const problems = problemsOf(await parsedFile(join(fixtures, 'bad/title-too-long.yaml')));
+      const { title } = (await parsedFile(join(fixtures, 'bad/title-too-long.yaml'))).data as { title: string };
 
       expect(problems).toEqual([
         {
@@ -391,8 +387,8 @@ describe('validate', () => {
       ]);
     });
 
-    it('refuses an impossible date in a dispatch at the date token', () => {
-      const problems = problemsOf(parsedFile(join(fixtures, 'bad/dispatch-bad-date.txt')));
+    it('refuses an impossible date in a dispatch at the date token', async () => {
+      const problems = problemsOf(await parsedFile(join(fixtures, 'bad/dispatch-bad-date.txt')));
 
       expect(problems).toMatchObject([{ path: 'date', line: 1, column: 7, message: textContaining('February 2022 has 28 days') }]);
     });
@@ -407,8 +403,8 @@ describe('validate', () => {
       expect(problemsOf(fewAllowed, { limits: { maxListItems: 2 } })).toMatchObject([{ path: 'tags', expected: 'at most 2 items' }]);
     });
 
-    it('refuses empty items and empty required text', () => {
-      const problems = problemsOf(parsedYaml('title: "  "\ndate: 2022\nkey_points:\n  - Un point\n  -\n'));
+    it('refuses empty items and empty required text', async () => {
+      const problems = problemsOf(await parsedYaml('title: "  "\ndate: 2022\nkey_points:\n  - Un point\n  -\n'));
 
       expect(problems).toEqual([
         { path: 'title', line: 1, column: 1, message: 'is empty', expected: 'text' },
@@ -441,10 +437,10 @@ describe('validate', () => {
       ]);
     });
 
-    it('round-trips through YAML the problems a JSON document would have', () => {
+    it('round-trips through YAML the problems a JSON document would have', async () => {
       const document = { title: 't', date: '2022-02-29', sources: [{ name: 'AFP', url: 'elysee' }] };
-      const fromJson = problemsOf(parsedYaml(JSON.stringify(document, null, 2), 'doc.json'));
-      const fromYaml = problemsOf(parsedYaml(stringify(document)));
+      const fromJson = problemsOf(await parsedYaml(JSON.stringify(document, null, 2), 'doc.json'));
+      const fromYaml = problemsOf(await parsedYaml(stringify(document)));
 
       expect(fromJson.map((problem) => [problem.path, problem.message])).toEqual(fromYaml.map((problem) => [problem.path, problem.message]));
       expect(fromJson[0]).toMatchObject({ path: 'date', line: 3, column: 3, message: textContaining('February 2022 has 28 days') });
@@ -497,9 +493,9 @@ describe('validate', () => {
       'unknown-template.yaml',
       'wrong-types.yaml',
     ];
-    const refusalOf = (act: () => unknown): unknown => {
+    const refusalOf = async (act: () => unknown): Promise<unknown> => {
       try {
-        act();
+        await act();
       } catch (error) {
         return error;
       }
@@ -511,21 +507,21 @@ describe('validate', () => {
       expect(readdirSync(join(fixtures, 'bad')).sort()).toEqual([...Object.keys(PARSE_REFUSALS), ...VALIDATION_FAILURES].sort());
     });
 
-    it.each(Object.entries(TITLES))('publishes good/%s with its title', (name, title) => {
+    it.each(Object.entries(TITLES))('publishes good/%s with its title', async (name, title) => {
       // Act
-      const validated = validateDocument(parsedFile(join(fixtures, 'good', name)), { templates: TEMPLATES });
+      const validated = validateDocument(await parsedFile(join(fixtures, 'good', name)), { templates: TEMPLATES });
 
       // Assert
       expect(validated.document.title).toBe(title);
     });
 
     const parseRefusals = Object.entries(PARSE_REFUSALS).map(([name, errorClass]) => [name, errorClass.name, errorClass] as const);
-    it.each(parseRefusals)('bad/%s is refused by the parser, as a %s', (name, _className, errorClass) => {
+    it.each(parseRefusals)('bad/%s is refused by the parser, as a %s', async (name, _className, errorClass) => {
       // Prepare
       const path = join(fixtures, 'bad', name);
 
       // Act
-      const refusal = refusalOf(() => parsedFile(path));
+      const refusal = await refusalOf(() => parsedFile(path));
 
       // Assert
       expect(refusal).toBeInstanceOf(errorClass);
@@ -534,13 +530,13 @@ describe('validate', () => {
       expect((refusal as ContentError).problems).not.toEqual([]);
     });
 
-    it.each(VALIDATION_FAILURES)('bad/%s parses, and validation refuses it naming the file', (name) => {
+    it.each(VALIDATION_FAILURES)('bad/%s parses, and validation refuses it naming the file', async (name) => {
       // Prepare
       const path = join(fixtures, 'bad', name);
-      const parsed = parsedFile(path);
+      const parsed = await parsedFile(path);
 
       // Act
-      const refusal = refusalOf(() => validateDocument(parsed, { templates: TEMPLATES }));
+      const refusal = await refusalOf(() => validateDocument(parsed, { templates: TEMPLATES }));
 
       // Assert
       expect(refusal).toBeInstanceOf(ValidationError);
@@ -586,7 +582,7 @@ describe('validate', () => {
 });
 
 describe('validate: sub-bullets', () => {
-  it('reads a bullet with sub-bullets as `{ text, bullets }`, each at its level, in reading order', () => {
+  it('reads a bullet with sub-bullets as `{ text, bullets }`, each at its level, in reading order', async () => {
     // Prepare
     const yaml = [
       'title: Sanctions',
@@ -603,7 +599,7 @@ describe('validate: sub-bullets', () => {
     ].join('\n');
 
     // Act
-    const { document, warnings } = validateDocument(parsedYaml(yaml), { templates: TEMPLATES });
+    const { document, warnings } = validateDocument(await parsedYaml(yaml), { templates: TEMPLATES });
 
     // Assert
     expect(warnings).toEqual([]);
@@ -617,10 +613,10 @@ describe('validate: sub-bullets', () => {
     ]);
   });
 
-  it('shows a fourth level at the third, with a warning naming the bullet and its line:column', () => {
+  it('shows a fourth level at the third, with a warning naming the bullet and its line:column', async () => {
     const yaml = 'title: T\ndate: 2022\nsections:\n  - heading: H\n    bullets:\n      - text: a\n        bullets:\n          - text: b\n            bullets:\n              - text: c\n                bullets: [d]\n';
 
-    const { document, warnings } = validateDocument(parsedYaml(yaml), { templates: TEMPLATES });
+    const { document, warnings } = validateDocument(await parsedYaml(yaml), { templates: TEMPLATES });
 
     expect(document.sections[0]?.bullets.map((item) => item.level)).toEqual([0, 1, 2, 2]);
     expect(warnings).toEqual([
@@ -634,8 +630,8 @@ describe('validate: sub-bullets', () => {
     ]);
   });
 
-  it('refuses a bullet mapping without its text, and a sub-bullet that is not text, naming each', () => {
-    const problems = problemsOf(parsedYaml('title: T\ndate: 2022\nkey_points:\n  - bullets: [a]\n  - text: b\n    bullets: [[x]]\n'));
+  it('refuses a bullet mapping without its text, and a sub-bullet that is not text, naming each', async () => {
+    const problems = problemsOf(await parsedYaml('title: T\ndate: 2022\nkey_points:\n  - bullets: [a]\n  - text: b\n    bullets: [[x]]\n'));
 
     expect(problems.map((problem) => [problem.path, problem.message])).toEqual([
       ['key_points[0].text', 'is required'],

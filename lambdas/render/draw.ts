@@ -322,24 +322,20 @@ function drawRun(doc: Doc, run: PositionedRun, baseline: number, structure: Tagg
 /**
  * Draws text inside a Span whose ActualText extraction gives back instead of the glyphs' own
  * text. pdfkit wraps each text in q … Q, and poppler places a span's text with the graphics
- * state of its EMC, so the span must close before Q: it is written around the text object.
+ * state of its EMC, so the span must close before Q: it is written around the text object, by
+ * shadowing pdfkit's addContent for the one text (pdfkit has no public hook inside q … Q;
+ * tests/pdfkit-bridge.test.ts pins what this relies on). The Span's own operators pass through
+ * the shadow unchanged.
  */
 function withActualText(doc: Doc, actualText: string, text: () => void): void {
   const own = doc as unknown as { addContent(data: string): Doc };
   const write = own.addContent.bind(doc);
-  const around = (data: string): Doc => {
-    if (data === 'BT') marker(() => doc.markContent('Span', { actual: actualText }));
+  own.addContent = (data: string): Doc => {
+    if (data === 'BT') doc.markContent('Span', { actual: actualText });
     write(data);
-    if (data === 'ET') marker(() => doc.endMarkedContent());
+    if (data === 'ET') doc.endMarkedContent();
     return doc;
   };
-  // The marker itself is written through pdfkit, unwrapped.
-  const marker = (emit: () => void): void => {
-    own.addContent = write;
-    emit();
-    own.addContent = around;
-  };
-  own.addContent = around;
   try {
     text();
   } finally {

@@ -14,8 +14,7 @@ import { asContentLimit, RendererConfigError } from './errors';
 import { DEFAULT_FONTS_DIR, loadFonts, withBrandFont } from './fonts';
 import { layoutDocument, prepareLayout } from './layout';
 import { parseMarkup } from './markup';
-import { loadDispatchReader, parseSource } from './parse';
-import { formatOf } from './parse/formats';
+import { parseSource } from './parse';
 import { loadTemplates } from './template';
 import type { ImageAccess, ImageSet, LoadedImage, MarkupDocument, QrMatrix, RenderResult, SourceFile } from './types';
 import { validateDocument } from './validate';
@@ -84,12 +83,9 @@ export async function buildRenderer(options: RendererOptions = {}): Promise<Rend
     templates: templates.names,
     async render(source, renderOptions = {}) {
       try {
-        // The CommonMark parser is loaded only for what needs it: a Markdown file, a string with
-        // emphasis; the dispatch reader only for a dispatch.
-        const format = formatOf(source.name);
-        if (format === 'markdown') await loadCommonMark();
-        if (format === 'dispatch') await loadDispatchReader();
-        const parsed = parseSource(source);
+        // The parser loads what a Markdown file or a dispatch needs; the CommonMark parser is loaded
+        // too for a string with emphasis, and only then.
+        const parsed = await parseSource(source);
         const validated = validateDocument(parsed, { templates: templates.names });
         const images = await loadPictures(validated.file, validated.document, parsed.positions, renderOptions.images);
         if (holdsInlineMarkup(validated.document)) await loadCommonMark();

@@ -4,6 +4,7 @@
  * Each stage takes the previous stage's value and returns a new one.
  */
 import type { Problem } from './errors';
+import type { BrandFace } from './fonts';
 
 /** load: one file as uploaded, before anything is decoded. */
 export interface SourceFile {
@@ -274,8 +275,8 @@ export interface Theme {
   readonly logoPlacement: 'band' | 'title';
   /** `PDF/A-2b`: every fact sheet is also a PDF/A-2b file (docs/brand.md). */
   readonly archive: 'none' | 'PDF/A-2b';
-  /** The organisation's font files (TrueType), or null for Noto Sans (docs/brand.md). */
-  readonly font: { readonly regular: Uint8Array; readonly bold: Uint8Array } | null;
+  /** The organisation's font files (TrueType), parsed, or null for Noto Sans (docs/brand.md). */
+  readonly font: { readonly regular: BrandFace; readonly bold: BrandFace } | null;
 }
 
 // ---------------------------------------------------------------------------

@@ -13,35 +13,40 @@ import { loadFaces, type ScriptFaces } from './scripts';
 import { TrueTypeGlyphs } from './subset';
 import type { EmbeddedFont, FontSet, FontkitFont, FontVariant } from './types';
 
-/** The theme's font files, checked by `fontFileProblem`. */
-interface BrandFontFiles {
-  readonly regular: Uint8Array;
-  readonly bold: Uint8Array;
-}
-
 type ParsedFont = FontkitFont & { hasGlyphForCodePoint(codePoint: number): boolean };
 
-/** Why `bytes` cannot be a theme's font, or null when it can. */
-export function fontFileProblem(bytes: Uint8Array): string | null {
-  const tag = String.fromCharCode(...bytes.subarray(0, 4));
-  if (tag === 'OTTO') return 'is an OpenType font with PostScript (CFF) outlines; the publisher embeds TrueType outlines only: use the TTF version of the font';
-  if (tag !== '\u0000\u0001\u0000\u0000' && tag !== 'true') return 'is not a TrueType or OpenType font file';
-  try {
-    const font = fontkit.create(bytes) as ParsedFont;
-    if (!font.hasGlyphForCodePoint(0x20)) return 'has no space character';
-    new TrueTypeGlyphs(bytes);
-  } catch (error) {
-    return `cannot be read as a font: ${(error as Error).message}`;
-  }
-  return null;
+/**
+ * One of the theme's font files, parsed once: the theme's check reads it, and the renderer sets
+ * text with that very parse (a second one cost every branded cold start its time again).
+ */
+export interface BrandFace {
+  readonly font: ParsedFont;
+  readonly glyphs: TrueTypeGlyphs;
 }
 
-/** `noto` (loaded from `dir`) with `files` in the variants' place. */
-export function withBrandFont(noto: FontSet, files: BrandFontFiles, dir: string): FontSet {
-  const regular = fontkit.create(files.regular) as ParsedFont;
-  const bold = fontkit.create(files.bold) as ParsedFont;
+export type BrandFaceReading = { readonly kind: 'face'; readonly face: BrandFace } | { readonly kind: 'refused'; readonly problem: string };
+
+/** `bytes` as a theme's font, or why it cannot be one. */
+export function readBrandFace(bytes: Uint8Array): BrandFaceReading {
+  const refused = (problem: string): BrandFaceReading => ({ kind: 'refused', problem });
+  const tag = String.fromCharCode(...bytes.subarray(0, 4));
+  if (tag === 'OTTO') return refused('is an OpenType font with PostScript (CFF) outlines; the publisher embeds TrueType outlines only: use the TTF version of the font');
+  if (tag !== '\u0000\u0001\u0000\u0000' && tag !== 'true') return refused('is not a TrueType or OpenType font file');
+  try {
+    const font = fontkit.create(bytes) as ParsedFont;
+    if (!font.hasGlyphForCodePoint(0x20)) return refused('has no space character');
+    return { kind: 'face', face: { font, glyphs: new TrueTypeGlyphs(bytes) } };
+  } catch (error) {
+    return refused(`cannot be read as a font: ${(error as Error).message}`);
+  }
+}
+
+/** `noto` (loaded from `dir`) with the theme's faces in the variants' place. */
+export function withBrandFont(noto: FontSet, brand: { readonly regular: BrandFace; readonly bold: BrandFace }, dir: string): FontSet {
+  const { font: regular } = brand.regular;
+  const { font: bold } = brand.bold;
   // The brand's italics are its upright faces: a theme names regular and bold only.
-  const faces = { regular: embeddedFont(regular, null, new TrueTypeGlyphs(files.regular)), bold: embeddedFont(bold, null, new TrueTypeGlyphs(files.bold)) };
+  const faces = { regular: embeddedFont(regular, null, brand.regular.glyphs), bold: embeddedFont(bold, null, brand.bold.glyphs) };
   const variants: Record<FontVariant, EmbeddedFont> = { regular: faces.regular, bold: faces.bold, italic: faces.regular, boldItalic: faces.bold };
   const coverage = new Map<number, boolean>();
   const covers = (codePoint: number): boolean => {

@@ -1,7 +1,7 @@
 /** The fonts room's one entry point: what the layout and draw stages and the renderer use. */
 export { isRightToLeft } from './harfbuzz';
 export { hanLanguage } from './scripts';
-export { fontFileProblem, withBrandFont } from './brand';
+export { type BrandFace, readBrandFace, withBrandFont } from './brand';
 export { DEFAULT_FONTS_DIR, loadFonts } from './load';
 export { type EmbeddedFont, FontLoadError, type FontSet, type FontVariant, type GlyphRun, type ScriptFont } from './types';
 

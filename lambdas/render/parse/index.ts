@@ -4,6 +4,7 @@
  * binary or wrongly encoded files, and YAML / JSON / front matter that does not parse. The size was
  * checked where the bytes were read (limits.ts).
  */
+import { loadCommonMark } from '../commonmark';
 import { InputError } from '../errors';
 import { DEFAULT_LIMITS, type InputLimits } from '../limits';
 import type { ParsedDocument, SourceFile } from '../types';
@@ -13,15 +14,12 @@ import { parseMarkdown } from './markdown';
 import { decodeText } from './text';
 import { parseYaml } from './yaml';
 
-/** The wire-dispatch reader (its rules and lexicon, about 30 KB bundled), loaded only for a `.txt` dispatch. */
-let dispatchReader: typeof import('./dispatch') | undefined;
-
-/** Parsing is synchronous: whoever parses a dispatch awaits this first, as loadCommonMark() for Markdown. */
-export async function loadDispatchReader(): Promise<void> {
-  dispatchReader ??= await import('./dispatch');
-}
-
-export function parseSource(source: SourceFile, limits: Partial<Omit<InputLimits, 'maxBytes'>> = {}): ParsedDocument {
+/**
+ * Loads what the format needs on first use (the CommonMark parser for Markdown; the wire-dispatch
+ * reader, its rules and lexicon, about 30 KB bundled, for a `.txt` dispatch), so a YAML or JSON
+ * cold start reads neither and no caller has to load anything first.
+ */
+export async function parseSource(source: SourceFile, limits: Partial<Omit<InputLimits, 'maxBytes'>> = {}): Promise<ParsedDocument> {
   const effectiveLimits: InputLimits = { ...DEFAULT_LIMITS, ...limits };
   const format = formatOf(source.name);
   if (source.bytes.length === 0) throw new InputError(source.name, [{ message: 'the file is empty', expected: 'an event document' }]);
@@ -35,10 +33,12 @@ export function parseSource(source: SourceFile, limits: Partial<Omit<InputLimits
     case 'json':
       return parseJson(text, source.name, effectiveLimits);
     case 'markdown':
+      await loadCommonMark();
       return parseMarkdown(text, source.name, effectiveLimits);
-    case 'dispatch':
-      if (dispatchReader === undefined) throw new Error('a dispatch is parsed before loadDispatchReader() has finished');
-      return dispatchReader.parseDispatch(text, source);
+    case 'dispatch': {
+      const { parseDispatch } = await import('./dispatch');
+      return parseDispatch(text, source);
+    }
     default: {
       const unexpected: never = format;
       throw new Error(`no parser for format ${String(unexpected)}`);

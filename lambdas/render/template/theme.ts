@@ -7,7 +7,7 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { isMap, isScalar, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 import { type Problem, TemplateError, templateProblemsError } from '../errors';
 import { TextLocator } from '../locator';
-import { fontFileProblem } from '../fonts';
+import { type BrandFace, readBrandFace } from '../fonts';
 import type { LoadedImage, Theme } from '../types';
 
 const THEME_FILE = 'theme.yaml';
@@ -215,7 +215,7 @@ async function readFont(reader: ThemeReader, pair: Pair | undefined, dir: string
     return undefined;
   }
   const facePairs = entries(reader, pair.value, 'font', FONT_FACES);
-  const files: Partial<Record<(typeof FONT_FACES)[number], Uint8Array>> = {};
+  const faces: Partial<Record<(typeof FONT_FACES)[number], BrandFace>> = {};
   for (const face of FONT_FACES) {
     const path = `font.${face}`;
     const facePair = facePairs.get(face);
@@ -225,11 +225,21 @@ async function readFont(reader: ThemeReader, pair: Pair | undefined, dir: string
     }
     const file = await readTemplateFile(reader, facePair, path, dir, expected(face));
     if (file === null) continue;
-    const problem = fontFileProblem(file.bytes);
-    if (problem !== null) reader.problems.push({ path, ...reader.at(facePair.value as Node), message: `"${file.name}" ${problem}`, expected: expected(face) });
-    else files[face] = file.bytes;
+    const reading = readBrandFace(file.bytes);
+    switch (reading.kind) {
+      case 'face':
+        faces[face] = reading.face;
+        break;
+      case 'refused':
+        reader.problems.push({ path, ...reader.at(facePair.value as Node), message: `"${file.name}" ${reading.problem}`, expected: expected(face) });
+        break;
+      default: {
+        const unknown: never = reading;
+        throw new Error(`unhandled font reading ${JSON.stringify(unknown)}`);
+      }
+    }
   }
-  return files.regular !== undefined && files.bold !== undefined ? { regular: files.regular, bold: files.bold } : undefined;
+  return faces.regular !== undefined && faces.bold !== undefined ? { regular: faces.regular, bold: faces.bold } : undefined;
 }
 
 function readChoice<T extends string>(reader: ThemeReader, pair: Pair | undefined, key: string, choices: readonly T[], what: string): T | null {
