@@ -426,12 +426,15 @@ describe('PublisherStack', () => {
       });
     });
 
-    it('has every alarm fire on one five-minute period, stay quiet without data, and tell the topic when it fires and ends', () => {
-      const alarms = resourcesOf<Record<string, unknown>>(template, 'AWS::CloudWatch::Alarm');
+    it('has every alarm tell the topic when it fires and ends, and those on the function and the queue fire on one quiet-when-idle five-minute period', () => {
+      const alarms = resourcesOf<{ MetricName?: string }>(template, 'AWS::CloudWatch::Alarm');
+      // The scheduled reconcile's alarms watch hours and days (their own tests below).
+      const minuteScale = alarms.filter((alarm) => !alarm.Properties.MetricName?.startsWith('Reconcile'));
 
-      expect(alarms.length).toBeGreaterThan(0);
-      for (const alarm of alarms) {
-        expect(alarm.Properties).toMatchObject({ ...toTopic(), Period: 300, EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
+      expect(minuteScale).toHaveLength(4);
+      for (const alarm of alarms) expect(alarm.Properties).toMatchObject(toTopic());
+      for (const alarm of minuteScale) {
+        expect(alarm.Properties).toMatchObject({ Period: 300, EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
       }
     });
 
