@@ -106,12 +106,13 @@ export class HarfBuzzShaper {
  * logical order. poppler lays a glyph's several characters out left to right across its width,
  * except when all of them are right-to-left letters (a ligature such as لا); then it lays them out
  * right to left. A right-to-left line is read from the right, so a letter with its vowel marks
- * (اً, مَّ: the marks are not right-to-left letters) came back marks first. Such a cluster is
- * stored in the order poppler reads it back from the right.
+ * (اً, مَّ: the marks are not right-to-left letters) came back marks first, and so did the
+ * zero-width non-joiner HarfBuzz folds into the letter after it (Persian رئیس‌جمهور came back
+ * رئیسج‌مهور). Such a cluster is stored in the order poppler reads it back from the right.
  */
 function extractionOrder(text: string, rightToLeft: boolean): string {
   const chars = [...text];
-  return rightToLeft && chars.length > 1 && chars.some((char) => MARK.test(char)) ? chars.reverse().join('') : text;
+  return rightToLeft && chars.length > 1 && chars.some((char) => MARK.test(char) || !STRONG_RTL.test(char)) ? chars.reverse().join('') : text;
 }
 
 /** Whether the first strong character of `text` is right to left. */

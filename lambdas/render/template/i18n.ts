@@ -604,7 +604,7 @@ export function resolveLanguage(requested: string): LanguageResolution {
         quotes: fallback.quotes,
         punctuation: tag === null ? fallback.punctuation : cldrPunctuation(tag, fallback.punctuation),
         pageOf: pageOf(fallback),
-        dateLocale: fallback.dateLocale,
+        dateLocale: (tag === null ? null : ownDateLocale(tag)) ?? fallback.dateLocale,
       },
       warning: `lang "${requested}" is not supported; using ${fallback.name} labels (supported: ${supportedLanguages.join(', ')})`,
     };
@@ -630,6 +630,25 @@ function cldrPunctuation(tag: string, fallback: Punctuation): Punctuation {
   const parts = new Intl.ListFormat(tag, { type: 'conjunction' }).formatToParts(['a', 'b', 'c', 'd']);
   const middle = parts.filter((part) => part.type === 'literal')[1]?.value.replace(/\p{Cf}/gu, '');
   return middle === undefined || middle === '' ? fallback : { ...fallback, comma: middle, list: middle };
+}
+
+/**
+ * Calendars whose years and months are the Gregorian ones (the Thai solar year is 2022 + 543):
+ * a date given to the month or the year means the same span in them.
+ */
+const GREGORIAN_MONTHS: ReadonlySet<string> = new Set(['gregory', 'iso8601', 'buddhist', 'japanese', 'roc']);
+
+/**
+ * Dates in the document's own language when Intl knows it, labels or not (Persian "۲۸ فوریهٔ
+ * ۲۰۲۲", Urdu "28 فروری، 2022"): an English date set in a right-to-left paragraph reads as
+ * neither. In the Gregorian calendar when the language's own (Persian's solar Hijri) has other
+ * months: February 2022 is neither one of its months nor one of its years. Null when Intl
+ * formats the tag in some other language.
+ */
+function ownDateLocale(tag: string): string | null {
+  if (Intl.DateTimeFormat.supportedLocalesOf(tag).length === 0) return null;
+  const { calendar } = new Intl.DateTimeFormat(tag).resolvedOptions();
+  return GREGORIAN_MONTHS.has(calendar) ? tag : new Intl.Locale(tag, { calendar: 'gregory' }).toString();
 }
 
 interface ClockTime {
