@@ -7,12 +7,12 @@ import { excerpt, type Problem } from '../errors';
 import { type FontSet, hanLanguage } from '../fonts';
 import { sentencesOf } from '../sentences';
 import type { Furniture, FurnitureRun, LayoutResources, LoadedImage, MarkupBlock, MarkupDocument, TextRun, Theme } from '../types';
-import { hasRightToLeft, loadBidi } from './bidi';
+import { directionOf, hasRightToLeft, type Isolate, isolatesOf, loadBidi } from './bidi';
 import { BlockMeasurer, shift, type Slice } from './measure';
 import { paginate, type PlacedSlice } from './paginate';
 import { StructBuilder } from './structure';
 import { blockStyles, pageGeometry, type PageGeometry } from './styles';
-import { type Direction, TextSetter, variantOf, type TextStyle } from './text';
+import { TextSetter, variantOf, type TextStyle } from './text';
 import type { LayoutDocument, LayoutNode, LayoutPage } from './types';
 import { placeDrawing } from './vector';
 
@@ -381,7 +381,7 @@ function furnitureSlots(
     const text = setter.fitLine(whole, variant, style.size, maxWidth);
     if (text !== setter.fitLine(whole, variant, style.size, Number.POSITIVE_INFINITY)) cut(slot, whole, text);
     if (text === '') return { node: null, width: 0 };
-    const line = setter.furnitureLine(text, variant, style.size, style.color);
+    const line = setter.furnitureLine(text, variant, style.size, style.color, furnitureIsolates(runs, page, pages, setter));
     const x = place(line.width);
     return { node: { kind: 'text', baseline, runs: line.runs.map((run) => ({ ...run, x: run.x + x })) }, width: line.width };
   };
@@ -416,6 +416,24 @@ function furnitureText(runs: readonly FurnitureRun[], page: number, pages: numbe
   return text;
 }
 
+/**
+ * The isolates of a furniture line's runs in a language written the other way (an English
+ * "Source:" on a Persian page), at their places in the joined line; none without such a run.
+ */
+function furnitureIsolates(runs: readonly FurnitureRun[], page: number, pages: number, setter: TextSetter): Isolate[] {
+  if (!runs.some((run) => run.kind === 'text' && run.lang !== undefined)) return [];
+  // Joined as joinFurniture does, white space collapsed across runs and trimmed.
+  const pieces: { text: string; lang?: string }[] = [];
+  let joined = '';
+  for (const run of runs) {
+    let text = run.kind === 'text' ? run.text.replace(/\s+/g, ' ') : String(run.kind === 'page-number' ? page : pages);
+    if ((joined === '' || joined.endsWith(' ')) && text.startsWith(' ')) text = text.slice(1);
+    joined += text;
+    pieces.push(run.kind === 'text' && run.lang !== undefined ? { text, lang: run.lang } : { text });
+  }
+  return isolatesOf(pieces, setter.direction);
+}
+
 function joinFurniture(runs: readonly FurnitureRun[], page: number, pages: number): string {
   return runs
     .map((run) => {
@@ -435,15 +453,6 @@ function joinFurniture(runs: readonly FurnitureRun[], page: number, pages: numbe
     .join('')
     .replace(/\s+/g, ' ')
     .trim();
-}
-
-/** The document's writing direction, from its language (ar, he, fa, ur… are right to left). */
-function directionOf(lang: string): Direction {
-  try {
-    return (new Intl.Locale(lang) as Intl.Locale & { textInfo?: { direction?: string } }).textInfo?.direction === 'rtl' ? 'rtl' : 'ltr';
-  } catch {
-    return 'ltr';
-  }
 }
 
 function describeCharacter(char: string): string {

@@ -11,7 +11,7 @@
  * logical order so that the structure tree keeps the reading order (docs/rendering.md).
  */
 import { REPLACEMENT_CHARACTER, hanLanguage, isRightToLeft, type EmbeddedFont, type FontSet, type FontVariant, type ScriptFont } from '../fonts';
-import { embeddingLevels, mirrored, visualOrder } from './bidi';
+import { embeddingLevels, type Isolate, isolatesOf, mirrored, visualOrder } from './bidi';
 import { extractionClass, leftToRightStretches } from './extraction';
 import { breakableParts } from './breaks';
 import type { TextRun } from '../types';
@@ -151,7 +151,8 @@ export class TextSetter {
       const measure = (text: string, variant: FontVariant): number => this.widthOf(text, variant, style.size);
       return this.breakLines(runs, drawable, style, width, structOf, measure).map((tokens) => this.position(tokens, style));
     }
-    const levels = embeddingLevels(paragraph, this.direction);
+    const isolates = isolatesOf(runs.map((run, index) => ({ text: drawable[index] as string, lang: run.lang })), this.direction);
+    const levels = embeddingLevels(paragraph, this.direction, isolates);
     const measure = (text: string, variant: FontVariant, start: number, lang: string | undefined) => this.measure(text, variant, style.size, levels, start, lang);
     return this.breakLines(runs, drawable, style, width, structOf, measure).map((tokens) => this.positionBidi(tokens, levels, style, width));
   }
@@ -252,8 +253,8 @@ export class TextSetter {
     return fits === 0 ? '…' : cut(fits);
   }
 
-  /** A line of page furniture (fitted already) as runs, x from the line's left end. */
-  furnitureLine(text: string, variant: FontVariant, size: number, color: string): SetLine {
+  /** A line of page furniture (fitted already) as runs, x from the line's left end; `isolates`: its runs in another direction's language. */
+  furnitureLine(text: string, variant: FontVariant, size: number, color: string, isolates: readonly Isolate[] = []): SetLine {
     if (this.direction === 'ltr' && this.notoOnly(text)) {
       const width = this.widthOf(text, variant, size);
       return { runs: [{ text, variant, size, color, x: 0, width, href: null, struct: null }], width };
@@ -265,7 +266,7 @@ export class TextSetter {
       start += piece.length;
     }
     const style = { size, lineHeight: size, color, bold: false, italic: false, linkColor: color };
-    const line = this.positionBidi(tokens, embeddingLevels(text, this.direction), style, null);
+    const line = this.positionBidi(tokens, embeddingLevels(text, this.direction, isolates), style, null);
     return { runs: line.runs.map((run) => ({ ...run, struct: null })), width: line.width };
   }
 

@@ -557,6 +557,10 @@ export interface Language {
   readonly pageOf: string;
   /** Locale handed to Intl for dates: the author's region when Intl knows it. */
   readonly dateLocale: string;
+  /** The labels' and page number's language when it is not the document's (English for Persian); null when it is. */
+  readonly labelsIn: string | null;
+  /** The dates' language when Intl does not know the document's; null when they are in it. */
+  readonly datesIn: string | null;
 }
 
 export interface LanguageResolution {
@@ -597,6 +601,7 @@ export function resolveLanguage(requested: string): LanguageResolution {
   const code = tag === null ? null : packFor(tag);
   if (tag === null || code === null) {
     const fallback = packs[fallbackLanguage];
+    const own = tag === null ? null : ownDateLocale(tag);
     return {
       language: {
         tag: tag ?? fallbackLanguage,
@@ -604,7 +609,9 @@ export function resolveLanguage(requested: string): LanguageResolution {
         quotes: fallback.quotes,
         punctuation: tag === null ? fallback.punctuation : cldrPunctuation(tag, fallback.punctuation),
         pageOf: pageOf(fallback),
-        dateLocale: (tag === null ? null : ownDateLocale(tag)) ?? fallback.dateLocale,
+        dateLocale: own ?? fallback.dateLocale,
+        labelsIn: tag === null ? null : fallbackLanguage,
+        datesIn: tag === null || own !== null ? null : fallbackLanguage,
       },
       warning: `lang "${requested}" is not supported; using ${fallback.name} labels (supported: ${supportedLanguages.join(', ')})`,
     };
@@ -612,7 +619,7 @@ export function resolveLanguage(requested: string): LanguageResolution {
   const pack = packs[code];
   const regional = tag !== code && Intl.DateTimeFormat.supportedLocalesOf(tag).length > 0;
   return {
-    language: { tag, labels: pack.labels, quotes: pack.quotes, punctuation: pack.punctuation, pageOf: pageOf(pack), dateLocale: regional ? tag : pack.dateLocale },
+    language: { tag, labels: pack.labels, quotes: pack.quotes, punctuation: pack.punctuation, pageOf: pageOf(pack), dateLocale: regional ? tag : pack.dateLocale, labelsIn: null, datesIn: null },
     warning: null,
   };
 }

@@ -68,3 +68,8 @@ function balanced(markup: string): boolean {
   }
   return open.length === 0;
 }
+
+/** Markup marked as written in `lang` (`<span lang>`), or as it is when `lang` is null (the document's). */
+export function inLanguage(markup: string, lang: string | null): string {
+  return lang === null ? markup : `<span lang="${lang}">${markup}</span>`;
+}

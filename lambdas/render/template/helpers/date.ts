@@ -2,7 +2,7 @@ import Handlebars from 'handlebars/runtime';
 import type { PartialDate } from '../../types';
 import { describeValue, helperCall } from '../helper-call';
 import { formatDate } from '../i18n';
-import { inlineMarkup } from '../inline';
+import { inLanguage, inlineMarkup } from '../inline';
 
 function isPartialDate(value: unknown): value is PartialDate {
   return typeof value === 'object' && value !== null && 'year' in value && typeof value.year === 'number';
@@ -20,7 +20,7 @@ export function date(...args: unknown[]): Handlebars.SafeString {
     return call.fail(`expected a date or a free-text date, got ${describeValue(value)}`);
   }
   try {
-    return new Handlebars.SafeString(Handlebars.escapeExpression(formatDate(value, call.language)));
+    return new Handlebars.SafeString(inLanguage(Handlebars.escapeExpression(formatDate(value, call.language)), call.language.datesIn));
   } catch (error) {
     return call.fail(error instanceof Error ? error.message : String(error));
   }

@@ -1,5 +1,6 @@
 import Handlebars from 'handlebars/runtime';
 import { helperCall } from '../helper-call';
+import { inLanguage } from '../inline';
 
 /** `{{pageOf}}`: the footer's page number in the document's language, "Page 1 / 2", "第1页，共2页". */
 export function pageOf(...args: unknown[]): Handlebars.SafeString {
@@ -8,5 +9,5 @@ export function pageOf(...args: unknown[]): Handlebars.SafeString {
     .split(/(\{page\}|\{count\})/)
     .map((part) => (part === '{page}' ? '<page-number/>' : part === '{count}' ? '<page-count/>' : Handlebars.escapeExpression(part)))
     .join('');
-  return new Handlebars.SafeString(markup);
+  return new Handlebars.SafeString(inLanguage(markup, call.language.labelsIn));
 }
