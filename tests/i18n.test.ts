@@ -192,6 +192,17 @@ describe('i18n', () => {
       expect(warnings[0]?.message).toMatch(/^lang "sw-KE" is not supported; using English labels \(supported: en, fr, /);
     });
 
+    it.each([
+      ['fa', '«Texte»'],
+      ['cs-CZ', '„Texte“'],
+      ['sv', '”Texte”'],
+      ['sw', '“Texte”'],
+    ])('quotes a %s document, which has English labels, with its own quotation marks', (lang, quoted) => {
+      const { markup } = fill(lang);
+
+      expect(blocksOf(markup.body, 'quote').map((quote) => quote.paragraphs.map(textOf))).toEqual([[quoted]]);
+    });
+
     it('fills an fr-CA document in French without a warning, keeping the regional tag', () => {
       const { markup, warnings } = fill('fr-CA');
 

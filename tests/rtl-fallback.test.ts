@@ -68,9 +68,9 @@ async function render(name: string, bytes: Buffer): Promise<{ text: string; word
 const lineAt = (words: readonly Word[], y: number) => words.filter((word) => Math.abs(word.y - y) < 4).sort((a, b) => b.xMax - a.xMax);
 
 describe.each([
-  ['fa', '۲۸ فوریهٔ ۲۰۲۲', '۲۸', '۲۰۲۲'],
-  ['ur', '28 فروری، 2022', '28', '2022'],
-])('a %s fact sheet (English labels, right to left)', (lang, date, day, year) => {
+  ['fa', '۲۸ فوریهٔ ۲۰۲۲', '۲۸', '۲۰۲۲', ['«', '»']],
+  ['ur', '28 فروری، 2022', '28', '2022', ['“', '”']],
+])('a %s fact sheet (English labels, right to left)', (lang, date, day, year, [open, close]) => {
   let fixture: Fixture;
   let page: { text: string; words: Word[] };
   beforeAll(async () => {
@@ -92,7 +92,7 @@ describe.each([
       'Key points',
       ...fixture.key_points.map((point) => `• ${point}`),
       'Quotes',
-      `“${quote?.text}”`,
+      `${open}${quote?.text}${close}`,
       `— ${quote?.speaker}، ${quote?.context}`,
       'Sources',
       source?.name,

@@ -606,7 +606,7 @@ export function resolveLanguage(requested: string): LanguageResolution {
       language: {
         tag: tag ?? fallbackLanguage,
         labels: fallback.labels,
-        quotes: fallback.quotes,
+        quotes: (tag === null ? undefined : OWN_QUOTES[new Intl.Locale(tag).language]) ?? fallback.quotes,
         punctuation: tag === null ? fallback.punctuation : cldrPunctuation(tag, fallback.punctuation),
         pageOf: pageOf(fallback),
         dateLocale: own ?? fallback.dateLocale,
@@ -623,6 +623,28 @@ export function resolveLanguage(requested: string): LanguageResolution {
     warning: null,
   };
 }
+
+/**
+ * Quotation marks of languages without labels of their own, as CLDR gives them (Intl has no API for
+ * them): a Persian reader expects «…», a Czech one „…“, not the English “…” of the labels. Only
+ * languages whose CLDR marks differ from the English ones are listed.
+ */
+const OWN_QUOTES: Readonly<Record<string, QuotationMarks>> = {
+  bg: { open: '„', close: '“' },
+  cs: { open: '„', close: '“' },
+  el: { open: '«', close: '»' },
+  et: { open: '„', close: '“' },
+  fa: { open: '«', close: '»' },
+  fi: { open: '”', close: '”' },
+  hu: { open: '„', close: '”' },
+  lt: { open: '„', close: '“' },
+  nb: { open: '«', close: '»' },
+  ps: { open: '«', close: '»' },
+  ro: { open: '„', close: '”' },
+  sk: { open: '„', close: '“' },
+  sl: { open: '„', close: '“' },
+  sv: { open: '”', close: '”' },
+};
 
 /** Chinese counts "page 1 of 2" as 第1页，共2页; most languages as "Page 1 / 2". */
 function pageOf(pack: LanguagePack): string {
