@@ -13,7 +13,7 @@ export type FieldKind =
    * removed; `furniture`: where the templates print it on every page, a line of fixed height that
    * keeps fewer combining marks (validate.ts MAX_MARKS_IN_FURNITURE).
    */
-  | { readonly kind: 'text'; readonly max: keyof DocumentLimits; readonly unquoted?: boolean; readonly furniture?: Furniture }
+  | { readonly kind: 'text'; readonly max: keyof DocumentLimits; readonly unquoted?: boolean; readonly furniture?: FurniturePlace }
   | { readonly kind: 'date' }
   /** A date, or free text such as "jeudi". */
   | { readonly kind: 'dateOrText' }
@@ -51,7 +51,7 @@ export interface Field {
 }
 
 /** Where a field prints as page furniture. */
-export type Furniture = 'header band' | 'footer';
+export type FurniturePlace = 'header band' | 'footer';
 
 const shortText = { kind: 'text', max: 'maxShortTextLength' } as const;
 const longText = { kind: 'text', max: 'maxTextLength' } as const;

@@ -9,7 +9,7 @@
  * their reasons are in docs/input-limits.md.
  */
 import { DATE_FORMATS, readPartialDate } from './dates';
-import { EVENT_DOCUMENT, type FieldKind, type Furniture, type MappingKind } from './document-definition';
+import { EVENT_DOCUMENT, type FieldKind, type FurniturePlace, type MappingKind } from './document-definition';
 import { excerpt, type Problem, ValidationError } from './errors';
 import { DOCUMENT_LIMITS, type DocumentLimits } from './limits';
 import { PICTURE_EXTENSIONS } from './parse/formats';
@@ -237,7 +237,7 @@ class FieldReader {
   text(
     value: unknown,
     path: string,
-    options: { readonly required?: boolean; readonly max: number; readonly expected?: string; readonly furniture?: Furniture },
+    options: { readonly required?: boolean; readonly max: number; readonly expected?: string; readonly furniture?: FurniturePlace },
   ): string | undefined {
     if (value === undefined || value === null) {
       if (options.required) this.missing(path, options.expected ?? 'text');
@@ -414,7 +414,7 @@ class FieldReader {
    * bounds this check too: dropping stops once what is kept is too long (boundedMarks). A field
    * printed in the page `furniture` keeps fewer (MAX_MARKS_IN_FURNITURE), and the warning says why.
    */
-  private checkedText(text: string, path: string, max: number, furniture?: Furniture): string | undefined {
+  private checkedText(text: string, path: string, max: number, furniture?: FurniturePlace): string | undefined {
     const control = CONTROL_CHARACTER.exec(text);
     if (control) {
       const code = (control[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
