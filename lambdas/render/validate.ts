@@ -435,7 +435,7 @@ class FieldReader {
       return undefined;
     }
     if (marks.dropped > 0) {
-      const where = furniture === undefined ? '' : `, and it prints in the ${furniture} of every page, one line with room for ${kept}`;
+      const where = furniture === undefined ? '' : `; it prints in the ${furniture} of every page, one line with room for ${kept}`;
       this.warnings.push({
         path,
         ...this.positionOf(path),
