@@ -53,12 +53,13 @@ function rasterise(pdf: Uint8Array): Raster {
   return PNG.sync.read(Buffer.from(execFileSync('pdftoppm', ['-r', String(DPI), '-aa', 'no', '-aaVector', 'no', '-png', '-f', '1', '-l', '1', '-'], { input: pdf })));
 }
 
-/** The rows with ink of `colour` between `from` and `to` (points), from `left` rightwards; `firstLine`: up to the first row without. */
-function inkRows(page: Raster, colour: Colour, from: number, to: number, left = 0, firstLine = false): Rows | null {
+/** The rows with ink of `colour` between `from` and `to` (points), from `left` rightwards (to `right`); `firstLine`: up to the first row without. */
+function inkRows(page: Raster, colour: Colour, from: number, to: number, left = 0, firstLine = false, right = Infinity): Rows | null {
   const rows: number[] = [];
+  const end = Math.min(page.width, right * PIXELS_PER_POINT);
   for (let y = Math.ceil(from * PIXELS_PER_POINT); y < Math.min(page.height, to * PIXELS_PER_POINT); y++) {
     let found = false;
-    for (let x = Math.floor(left * PIXELS_PER_POINT); x < page.width && !found; x++) found = isColour(page, x, y, colour);
+    for (let x = Math.floor(left * PIXELS_PER_POINT); x < end && !found; x++) found = isColour(page, x, y, colour);
     if (found) rows.push(y);
     else if (firstLine && rows.length > 0) break;
   }
@@ -158,5 +159,76 @@ describe('stacked combining marks, rendered', () => {
     // Assert
     expect(cell.top - (headRule as Rows).bottom).toBeGreaterThanOrEqual(GAP);
     expect((rowRule as Rows).top - cell.bottom).toBeGreaterThanOrEqual(GAP);
+  });
+});
+
+/**
+ * The most marks a furniture field keeps (MAX_MARKS_IN_FURNITURE) of the tallest and deepest
+ * Noto Sans stacks: double overlines on Ǚ rise 0.44 em each, cedillas under Ḁ sink 0.24 em each.
+ */
+const TALL = '\u01D9' + '\u033F'.repeat(8);
+const DEEP = '\u1E00' + '\u0327'.repeat(8);
+const WHITE = [0xff, 0xff, 0xff] as const;
+
+describe('stacked combining marks in the page furniture and charts, rendered', () => {
+  let renderer: Renderer;
+  beforeAll(async () => {
+    renderer = await createRenderer();
+  });
+
+  async function render(yaml: string): Promise<{ page: Raster; warnings: readonly { path?: string; message: string }[] }> {
+    const result = await renderer.render({ name: 'furniture.yaml', bytes: new TextEncoder().encode(yaml), modifiedAt: new Date(0) });
+    return { page: rasterise(result.pdf), warnings: result.warnings };
+  }
+
+  it('keeps the classification in the header band and the sources under the footer rule, inside the page, and names the fields', async () => {
+    // Prepare: every field the templates print in the furniture, piled above and below.
+    const { page, warnings } = await render(`title: Marks\ndate: 2022-02-28\nclassification: "${TALL}${DEEP} Public"\nsources:\n  - name: "${TALL}${DEEP} AFP"\n  - name: "${DEEP}${TALL}"\n`);
+
+    const plain = await render('title: Marks\ndate: 2022-02-28\nclassification: Public\n');
+
+    // Act: the band's white text; the footer's rule, then the muted text under it.
+    const header = inkRows(page, WHITE, 0, geometry.bandHeight) as Rows;
+    const organisation = (raster: Raster): Rows | null => inkRows(raster, WHITE, 0, geometry.bandHeight, geometry.left, false, geometry.left + 100);
+    const [footerRule] = rules(page, MUTED, geometry.contentBottom);
+    const footer = inkRows(page, MUTED, (footerRule as Rows).bottom, geometry.height) as Rows;
+
+    // Assert: clear of the band's edges (its top is the page's), the rule and the page's bottom.
+    // The footer's line is moved down until its ink is GAP under the rule: rasterising may add RASTER.
+    expect(header.top).toBeGreaterThanOrEqual(GAP);
+    expect(geometry.bandHeight - header.bottom).toBeGreaterThanOrEqual(GAP);
+    expect(footer.top - (footerRule as Rows).bottom).toBeGreaterThanOrEqual(GAP - RASTER);
+    expect(geometry.height - footer.bottom).toBeGreaterThanOrEqual(GAP);
+    // The band's line keeps the baseline the brand gives it: what the field keeps fits there.
+    expect(organisation(page)).toEqual(organisation(plain.page));
+    expect(warnings.map((warning) => warning.path)).toEqual(['classification', 'sources[0].name', 'sources[1].name']);
+    expect(warnings[0]?.message).toContain('prints in the header band of every page');
+    expect(warnings[1]?.message).toContain('prints in the footer of every page');
+  });
+
+  it('keeps the marks of a chart’s labels and legend inside its figure, off the plot and the table after it', async () => {
+    // Prepare: two series, so that the legend is drawn above the plot; the second label plain.
+    const { page } = await render(
+      `title: Marks\ndate: 2022-02-28\ncharts:\n  - title: Chart\n    unit: units\n    labels: ["${TALL}${DEEP}", "B"]\n    series:\n      - name: "${TALL}${DEEP}"\n        values: [3, 5]\n      - name: "${DEEP}${TALL}"\n        values: [2, 4]\n`,
+    );
+    const date = inkRows(page, MUTED, geometry.bandHeight + 1, geometry.contentBottom, 0, true) as Rows;
+    // The chart's title (navy), the plot's top grid line, its axis (the first text-coloured ink).
+    const title = inkRows(page, NAVY, date.bottom, geometry.contentBottom, 0, true) as Rows;
+    const gridTop = (rules(page, MUTED, title.bottom)[0] as Rows).top;
+    const axis = inkRows(page, TEXT, title.bottom, geometry.contentBottom, geometry.left + 20, true) as Rows;
+    // Under the plot: the data table, whose head (the series' names) ends in a rule.
+    const headRule = rules(page, MUTED, axis.bottom)[0] as Rows;
+
+    // Act: the legend between the title and the grid; the first label (its slot, left of the
+    // table's second column) and the table's head in the second column (left of the second label).
+    const legend = inkRows(page, MUTED, title.bottom, gridTop, geometry.left + 20) as Rows;
+    const label = inkRows(page, MUTED, axis.bottom, headRule.top, geometry.left + 44, false, 290) as Rows;
+    const head = inkRows(page, MUTED, axis.bottom, headRule.top, 298, false, 410) as Rows;
+
+    // Assert
+    expect(legend.top - title.bottom).toBeGreaterThanOrEqual(GAP);
+    expect(gridTop - legend.bottom).toBeGreaterThanOrEqual(GAP);
+    expect(label.top - axis.bottom).toBeGreaterThanOrEqual(GAP);
+    expect(head.top - label.bottom).toBeGreaterThanOrEqual(GAP);
   });
 });

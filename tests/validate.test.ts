@@ -7,7 +7,7 @@ import { ContentError, DocumentSyntaxError, InputError, type Problem, Unsupporte
 import { parseSource } from '../lambdas/render/parse';
 import type { ParsedDocument } from '../lambdas/render/types';
 import { DOCUMENT_LIMITS } from '../lambdas/render/limits';
-import { MAX_MARKS_PER_CHARACTER, validateDocument } from '../lambdas/render/validate';
+import { MAX_MARKS_IN_FURNITURE, MAX_MARKS_PER_CHARACTER, validateDocument } from '../lambdas/render/validate';
 import { STRESS_SHAPE, longDocument } from '../bench/long-document';
 import { textContaining } from './helpers/matchers';
 
@@ -314,6 +314,31 @@ describe('validate', () => {
           message: `stacks more than ${MAX_MARKS_PER_CHARACTER} combining marks on one character (from character 2); ${dropped} marks are dropped, which would print above and over the lines around`,
           expected: `at most ${MAX_MARKS_PER_CHARACTER} accents or other combining marks on a letter`,
         },
+      ]);
+    });
+
+    it('keeps fewer marks in the fields printed in the page furniture, warning where they print; Thai keeps its two', async () => {
+      // Prepare: three marks below "Z" wherever it is; "ที่" is a consonant with a vowel and a tone mark above.
+      const pile = '\u0316\u0317\u0318';
+      const yaml = `title: "Z${pile}"\ndate: 2022-02-28\nclassification: "Z${pile} ที่"\nsources:\n  - name: "Z${pile}"\n`;
+
+      // Act
+      const validated = validateDocument(await parsedYaml(yaml), { templates: TEMPLATES });
+
+      // Assert
+      const kept = `Z${pile.slice(0, MAX_MARKS_IN_FURNITURE)}`;
+      expect(validated.document.title).toBe(`Z${pile}`);
+      expect(validated.document.classification).toBe(`${kept} ที่`);
+      expect(validated.document.sources?.[0]?.name).toBe(kept);
+      expect(validated.warnings).toEqual([
+        {
+          path: 'classification',
+          line: 3,
+          column: 1,
+          message: `stacks more than ${MAX_MARKS_IN_FURNITURE} combining marks on one character (from character 2); it prints in the header band of every page, one line with room for ${MAX_MARKS_IN_FURNITURE}; 1 marks are dropped, which would print outside the header band`,
+          expected: `at most ${MAX_MARKS_IN_FURNITURE} accents or other combining marks on a letter in the header band`,
+        },
+        expect.objectContaining({ path: 'sources[0].name', message: textContaining('it prints in the footer of every page') }),
       ]);
     });
 

@@ -8,8 +8,12 @@ import type { DocumentLimits } from './limits';
 
 /** How a value is read; each kind is one FieldReader method in validate.ts. */
 export type FieldKind =
-  /** Text (a number is taken as its digits); `max` names the limit; `unquoted`: typed quotation marks removed. */
-  | { readonly kind: 'text'; readonly max: keyof DocumentLimits; readonly unquoted?: boolean }
+  /**
+   * Text (a number is taken as its digits); `max` names the limit; `unquoted`: typed quotation marks
+   * removed; `furniture`: where the templates print it on every page, a line of fixed height that
+   * keeps fewer combining marks (validate.ts MAX_MARKS_IN_FURNITURE).
+   */
+  | { readonly kind: 'text'; readonly max: keyof DocumentLimits; readonly unquoted?: boolean; readonly furniture?: FurniturePlace }
   | { readonly kind: 'date' }
   /** A date, or free text such as "jeudi". */
   | { readonly kind: 'dateOrText' }
@@ -45,6 +49,9 @@ export interface Field {
   readonly description: string;
   readonly example: unknown;
 }
+
+/** Where a field prints as page furniture. */
+export type FurniturePlace = 'header band' | 'footer';
 
 const shortText = { kind: 'text', max: 'maxShortTextLength' } as const;
 const longText = { kind: 'text', max: 'maxTextLength' } as const;
@@ -108,7 +115,7 @@ export const EVENT_DOCUMENT: MappingKind = {
     template: { type: { kind: 'template' }, description: 'Which template lays the fact sheet out. Default briefing.', example: 'briefing' },
     subtitle: { type: longText, description: 'Standfirst under the title.', example: 'A call at the request of Volodymyr Zelensky' },
     category: { type: shortText, description: 'Kicker above the title.', example: 'Diplomacy' },
-    classification: { type: shortText, description: 'Banner text on every page.', example: 'Public' },
+    classification: { type: { ...shortText, furniture: 'header band' }, description: 'Banner text on every page.', example: 'Public' },
     location: { type: shortText, description: 'Where it happened.', example: 'Paris' },
     summary: { type: longText, description: 'The lead, in a highlighted box. **bold**, *italic* and [links](https://…) work in every text.', example: 'Emmanuel Macron asked Vladimir Putin to halt **all strikes** on civilians.' },
     facts: {
@@ -206,7 +213,7 @@ export const EVENT_DOCUMENT: MappingKind = {
           kind: 'mapping',
           expected: 'a source with `name:` (and `url:`, `date:`)',
           fields: {
-            name: { type: shortText, required: true, description: 'Who the information comes from.', example: 'AFP' },
+            name: { type: { ...shortText, furniture: 'footer' }, required: true, description: 'Who the information comes from.', example: 'AFP' },
             url: { type: { kind: 'url' }, description: 'A full address starting with https:// or http://.', example: 'https://www.elysee.fr/' },
             date: { type: { kind: 'date' }, description: 'When it was published, as for `date`.', example: '2022-02-28' },
           },

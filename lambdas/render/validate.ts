@@ -9,7 +9,7 @@
  * their reasons are in docs/input-limits.md.
  */
 import { DATE_FORMATS, readPartialDate } from './dates';
-import { EVENT_DOCUMENT, type FieldKind, type MappingKind } from './document-definition';
+import { EVENT_DOCUMENT, type FieldKind, type FurniturePlace, type MappingKind } from './document-definition';
 import { excerpt, type Problem, ValidationError } from './errors';
 import { DOCUMENT_LIMITS, type DocumentLimits } from './limits';
 import { PICTURE_EXTENSIONS } from './parse/formats';
@@ -38,7 +38,19 @@ const LONE_SURROGATE_ALL = /\p{Cs}/gu;
  * the page's top edge and over the lines around, which no layout can reserve room for.
  */
 export const MAX_MARKS_PER_CHARACTER = 4;
-const MARK_PILE = new RegExp(`(\\p{M}{${MAX_MARKS_PER_CHARACTER}})\\p{M}+`, 'gu');
+/**
+ * In a field the templates print in the page furniture (the header band, the footer): one line of
+ * fixed height on every page, with room for two marks on the tallest letters and no more (four
+ * tall marks rise 2.8 em, off the page's top edge from the band and over the footer's rule). Two
+ * is what Vietnamese, Thai and Arabic stack; docs/rendering.md "Page furniture and stacked marks".
+ */
+export const MAX_MARKS_IN_FURNITURE = 2;
+const MARK_PILE = markPile(MAX_MARKS_PER_CHARACTER);
+const FURNITURE_MARK_PILE = markPile(MAX_MARKS_IN_FURNITURE);
+
+function markPile(kept: number): RegExp {
+  return new RegExp(`(\\p{M}{${kept}})\\p{M}+`, 'gu');
+}
 
 export function validateDocument(parsed: ParsedDocument, options: ValidateOptions): ValidatedDocument {
   const reader = new FieldReader(parsed, { ...DOCUMENT_LIMITS, ...options.limits });
@@ -56,7 +68,7 @@ function readValue(reader: FieldReader, type: FieldKind, value: unknown, path: s
   const absent = value === undefined || value === null;
   switch (type.kind) {
     case 'text': {
-      const text = reader.text(value, path, { required, max: reader.limits[type.max] });
+      const text = reader.text(value, path, { required, max: reader.limits[type.max], ...(type.furniture === undefined ? {} : { furniture: type.furniture }) });
       return type.unquoted && text !== undefined ? withoutQuotationMarks(text) : text;
     }
     case 'date':
@@ -225,7 +237,7 @@ class FieldReader {
   text(
     value: unknown,
     path: string,
-    options: { readonly required?: boolean; readonly max: number; readonly expected?: string },
+    options: { readonly required?: boolean; readonly max: number; readonly expected?: string; readonly furniture?: FurniturePlace },
   ): string | undefined {
     if (value === undefined || value === null) {
       if (options.required) this.missing(path, options.expected ?? 'text');
@@ -240,7 +252,7 @@ class FieldReader {
       if (options.required) this.problem(path, 'is empty', options.expected ?? 'text');
       return undefined;
     }
-    return this.checkedText(text, path, options.max);
+    return this.checkedText(text, path, options.max, options.furniture);
   }
 
   /** A string (blank lines separate paragraphs) or a list of paragraphs; absent is an empty list. */
@@ -399,33 +411,36 @@ class FieldReader {
    * Marks past the fourth on a character are dropped before the length is counted: they are not
    * text an editor typed to be read, and a short title piled with them is a problem of marks, not
    * of length. The length then bounds what the later stages get, kept marks included, and it
-   * bounds this check too: dropping stops once what is kept is too long (boundedMarks).
+   * bounds this check too: dropping stops once what is kept is too long (boundedMarks). A field
+   * printed in the page `furniture` keeps fewer (MAX_MARKS_IN_FURNITURE), and the warning says why.
    */
-  private checkedText(text: string, path: string, max: number): string | undefined {
+  private checkedText(text: string, path: string, max: number, furniture?: FurniturePlace): string | undefined {
     const control = CONTROL_CHARACTER.exec(text);
     if (control) {
       const code = (control[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
       this.problem(path, `contains an invisible control character (U+${code}) at character ${control.index + 1}`, 'printable text');
       return undefined;
     }
-    const marks = boundedMarks(this.withoutLoneSurrogates(text, path), max);
+    const kept = furniture === undefined ? MAX_MARKS_PER_CHARACTER : MAX_MARKS_IN_FURNITURE;
+    const marks = boundedMarks(this.withoutLoneSurrogates(text, path), max, furniture === undefined ? MARK_PILE : FURNITURE_MARK_PILE, kept);
     if (marks.kind === 'too long') {
-      this.problem(path, `is more than ${max} characters long, not counting the combining marks past the ${MAX_MARKS_PER_CHARACTER}th on a character`, `at most ${max} characters`);
+      this.problem(path, `is more than ${max} characters long, not counting the combining marks past the ${ordinal(kept)} on a character`, `at most ${max} characters`);
       return undefined;
     }
     // A code point is one or two UTF-16 units: a text of at most `max` units is short enough uncounted.
     const length = marks.text.length <= max ? 0 : codePointCount(marks.text);
     if (length > max) {
-      const uncounted = marks.dropped === 0 ? '' : ` (not counting ${marks.dropped} combining marks past the ${MAX_MARKS_PER_CHARACTER}th on a character)`;
+      const uncounted = marks.dropped === 0 ? '' : ` (not counting ${marks.dropped} combining marks past the ${ordinal(kept)} on a character)`;
       this.problem(path, `is ${length} characters long${uncounted}`, `at most ${max} characters`);
       return undefined;
     }
     if (marks.dropped > 0) {
+      const where = furniture === undefined ? '' : `; it prints in the ${furniture} of every page, one line with room for ${kept}`;
       this.warnings.push({
         path,
         ...this.positionOf(path),
-        message: `stacks more than ${MAX_MARKS_PER_CHARACTER} combining marks on one character (from character ${marks.first}); ${marks.dropped} marks are dropped, which would print above and over the lines around`,
-        expected: `at most ${MAX_MARKS_PER_CHARACTER} accents or other combining marks on a letter`,
+        message: `stacks more than ${kept} combining marks on one character (from character ${marks.first})${where}; ${marks.dropped} marks are dropped, which would print ${furniture === undefined ? 'above and over the lines around' : `outside the ${furniture}`}`,
+        expected: `at most ${kept} accents or other combining marks on a letter${furniture === undefined ? '' : ` in the ${furniture}`}`,
       });
     }
     return marks.text;
@@ -477,10 +492,10 @@ type BoundedMarks =
  * little for each pile, and a megabyte of letters each with five marks has 170 000 piles (30 ms,
  * as long as reading the file): the work stops once what is kept is surely longer than `max`
  * characters, so that it is bounded by the limit, not by the input. A text without piles costs
- * one scan by the regular expression engine.
+ * one scan by the regular expression engine. `piles` matches the marks past `keptMarks` on a character.
  */
-function boundedMarks(text: string, max: number): BoundedMarks {
-  const pile = new RegExp(MARK_PILE);
+function boundedMarks(text: string, max: number, piles: RegExp, keptMarks: number): BoundedMarks {
+  const pile = new RegExp(piles);
   let kept = '';
   let from = 0;
   let dropped = 0;
@@ -489,12 +504,16 @@ function boundedMarks(text: string, max: number): BoundedMarks {
     const marks = match[1] as string;
     kept += text.slice(from, match.index + marks.length);
     from = match.index + match[0].length;
-    dropped += codePointCount(match[0]) - MAX_MARKS_PER_CHARACTER;
+    dropped += codePointCount(match[0]) - keptMarks;
     if (first === 0) first = codePointCount(text.slice(0, match.index)) + 1;
     // Two UTF-16 units at most a code point: more than twice `max` units is more than `max` characters.
     if (kept.length > 2 * max) return { kind: 'too long' };
   }
   return { kind: 'kept', text: from === 0 ? text : kept + text.slice(from), dropped, first };
+}
+
+function ordinal(count: number): string {
+  return `${count}${['th', 'st', 'nd', 'rd'][count] ?? 'th'}`;
 }
 
 /** Code points of a text without lone surrogates, without building an array of them. */

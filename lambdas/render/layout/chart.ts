@@ -38,9 +38,16 @@ export function drawChart(chart: DrawnChart, width: number, numbers: Intl.Number
   const axis = niceAxis(Math.min(0, ...values), Math.max(0, ...values));
   const tickTexts = axis.ticks.map((tick) => numbers.format(tick));
   const gutter = Math.max(...tickTexts.map((text) => setter.widthOf(text, 'regular', LABEL_SIZE))) + AXIS_GAP;
-  const top = chart.series.length > 1 ? LEGEND_ROW : 4;
   const left = gutter;
   const plotWidth = width - left;
+  const slot = plotWidth / chart.labels.length;
+  const fittedLabels = chart.labels.map((label) => setter.fitLine(label, 'regular', LABEL_SIZE, slot - 2));
+  const names = chart.series.length > 1 ? chart.series.map((entry) => setter.fitLine(entry.name, 'regular', LABEL_SIZE, plotWidth / chart.series.length - 14)) : [];
+  // Labels and legend are one line each, on a baseline of their own: the marks stacked on their
+  // letters (stacked marks) get room, so that their ink stays off the plot and inside the figure.
+  const legend = labelRoom(names, setter);
+  const labels = labelRoom(fittedLabels, setter);
+  const top = chart.series.length > 1 ? LEGEND_ROW + legend.above + legend.below : 4;
   const y = (value: number): number => top + PLOT_HEIGHT - ((value - axis.min) / (axis.max - axis.min)) * PLOT_HEIGHT;
   const shapes: GraphicShape[] = [];
   const text = (content: string, x: number, baseline: number, colour = colours.text): void => {
@@ -54,11 +61,9 @@ export function drawChart(chart: DrawnChart, width: number, numbers: Intl.Number
     text(label, gutter - AXIS_GAP - setter.widthOf(label, 'regular', LABEL_SIZE), tickY + LABEL_SIZE * 0.35);
   });
 
-  const slot = plotWidth / chart.labels.length;
-  chart.labels.forEach((label, index) => {
-    const fitted = setter.fitLine(label, 'regular', LABEL_SIZE, slot - 2);
+  fittedLabels.forEach((fitted, index) => {
     const labelWidth = setter.widthOf(fitted, 'regular', LABEL_SIZE);
-    text(fitted, left + slot * index + (slot - labelWidth) / 2, top + PLOT_HEIGHT + LABEL_ROW - 3);
+    text(fitted, left + slot * index + (slot - labelWidth) / 2, top + PLOT_HEIGHT + LABEL_ROW - 3 + labels.above);
   });
 
   const colourOf = (index: number): string => colours.series[index % colours.series.length] as string;
@@ -89,14 +94,21 @@ export function drawChart(chart: DrawnChart, width: number, numbers: Intl.Number
 
   if (chart.series.length > 1) {
     let x = left;
-    chart.series.forEach((entry, seriesIndex) => {
-      shapes.push({ kind: 'bar', x, y: 3, width: 8, height: 8, fill: colourOf(seriesIndex) });
-      const name = setter.fitLine(entry.name, 'regular', LABEL_SIZE, plotWidth / chart.series.length - 14);
-      text(name, x + 11, 10);
+    names.forEach((name, seriesIndex) => {
+      shapes.push({ kind: 'bar', x, y: 3 + legend.above, width: 8, height: 8, fill: colourOf(seriesIndex) });
+      text(name, x + 11, 10 + legend.above);
       x += 14 + setter.widthOf(name, 'regular', LABEL_SIZE) + 10;
     });
   }
-  return { height: top + PLOT_HEIGHT + LABEL_ROW, shapes };
+  return { height: top + PLOT_HEIGHT + LABEL_ROW + labels.above + labels.below, shapes };
+}
+
+const NO_ROOM = { above: 0, below: 0 } as const;
+
+/** The room a row of labels (fitted, so measured already) needs past the font's ascent and descent; none for ordinary text (one pattern test each). */
+function labelRoom(texts: readonly string[], setter: TextSetter): { readonly above: number; readonly below: number } {
+  if (texts.length === 0) return NO_ROOM;
+  return setter.inkRoom(texts.map((text) => ({ text, variant: 'regular', size: LABEL_SIZE }))) ?? NO_ROOM;
 }
 
 /** An axis from at most `min` to at least `max` in steps of 1, 2 or 5 times a power of ten. */

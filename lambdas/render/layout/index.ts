@@ -13,7 +13,7 @@ import { paginate, type PlacedSlice } from './paginate';
 import { StructBuilder } from './structure';
 import { blockStyles, pageGeometry, type PageGeometry } from './styles';
 import { TextSetter, variantOf, type TextStyle } from './text';
-import type { LayoutDocument, LayoutNode, LayoutPage } from './types';
+import type { LayoutDocument, LayoutNode, LayoutPage, PositionedRun } from './types';
 import { placeDrawing } from './vector';
 
 export type { GraphicShape, LayoutDocument, LayoutNode, PositionedRun, StructNode, StructType } from './types';
@@ -25,6 +25,9 @@ const TITLE_LOGO_HEIGHT = 40;
 const TITLE_LOGO_MAX_WIDTH = 200;
 const TITLE_LOGO_GAP = 14;
 const ELLIPSIS = '…';
+const FOOTER_RULE = 0.5;
+/** Clear space, in points, between a furniture line's ink and the edges of its area. */
+const FURNITURE_CLEARANCE = 2;
 
 interface Measured {
   readonly pages: PlacedSlice[][];
@@ -339,13 +342,37 @@ function furniture(
       left += logo.width + 8;
     }
     const baseline = geometry.bandHeight / 2 + styles.header.size * 0.35;
-    nodes.push(...furnitureSlots(markup.header, styles.header, setter, { left, right: geometry.right, width }, baseline, page, pages, (slot, whole, fitted) => cut(`header's ${slot}`, whole, fitted)));
+    const line = furnitureSlots(markup.header, styles.header, setter, { left, right: geometry.right, width }, baseline, page, pages, (slot, whole, fitted) => cut(`header's ${slot}`, whole, fitted));
+    nodes.push(...withinArea(line, { top: FURNITURE_CLEARANCE, bottom: geometry.bandHeight - FURNITURE_CLEARANCE }, setter));
   }
   if (markup.footer) {
-    nodes.push({ kind: 'rule', x1: geometry.left, y1: geometry.footerRule, x2: geometry.right, y2: geometry.footerRule, color: theme.colours.muted, thickness: 0.5 });
-    nodes.push(...furnitureSlots(markup.footer, styles.footer, setter, { left: geometry.left, right: geometry.right, width }, geometry.footerBaseline, page, pages, (slot, whole, fitted) => cut(`footer's ${slot}`, whole, fitted)));
+    nodes.push({ kind: 'rule', x1: geometry.left, y1: geometry.footerRule, x2: geometry.right, y2: geometry.footerRule, color: theme.colours.muted, thickness: FOOTER_RULE });
+    const line = furnitureSlots(markup.footer, styles.footer, setter, { left: geometry.left, right: geometry.right, width }, geometry.footerBaseline, page, pages, (slot, whole, fitted) => cut(`footer's ${slot}`, whole, fitted));
+    nodes.push(...withinArea(line, { top: geometry.footerRule + FOOTER_RULE / 2 + FURNITURE_CLEARANCE, bottom: geometry.height - FURNITURE_CLEARANCE }, setter));
   }
   return nodes;
+}
+
+/**
+ * A furniture line keeps its baseline unless the ink of stacked marks would pass its area (the
+ * band; below the footer's rule, above the page's bottom edge): then its slots move together, as
+ * far as that ink needs and the area allows, so that they keep one baseline. The band does not
+ * grow: it is the same on every page and every fact sheet of the brand, and validation keeps
+ * fewer marks in the fields the templates print there (MAX_MARKS_IN_FURNITURE), few enough to
+ * fit. Ordinary text is told by one pattern test of each slot (TextSetter.inkRoom).
+ */
+function withinArea(nodes: readonly LayoutNode[], area: { readonly top: number; readonly bottom: number }, setter: TextSetter): readonly LayoutNode[] {
+  const texts = nodes.filter((node): node is Extract<LayoutNode, { kind: 'text' }> => node.kind === 'text');
+  const room = setter.inkRoom(texts.flatMap((node) => node.runs));
+  const first = texts[0];
+  if (room === null || first === undefined) return nodes;
+  const { ascent, descent } = setter.extent('regular', (first.runs[0] as PositionedRun).size);
+  const top = first.baseline - ascent - room.above;
+  const bottom = first.baseline - descent + room.below;
+  let shift = 0;
+  if (top < area.top) shift = Math.min(area.top - top, Math.max(0, area.bottom - bottom));
+  else if (bottom > area.bottom) shift = -Math.min(bottom - area.bottom, top - area.top);
+  return shift === 0 ? nodes : nodes.map((node) => (node.kind === 'text' ? { ...node, baseline: node.baseline + shift } : node));
 }
 
 /**

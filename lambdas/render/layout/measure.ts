@@ -158,7 +158,7 @@ export class BlockMeasurer {
     this.linesHeight += lines.length * style.lineHeight;
     this.deadline?.checkLayout(Math.ceil(this.linesHeight / this.pageHeight));
     return lines.map((line, index) => {
-      const room = this.setter.inkRoom(line) ?? NO_ROOM;
+      const room = this.setter.inkRoom(line.runs) ?? NO_ROOM;
       const text = line.runs.length === 0 ? [] : [this.textNode(line.runs, style, x, room.above)];
       return {
         height: style.lineHeight + room.above + room.below,

@@ -32,6 +32,9 @@ export interface SetLine {
   readonly width: number;
 }
 
+/** What the ink of a run depends on. */
+type InkRun = Pick<PositionedRun, 'text' | 'variant' | 'face' | 'size'>;
+
 interface Token {
   readonly text: string;
   readonly variant: FontVariant;
@@ -100,12 +103,13 @@ export class TextSetter {
    * (the regular variant's, which place every line): marks stacked on a letter reach past them.
    * A run of a script font counts only what passes its own font's extent too, so that Arabic or
    * Thai, taller or deeper than Noto Sans by design, keeps its lines as they are. Null for almost
-   * every line, told by one look at its text (EmbeddedFont.inkBeyond).
+   * every line, told by one look at its text (EmbeddedFont.inkBeyond). The runs of one line, or
+   * texts set on one baseline (a chart's labels).
    */
-  inkRoom(line: SetLine): { readonly above: number; readonly below: number } | null {
+  inkRoom(runs: readonly InkRun[]): { readonly above: number; readonly below: number } | null {
     let above = 0;
     let below = 0;
-    for (const run of line.runs) {
+    for (const run of runs) {
       const font = this.fontOf(run);
       const ink = font.inkBeyond(run.text);
       if (ink === null) continue;
@@ -118,7 +122,7 @@ export class TextSetter {
 
   private readonly faces = new Map<string, ScriptFont>();
 
-  private fontOf(run: PositionedRun): EmbeddedFont {
+  private fontOf(run: InkRun): EmbeddedFont {
     if (run.face === undefined) return this.fonts.variants[run.variant];
     let font = this.faces.get(run.face);
     if (font === undefined) {
