@@ -55,6 +55,7 @@ describe('reconcile', () => {
     await unheardDelete('content/gone.yaml');
     await unheardPut('errors/gone-too.json', '{}');
     await unheardPut('factsheets/by-hand.pdf', '%PDF-1.7 made by hand');
+    await unheardPut('reports/by-hand.json', '{}');
     const current = await harness.head('factsheets/current.pdf');
     const progress: string[] = [];
 
@@ -64,17 +65,24 @@ describe('reconcile', () => {
     // Assert
     expect(report.republished).toEqual(['content/missing.yaml', 'content/stale.yaml']);
     expect(report.upToDate).toEqual(['content/current.yaml']);
-    expect(report.removed).toEqual([{ key: 'factsheets/gone.pdf', sourceKey: 'content/gone.yaml' }]);
-    expect(report.foreign).toEqual(['errors/gone-too.json', 'factsheets/by-hand.pdf']);
+    // The report of how gone.yaml was published goes with its fact sheet.
+    expect(report.removed).toEqual([
+      { key: 'factsheets/gone.pdf', sourceKey: 'content/gone.yaml' },
+      { key: 'reports/gone.json', sourceKey: 'content/gone.yaml' },
+    ]);
+    expect(report.foreign).toEqual(['errors/gone-too.json', 'factsheets/by-hand.pdf', 'reports/by-hand.json']);
     expect(report.failed).toEqual([]);
     expect(await harness.head('factsheets/gone.pdf')).toBeNull();
+    expect(await harness.head('reports/gone.json')).toBeNull();
+    expect(await harness.head('reports/current.json')).not.toBeNull();
     expect(await harness.head('factsheets/missing.pdf')).not.toBeNull();
     const stale = await harness.head('content/stale.yaml');
     expect((await harness.head('factsheets/stale.pdf'))?.Metadata?.[METADATA_SOURCE_ETAG]).toBe(stale?.ETag?.replace(/"/g, ''));
     expect((await harness.head('factsheets/current.pdf'))?.ETag).toBe(current?.ETag);
     expect(await harness.head('factsheets/by-hand.pdf')).not.toBeNull();
+    expect(await harness.head('reports/by-hand.json')).not.toBeNull();
     expect(progress).toContain('sources 3/3');
-    expect(progress.at(-1)).toBe('orphans 3/3');
+    expect(progress.at(-1)).toBe('orphans 5/5');
   });
 
   it('finds nothing to do on a bucket that is in order', async () => {
