@@ -107,10 +107,17 @@ export function isPictureKey(key: string, layout: KeyLayout = DEFAULT_KEY_LAYOUT
  * 1 024-byte limit would make the index key too long: such keys are indexed by their SHA-256
  * under `index/<family>-by-hash/`, and the index object names the key in its body.
  */
-export function indexKeyFor(family: 'documents' | 'pictures', contentKey: string, layout: KeyLayout = DEFAULT_KEY_LAYOUT): string {
-  const readable = `${INDEX_PREFIX}${family}/${contentKey.slice(layout.contentPrefix.length)}.json`;
+export function indexKeyFor(family: IndexFamily, contentKey: string, layout: KeyLayout = DEFAULT_KEY_LAYOUT): string {
+  const readable = `${indexPrefixOf(family)}/${contentKey.slice(layout.contentPrefix.length)}.json`;
   if (fitsInS3(readable)) return readable;
-  return `${INDEX_PREFIX}${family}-by-hash/${createHash('sha256').update(contentKey, 'utf8').digest('hex')}.json`;
+  return `${indexPrefixOf(family)}-by-hash/${createHash('sha256').update(contentKey, 'utf8').digest('hex')}.json`;
+}
+
+type IndexFamily = 'documents' | 'pictures';
+
+/** `index/documents`: the prefix of every index of that family, readable or by hash, and of no other. */
+export function indexPrefixOf(family: IndexFamily): string {
+  return `${INDEX_PREFIX}${family}`;
 }
 
 /**

@@ -16,7 +16,7 @@
 import { ListObjectsV2Command, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { createLimiter } from './concurrency';
 import { type RecordedSource, recordedKeyAmong, sourceText } from './current';
-import { DEFAULT_KEY_LAYOUT, documentPathOf, INDEX_PREFIX, isPictureKey, type KeyLayout, REPORTS_PREFIX } from './keys';
+import { DEFAULT_KEY_LAYOUT, documentPathOf, indexPrefixOf, isPictureKey, type KeyLayout, REPORTS_PREFIX } from './keys';
 import { isPreconditionFailed } from './s3';
 import { type OutputObject, PublisherStore } from './store';
 import { republish, type RepublishOptions, type RepublishReport } from './republish';
@@ -232,7 +232,8 @@ async function repairPictureIndex(
   // deadline; the limiter starts keys in listing order, so those started form a prefix of the page.
   const limit = createLimiter(options.concurrency);
   let last = after;
-  const pages = paginateListObjectsV2({ client: options.s3 }, { Bucket: options.bucket, Prefix: INDEX_PREFIX, StartAfter: after || undefined });
+  // Only the document indexes, both forms: a picture index is read where a document names it.
+  const pages = paginateListObjectsV2({ client: options.s3 }, { Bucket: options.bucket, Prefix: indexPrefixOf('documents'), StartAfter: after || undefined });
   for await (const page of pages) {
     const keys = (page.Contents ?? []).flatMap((object) => (object.Key === undefined ? [] : [object.Key]));
     let started = 0;
