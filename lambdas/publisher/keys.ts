@@ -86,6 +86,55 @@ export const MAX_KEY_BYTES = 1024;
  */
 export const MAX_USER_METADATA_BYTES = 2048;
 
+/**
+ * The most the entries the deployment does not choose can take, names and values: the source's
+ * ETag (38 at most), the content digest, the event's sequencer and the version id with room for
+ * far longer ones than S3 gives today (64 and 255 against 18 and 32), and the source key in its
+ * digest form, which the publisher falls back to whenever the key whole does not fit.
+ */
+const RESERVED_METADATA_BYTES =
+  METADATA_SOURCE_ETAG.length + 38 +
+  METADATA_CONTENT_SHA256.length + 64 +
+  METADATA_SEQUENCER.length + 64 +
+  METADATA_SOURCE_VERSION.length + 255 +
+  METADATA_SOURCE_KEY.length + 'sha256:'.length + 64;
+
+/**
+ * What `publisher-version` and `template` may take together (1 498 bytes): beyond it S3 could
+ * refuse every write with 400 MetadataTooLarge, which no retry cures, so a deployment past it is
+ * refused where its template names and version are known (the construct at synth, the function
+ * at start-up) instead.
+ */
+export const MAX_DEPLOYMENT_METADATA_BYTES = MAX_USER_METADATA_BYTES - RESERVED_METADATA_BYTES;
+
+/**
+ * Why this version and these templates cannot be recorded on every fact sheet, one problem each:
+ * a version that is not printable ASCII (metadata travels as HTTP headers), a version or a
+ * template name (percent-encoded, beside the version) past {@link MAX_DEPLOYMENT_METADATA_BYTES}.
+ * `file` is where a template's name comes from, for the message.
+ */
+export function deploymentMetadataProblems(publisherVersion: string, templates: readonly { readonly name: string; readonly file: string }[]): string[] {
+  if (!/^[\x20-\x7e]+$/.test(publisherVersion)) {
+    return [`the publisher version (PUBLISHER_VERSION) ${JSON.stringify(publisherVersion)} must be printable ASCII (S3 metadata travels as HTTP headers)`];
+  }
+  const version = userMetadataBytes({ [METADATA_PUBLISHER_VERSION]: publisherVersion });
+  if (version > MAX_DEPLOYMENT_METADATA_BYTES) {
+    return [
+      `the publisher version (PUBLISHER_VERSION) takes ${version} bytes of S3 metadata, more than the ${MAX_DEPLOYMENT_METADATA_BYTES} a deployment may use: ` +
+        `S3 would refuse fact sheets with 400 MetadataTooLarge (expected a version such as "1.4.0+0123456789ab")`,
+    ];
+  }
+  return templates.flatMap(({ name, file }) => {
+    const bytes = userMetadataBytes({ [METADATA_PUBLISHER_VERSION]: publisherVersion, [METADATA_TEMPLATE]: toMetadataValue(name) });
+    if (bytes <= MAX_DEPLOYMENT_METADATA_BYTES) return [];
+    return [
+      `${file}: the template's name, percent-encoded as its fact sheets record it, takes ${bytes - version} bytes of S3 metadata, ` +
+        `${bytes} with publisher-version, more than the ${MAX_DEPLOYMENT_METADATA_BYTES} a deployment may use: ` +
+        `S3 would refuse its fact sheets with 400 MetadataTooLarge (expected a shorter file name)`,
+    ];
+  });
+}
+
 /** How S3 measures user metadata against {@link MAX_USER_METADATA_BYTES}. */
 export function userMetadataBytes(metadata: Readonly<Record<string, string>>): number {
   return Object.entries(metadata).reduce((sum, [name, value]) => sum + Buffer.byteLength(name, 'utf8') + Buffer.byteLength(value, 'utf8'), 0);
