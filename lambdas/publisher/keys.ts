@@ -79,7 +79,8 @@ export const MAX_KEY_BYTES = 1024;
  * What the publisher records, at most: `source-etag` 11 + 38 (32 hex digits, `-` and a part count
  * of up to 10 000), `content-sha256` 14 + 64, `sequencer` 9 + the event's (18 hex digits today),
  * `source-version` 14 + the version id (32 today), `publisher-version` 17 + the version (about
- * 30 when CDK deploys), `template` 8 + the name percent-encoded: about 300 bytes beside the
+ * 30 when CDK deploys), `template` 8 + the name percent-encoded (those two checked against
+ * {@link MAX_DEPLOYMENT_METADATA_BYTES}): about 300 bytes beside the
  * source key. The percent-encoded key takes up to three times its own bytes (Cyrillic: six bytes
  * a letter), so a key of some 600 bytes of Cyrillic no longer fits; it is then recorded as
  * `sha256:` and the 64 hex digits of its SHA-256 (81 bytes in all, see current.ts).
