@@ -294,6 +294,7 @@ async function runRepublish(target: Target): Promise<number> {
   }
   let progress: ReturnType<typeof createProgress> | undefined;
   let orphansProgress: ReturnType<typeof createProgress> | undefined;
+  let orphansDone = 0;
   const options: ReconcileOptions = {
     s3: bucket.s3,
     bucket: bucket.name,
@@ -306,10 +307,13 @@ async function runRepublish(target: Target): Promise<number> {
       progress ??= createProgress(total);
       if (done > 0) progress.tick();
     },
+    // Called again with a larger total as each page of outputs is listed.
     onOrphansProgress: (done, total) => {
       progress?.end();
       orphansProgress ??= createProgress(total);
-      if (done > 0) orphansProgress.tick();
+      if (done > orphansDone) orphansProgress.tick();
+      else orphansProgress.grow(total);
+      orphansDone = done;
     },
   };
   // Reconcile is republish plus the removal of outputs whose source is gone.

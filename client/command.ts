@@ -84,6 +84,8 @@ export interface Progress {
   line(text: string): void;
   /** One more item done. */
   tick(): void;
+  /** More items than first counted (a listing read a page at a time): `total` in all. */
+  grow(total: number): void;
   /** Removes the counter. */
   end(): void;
 }
@@ -92,8 +94,9 @@ export interface Progress {
  * A `[done/total]` counter, only when standard output is a terminal: a log file or a pipe gets
  * the finished lines alone, never a carriage return.
  */
-export function createProgress(total: number, stream: NodeJS.WriteStream = process.stdout): Progress {
+export function createProgress(initialTotal: number, stream: NodeJS.WriteStream = process.stdout): Progress {
   let done = 0;
+  let total = initialTotal;
   const live = stream.isTTY === true;
   const clear = () => {
     if (live) stream.write('\r\x1b[K');
@@ -110,6 +113,11 @@ export function createProgress(total: number, stream: NodeJS.WriteStream = proce
     },
     tick() {
       done += 1;
+      clear();
+      draw();
+    },
+    grow(more) {
+      total = more;
       clear();
       draw();
     },

@@ -43,7 +43,7 @@ import { DEFAULT_KEY_LAYOUT, INDEX_PREFIX, REPORTS_PREFIX } from '../lambdas/pub
 import { METRICS_NAMESPACE, PUBLISHER_SERVICE_NAME } from '../lambdas/publisher/metric-names';
 import { periodAlarm } from './alarms';
 import { observe, observeReconcile } from './dashboard';
-import { publisherVersion } from './publisher-version';
+import { checkDeploymentMetadata, publisherVersion } from './publisher-version';
 import { bundleFunction } from './bundle-settings';
 
 export type PublisherLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -173,6 +173,7 @@ export class FactSheetPublisher extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const disposable = removalPolicy === RemovalPolicy.DESTROY;
     this.publisherVersion = publisherVersion(REPOSITORY_ROOT);
+    checkDeploymentMetadata(this.publisherVersion, join(REPOSITORY_ROOT, 'templates'));
 
     // The bucket's name and ARN are built from parameters, not read from the bucket, so that the
     // function, its policy and its invoke permission do not depend on the bucket: the bucket's

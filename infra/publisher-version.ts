@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { deploymentMetadataProblems } from '../lambdas/publisher/keys';
 
 /** Everything that can change what a fact sheet looks like, relative to the repository root. */
 const VERSIONED_SOURCES: readonly string[] = ['lambdas', 'templates', 'package-lock.json'];
@@ -41,4 +42,27 @@ function filesUnder(path: string): string[] {
     .filter((entry) => entry.isFile() && !entry.name.startsWith('.'))
     .map((entry) => join(entry.parentPath, entry.name))
     .sort();
+}
+
+/** A deployment whose version or template names S3 could not record on the fact sheets. */
+export class DeploymentMetadataError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`The fact sheet publisher cannot be deployed:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'DeploymentMetadataError';
+  }
+}
+
+/**
+ * Refuses, at synth, a version or a template of `templatesDir` (`<name>.hbs`) whose name the
+ * fact sheets could not record within S3's 2 KB of metadata (lambdas/publisher/keys.ts,
+ * MAX_DEPLOYMENT_METADATA_BYTES), naming the file: deployed, every one of its documents would be
+ * refused by S3 and retried until the failure queue.
+ */
+export function checkDeploymentMetadata(version: string, templatesDir: string): void {
+  const templates = readdirSync(templatesDir)
+    .filter((entry) => entry.endsWith('.hbs'))
+    .sort()
+    .map((entry) => ({ name: entry.slice(0, -'.hbs'.length), file: join(templatesDir, entry) }));
+  const problems = deploymentMetadataProblems(version, templates);
+  if (problems.length > 0) throw new DeploymentMetadataError(problems);
 }

@@ -70,6 +70,7 @@ describe('config', () => {
     [{ FACTSHEETS_PREFIX: 'content/pdf/' }, /CONTENT_PREFIX "content\/" and FACTSHEETS_PREFIX "content\/pdf\/" overlap/],
     [{ ERRORS_PREFIX: 'factsheets/' }, /FACTSHEETS_PREFIX "factsheets\/" and ERRORS_PREFIX "factsheets\/" overlap/],
     [{ CONTENT_PREFIX: 'index/pictures/' }, /CONTENT_PREFIX "index\/pictures\/" and the index prefix "index\/" overlap/],
+    [{ ERRORS_PREFIX: 'reports/' }, /ERRORS_PREFIX "reports\/" and the reports prefix "reports\/" overlap/],
     [{ BUCKET_NAME: 'My_Bucket' }, /BUCKET_NAME "My_Bucket" is not a valid S3 bucket name/],
     [{ MAX_SOURCE_BYTES: '0' }, /MAX_SOURCE_BYTES "0"/],
     [{ RENDER_DEADLINE_MS: '15s' }, /RENDER_DEADLINE_MS "15s" is not a positive whole number of milliseconds/],

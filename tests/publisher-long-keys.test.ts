@@ -156,6 +156,7 @@ describe('publisher: a source key too long to record whole in S3’s 2 KB of met
     const again = await harness.handle(await harness.createdEvent(key, factsheet?.Metadata?.[METADATA_SEQUENCER] ?? ''));
     const outcome = await waitForOutcome(harness.bucket, key, etag, { publisherVersion: VERSION, timeoutMs: 1_000 });
     const listed = await listPublished(harness.bucket);
+    const report = await harness.head(reportKeyFor(key));
     const whole = await reconciled();
     const continued = await reconciled({ cursor: { stage: 'outputs', after: '' } });
     await harness.localS3.client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key }));
@@ -172,11 +173,15 @@ describe('publisher: a source key too long to record whole in S3’s 2 KB of met
     expect(continued).toMatchObject({ removed: [], foreign: [], failed: [] });
     expect(afterRemoval).toMatchObject({
       upToDate: [],
-      removed: [{ key: factsheetKey, sourceKey: factsheet?.Metadata?.[METADATA_SOURCE_KEY] }],
+      removed: [
+        { key: factsheetKey, sourceKey: factsheet?.Metadata?.[METADATA_SOURCE_KEY] },
+        { key: reportKeyFor(key), sourceKey: report?.Metadata?.[METADATA_SOURCE_KEY] },
+      ],
       foreign: [],
       failed: [],
     });
     expect(await harness.head(factsheetKey)).toBeNull();
+    expect(await harness.head(reportKeyFor(key))).toBeNull();
   });
 
   it('a 1 024-byte .md key: its error report, at a cut and hashed key, recorded by digest, is kept while the source exists and removed once it is gone', async () => {
@@ -189,6 +194,8 @@ describe('publisher: a source key too long to record whole in S3’s 2 KB of met
     // Act
     const first = await harness.handle(await harness.createdEvent(refused, '0000000000000001'));
     const recorded = (await harness.head(errorReportKey))?.Metadata?.[METADATA_SOURCE_KEY];
+    const reportKey = reportKeyFor(refused);
+    const reportRecorded = (await harness.head(reportKey))?.Metadata?.[METADATA_SOURCE_KEY];
     const continued = await reconciled({ cursor: { stage: 'outputs', after: '' } });
     await harness.localS3.client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: refused }));
     const afterRemoval = await reconciled();
@@ -197,7 +204,15 @@ describe('publisher: a source key too long to record whole in S3’s 2 KB of met
     expect(first.records).toMatchObject([{ status: 'rejected', errorReportKey }]);
     expect(recorded).toBe(`sha256:${createHash('sha256').update(refused).digest('hex')}`);
     expect(continued).toMatchObject({ removed: [], foreign: [], failed: [] });
-    expect(afterRemoval).toMatchObject({ removed: [{ key: errorReportKey, sourceKey: recorded }], foreign: [], failed: [] });
+    expect(afterRemoval).toMatchObject({
+      removed: [
+        { key: errorReportKey, sourceKey: recorded },
+        { key: reportKey, sourceKey: reportRecorded },
+      ],
+      foreign: [],
+      failed: [],
+    });
     expect(await harness.head(errorReportKey)).toBeNull();
+    expect(await harness.head(reportKey)).toBeNull();
   });
 });

@@ -1,7 +1,8 @@
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { METADATA_SOURCE_ETAG } from '../lambdas/publisher/keys';
+import { indexKeyFor, METADATA_SOURCE_ETAG } from '../lambdas/publisher/keys';
 import { reconcile } from '../lambdas/publisher/reconcile';
+import { countRequests } from './helpers/count-requests';
 import { BUCKET, type Harness, startHarness, stubRenderer } from './publisher-harness';
 
 const VERSION = '3.0.0+reconcile';
@@ -55,6 +56,7 @@ describe('reconcile', () => {
     await unheardDelete('content/gone.yaml');
     await unheardPut('errors/gone-too.json', '{}');
     await unheardPut('factsheets/by-hand.pdf', '%PDF-1.7 made by hand');
+    await unheardPut('reports/by-hand.json', '{}');
     const current = await harness.head('factsheets/current.pdf');
     const progress: string[] = [];
 
@@ -64,17 +66,24 @@ describe('reconcile', () => {
     // Assert
     expect(report.republished).toEqual(['content/missing.yaml', 'content/stale.yaml']);
     expect(report.upToDate).toEqual(['content/current.yaml']);
-    expect(report.removed).toEqual([{ key: 'factsheets/gone.pdf', sourceKey: 'content/gone.yaml' }]);
-    expect(report.foreign).toEqual(['errors/gone-too.json', 'factsheets/by-hand.pdf']);
+    // The report of how gone.yaml was published goes with its fact sheet.
+    expect(report.removed).toEqual([
+      { key: 'factsheets/gone.pdf', sourceKey: 'content/gone.yaml' },
+      { key: 'reports/gone.json', sourceKey: 'content/gone.yaml' },
+    ]);
+    expect(report.foreign).toEqual(['errors/gone-too.json', 'factsheets/by-hand.pdf', 'reports/by-hand.json']);
     expect(report.failed).toEqual([]);
     expect(await harness.head('factsheets/gone.pdf')).toBeNull();
+    expect(await harness.head('reports/gone.json')).toBeNull();
+    expect(await harness.head('reports/current.json')).not.toBeNull();
     expect(await harness.head('factsheets/missing.pdf')).not.toBeNull();
     const stale = await harness.head('content/stale.yaml');
     expect((await harness.head('factsheets/stale.pdf'))?.Metadata?.[METADATA_SOURCE_ETAG]).toBe(stale?.ETag?.replace(/"/g, ''));
     expect((await harness.head('factsheets/current.pdf'))?.ETag).toBe(current?.ETag);
     expect(await harness.head('factsheets/by-hand.pdf')).not.toBeNull();
+    expect(await harness.head('reports/by-hand.json')).not.toBeNull();
     expect(progress).toContain('sources 3/3');
-    expect(progress.at(-1)).toBe('orphans 3/3');
+    expect(progress.at(-1)).toBe('orphans 5/5');
   });
 
   it('finds nothing to do on a bucket that is in order', async () => {
@@ -114,5 +123,39 @@ describe('reconcile', () => {
     expect(reuploaded).toBe(true);
     expect(report.removed).toEqual([]);
     expect(await harness.head('factsheets/back.pdf')).not.toBeNull();
+  });
+
+  it('repairs the picture index from the document indexes alone: the picture indexes are read only where a document names them', async () => {
+    // Prepare: ten documents with a picture each, their indexes in order, and one document whose
+    // key is too long for a readable index key (indexed by hash) whose picture index was lost.
+    const documents = Array.from({ length: 10 }, (_, index) => `content/doc-${index}.yaml`);
+    const long = `content/${'l'.repeat(1_000)}.yaml`;
+    for (const [index, document] of [...documents, long].entries()) {
+      const picture = `content/photos/p${index}.jpg`;
+      const etag = ((await unheardPut(document, `title: ${index}`)) as { ETag?: string }).ETag?.replace(/"/g, '') ?? '';
+      await unheardPut(indexKeyFor('documents', document), JSON.stringify({ document, sourceEtag: etag, pictures: { [picture]: null } }));
+      if (document !== long) await unheardPut(indexKeyFor('pictures', picture), JSON.stringify({ picture, documents: [document] }));
+    }
+    expect(indexKeyFor('documents', long)).toMatch(/^index\/documents-by-hash\//);
+    const requests = countRequests(harness.localS3.client);
+
+    // Act: the index stage alone.
+    const report = await reconcile({
+      s3: harness.localS3.client,
+      bucket: BUCKET,
+      currentVersion: VERSION,
+      concurrency: 2,
+      invoke: () => Promise.resolve(),
+      cursor: { stage: 'index', after: '' },
+    });
+
+    // Assert
+    expect(report).toMatchObject({ relinked: [{ picture: 'content/photos/p10.jpg', document: long }], failed: [] });
+    const listings = requests.filter((request) => request.command === 'ListObjectsV2Command');
+    expect(listings).toEqual([{ command: 'ListObjectsV2Command', prefix: 'index/documents', listed: 11 }]);
+    // Each document index read once, each picture index once for the document naming it, and the lost one looked for.
+    const reads = requests.filter((request) => request.command === 'GetObjectCommand').map((request) => request.key);
+    const pictureIndexes = Array.from({ length: 11 }, (_, index) => indexKeyFor('pictures', `content/photos/p${index}.jpg`));
+    expect(reads.sort()).toEqual([...[...documents, long].map((document) => indexKeyFor('documents', document)), ...pictureIndexes].sort());
   });
 });

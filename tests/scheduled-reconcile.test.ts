@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createLimiter } from '../lambdas/publisher/concurrency';
 import { loadConfig } from '../lambdas/publisher/config';
 import { metadataOf } from '../lambdas/publisher/current';
 import { createLogger } from '../lambdas/publisher/logging';
@@ -169,6 +170,72 @@ describe('scheduled reconcile: bounded steps', () => {
       { ReconcileStoppedAtDeadline: 0, ReconcileFinished: 1, ReconcileIndexRepaired: results.at(-1)?.relinked },
     ]);
   });
+
+  it('lists the outputs a page at a time under the step deadline: a step stops among them, the next ones finish without skipping or removing twice', async () => {
+    // Prepare: 1 050 orphaned fact sheets (two listing pages), and orphaned error reports and
+    // reports before and after them in key order; no source at all.
+    const orphans = [
+      ...Array.from({ length: 5 }, (_, index) => `errors/e-${index}.json`),
+      ...Array.from({ length: 1050 }, (_, index) => `factsheets/f-${String(index).padStart(4, '0')}.pdf`),
+      ...Array.from({ length: 5 }, (_, index) => `reports/r-${index}.json`),
+    ];
+    const limit = createLimiter(32);
+    await Promise.all(orphans.map((key) => limit(() => unheard(key, 'orphan', metadataOf({ source: { kind: 'key', key: key.replace(/^[a-z]+\/(.*)\.[a-z]+$/, 'content/$1.yaml') } })))));
+    const config = loadConfig({ BUCKET_NAME: BUCKET, PUBLISHER_VERSION: VERSION });
+    const logger = createLogger({ logLevel: 'SILENT' });
+    // Each step has 1.5 s. Reading a fact sheet waits until the step's time is spent, until one
+    // step has stopped among the outputs: S3 answering that slowly is what the deadline is for.
+    const remainingMs = () => 8000 + 1500;
+    let stepDeadline = 0;
+    let slow = true;
+    let listings: string[] = [];
+    const deleted = new Map<string, number>();
+    const client = localS3.client;
+    const send = client.send.bind(client);
+    client.send = (async (command: Parameters<typeof send>[0]) => {
+      const input = command.input as { Key?: string; Prefix?: string };
+      const name = command.constructor.name;
+      if (name === 'ListObjectsV2Command' && input.Prefix !== undefined) listings.push(input.Prefix);
+      if (name === 'DeleteObjectCommand' && input.Key !== undefined) deleted.set(input.Key, (deleted.get(input.Key) ?? 0) + 1);
+      if (slow && name === 'HeadObjectCommand' && input.Key?.startsWith('factsheets/') === true) {
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, stepDeadline + 20 - Date.now())));
+      }
+      return send(command);
+    }) as typeof client.send;
+    const steps: ReconcileEvent[] = [{ kind: 'reconcile' }];
+    const invoke = (event: S3Event | ReconcileEvent) => Promise.resolve(void ('kind' in event && steps.push(event)));
+
+    // Act
+    const results = [];
+    const listed: string[][] = [];
+    for (let index = 0; index < steps.length && index < 40; index++) {
+      stepDeadline = Date.now() + 1500;
+      listings = [];
+      const result = await runReconcileStep(steps[index] as ReconcileEvent, { config, s3: client, logger, invoke, remainingMs });
+      if (result.continueFrom?.stage === 'outputs') slow = false;
+      results.push(result);
+      listed.push(listings);
+    }
+
+    // Assert
+    const stoppedAt = results.findIndex((result) => result.continueFrom?.stage === 'outputs');
+    const stopped = results[stoppedAt];
+    expect(stopped).toMatchObject({ stoppedAtDeadline: true, failed: [] });
+    expect(stopped?.removed).toBeGreaterThan(0);
+    expect(stopped?.removed).toBeLessThan(orphans.length);
+    // It stopped on the first page of fact sheets, without listing the second.
+    expect(listed[stoppedAt]?.filter((prefix) => prefix === 'factsheets/')).toHaveLength(1);
+    expect(stopped?.continueFrom?.after).toMatch(/^factsheets\/f-0\d{3}\.pdf$/);
+    expect(results.at(-1)).toMatchObject({ failed: [] });
+    expect(results.at(-1)).not.toHaveProperty('continueFrom');
+    expect(results.reduce((sum, result) => sum + result.removed, 0)).toBe(orphans.length);
+    expect([...deleted.keys()].sort()).toEqual([...orphans].sort());
+    expect([...deleted.values()].every((count) => count === 1)).toBe(true);
+    for (const prefix of ['errors/', 'factsheets/', 'reports/']) {
+      const left = await localS3.client.send(new (await import('@aws-sdk/client-s3')).ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }));
+      expect(left.KeyCount).toBe(0);
+    }
+  }, 60_000);
 
   it('fails loudly rather than invoking itself forever when a step has no time for even one document', async () => {
     // Prepare

@@ -4,7 +4,7 @@
  */
 import packageJson from '../../package.json' with { type: 'json' };
 import { DEFAULT_LIMITS, DEFAULT_RENDER_DEADLINE_MS, OperatorError, type RendererOptions } from '../render';
-import { INDEX_PREFIX, type KeyLayout } from './keys';
+import { deploymentMetadataProblems, INDEX_PREFIX, type KeyLayout, REPORTS_PREFIX } from './keys';
 
 export interface PublisherConfig {
   readonly bucket: string;
@@ -81,12 +81,16 @@ export function loadConfig(environment: Environment = process.env): PublisherCon
   const strictText = read('STRICT_WARNINGS') ?? 'false';
   if (!['true', 'false'].includes(strictText)) problems.push(`STRICT_WARNINGS "${strictText}" must be true or false`);
 
+  const publisherVersion = read('PUBLISHER_VERSION') ?? packageJson.version;
+  // Recorded on everything the publisher writes: one S3 would refuse would fail every upload.
+  problems.push(...deploymentMetadataProblems(publisherVersion, []));
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     bucket: bucket as string,
     layout,
     maxSourceBytes,
-    publisherVersion: read('PUBLISHER_VERSION') ?? packageJson.version,
+    publisherVersion,
     templatesDir: read('TEMPLATES_DIR'),
     fontsDir: read('FONTS_DIR'),
     strictWarnings: strictText === 'true',
@@ -100,8 +104,9 @@ function overlappingPrefixes(layout: KeyLayout): string[] {
     ['CONTENT_PREFIX', layout.contentPrefix],
     ['FACTSHEETS_PREFIX', layout.factsheetsPrefix],
     ['ERRORS_PREFIX', layout.errorsPrefix],
-    // Fixed: the picture index is written on every publication.
+    // Fixed: the picture index and the reports are written on every publication.
     ['the index prefix', INDEX_PREFIX],
+    ['the reports prefix', REPORTS_PREFIX],
   ] as const;
   const problems: string[] = [];
   named.forEach(([name, value], index) => {

@@ -79,12 +79,62 @@ export const MAX_KEY_BYTES = 1024;
  * What the publisher records, at most: `source-etag` 11 + 38 (32 hex digits, `-` and a part count
  * of up to 10 000), `content-sha256` 14 + 64, `sequencer` 9 + the event's (18 hex digits today),
  * `source-version` 14 + the version id (32 today), `publisher-version` 17 + the version (about
- * 30 when CDK deploys), `template` 8 + the name percent-encoded: about 300 bytes beside the
+ * 30 when CDK deploys), `template` 8 + the name percent-encoded (those two checked against
+ * {@link MAX_DEPLOYMENT_METADATA_BYTES}): about 300 bytes beside the
  * source key. The percent-encoded key takes up to three times its own bytes (Cyrillic: six bytes
  * a letter), so a key of some 600 bytes of Cyrillic no longer fits; it is then recorded as
  * `sha256:` and the 64 hex digits of its SHA-256 (81 bytes in all, see current.ts).
  */
 export const MAX_USER_METADATA_BYTES = 2048;
+
+/**
+ * The most the entries the deployment does not choose can take, names and values: the source's
+ * ETag (38 at most), the content digest, the event's sequencer and the version id with room for
+ * far longer ones than S3 gives today (64 and 255 against 18 and 32), and the source key in its
+ * digest form, which the publisher falls back to whenever the key whole does not fit.
+ */
+const RESERVED_METADATA_BYTES =
+  METADATA_SOURCE_ETAG.length + 38 +
+  METADATA_CONTENT_SHA256.length + 64 +
+  METADATA_SEQUENCER.length + 64 +
+  METADATA_SOURCE_VERSION.length + 255 +
+  METADATA_SOURCE_KEY.length + 'sha256:'.length + 64;
+
+/**
+ * What `publisher-version` and `template` may take together (1 498 bytes): beyond it S3 could
+ * refuse every write with 400 MetadataTooLarge, which no retry cures, so a deployment past it is
+ * refused where its template names and version are known (the construct at synth, the function
+ * at start-up) instead.
+ */
+export const MAX_DEPLOYMENT_METADATA_BYTES = MAX_USER_METADATA_BYTES - RESERVED_METADATA_BYTES;
+
+/**
+ * Why this version and these templates cannot be recorded on every fact sheet, one problem each:
+ * a version that is not printable ASCII (metadata travels as HTTP headers), a version or a
+ * template name (percent-encoded, beside the version) past {@link MAX_DEPLOYMENT_METADATA_BYTES}.
+ * `file` is where a template's name comes from, for the message.
+ */
+export function deploymentMetadataProblems(publisherVersion: string, templates: readonly { readonly name: string; readonly file: string }[]): string[] {
+  if (!/^[\x20-\x7e]+$/.test(publisherVersion)) {
+    return [`the publisher version (PUBLISHER_VERSION) ${JSON.stringify(publisherVersion)} must be printable ASCII (S3 metadata travels as HTTP headers)`];
+  }
+  const version = userMetadataBytes({ [METADATA_PUBLISHER_VERSION]: publisherVersion });
+  if (version > MAX_DEPLOYMENT_METADATA_BYTES) {
+    return [
+      `the publisher version (PUBLISHER_VERSION) takes ${version} bytes of S3 metadata, more than the ${MAX_DEPLOYMENT_METADATA_BYTES} a deployment may use: ` +
+        `S3 would refuse fact sheets with 400 MetadataTooLarge (expected a version such as "1.4.0+0123456789ab")`,
+    ];
+  }
+  return templates.flatMap(({ name, file }) => {
+    const bytes = userMetadataBytes({ [METADATA_PUBLISHER_VERSION]: publisherVersion, [METADATA_TEMPLATE]: toMetadataValue(name) });
+    if (bytes <= MAX_DEPLOYMENT_METADATA_BYTES) return [];
+    return [
+      `${file}: the template's name, percent-encoded as its fact sheets record it, takes ${bytes - version} bytes of S3 metadata, ` +
+        `${bytes} with publisher-version, more than the ${MAX_DEPLOYMENT_METADATA_BYTES} a deployment may use: ` +
+        `S3 would refuse its fact sheets with 400 MetadataTooLarge (expected a shorter file name)`,
+    ];
+  });
+}
 
 /** How S3 measures user metadata against {@link MAX_USER_METADATA_BYTES}. */
 export function userMetadataBytes(metadata: Readonly<Record<string, string>>): number {
@@ -107,10 +157,17 @@ export function isPictureKey(key: string, layout: KeyLayout = DEFAULT_KEY_LAYOUT
  * 1 024-byte limit would make the index key too long: such keys are indexed by their SHA-256
  * under `index/<family>-by-hash/`, and the index object names the key in its body.
  */
-export function indexKeyFor(family: 'documents' | 'pictures', contentKey: string, layout: KeyLayout = DEFAULT_KEY_LAYOUT): string {
-  const readable = `${INDEX_PREFIX}${family}/${contentKey.slice(layout.contentPrefix.length)}.json`;
+export function indexKeyFor(family: IndexFamily, contentKey: string, layout: KeyLayout = DEFAULT_KEY_LAYOUT): string {
+  const readable = `${indexPrefixOf(family)}/${contentKey.slice(layout.contentPrefix.length)}.json`;
   if (fitsInS3(readable)) return readable;
-  return `${INDEX_PREFIX}${family}-by-hash/${createHash('sha256').update(contentKey, 'utf8').digest('hex')}.json`;
+  return `${indexPrefixOf(family)}-by-hash/${createHash('sha256').update(contentKey, 'utf8').digest('hex')}.json`;
+}
+
+type IndexFamily = 'documents' | 'pictures';
+
+/** `index/documents`: the prefix of every index of that family, readable or by hash, and of no other. */
+export function indexPrefixOf(family: IndexFamily): string {
+  return `${INDEX_PREFIX}${family}`;
 }
 
 /**

@@ -7,13 +7,13 @@ import { performance } from 'node:perf_hooks';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 import { ContentError, type ErrorReport, type Problem, type Renderer, type RenderResult } from '../render';
-import type { PublisherConfig } from './config';
+import { ConfigError, type PublisherConfig } from './config';
 import { metadataOf, recordsSource } from './current';
 import { createLimiter } from './concurrency';
 import { type Decision, decide, decidePicture, type DocumentEvent, eventOf, type PublisherEvent, SKIP_MESSAGES } from './decide';
 import { PublishFailedError, StrictWarningsError } from './errors';
 import { bucketImages } from './images';
-import { errorReportKeyFor, factsheetKeyFor, METADATA_CONTENT_SHA256, METADATA_TEMPLATE, reportKeyFor, toMetadataValue } from './keys';
+import { deploymentMetadataProblems, errorReportKeyFor, factsheetKeyFor, METADATA_CONTENT_SHA256, METADATA_TEMPLATE, reportKeyFor, toMetadataValue } from './keys';
 import type { Logger } from './logging';
 import { picturesChanged, picturesLeft } from './picture-index';
 import { isConditionLost, isPreconditionFailed } from './s3';
@@ -106,6 +106,12 @@ const UNFOLLOW_MESSAGES = {
 
 export function createPublisher(dependencies: PublisherDependencies): Publisher {
   const { config, renderer, logger } = dependencies;
+  // At start-up, before any upload: a template whose name S3 cannot record would fail each of its documents, retried to the queue.
+  const templateProblems = deploymentMetadataProblems(
+    config.publisherVersion,
+    renderer.templates.map((name) => ({ name, file: `${config.templatesDir ?? 'templates'}/${name}.hbs` })),
+  );
+  if (templateProblems.length > 0) throw new ConfigError(templateProblems);
   const now = dependencies.now ?? (() => new Date());
   const store = new PublisherStore(dependencies.s3, config.bucket, config.layout);
 

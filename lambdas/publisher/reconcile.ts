@@ -13,10 +13,10 @@
  * invocation in Lambda in bounded steps: each step stops at its deadline and says where the next
  * one starts (`continueFrom`).
  */
-import { paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { createLimiter } from './concurrency';
 import { type RecordedSource, recordedKeyAmong, sourceText } from './current';
-import { DEFAULT_KEY_LAYOUT, documentPathOf, INDEX_PREFIX, isPictureKey, type KeyLayout } from './keys';
+import { DEFAULT_KEY_LAYOUT, documentPathOf, indexPrefixOf, isPictureKey, type KeyLayout, REPORTS_PREFIX } from './keys';
 import { isPreconditionFailed } from './s3';
 import { type OutputObject, PublisherStore } from './store';
 import { republish, type RepublishOptions, type RepublishReport } from './republish';
@@ -28,7 +28,10 @@ import { republish, type RepublishOptions, type RepublishReport } from './republ
 export type ReconcileCursor = { readonly stage: 'sources' | 'outputs' | 'index'; readonly after: string };
 
 export interface ReconcileOptions extends Omit<RepublishOptions, 'startAfter'> {
-  /** Called once per orphan looked at, after the sources are done. */
+  /**
+   * Called once per output looked at, after the sources are done, and as each page of outputs is
+   * listed (`done` unchanged, `total` counting that page's too).
+   */
   onOrphansProgress?(done: number, total: number): void;
   /** Continues a run that stopped there. @default from the first source */
   readonly cursor?: ReconcileCursor;
@@ -79,9 +82,9 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
 const deadlinePassed = (options: Pick<ReconcileOptions, 'deadline'>): boolean => options.deadline !== undefined && Date.now() >= options.deadline;
 
 /**
- * Deletes the outputs after `after` whose source is gone. `seen` holds every source of the bucket
- * when this run checked them all: outputs on their paths are answered, not orphaned, and need no
- * request. A continued run checks each output instead.
+ * Deletes the outputs after `after` whose source is gone: fact sheets, error reports and reports.
+ * `seen` holds every source of the bucket when this run checked them all: outputs on their paths
+ * are answered, not orphaned, and need no request. A continued run checks each output instead.
  */
 async function removeOrphans(
   options: ReconcileOptions,
@@ -95,24 +98,6 @@ async function removeOrphans(
     seen === undefined
       ? undefined
       : new Set([...seen.republished, ...seen.upToDate, ...seen.failed.map((failure) => failure.key)].map((key) => documentPathOf(key, layout)));
-
-  // In key order across both prefixes, so that one key says where a continued run starts.
-  const outputPrefixes: [prefix: string, extension: string][] = [
-    [layout.factsheetsPrefix, '.pdf'],
-    [layout.errorsPrefix, '.json'],
-  ];
-  outputPrefixes.sort(([a], [b]) => (a < b ? -1 : 1));
-  const candidates: string[] = [];
-  for (const [prefix, extension] of outputPrefixes) {
-    const pages = paginateListObjectsV2({ client: options.s3 }, { Bucket: options.bucket, Prefix: prefix, StartAfter: after });
-    for await (const page of pages) {
-      for (const object of page.Contents ?? []) {
-        const key = object.Key ?? '';
-        if (!key.endsWith(extension)) continue;
-        if (documentPaths === undefined || !documentPaths.has(key.slice(prefix.length, -extension.length))) candidates.push(key);
-      }
-    }
-  }
 
   /** Whether no source answers to `output` any more (in a continued run: no source of its path either). */
   const orphaned = async (output: OutputObject, source: RecordedSource): Promise<boolean> => {
@@ -136,10 +121,7 @@ async function removeOrphans(
   };
   const removed: { key: string; sourceKey: string }[] = [];
   const foreign: string[] = [];
-  let done = 0;
-  options.onOrphansProgress?.(done, candidates.length);
-  for (const key of candidates) {
-    if (deadlinePassed(options)) return { removed, foreign: foreign.sort(), continueAfter: candidates[done - 1] ?? after ?? '' };
+  const check = async (key: string): Promise<void> => {
     try {
       const output = await store.headOutput(key);
       if (output?.source === undefined) {
@@ -152,10 +134,57 @@ async function removeOrphans(
       // Rewritten since it was listed: whoever wrote it is answering a source that exists.
       if (!isPreconditionFailed(error)) failed.push({ key, error: error instanceof Error ? error.message : String(error) });
     }
-    done += 1;
-    options.onOrphansProgress?.(done, candidates.length);
+  };
+  const stopped = (continueAfter?: string) => ({
+    removed: removed.sort((a, b) => (a.key < b.key ? -1 : 1)),
+    foreign: foreign.sort(),
+    ...(continueAfter === undefined ? {} : { continueAfter }),
+  });
+
+  // In key order across the prefixes, so that one key says where a continued run starts; a page
+  // at a time, no listing started once the time is spent, so that neither the listing nor the
+  // checks of a big bucket outlast the deadline.
+  const outputPrefixes: [prefix: string, extension: string][] = [
+    [layout.factsheetsPrefix, '.pdf'],
+    [layout.errorsPrefix, '.json'],
+    [REPORTS_PREFIX, '.json'],
+  ];
+  outputPrefixes.sort(([a], [b]) => (a < b ? -1 : 1));
+  const limit = createLimiter(options.concurrency);
+  let last = after;
+  let done = 0;
+  let total = 0;
+  for (const [prefix, extension] of outputPrefixes) {
+    let continuationToken: string | undefined;
+    do {
+      if (deadlinePassed(options)) return stopped(last ?? '');
+      const page = await options.s3.send(
+        new ListObjectsV2Command({ Bucket: options.bucket, Prefix: prefix, StartAfter: after || undefined, ContinuationToken: continuationToken }),
+      );
+      const keys = (page.Contents ?? []).flatMap((object) => (object.Key === undefined ? [] : [object.Key]));
+      const candidates = keys.filter((key) => key.endsWith(extension) && documentPaths?.has(key.slice(prefix.length, -extension.length)) !== true);
+      total += candidates.length;
+      options.onOrphansProgress?.(done, total);
+      // The limiter starts keys in listing order, so those started form a prefix of the candidates.
+      let started = 0;
+      await Promise.all(
+        candidates.map((key) =>
+          limit(async () => {
+            if (deadlinePassed(options)) return;
+            started += 1;
+            await check(key);
+            done += 1;
+            options.onOrphansProgress?.(done, total);
+          }),
+        ),
+      );
+      if (started < candidates.length) return stopped(candidates[started - 1] ?? last ?? '');
+      // Keys passed over without a request are done too.
+      last = keys.at(-1) ?? last;
+      continuationToken = page.IsTruncated === true ? page.NextContinuationToken : undefined;
+    } while (continuationToken !== undefined);
   }
-  return { removed, foreign: foreign.sort() };
+  return stopped();
 }
 
 /**
@@ -203,7 +232,8 @@ async function repairPictureIndex(
   // deadline; the limiter starts keys in listing order, so those started form a prefix of the page.
   const limit = createLimiter(options.concurrency);
   let last = after;
-  const pages = paginateListObjectsV2({ client: options.s3 }, { Bucket: options.bucket, Prefix: INDEX_PREFIX, StartAfter: after || undefined });
+  // Only the document indexes, both forms: a picture index is read where a document names it.
+  const pages = paginateListObjectsV2({ client: options.s3 }, { Bucket: options.bucket, Prefix: indexPrefixOf('documents'), StartAfter: after || undefined });
   for await (const page of pages) {
     const keys = (page.Contents ?? []).flatMap((object) => (object.Key === undefined ? [] : [object.Key]));
     let started = 0;
