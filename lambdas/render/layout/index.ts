@@ -373,8 +373,20 @@ function joinFurniture(runs: readonly FurnitureRun[], page: number, pages: numbe
     .trim();
 }
 
+/** Asked twice a render: an Intl.Locale and its textInfo cost more than the rest of a short paragraph's layout. */
+const directions = new Map<string, Direction>();
+
 /** The document's writing direction, from its language (ar, he, fa, ur… are right to left). */
 function directionOf(lang: string): Direction {
+  let direction = directions.get(lang);
+  if (direction === undefined) {
+    direction = localeDirection(lang);
+    directions.set(lang, direction);
+  }
+  return direction;
+}
+
+function localeDirection(lang: string): Direction {
   try {
     return (new Intl.Locale(lang) as Intl.Locale & { textInfo?: { direction?: string } }).textInfo?.direction === 'rtl' ? 'rtl' : 'ltr';
   } catch {
