@@ -107,11 +107,11 @@ interface DocumentInformation {
 /**
  * In place of pdfkit's _addInfo, which writes the document information into XMP unescaped (a
  * title with "&" breaks the packet) and without xmp:ModifyDate, which PDF/A requires to match
- * ModDate. One function for every document, reading the document's own `info`: a closure made
- * per document was remembered by the call site in pdfkit, and the young-generation collector
- * keeps what such feedback refers to, so every document (about 2 MB of pdfkit objects) was
- * promoted to the old generation instead of dying young; warm renders spent twice the time in GC
- * (docs/performance.md, "A closure per document").
+ * ModDate. One function for every document, reading the document's own `info`: with a closure
+ * made per document (holding the document), every document's pdfkit objects survived the
+ * young-generation collections into the old generation, most likely through V8's feedback at
+ * pdfkit's call site, and warm renders spent twice the time in GC (docs/performance.md, "A
+ * closure per document").
  */
 function addInformation(this: PdfkitMetadata): void {
   this.appendXML(xmpInformation(this.info));
