@@ -25,7 +25,9 @@ export interface DrawOptions {
 /** pdfkit's metadata internals that the XMP packet is written through (pdfkit/js/pdfkit.js, MetadataMixin). */
 interface PdfkitMetadata {
   appendXML(xml: string): void;
-  _addInfo(): void;
+  _addInfo(this: PdfkitMetadata): void;
+  /** The document information given to the constructor, as given. */
+  readonly info: DocumentInformation;
   _root: { data: Record<string, unknown> };
   ref(data: Record<string, unknown>): { write(bytes: Uint8Array): void; end(): void };
 }
@@ -50,7 +52,7 @@ export async function drawDocument(layout: LayoutDocument, fonts: FontSet, optio
     lang: layout.meta.lang,
     // pdfkit would otherwise build Helvetica for every document, a font that garbles Cyrillic.
     font: null as unknown as string,
-    info: {
+    info: ({
       Title: layout.meta.title,
       Author: layout.meta.author,
       Subject: layout.meta.subject,
@@ -60,7 +62,7 @@ export async function drawDocument(layout: LayoutDocument, fonts: FontSet, optio
       CreationDate: options.creationDate,
       ModDate: options.creationDate,
       Warnings: String(options.warnings),
-    } as PDFKit.DocumentInfo,
+    } satisfies DocumentInformation & Record<string, unknown>) as PDFKit.DocumentInfo,
   });
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -69,9 +71,7 @@ export async function drawDocument(layout: LayoutDocument, fonts: FontSet, optio
     doc.on('error', reject);
   });
   const internals = doc as unknown as PdfkitMetadata;
-  // pdfkit writes the document information into XMP unescaped (a title with "&" breaks the packet)
-  // and without xmp:ModifyDate, which PDF/A requires to match ModDate.
-  internals._addInfo = () => internals.appendXML(xmpInformation(layout.meta, options));
+  internals._addInfo = addInformation;
   if (options.archive) addArchiveIdentification(internals, options.archive.iccProfile);
   for (const variant of VARIANTS) doc.registerFont(variant, fonts.variants[variant].pdfkitFont as string);
   for (const font of fonts.loadedScriptFonts()) doc.registerFont(font.name, font.pdfkitFont as string);
@@ -93,25 +93,49 @@ export async function drawDocument(layout: LayoutDocument, fonts: FontSet, optio
 const xmlText = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const xmpDate = (date: Date): string => `${date.toISOString().split('.')[0] as string}Z`;
 
+/** What drawDocument gives pdfkit as the document information dictionary. */
+interface DocumentInformation {
+  readonly Title: string;
+  readonly Author: string;
+  readonly Subject: string;
+  readonly Keywords: string;
+  readonly Creator: string;
+  readonly Producer: string;
+  readonly CreationDate: Date;
+}
+
+/**
+ * In place of pdfkit's _addInfo, which writes the document information into XMP unescaped (a
+ * title with "&" breaks the packet) and without xmp:ModifyDate, which PDF/A requires to match
+ * ModDate. One function for every document, reading the document's own `info`: with a closure
+ * made per document (holding the document), every document's pdfkit objects survived the
+ * young-generation collections into the old generation, most likely through V8's feedback at
+ * pdfkit's call site, and warm renders spent twice the time in GC (docs/performance.md, "A
+ * closure per document").
+ */
+function addInformation(this: PdfkitMetadata): void {
+  this.appendXML(xmpInformation(this.info));
+}
+
 /** The XMP twin of the document information dictionary, every entry the same. */
-function xmpInformation(meta: LayoutDocument['meta'], options: DrawOptions): string {
-  const date = xmpDate(options.creationDate);
+function xmpInformation(info: DocumentInformation): string {
+  const date = xmpDate(info.CreationDate);
   const optional = (value: string, xml: string): string => (value === '' ? '' : xml);
   return `
 <rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
 <xmp:CreateDate>${date}</xmp:CreateDate>
 <xmp:ModifyDate>${date}</xmp:ModifyDate>
-<xmp:CreatorTool>${xmlText(options.producer)}</xmp:CreatorTool>
+<xmp:CreatorTool>${xmlText(info.Creator)}</xmp:CreatorTool>
 </rdf:Description>
 <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
 <dc:format>application/pdf</dc:format>
-<dc:title><rdf:Alt><rdf:li xml:lang="x-default">${xmlText(meta.title)}</rdf:li></rdf:Alt></dc:title>
-${optional(meta.author, `<dc:creator><rdf:Seq><rdf:li>${xmlText(meta.author)}</rdf:li></rdf:Seq></dc:creator>`)}
-${optional(meta.subject, `<dc:description><rdf:Alt><rdf:li xml:lang="x-default">${xmlText(meta.subject)}</rdf:li></rdf:Alt></dc:description>`)}
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">${xmlText(info.Title)}</rdf:li></rdf:Alt></dc:title>
+${optional(info.Author, `<dc:creator><rdf:Seq><rdf:li>${xmlText(info.Author)}</rdf:li></rdf:Seq></dc:creator>`)}
+${optional(info.Subject, `<dc:description><rdf:Alt><rdf:li xml:lang="x-default">${xmlText(info.Subject)}</rdf:li></rdf:Alt></dc:description>`)}
 </rdf:Description>
 <rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
-<pdf:Producer>${xmlText(options.producer)}</pdf:Producer>
-${optional(meta.keywords.join(', '), `<pdf:Keywords>${xmlText(meta.keywords.join(', '))}</pdf:Keywords>`)}
+<pdf:Producer>${xmlText(info.Producer)}</pdf:Producer>
+${optional(info.Keywords, `<pdf:Keywords>${xmlText(info.Keywords)}</pdf:Keywords>`)}
 </rdf:Description>`;
 }
 

@@ -75,22 +75,21 @@ const list = (names: Iterable<string>): string => [...names].map((name) => `<${n
 
 /** Where things are in the filled markup, for messages. */
 class MarkupSource {
-  private readonly locator: TextLocator;
+  /** Built for the first message: a render without one never scans the markup for its lines. */
+  private locator: TextLocator | undefined;
 
   constructor(
     readonly name: string,
     readonly markup: string,
-  ) {
-    this.locator = new TextLocator(markup);
-  }
+  ) {}
 
   locate(offset: number): SourcePosition {
-    return this.locator.at(offset);
+    return this.lines().at(offset);
   }
 
   /** The markup around `offset` on its line, to search the template for. */
   snippet(offset: number): string {
-    const { text: line, offsetInLine } = this.locator.lineAround(offset);
+    const { text: line, offsetInLine } = this.lines().lineAround(offset);
     const text = line.replace(/\s+$/, '');
     const from = Math.max(0, offsetInLine - 30);
     const to = Math.min(text.length, offsetInLine + 50);
@@ -99,6 +98,11 @@ class MarkupSource {
 
   error(offset: number, message: string, cause?: unknown): TemplateError {
     return new TemplateError(this.name, `${message}, near: ${this.snippet(offset)}`, { ...this.locate(offset), cause });
+  }
+
+  private lines(): TextLocator {
+    this.locator ??= new TextLocator(this.markup);
+    return this.locator;
   }
 }
 

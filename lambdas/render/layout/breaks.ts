@@ -23,6 +23,11 @@ const THAI = /[\u0E00-\u0E7F]/;
 /** Built on the first Thai word: building a segmenter costs more than using one. */
 let thaiWords: Intl.Segmenter | undefined;
 
+/** False when no word of `text` can break inside: no wide or Thai character. */
+export function breaksInsideWords(text: string): boolean {
+  return THAI.test(text) || WIDE.test(text);
+}
+
 /** `word` cut at every allowed break; a word with no wide or Thai character comes back whole. */
 export function breakableParts(word: string): string[] {
   if (THAI.test(word)) {

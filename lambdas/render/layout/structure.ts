@@ -19,8 +19,7 @@ export class StructBuilder {
 
   /** Adds an element under `parent` and returns its id; `lang` when its language is not the document's. */
   add(parent: number, type: StructType, alt?: string, lang?: string): number {
-    const draft = { ...this.create(type, alt), ...(lang === undefined ? {} : { lang }) };
-    this.drafts.set(draft.id, draft);
+    const draft = this.create(type, alt, lang);
     const parentDraft = this.drafts.get(parent);
     if (!parentDraft) throw new Error(`no structure element ${parent}`);
     parentDraft.children.push(draft);
@@ -38,8 +37,8 @@ export class StructBuilder {
     return freeze(this.drafts.get(this.root) as Draft);
   }
 
-  private create(type: StructType, alt?: string): Draft {
-    const draft: Draft = { id: this.drafts.size + 1, type, ...(alt === undefined ? {} : { alt }), children: [] };
+  private create(type: StructType, alt?: string, lang?: string): Draft {
+    const draft: Draft = { id: this.drafts.size + 1, type, ...(alt === undefined ? {} : { alt }), ...(lang === undefined ? {} : { lang }), children: [] };
     this.drafts.set(draft.id, draft);
     return draft;
   }

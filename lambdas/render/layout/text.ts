@@ -13,7 +13,7 @@
 import { REPLACEMENT_CHARACTER, hanLanguage, isRightToLeft, type EmbeddedFont, type FontSet, type FontVariant, type ScriptFont } from '../fonts';
 import { embeddingLevels, type Isolate, isolatesOf, mirrored, visualOrder } from './bidi';
 import { extractionClass, leftToRightStretches } from './extraction';
-import { breakableParts } from './breaks';
+import { breakableParts, breaksInsideWords } from './breaks';
 import type { TextRun } from '../types';
 import type { PositionedRun } from './types';
 
@@ -180,13 +180,40 @@ export class TextSetter {
       pendingSpace = null;
     };
 
+    // One word (or, in Chinese, Japanese and Thai, one breakable part of it) onto the lines.
+    const place = (token: Token): void => {
+      const { text, variant, lang } = token;
+      const wordWidth = measure(text, variant, token.start, lang);
+      const spaceWidth = pendingSpace ? measure(' ', pendingSpace.variant, pendingSpace.start, pendingSpace.lang) : 0;
+      if (current().length > 0 && lineWidth + spaceWidth + wordWidth > width) newLine();
+      if (wordWidth > width) {
+        let offset = token.start;
+        for (const split of this.splitWord(text, style.size, width - lineWidth, width, (part) => measure(part, variant, offset, lang))) {
+          if (current().length > 0) newLine();
+          current().push({ ...token, text: split, start: offset });
+          lineWidth = measure(split, variant, offset, lang);
+          offset += split.length;
+        }
+        return;
+      }
+      if (pendingSpace && current().length > 0) {
+        current().push(pendingSpace);
+        lineWidth += spaceWidth;
+      }
+      pendingSpace = null;
+      current().push(token);
+      lineWidth += wordWidth;
+    };
+
+    // Most paragraphs break at spaces alone: their words are not cut into parts one by one.
+    const insideWords = drawable.some(breaksInsideWords);
     let start = 0;
     runs.forEach((run, runIndex) => {
       const variant = variantOf(style.bold || run.bold, style.italic || run.italic);
       const struct = structOf(run);
       const lang = this.hanLanguageOf(run);
       for (const piece of (drawable[runIndex] as string).split(/(\n| +)/)) {
-        const token: Token = { text: piece, variant, href: run.href, struct, start, lang };
+        const pieceStart = start;
         start += piece.length;
         if (piece === '') continue;
         if (piece === '\n') {
@@ -194,34 +221,18 @@ export class TextSetter {
           continue;
         }
         if (piece.startsWith(' ')) {
-          if (current().length > 0) pendingSpace = { ...token, text: ' ' };
+          if (current().length > 0) pendingSpace = { text: ' ', variant, href: run.href, struct, start: pieceStart, lang };
+          continue;
+        }
+        if (!insideWords) {
+          place({ text: piece, variant, href: run.href, struct, start: pieceStart, lang });
           continue;
         }
         // Chinese and Japanese words break between characters too (kinsoku rules kept).
-        let partStart = token.start;
+        let partStart = pieceStart;
         for (const part of breakableParts(piece)) {
-          const partToken: Token = { ...token, text: part, start: partStart };
+          place({ text: part, variant, href: run.href, struct, start: partStart, lang });
           partStart += part.length;
-          const wordWidth = measure(part, variant, partToken.start, lang);
-          const spaceWidth = pendingSpace ? measure(' ', pendingSpace.variant, pendingSpace.start, pendingSpace.lang) : 0;
-          if (current().length > 0 && lineWidth + spaceWidth + wordWidth > width) newLine();
-          if (wordWidth > width) {
-            let offset = partToken.start;
-            for (const split of this.splitWord(part, style.size, width - lineWidth, width, (text) => measure(text, variant, offset, lang))) {
-              if (current().length > 0) newLine();
-              current().push({ ...partToken, text: split, start: offset });
-              lineWidth = measure(split, variant, offset, lang);
-              offset += split.length;
-            }
-            continue;
-          }
-          if (pendingSpace && current().length > 0) {
-            current().push(pendingSpace);
-            lineWidth += spaceWidth;
-          }
-          pendingSpace = null;
-          current().push(partToken);
-          lineWidth += wordWidth;
         }
       }
     });

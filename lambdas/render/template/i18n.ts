@@ -592,11 +592,23 @@ function packFor(tag: string): LanguageCode | null {
   return isLanguageCode(locale.language) ? locale.language : null;
 }
 
+/** One per tag a document asks for: the Intl look-ups behind a resolution cost more than filling a template. */
+const resolutions = new Map<string, LanguageResolution>();
+
 /**
  * `fr-CA` → French labels, Canadian dates; `zh-TW` → Traditional Chinese; `sw` → English
  * labels with a warning. The PDF's /Lang stays the author's tag in every case.
  */
 export function resolveLanguage(requested: string): LanguageResolution {
+  let resolution = resolutions.get(requested);
+  if (resolution === undefined) {
+    resolution = resolveOnce(requested);
+    resolutions.set(requested, resolution);
+  }
+  return resolution;
+}
+
+function resolveOnce(requested: string): LanguageResolution {
   const tag = canonicalTag(requested);
   const code = tag === null ? null : packFor(tag);
   if (tag === null || code === null) {
