@@ -581,6 +581,7 @@ describe('theme', () => {
     ['logo-outside', /logo: "\.\.\/with-logo\/logo\.png" is outside the templates folder/],
     ['yaml-syntax', /theme\.yaml:3:20: not valid YAML: Missing closing "quote/],
     ['incomplete', /organisation: is missing[\s\S]*colours\.accent: is missing[\s\S]*colours\.onPrimary: is missing/],
+    ['zalgo-organisation', /theme\.yaml:1:15: organisation: stacks more than 2 combining marks on one character \(character 8\); it prints in the header band of every page/],
   ])('explains what is wrong with %s', async (name, message) => {
     const error = await thrown(() => loadTheme(join(themesDir, name)));
 

@@ -9,6 +9,7 @@ import { type Problem, TemplateError, templateProblemsError } from '../errors';
 import { TextLocator } from '../locator';
 import { type BrandFace, readBrandFace } from '../fonts';
 import type { LoadedImage, Theme } from '../types';
+import { MAX_MARKS_IN_FURNITURE } from '../validate';
 
 const THEME_FILE = 'theme.yaml';
 
@@ -260,6 +261,27 @@ function requiredText(reader: ThemeReader, found: Map<string, Pair>, key: string
   return null;
 }
 
+const BAND_MARK_PILE = new RegExp(`\\p{M}{${MAX_MARKS_IN_FURNITURE + 1}}`, 'u');
+
+/**
+ * The organisation prints in the header band of every page, one line with room for as many
+ * stacked marks as a document's `classification` (validate.ts, MAX_MARKS_IN_FURNITURE): more would
+ * draw outside the band. The theme is the operator's, so it is refused rather than trimmed.
+ */
+function bandText(reader: ThemeReader, pair: Pair | undefined, text: string | null): string | null {
+  if (text === null) return null;
+  const pile = BAND_MARK_PILE.exec(text);
+  if (pile === null) return text;
+  const character = Array.from(text.slice(0, pile.index)).length;
+  reader.problems.push({
+    path: 'organisation',
+    ...reader.at((pair?.value as Node | null | undefined) ?? null),
+    message: `stacks more than ${MAX_MARKS_IN_FURNITURE} combining marks on one character (character ${character}); it prints in the header band of every page, one line with room for ${MAX_MARKS_IN_FURNITURE}`,
+    expected: `at most ${MAX_MARKS_IN_FURNITURE} accents or other combining marks on a letter`,
+  });
+  return null;
+}
+
 /** Reads and checks `theme.yaml` in the templates folder. */
 export async function loadTheme(dir: string): Promise<Theme> {
   const file = join(dir, THEME_FILE);
@@ -290,7 +312,7 @@ export async function loadTheme(dir: string): Promise<Theme> {
   }
 
   const found = entries(reader, contents, '', settings);
-  const organisation = requiredText(reader, found, 'organisation', 'the name shown in the header and used as PDF author', contents);
+  const organisation = bandText(reader, found.get('organisation'), requiredText(reader, found, 'organisation', 'the name shown in the header and used as PDF author', contents));
   const paper = readChoice(reader, found.get('paper'), 'paper', papers, 'a paper size');
   const colours = readColours(reader, found.get('colours'), contents);
   const logo = await readLogo(reader, found.get('logo'), dir);
