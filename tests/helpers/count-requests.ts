@@ -1,7 +1,8 @@
 /**
  * Records every command an S3 client sends to the server (once per command, whatever its
  * retries), with the key or prefix it named and, for a listing, how many objects the server
- * returned: what a test needs to show how much of the bucket a stage reads.
+ * returned: what a test needs to show how much of the bucket a stage reads. And holds chosen
+ * commands back, as a slow server would (holdRequests). Both are SDK middleware on the real client.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 
@@ -33,4 +34,20 @@ export function countRequests(client: S3Client): CountedRequest[] {
     { step: 'initialize', name: 'countRequests' },
   );
   return requests;
+}
+
+/**
+ * A server that answers some commands slowly, on demand: each command `held` picks (by name and
+ * key) waits until `until()` has passed before it is sent. What a deadline test needs, since the
+ * local server is never slow by itself.
+ */
+export function holdRequests(client: S3Client, held: (command: string, key: string | undefined) => boolean, until: () => number): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const { Key: key } = args.input as { Key?: string };
+      if (held(context.commandName ?? 'unknown', key)) await new Promise((resolve) => setTimeout(resolve, Math.max(0, until() - Date.now())));
+      return next(args);
+    },
+    { step: 'initialize', name: 'holdRequests' },
+  );
 }
