@@ -14,7 +14,7 @@
  * one starts (`continueFrom`).
  */
 import { ListObjectsV2Command, paginateListObjectsV2 } from '@aws-sdk/client-s3';
-import { createLimiter } from './concurrency';
+import { createLimiter, type Limiter } from './concurrency';
 import { type RecordedSource, recordedKeyAmong, sourceText } from './current';
 import { DEFAULT_KEY_LAYOUT, documentPathOf, indexPrefixOf, isPictureKey, type KeyLayout, REPORTS_PREFIX } from './keys';
 import { isPreconditionFailed } from './s3';
@@ -80,6 +80,25 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
 }
 
 const deadlinePassed = (options: Pick<ReconcileOptions, 'deadline'>): boolean => options.deadline !== undefined && Date.now() >= options.deadline;
+
+/**
+ * Works through `keys` at the limiter's pace, starting none once the deadline has passed, and
+ * says how many it started. The limiter starts tasks in order, so the started keys are the first
+ * ones: a run continues after `keys[started - 1]`.
+ */
+async function startedBeforeDeadline(keys: readonly string[], limit: Limiter, options: Pick<ReconcileOptions, 'deadline'>, work: (key: string) => Promise<void>): Promise<number> {
+  let started = 0;
+  await Promise.all(
+    keys.map((key) =>
+      limit(async () => {
+        if (deadlinePassed(options)) return;
+        started += 1;
+        await work(key);
+      }),
+    ),
+  );
+  return started;
+}
 
 /**
  * Deletes the outputs after `after` whose source is gone: fact sheets, error reports and reports.
@@ -165,19 +184,11 @@ async function removeOrphans(
       const candidates = keys.filter((key) => key.endsWith(extension) && documentPaths?.has(key.slice(prefix.length, -extension.length)) !== true);
       total += candidates.length;
       options.onOrphansProgress?.(done, total);
-      // The limiter starts keys in listing order, so those started form a prefix of the candidates.
-      let started = 0;
-      await Promise.all(
-        candidates.map((key) =>
-          limit(async () => {
-            if (deadlinePassed(options)) return;
-            started += 1;
-            await check(key);
-            done += 1;
-            options.onOrphansProgress?.(done, total);
-          }),
-        ),
-      );
+      const started = await startedBeforeDeadline(candidates, limit, options, async (key) => {
+        await check(key);
+        done += 1;
+        options.onOrphansProgress?.(done, total);
+      });
       if (started < candidates.length) return stopped(candidates[started - 1] ?? last ?? '');
       // Keys passed over without a request are done too.
       last = keys.at(-1) ?? last;
@@ -228,24 +239,14 @@ async function repairPictureIndex(
   };
   const sorted = () => relinked.sort((a, b) => (a.picture === b.picture ? (a.document < b.document ? -1 : 1) : a.picture < b.picture ? -1 : 1));
 
-  // A page at a time, so that neither the listing nor the repairs of a big bucket outlast the
-  // deadline; the limiter starts keys in listing order, so those started form a prefix of the page.
+  // A page at a time, so that neither the listing nor the repairs of a big bucket outlast the deadline.
   const limit = createLimiter(options.concurrency);
   let last = after;
   // Only the document indexes, both forms: a picture index is read where a document names it.
   const pages = paginateListObjectsV2({ client: options.s3 }, { Bucket: options.bucket, Prefix: indexPrefixOf('documents'), StartAfter: after || undefined });
   for await (const page of pages) {
     const keys = (page.Contents ?? []).flatMap((object) => (object.Key === undefined ? [] : [object.Key]));
-    let started = 0;
-    await Promise.all(
-      keys.map((key) =>
-        limit(async () => {
-          if (deadlinePassed(options)) return;
-          started += 1;
-          await repair(key);
-        }),
-      ),
-    );
+    const started = await startedBeforeDeadline(keys, limit, options, repair);
     last = keys[started - 1] ?? last;
     if (started < keys.length || (page.IsTruncated === true && deadlinePassed(options))) return { relinked: sorted(), continueAfter: last ?? '' };
   }
