@@ -438,7 +438,7 @@ function furnitureText(runs: readonly FurnitureRun[], page: number, pages: numbe
   const fixed = runs.every((run) => run.kind === 'text');
   const known = fixed ? fixedFurnitureText.get(runs) : undefined;
   if (known !== undefined) return known;
-  const text = joinFurniture(runs, page, pages);
+  const { text } = joinFurniture(runs, page, pages);
   if (fixed) fixedFurnitureText.set(runs, text);
   return text;
 }
@@ -449,37 +449,38 @@ function furnitureText(runs: readonly FurnitureRun[], page: number, pages: numbe
  */
 function furnitureIsolates(runs: readonly FurnitureRun[], page: number, pages: number, setter: TextSetter): Isolate[] {
   if (!runs.some((run) => run.kind === 'text' && run.lang !== undefined)) return [];
-  // Joined as joinFurniture does, white space collapsed across runs and trimmed.
+  return isolatesOf(joinFurniture(runs, page, pages).pieces, setter.direction);
+}
+
+/**
+ * A slot's runs as one line, white space collapsed across the runs and trimmed, and each run's
+ * piece of that line in order (with its language), where the line's isolates come from.
+ */
+function joinFurniture(runs: readonly FurnitureRun[], page: number, pages: number): { readonly text: string; readonly pieces: readonly { text: string; lang?: string }[] } {
   const pieces: { text: string; lang?: string }[] = [];
   let joined = '';
   for (const run of runs) {
-    let text = run.kind === 'text' ? run.text.replace(/\s+/g, ' ') : String(run.kind === 'page-number' ? page : pages);
+    let text = runText(run, page, pages).replace(/\s+/g, ' ');
     if ((joined === '' || joined.endsWith(' ')) && text.startsWith(' ')) text = text.slice(1);
     joined += text;
     pieces.push(run.kind === 'text' && run.lang !== undefined ? { text, lang: run.lang } : { text });
   }
-  return isolatesOf(pieces, setter.direction);
+  return { text: joined.trimEnd(), pieces };
 }
 
-function joinFurniture(runs: readonly FurnitureRun[], page: number, pages: number): string {
-  return runs
-    .map((run) => {
-      switch (run.kind) {
-        case 'text':
-          return run.text;
-        case 'page-number':
-          return String(page);
-        case 'page-count':
-          return String(pages);
-        default: {
-          const unknown: never = run;
-          throw new Error(`unhandled furniture run ${JSON.stringify(unknown)}`);
-        }
-      }
-    })
-    .join('')
-    .replace(/\s+/g, ' ')
-    .trim();
+function runText(run: FurnitureRun, page: number, pages: number): string {
+  switch (run.kind) {
+    case 'text':
+      return run.text;
+    case 'page-number':
+      return String(page);
+    case 'page-count':
+      return String(pages);
+    default: {
+      const unknown: never = run;
+      throw new Error(`unhandled furniture run ${JSON.stringify(unknown)}`);
+    }
+  }
 }
 
 function describeCharacter(char: string): string {
