@@ -129,6 +129,23 @@ describe('metadataOf: within S3’s 2 KB of user metadata', () => {
   });
 });
 
+describe('recordedOn: which source-key values the publisher wrote', () => {
+  const DIGEST = createHash('sha256').update('content/a.yaml').digest('hex');
+  it.each<[string, string | undefined, Recorded['source']]>([
+    ['no source-key', undefined, undefined],
+    ['a key recorded whole', encodeURIComponent('content/été.yaml'), { kind: 'key', key: 'content/été.yaml' }],
+    ['a key by its digest', `sha256:${DIGEST}`, { kind: 'sha256', sha256: DIGEST }],
+    ['a digest in capitals', `sha256:${DIGEST.toUpperCase()}`, undefined],
+    ['a digest one digit short', `sha256:${DIGEST.slice(1)}`, undefined],
+    ['a digest one digit long', `sha256:${DIGEST}0`, undefined],
+    ['a digest with a letter past f', `sha256:g${DIGEST.slice(1)}`, undefined],
+    ['the prefix alone', 'sha256:', undefined],
+    ['a digest followed by a key', `sha256:${DIGEST}/content/a.yaml`, undefined],
+  ])('%s', (_name, value, expected) => {
+    expect(recordedOn(value === undefined ? {} : { [METADATA_SOURCE_KEY]: value }).source).toEqual(expected);
+  });
+});
+
 describe('createLimiter: at most N tasks at once', () => {
   it('runs at most N at once, starts them in the order given, and returns each result', async () => {
     // Prepare

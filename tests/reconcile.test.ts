@@ -1,6 +1,6 @@
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { indexKeyFor, METADATA_SOURCE_ETAG } from '../lambdas/publisher/keys';
+import { indexKeyFor, METADATA_SOURCE_ETAG, METADATA_SOURCE_KEY } from '../lambdas/publisher/keys';
 import { reconcile } from '../lambdas/publisher/reconcile';
 import { countRequests } from './helpers/count-requests';
 import { BUCKET, type Harness, startHarness, stubRenderer } from './publisher-harness';
@@ -22,8 +22,8 @@ describe('reconcile', () => {
     await harness.handle(await harness.createdEvent(key, '0000000000000001'));
   }
 
-  function unheardPut(key: string, body: string): Promise<unknown> {
-    return harness.localS3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
+  function unheardPut(key: string, body: string, metadata?: Record<string, string>): Promise<unknown> {
+    return harness.localS3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body, Metadata: metadata }));
   }
 
   function unheardDelete(key: string): Promise<unknown> {
@@ -57,6 +57,8 @@ describe('reconcile', () => {
     await unheardPut('errors/gone-too.json', '{}');
     await unheardPut('factsheets/by-hand.pdf', '%PDF-1.7 made by hand');
     await unheardPut('reports/by-hand.json', '{}');
+    // Another tool's: no source key the publisher records reads like this.
+    await unheardPut('factsheets/other-tool.pdf', '%PDF-1.7', { [METADATA_SOURCE_KEY]: 'sha256:not-a-digest' });
     const current = await harness.head('factsheets/current.pdf');
     const progress: string[] = [];
 
@@ -71,7 +73,8 @@ describe('reconcile', () => {
       { key: 'factsheets/gone.pdf', sourceKey: 'content/gone.yaml' },
       { key: 'reports/gone.json', sourceKey: 'content/gone.yaml' },
     ]);
-    expect(report.foreign).toEqual(['errors/gone-too.json', 'factsheets/by-hand.pdf', 'reports/by-hand.json']);
+    expect(report.foreign).toEqual(['errors/gone-too.json', 'factsheets/by-hand.pdf', 'factsheets/other-tool.pdf', 'reports/by-hand.json']);
+    expect(await harness.head('factsheets/other-tool.pdf')).not.toBeNull();
     expect(report.failed).toEqual([]);
     expect(await harness.head('factsheets/gone.pdf')).toBeNull();
     expect(await harness.head('reports/gone.json')).toBeNull();
@@ -83,7 +86,7 @@ describe('reconcile', () => {
     expect(await harness.head('factsheets/by-hand.pdf')).not.toBeNull();
     expect(await harness.head('reports/by-hand.json')).not.toBeNull();
     expect(progress).toContain('sources 3/3');
-    expect(progress.at(-1)).toBe('orphans 5/5');
+    expect(progress.at(-1)).toBe('orphans 6/6');
   });
 
   it('finds nothing to do on a bucket that is in order', async () => {

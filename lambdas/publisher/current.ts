@@ -132,8 +132,19 @@ export function metadataOf(recorded: Recorded, entries: Readonly<Record<string, 
 // toMetadataValue leaves no `:` unencoded, so no key recorded whole reads as a digest.
 const SHA256_FORM = 'sha256:';
 
-function sourceOf(value: string): RecordedSource {
-  return value.startsWith(SHA256_FORM) ? { kind: 'sha256', sha256: value.slice(SHA256_FORM.length) } : { kind: 'key', key: fromMetadataValue(value) };
+/** The digest exactly as {@link sha256Of} writes it. */
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/**
+ * The source `value` records, or none when the publisher cannot have written it: after `sha256:`
+ * it writes 64 lowercase hex digits and nothing else, and no key recorded whole starts with
+ * `sha256:`, so any other such value is another writer's, and reads as no `source-key` at all
+ * (a reconcile leaves the object alone instead of deleting it for a source that never existed).
+ */
+function sourceOf(value: string): RecordedSource | undefined {
+  if (!value.startsWith(SHA256_FORM)) return { kind: 'key', key: fromMetadataValue(value) };
+  const sha256 = value.slice(SHA256_FORM.length);
+  return SHA256_HEX.test(sha256) ? { kind: 'sha256', sha256 } : undefined;
 }
 
 function sha256Of(key: string): string {
