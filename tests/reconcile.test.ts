@@ -2,7 +2,8 @@ import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { indexKeyFor, METADATA_SOURCE_ETAG, METADATA_SOURCE_KEY } from '../lambdas/publisher/keys';
 import { reconcile } from '../lambdas/publisher/reconcile';
-import { countRequests } from './helpers/count-requests';
+import { countRequests, holdRequests } from './helpers/count-requests';
+import { createLimiter } from '../lambdas/publisher/concurrency';
 import { BUCKET, type Harness, startHarness, stubRenderer } from './publisher-harness';
 
 const VERSION = '3.0.0+reconcile';
@@ -161,4 +162,54 @@ describe('reconcile', () => {
     const pictureIndexes = Array.from({ length: 11 }, (_, index) => indexKeyFor('pictures', `content/photos/p${index}.jpg`));
     expect(reads.sort()).toEqual([...[...documents, long].map((document) => indexKeyFor('documents', document)), ...pictureIndexes].sort());
   });
+
+  /**
+   * Runs the outputs stage alone from `after`; the step's time runs out while a HEAD that
+   * `runsOutAt` picks is on its way, as when S3 answers it slowly. Says what each run listed, by prefix.
+   */
+  function outputsStage(runsOutAt: (key: string | undefined) => boolean) {
+    const client = harness.localS3.client;
+    const requests = countRequests(client);
+    let deadline = Number.POSITIVE_INFINITY;
+    holdRequests(client, (command, key) => command === 'HeadObjectCommand' && runsOutAt(key), () => (deadline = Date.now()) + 20);
+    return async (after: string) => {
+      deadline = Number.POSITIVE_INFINITY;
+      const from = requests.length;
+      const options = { s3: client, bucket: BUCKET, currentVersion: VERSION, concurrency: 2, invoke: () => Promise.resolve(), cursor: { stage: 'outputs', after } as const };
+      const report = await reconcile({ ...options, get deadline() { return deadline; } });
+      const listed = requests.slice(from).flatMap((request) => (request.command === 'ListObjectsV2Command' ? [request.prefix] : []));
+      return { report, listed };
+    };
+  }
+
+  it('continues the outputs after the cursor, and lists no further prefix once the time is spent', async () => {
+    // Prepare: objects the publisher did not write, each read once and left.
+    for (const key of ['errors/a.json', 'factsheets/a.pdf', 'factsheets/c.pdf', 'reports/a.json']) await unheardPut(key, 'by hand');
+
+    // Act
+    const run = outputsStage((key) => key === 'errors/a.json');
+    const continued = await run('factsheets/b.pdf');
+    const stopped = await run('');
+
+    // Assert
+    expect(continued.report).toMatchObject({ foreign: ['factsheets/c.pdf', 'reports/a.json'], failed: [] });
+    expect(continued.report).not.toHaveProperty('continueFrom');
+    expect(stopped.report).toMatchObject({ foreign: ['errors/a.json'], continueFrom: { stage: 'outputs', after: 'errors/a.json' } });
+    expect(stopped.listed).toEqual(['errors/']);
+  });
+
+  it('lists no further page of outputs once the time is spent, and says the page’s last key', async () => {
+    // Prepare: 1 001 fact sheets the publisher did not write, two listing pages.
+    const keys = Array.from({ length: 1001 }, (_, index) => `factsheets/f-${String(index).padStart(4, '0')}.pdf`);
+    const limit = createLimiter(32);
+    await Promise.all(keys.map((key) => limit(() => unheardPut(key, 'by hand'))));
+
+    // Act: the time runs out on the first page's last object.
+    const { report, listed } = await outputsStage((key) => key === 'factsheets/f-0999.pdf')('');
+
+    // Assert
+    expect(report.continueFrom).toEqual({ stage: 'outputs', after: 'factsheets/f-0999.pdf' });
+    expect(report.foreign).toEqual(keys.slice(0, 1000));
+    expect(listed).toEqual(['errors/', 'factsheets/']);
+  }, 60_000);
 });

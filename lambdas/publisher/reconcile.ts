@@ -13,7 +13,7 @@
  * invocation in Lambda in bounded steps: each step stops at its deadline and says where the next
  * one starts (`continueFrom`).
  */
-import { ListObjectsV2Command, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import { paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { createLimiter, type Limiter } from './concurrency';
 import { type RecordedSource, recordedKeyAmong, sourceText } from './current';
 import { DEFAULT_KEY_LAYOUT, documentPathOf, indexPrefixOf, isPictureKey, type KeyLayout, REPORTS_PREFIX } from './keys';
@@ -174,12 +174,9 @@ async function removeOrphans(
   let done = 0;
   let total = 0;
   for (const [prefix, extension] of outputPrefixes) {
-    let continuationToken: string | undefined;
-    do {
-      if (deadlinePassed(options)) return stopped(last ?? '');
-      const page = await options.s3.send(
-        new ListObjectsV2Command({ Bucket: options.bucket, Prefix: prefix, StartAfter: after || undefined, ContinuationToken: continuationToken }),
-      );
+    if (deadlinePassed(options)) return stopped(last ?? '');
+    const pages = paginateListObjectsV2({ client: options.s3 }, { Bucket: options.bucket, Prefix: prefix, StartAfter: after || undefined });
+    for await (const page of pages) {
       const keys = (page.Contents ?? []).flatMap((object) => (object.Key === undefined ? [] : [object.Key]));
       const candidates = keys.filter((key) => key.endsWith(extension) && documentPaths?.has(key.slice(prefix.length, -extension.length)) !== true);
       total += candidates.length;
@@ -192,8 +189,9 @@ async function removeOrphans(
       if (started < candidates.length) return stopped(candidates[started - 1] ?? last ?? '');
       // Keys passed over without a request are done too.
       last = keys.at(-1) ?? last;
-      continuationToken = page.IsTruncated === true ? page.NextContinuationToken : undefined;
-    } while (continuationToken !== undefined);
+      // Leaving the loop asks the paginator for no further page.
+      if (page.IsTruncated === true && deadlinePassed(options)) return stopped(last ?? '');
+    }
   }
   return stopped();
 }
