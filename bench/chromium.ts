@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { parse } from 'yaml';
+import { resolveLanguage } from '../lambdas/render/template/i18n';
 
 const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -36,6 +37,8 @@ const paragraphs = (value: unknown): string =>
 function factsheetHtml(file: string): string {
   const document = parse(readFileSync(file, 'utf8')) as Fields;
   const lang = typeof document.lang === 'string' ? document.lang : 'en';
+  // The briefing template's own labels for that language (its fallback for one it does not know), not a copy.
+  const { labels } = resolveLanguage(lang).language;
   const base = dirname(resolve(file));
   const fields = (name: string): Fields[] => list(document[name]) as Fields[];
   const figure = (image: Fields): string =>
@@ -70,7 +73,7 @@ function factsheetHtml(file: string): string {
     ...fields('quotes').map((quote) => `<blockquote>${inline(quote.text)}<footer>${inline(quote.speaker ?? '')} ${inline(quote.context ?? '')}</footer></blockquote>`),
     fields('parties').length === 0 ? '' : `<table>${fields('parties').map((party) => `<tr><th>${inline(party.name)}</th><td>${inline(party.role ?? '')}</td><td>${inline(party.country ?? '')}</td></tr>`).join('')}</table>`,
     fields('timeline').length === 0 ? '' : `<table>${fields('timeline').map((entry) => `<tr><th>${inline(entry.date ?? '')}</th><td>${inline(entry.event ?? entry.text ?? '')}</td></tr>`).join('')}</table>`,
-    document.context === undefined ? '' : `<h2>Contexte</h2>${paragraphs(document.context)}`,
+    document.context === undefined ? '' : `<h2>${escape(labels.context)}</h2>${paragraphs(document.context)}`,
   ].join('\n');
   return `<!doctype html><html lang="${escape(lang)}" dir="${RIGHT_TO_LEFT.has(lang.split('-')[0] ?? '') ? 'rtl' : 'ltr'}"><head><meta charset="utf-8"><title>${inline(document.title)}</title>
 <style>@page { size: A4; margin: 18mm 16mm } body { font: 10pt/1.4 "Noto Sans", "Noto Sans Arabic", "Noto Sans Hebrew", "Noto Sans Devanagari", "Noto Sans Thai", "Noto Sans CJK SC", sans-serif; color: #1a1a1a }
