@@ -631,7 +631,7 @@ function resolveOnce(requested: string): LanguageResolution {
   const pack = packs[code];
   const regional = tag !== code && Intl.DateTimeFormat.supportedLocalesOf(tag).length > 0;
   return {
-    language: { tag, labels: pack.labels, quotes: pack.quotes, punctuation: pack.punctuation, pageOf: pageOf(pack), dateLocale: regional ? tag : pack.dateLocale, labelsIn: null, datesIn: null },
+    language: { tag, labels: pack.labels, quotes: regionalQuotes(tag) ?? pack.quotes, punctuation: pack.punctuation, pageOf: pageOf(pack), dateLocale: regional ? tag : pack.dateLocale, labelsIn: null, datesIn: null },
     warning: null,
   };
 }
@@ -657,6 +657,21 @@ const OWN_QUOTES: Readonly<Record<string, QuotationMarks>> = {
   sl: { open: '„', close: '“' },
   sv: { open: '”', close: '”' },
 };
+
+const GUILLEMETS: QuotationMarks = { open: '«', close: '»' };
+
+/**
+ * A region that quotes otherwise than its language's pack, as CLDR has it: Portugal «…», and
+ * with it every Portuguese-speaking region but Brazil (`pt` alone is Brazilian Portuguese);
+ * Switzerland's German «…». A Lisbon reader takes “…” for a Brazilian text.
+ */
+function regionalQuotes(tag: string): QuotationMarks | null {
+  const { language, region } = new Intl.Locale(tag);
+  if (region === undefined) return null;
+  if (language === 'pt' && region !== 'BR') return GUILLEMETS;
+  if (language === 'de' && region === 'CH') return GUILLEMETS;
+  return null;
+}
 
 /** Chinese counts "page 1 of 2" as 第1页，共2页; most languages as "Page 1 / 2". */
 function pageOf(pack: LanguagePack): string {
