@@ -235,11 +235,10 @@ function drawShape(doc: Doc, shape: GraphicShape, x: number, y: number, colours:
       return;
     }
     case 'text':
-      colours.fill(shape.color);
-      doc
-        .font(shape.variant)
-        .fontSize(shape.size)
-        .text(shape.text, x + shape.x, y + shape.baseline, { lineBreak: false, baseline: 'alphabetic', textWidth: shape.width } as PDFKit.Mixins.TextOptions);
+      for (const run of shape.runs) {
+        colours.fill(run.color);
+        drawText(doc, run, x + run.x, y + shape.baseline);
+      }
       return;
     default: {
       const unknown: never = shape;
@@ -313,15 +312,7 @@ function strokeWith(doc: Doc, paint: VectorPaint): void {
 function drawRun(doc: Doc, run: PositionedRun, baseline: number, structure: TaggedStructure, colours: PageColours): void {
   const paint = (): void => {
     colours.fill(run.color);
-    // The layout measured the run already; passing its width spares pdfkit a second measure.
-    const text = (): void => {
-      doc
-        .font(run.face ?? run.variant)
-        .fontSize(run.size)
-        .text(run.text, run.x, baseline, { lineBreak: false, baseline: 'alphabetic', textWidth: run.width } as PDFKit.Mixins.TextOptions);
-    };
-    if (run.actualText === undefined) text();
-    else withActualText(doc, run.actualText, text);
+    drawText(doc, run, run.x, baseline);
     if (run.href) {
       const underline = baseline + run.size * 0.12;
       colours.stroke(run.color);
@@ -341,6 +332,19 @@ function drawRun(doc: Doc, run: PositionedRun, baseline: number, structure: Tagg
     // structParent (missing from @types/pdfkit) ties the annotation to its Link element.
     doc.link(run.x, baseline - run.size, run.width, run.size * 1.3, asciiUri(run.href), { structParent: element } as object);
   }
+}
+
+/** A run's glyphs at `x`, with the text extraction should give back where its glyphs' own would come back wrong. */
+function drawText(doc: Doc, run: PositionedRun, x: number, baseline: number): void {
+  // The layout measured the run already; passing its width spares pdfkit a second measure.
+  const text = (): void => {
+    doc
+      .font(run.face ?? run.variant)
+      .fontSize(run.size)
+      .text(run.text, x, baseline, { lineBreak: false, baseline: 'alphabetic', textWidth: run.width } as PDFKit.Mixins.TextOptions);
+  };
+  if (run.actualText === undefined) text();
+  else withActualText(doc, run.actualText, text);
 }
 
 /**

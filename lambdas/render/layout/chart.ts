@@ -1,9 +1,12 @@
 /**
  * A chart as shapes: bars or lines over a value axis whose numbers are written the document's
- * way (Intl.NumberFormat), in the theme's colours. Plain data; draw.ts paints it.
+ * way (Intl.NumberFormat), in the theme's colours. Its labels, legend and axis numbers are set by
+ * the TextSetter like any text (script fonts, shaping, bidi, "�" and the warning for what no font
+ * has) and placed by their measured width. Plain data; draw.ts paints it.
  */
+import type { Punctuation } from '../template/i18n';
 import type { Chart, DrawnChart } from '../types';
-import type { TextSetter } from './text';
+import type { SetLine, TextSetter } from './text';
 import type { GraphicShape } from './types';
 
 export interface ChartColours {
@@ -25,45 +28,66 @@ const LABEL_ROW = 14;
 const LEGEND_ROW = 16;
 const AXIS_GAP = 5;
 
+/** How every number of a chart (axis, table, `/Alt`) is written in `lang`. */
+export function chartNumbers(lang: string): Intl.NumberFormat {
+  return new Intl.NumberFormat(lang, { maximumFractionDigits: 2 });
+}
+
+/**
+ * The characters a chart adds to its markup's text, for the fonts to load: the language's digits,
+ * minus sign and separators (Persian ۱۲۳ in a document otherwise Latin), and the caption's
+ * parentheses (Chinese "（）").
+ */
+export function chartCharacters(numbers: Intl.NumberFormat, punctuation: Punctuation): string {
+  return `${numbers.format(-1234567890.25)}${punctuation.openParenthesis}${punctuation.closeParenthesis}`;
+}
+
+/** The title with its unit in the language's parentheses: "Arrivals (thousands)", "防衛費の推移（兆円）". */
+export function chartCaption(chart: Chart, punctuation: Punctuation): string {
+  return `${chart.title}${punctuation.openParenthesis}${chart.unit}${punctuation.closeParenthesis}`;
+}
+
 /** Every value of the chart in words, for its `/Alt`: no value is only in the picture. */
-export function chartAlt(chart: Chart, numbers: Intl.NumberFormat): string {
+export function chartAlt(chart: Chart, numbers: Intl.NumberFormat, punctuation: Punctuation): string {
   const series = chart.series.map(
     (entry) => `${entry.name}: ${entry.values.map((value, index) => `${chart.labels[index] ?? ''} ${numbers.format(value)}`).join(', ')}`,
   );
-  return `${chart.title} (${chart.unit}). ${series.join('; ')}.`;
+  return `${chartCaption(chart, punctuation)}. ${series.join('; ')}.`;
 }
 
 export function drawChart(chart: DrawnChart, width: number, numbers: Intl.NumberFormat, colours: ChartColours, setter: TextSetter): ChartDrawing {
   const values = chart.series.flatMap((entry) => entry.values);
   const axis = niceAxis(Math.min(0, ...values), Math.max(0, ...values));
-  const tickTexts = axis.ticks.map((tick) => numbers.format(tick));
-  const gutter = Math.max(...tickTexts.map((text) => setter.widthOf(text, 'regular', LABEL_SIZE))) + AXIS_GAP;
+  // One line each, cut with "…" to its room (Infinity: never), in the document's direction.
+  const line = (content: string, room: number): SetLine =>
+    setter.furnitureLine(setter.fitLine(content, 'regular', LABEL_SIZE, room), 'regular', LABEL_SIZE, colours.text);
+  const tickLines = axis.ticks.map((tick) => line(numbers.format(tick), Infinity));
+  const gutter = Math.max(...tickLines.map((tickLine) => tickLine.width)) + AXIS_GAP;
   const left = gutter;
   const plotWidth = width - left;
   const slot = plotWidth / chart.labels.length;
-  const fittedLabels = chart.labels.map((label) => setter.fitLine(label, 'regular', LABEL_SIZE, slot - 2));
-  const names = chart.series.length > 1 ? chart.series.map((entry) => setter.fitLine(entry.name, 'regular', LABEL_SIZE, plotWidth / chart.series.length - 14)) : [];
+  const labelLines = chart.labels.map((label) => line(label, slot - 2));
+  const names = chart.series.length > 1 ? chart.series.map((entry) => line(entry.name, plotWidth / chart.series.length - 14)) : [];
   // Labels and legend are one line each, on a baseline of their own: the marks stacked on their
   // letters (stacked marks) get room, so that their ink stays off the plot and inside the figure.
   const legend = labelRoom(names, setter);
-  const labels = labelRoom(fittedLabels, setter);
+  const labels = labelRoom(labelLines, setter);
   const top = chart.series.length > 1 ? LEGEND_ROW + legend.above + legend.below : 4;
   const y = (value: number): number => top + PLOT_HEIGHT - ((value - axis.min) / (axis.max - axis.min)) * PLOT_HEIGHT;
   const shapes: GraphicShape[] = [];
-  const text = (content: string, x: number, baseline: number, colour = colours.text): void => {
-    shapes.push({ kind: 'text', text: content, x, baseline, size: LABEL_SIZE, variant: 'regular', color: colour, width: setter.widthOf(content, 'regular', LABEL_SIZE) });
+  const text = (set: SetLine, x: number, baseline: number): void => {
+    shapes.push({ kind: 'text', baseline, runs: set.runs.map((run) => ({ ...run, x: run.x + x })) });
   };
 
   axis.ticks.forEach((tick, index) => {
     const tickY = y(tick);
     shapes.push({ kind: 'line', points: [[left, tickY], [width, tickY]], color: tick === 0 ? colours.axis : colours.grid, thickness: tick === 0 ? 0.8 : 0.4 });
-    const label = tickTexts[index] as string;
-    text(label, gutter - AXIS_GAP - setter.widthOf(label, 'regular', LABEL_SIZE), tickY + LABEL_SIZE * 0.35);
+    const tickLine = tickLines[index] as SetLine;
+    text(tickLine, gutter - AXIS_GAP - tickLine.width, tickY + LABEL_SIZE * 0.35);
   });
 
-  fittedLabels.forEach((fitted, index) => {
-    const labelWidth = setter.widthOf(fitted, 'regular', LABEL_SIZE);
-    text(fitted, left + slot * index + (slot - labelWidth) / 2, top + PLOT_HEIGHT + LABEL_ROW - 3 + labels.above);
+  labelLines.forEach((labelLine, index) => {
+    text(labelLine, left + slot * index + (slot - labelLine.width) / 2, top + PLOT_HEIGHT + LABEL_ROW - 3 + labels.above);
   });
 
   const colourOf = (index: number): string => colours.series[index % colours.series.length] as string;
@@ -97,7 +121,7 @@ export function drawChart(chart: DrawnChart, width: number, numbers: Intl.Number
     names.forEach((name, seriesIndex) => {
       shapes.push({ kind: 'bar', x, y: 3 + legend.above, width: 8, height: 8, fill: colourOf(seriesIndex) });
       text(name, x + 11, 10 + legend.above);
-      x += 14 + setter.widthOf(name, 'regular', LABEL_SIZE) + 10;
+      x += 14 + name.width + 10;
     });
   }
   return { height: top + PLOT_HEIGHT + LABEL_ROW + labels.above + labels.below, shapes };
@@ -105,10 +129,10 @@ export function drawChart(chart: DrawnChart, width: number, numbers: Intl.Number
 
 const NO_ROOM = { above: 0, below: 0 } as const;
 
-/** The room a row of labels (fitted, so measured already) needs past the font's ascent and descent; none for ordinary text (one pattern test each). */
-function labelRoom(texts: readonly string[], setter: TextSetter): { readonly above: number; readonly below: number } {
-  if (texts.length === 0) return NO_ROOM;
-  return setter.inkRoom(texts.map((text) => ({ text, variant: 'regular', size: LABEL_SIZE }))) ?? NO_ROOM;
+/** The room a row of labels (set, so measured already) needs past their fonts' ascent and descent; none for ordinary text (one pattern test each). */
+function labelRoom(lines: readonly SetLine[], setter: TextSetter): { readonly above: number; readonly below: number } {
+  if (lines.length === 0) return NO_ROOM;
+  return setter.inkRoom(lines.flatMap((set) => set.runs)) ?? NO_ROOM;
 }
 
 /** An axis from at most `min` to at least `max` in steps of 1, 2 or 5 times a power of ten. */

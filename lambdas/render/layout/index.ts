@@ -7,7 +7,9 @@ import { excerpt, type Problem } from '../errors';
 import { type FontSet, hanLanguage } from '../fonts';
 import { sentencesOf } from '../sentences';
 import type { Furniture, FurnitureRun, LayoutResources, LoadedImage, MarkupBlock, MarkupDocument, TextRun, Theme } from '../types';
+import { resolveLanguage } from '../template/i18n';
 import { directionOf, hasRightToLeft, type Isolate, isolatesOf, loadBidi } from './bidi';
+import { chartCharacters, chartNumbers } from './chart';
 import { BlockMeasurer, shift, type Slice } from './measure';
 import { paginate, type PlacedSlice } from './paginate';
 import { StructBuilder } from './structure';
@@ -51,8 +53,10 @@ export async function prepareLayout(text: string, markup: MarkupDocument, fonts:
   // Page furniture is set in the document's language, spans and all (TextSetter.furnitureLine).
   const furniture = hasSpans ? [markup.header, markup.footer].flatMap(furnitureTexts).map((piece) => ({ text: piece, lang })) : [];
   const outsideSpans = hasSpans ? text.replace(/<span\b[^>]*>[^]*?<\/span>/g, ' ') : text;
+  // A chart writes digits and parentheses of the language that its markup does not hold.
+  const charts = text.includes('<chart') ? chartCharacters(chartNumbers(lang), resolveLanguage(lang).language.punctuation) : '';
   await Promise.all([
-    fonts.prepare(outsideSpans, lang),
+    fonts.prepare(`${outsideSpans}${charts}`, lang),
     ...[...spans, ...furniture].map((piece) => fonts.prepare(piece.text, piece.lang)),
     rightToLeft ? loadBidi() : undefined,
   ]);

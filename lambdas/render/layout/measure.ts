@@ -6,7 +6,8 @@
 import type { RenderDeadline } from '../deadline';
 import { TemplateError } from '../errors';
 import type { DrawnChart, LayoutResources, MarkupBlock, TextRun } from '../types';
-import { chartAlt, drawChart } from './chart';
+import { resolveLanguage } from '../template/i18n';
+import { chartAlt, chartCaption, chartNumbers, drawChart } from './chart';
 import type { BlockStyles, PageGeometry } from './styles';
 import type { TextSetter, TextStyle } from './text';
 import type { GraphicShape, LayoutNode, PositionedRun, StructType } from './types';
@@ -72,7 +73,7 @@ export class BlockMeasurer {
 
   /** Made by the first chart: most documents have none. */
   private get numbers(): Intl.NumberFormat {
-    this.numberFormat ??= new Intl.NumberFormat(this.lang, { maximumFractionDigits: 2 });
+    this.numberFormat ??= chartNumbers(this.lang);
     return this.numberFormat;
   }
 
@@ -413,8 +414,10 @@ export class BlockMeasurer {
   private chart(chart: DrawnChart, parent: number, x: number, width: number, index: number): Slice[] {
     const group = this.structure.add(parent, 'Div');
     const caption = this.structure.add(group, 'Caption');
-    const title = this.paragraph([plainRun(`${chart.title} (${chart.unit})`)], this.styles.chartTitle, x, width, caption, 'P');
-    const figure = this.structure.add(group, 'Figure', chartAlt(chart, this.numbers));
+    // The separators the templates print ({{punctuation}}): "（兆円）" in Chinese and Japanese.
+    const { punctuation } = resolveLanguage(this.lang).language;
+    const title = this.paragraph([plainRun(chartCaption(chart, punctuation))], this.styles.chartTitle, x, width, caption, 'P');
+    const figure = this.structure.add(group, 'Figure', chartAlt(chart, this.numbers, punctuation));
     const { primary, accent, rule, text } = this.colours;
     const drawing = drawChart(chart, width, this.numbers, { series: [primary, accent, rule, text], axis: text, grid: rule, text: rule }, this.setter);
     const picture: Slice = {

@@ -64,16 +64,8 @@ export interface PositionedRun {
 export type GraphicShape =
   | { readonly kind: 'bar'; readonly x: number; readonly y: number; readonly width: number; readonly height: number; readonly fill: string }
   | { readonly kind: 'line'; readonly points: readonly (readonly [number, number])[]; readonly color: string; readonly thickness: number }
-  | {
-      readonly kind: 'text';
-      readonly text: string;
-      readonly x: number;
-      readonly baseline: number;
-      readonly size: number;
-      readonly variant: FontVariant;
-      readonly color: string;
-      readonly width: number;
-    };
+  /** A label, legend name or axis number, set like any text (script fonts, shaping, bidi); runs' x from the graphic's left. */
+  | { readonly kind: 'text'; readonly baseline: number; readonly runs: readonly PositionedRun[] };
 
 export type LayoutNode =
   | { readonly kind: 'text'; readonly baseline: number; readonly runs: readonly PositionedRun[] }

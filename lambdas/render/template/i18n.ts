@@ -44,19 +44,22 @@ export interface Punctuation {
   readonly attribution: string;
   /** After a label ending in a colon ("Source:"): a space, none after a full-width colon "：". */
   readonly afterLabel: string;
+  /** Opens a parenthesis after a word (a chart's unit after its title): " (" with its space, "（" full-width without. */
+  readonly openParenthesis: string;
+  readonly closeParenthesis: string;
 }
 
-export const punctuationKeys = ['comma', 'list', 'attribution', 'afterLabel'] as const satisfies readonly (keyof Punctuation)[];
+export const punctuationKeys = ['comma', 'list', 'attribution', 'afterLabel', 'openParenthesis', 'closeParenthesis'] as const satisfies readonly (keyof Punctuation)[];
 
 /** Latin, Cyrillic, Greek, Hebrew, Devanagari and Korean text. */
-const WESTERN: Punctuation = { comma: ', ', list: ', ', attribution: '— ', afterLabel: ' ' };
-const ARABIC: Punctuation = { comma: '، ', list: '، ', attribution: '— ', afterLabel: ' ' };
+const WESTERN: Punctuation = { comma: ', ', list: ', ', attribution: '— ', afterLabel: ' ', openParenthesis: ' (', closeParenthesis: ')' };
+const ARABIC: Punctuation = { ...WESTERN, comma: '، ', list: '، ' };
 /** Full-width marks carry their own space; the dash is the two-em 破折号 (U+2014 twice). */
-const CHINESE: Punctuation = { comma: '，', list: '、', attribution: '——', afterLabel: '' };
+const CHINESE: Punctuation = { comma: '，', list: '、', attribution: '——', afterLabel: '', openParenthesis: '（', closeParenthesis: '）' };
 /** Japanese writes 、 in both places and its dash as JIS X 0208's horizontal bar (U+2015) twice. */
-const JAPANESE: Punctuation = { comma: '、', list: '、', attribution: '――', afterLabel: '' };
+const JAPANESE: Punctuation = { ...CHINESE, comma: '、', list: '、', attribution: '――' };
 /** Thai separates with a space, not a comma. */
-const THAI: Punctuation = { comma: ' ', list: ' ', attribution: '— ', afterLabel: ' ' };
+const THAI: Punctuation = { ...WESTERN, comma: ' ', list: ' ' };
 
 interface LanguagePack {
   /** English name, for warnings. */
