@@ -118,6 +118,29 @@ describe('layout and draw: chart text in world scripts', () => {
     expect(figure.glyphs).not.toContain(0);
   });
 
+  it('sets the labels of a theme with its own font in it, and what that font lacks in Noto', async () => {
+    // Prepare: Lato (tests/fixtures/fonts), Latin only: no Cyrillic, no Han.
+    const templatesDir = mkdtempSync(join(tmpdir(), 'chart-brand-'));
+    cpSync(new URL('../templates', import.meta.url).pathname, templatesDir, { recursive: true, filter: (path) => !path.endsWith('compiled-templates.json') });
+    cpSync(new URL('./fixtures/fonts', import.meta.url).pathname, join(templatesDir, 'fonts'), { recursive: true });
+    const theme = readFileSync(join(templatesDir, 'theme.yaml'), 'utf8');
+    writeFileSync(join(templatesDir, 'theme.yaml'), theme.replace('paper: A4', 'paper: A4\nfont:\n  regular: fonts/Lato_400Regular.ttf\n  bold: fonts/Lato_700Bold.ttf'));
+    const branded = await createRenderer({ templatesDir, sourceDateEpoch: 1_700_000_000 });
+    const labels = ['Kyiv', 'Київ', '2022年度'];
+
+    // Act
+    const { pdf, warnings } = await branded.render({ name: 'chart.yaml', bytes: new TextEncoder().encode(chartDocument('ja', labels, ['Exports', 'Імпорт'])), modifiedAt: MODIFIED_AT });
+
+    // Assert
+    const text = pdftotext(pdf);
+    for (const word of [...labels, 'Exports', 'Імпорт']) expect(count(text, word), word).toBe(2);
+    expect(text).not.toContain('\uFFFD');
+    const figure = figureText(pdf);
+    expect([...figure.fonts].sort()).toEqual(['Lato-Regular', 'NotoSans-Regular', 'NotoSansJP-Regular']);
+    expect(figure.glyphs).not.toContain(0);
+    expect(warnings).toEqual([]);
+  });
+
   it('replaces what no font has in a label with "�" and warns of it', async () => {
     // Act
     const { pdf, warnings } = await render(chartDocument('en', ['مصر 🚢', 'China'], ['Exports', 'Imports']));
