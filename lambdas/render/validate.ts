@@ -281,8 +281,8 @@ class FieldReader {
       if (options.required) this.missing(path, options.expected ?? 'text');
       return undefined;
     }
-    if (this.readAsField(value, path)) return undefined;
     if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) {
+      if (this.readAsField(value, path)) return undefined;
       this.problem(path, `must be text, not ${describe(value)}`, 'text (put it in quotes if it is meant literally)');
       return undefined;
     }
