@@ -97,8 +97,8 @@ export async function waitForOutcome(
     ]);
     const fresh = (head: { LastModified?: Date }) => options.newerThan === undefined || (head.LastModified?.getTime() ?? 0) >= options.newerThan.getTime();
     const outputs = {
-      factsheet: factsheet === null || !fresh(factsheet) ? null : recordedOn(factsheet.Metadata),
-      errorReport: errorReport === null || !fresh(errorReport) ? null : recordedOn(errorReport.Metadata),
+      factsheet: factsheet === null || !fresh(factsheet) ? null : recordedOn(factsheet.Metadata, bucket.layout),
+      errorReport: errorReport === null || !fresh(errorReport) ? null : recordedOn(errorReport.Metadata, bucket.layout),
     };
     const answer = currentAnswer(outputs, { key: sourceKey, etag }, options.publisherVersion);
     if (answer === 'factsheet') {
@@ -131,7 +131,7 @@ export async function waitForReport(bucket: Bucket, sourceKey: string, etag: str
   const key = reportKeyFor(sourceKey, bucket.layout);
   for (let pause = 25; ; pause = Math.min(pause * 2, 500)) {
     const head = await headIfExists(bucket, key);
-    const recorded = recordedOn(head?.Metadata);
+    const recorded = recordedOn(head?.Metadata, bucket.layout);
     if (head !== null && recordsSource(recorded, sourceKey) && recorded.sourceEtag === etag) {
       return JSON.parse(new TextDecoder().decode(await download(bucket, key))) as StoredReport;
     }
@@ -172,7 +172,7 @@ export async function listPublished(
   const factsheets = await Promise.all(
     factsheetObjects.map(async (object): Promise<PublishedEntry> => {
       const metadata = (await headIfExists(bucket, object.key))?.Metadata;
-      const recorded = recordedOn(metadata);
+      const recorded = recordedOn(metadata, bucket.layout);
       const template = metadata?.[METADATA_TEMPLATE];
       return {
         factsheetKey: object.key,

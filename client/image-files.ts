@@ -14,8 +14,10 @@ export function folderImages(root: string, documentFile: string): ImageAccess {
     async read(path, maxBytes): Promise<ImageRead> {
       const file = join(root, ...path.split('/'));
       const [info, realFile, realRoot] = await Promise.all([stat(file).catch(() => null), realpath(file).catch(() => null), realpath(root)]);
+      if (info === null || realFile === null) return { kind: 'missing' };
       // A symbolic link inside the folder must not reach a file outside it.
-      if (info === null || !info.isFile() || realFile === null || relative(realRoot, realFile).startsWith('..')) return { kind: 'missing' };
+      if (relative(realRoot, realFile).startsWith('..')) return { kind: 'outside' };
+      if (!info.isFile()) return { kind: 'missing' };
       if (info.size > maxBytes) return { kind: 'too-large', bytes: info.size };
       return { kind: 'found', bytes: await readFile(realFile) };
     },

@@ -121,4 +121,58 @@ describe('validate: charts', () => {
       ]),
     );
   });
+
+  async function refusal(yaml: readonly string[]): Promise<string> {
+    const error = await renderer.render({ name: 'chart.yaml', bytes: new TextEncoder().encode(['title: T', 'date: 2022', 'charts:', ...yaml].join('\n')), modifiedAt: MODIFIED_AT }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ValidationError);
+    return (error as ValidationError).message;
+  }
+
+  it('reports a value that is not a number alone, not as one value fewer than the labels', async () => {
+    const message = await refusal(['  - title: Shares', '    unit: "%"', '    labels: [a, b]', '    series:', '      - name: s', '        values: [1, "12 %"]']);
+
+    expect(message).toBe('chart.yaml:9:21: charts[0].series[0].values[1]: must be a number, not the text "12 %" (expected a number such as 12 or 3.5, without its unit)');
+  });
+
+  it('counts the values and labels as written, in the singular for one', async () => {
+    const message = await refusal(['  - title: Shares', '    unit: "%"', '    labels: [a, true]', '    series:', '      - name: s', '        values: [1, 2]', '      - name: t', '        values: [3]']);
+
+    expect(message).toBe(
+      [
+        'chart.yaml:6:17: charts[0].labels[1]: must be text, not true (yes/no) (expected text (put it in quotes if it is meant literally))',
+        'chart.yaml:11:9: charts[0].series[1].values: has 1 value for 2 labels (expected one value a label)',
+      ].join('\n'),
+    );
+  });
+
+  it('names the chart a count is wrong in when a chart before it was refused', async () => {
+    const message = await refusal(['  - unit: "%"', '    labels: [a, b]', '    series: [{ name: s, values: [1, 2] }]', '  - title: Second', '    unit: "%"', '    labels: [a, b]', '    series: [{ name: s, values: [1] }]']);
+
+    expect(message).toBe(
+      [
+        'chart.yaml:4:5: charts[0].title: is required (expected text)',
+        'chart.yaml:10:25: charts[1].series[0].values: has 1 value for 2 labels (expected one value a label)',
+      ].join('\n'),
+    );
+  });
+
+  it('points at values written on the chart instead of in a series', async () => {
+    const message = await refusal(['  - title: Shares', '    unit: "%"', '    labels: [a, b]', '    values: [1, 2]']);
+
+    expect(message).toBe('chart.yaml:7:5: charts[0].series: has 0 series (found "values" on the chart itself: did you mean series[].values?) (expected from 1 to 6 series, each with `name:` and `values:`)');
+  });
+
+  it('warns of values written on a chart that has its series, with where they belong', async () => {
+    const yaml = ['title: T', 'date: 2022', 'charts:', '  - title: Shares', '    unit: "%"', '    labels: [a, b]', '    values: [1, 2]', '    series: [{ name: s, values: [1, 2] }]'].join('\n');
+
+    const result = await renderer.render({ name: 'chart.yaml', bytes: new TextEncoder().encode(yaml), modifiedAt: MODIFIED_AT });
+
+    expect(result.warnings).toContainEqual({
+      path: 'charts[0].values',
+      line: 7,
+      column: 5,
+      message: 'unknown field, ignored (did you mean series[].values?)',
+      expected: 'one of type, title, unit, labels, series',
+    });
+  });
 });

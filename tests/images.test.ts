@@ -143,8 +143,8 @@ describe('images: reading and checking the pictures', () => {
     ['bomb.png', 'does not decompress to the pixels its header announces'],
     ['truncated.jpg', 'is cut short: its image data ends before the end-of-image marker'],
     ['truncated.png', 'is cut short'],
-    ['not-a-png.png', 'is named like a PNG file but holds a GIF picture'],
-    ['text.png', 'is named like a PNG file but is not a picture the publisher knows'],
+    ['not-a-png.png', 'is named .png but holds a GIF picture; save it as a PNG or JPEG file'],
+    ['text.png', 'is named .png but is not a picture the publisher knows'],
     ['../photo.jpg', 'leaves the content folder'],
     ['../../../factsheets/x.png', 'leaves the content folder'],
     ['nowhere.jpg', 'does not exist (looked for nowhere.jpg in the content folder)'],
@@ -190,7 +190,22 @@ describe('images: reading and checking the pictures', () => {
     const error = await refusal(renderer, join(root, 'content'), withImage('photo.jpg'));
 
     // Assert
-    expect(error.message).toContain('"photo.jpg" does not exist');
+    expect(error.message).toBe(`${join(root, 'content', 'doc.yaml')}:4:5: images[0].src: "photo.jpg" is a symbolic link that leads outside the content folder (expected a picture inside the content folder, relative to this document)`);
+  });
+
+  it.each([
+    ['photo.jpg', 'photo.png', 'is named .png but holds a JPEG image; rename it to .jpg or convert it to PNG'],
+    ['small.png', 'small.JPEG', 'is named .JPEG but holds a PNG image; rename it to .png or convert it to JPEG'],
+  ])('says what a picture named like another format holds and how to fix it (%s as %s)', async (fixture, name, reason) => {
+    // Prepare
+    const root = mkdtempSync(join(tmpdir(), 'images-misnamed-'));
+    writeFileSync(join(root, name), readFileSync(join(imagesDir, fixture)));
+
+    // Act
+    const error = await refusal(renderer, root, withImage(name));
+
+    // Assert
+    expect(error.message).toBe(`${join(root, 'doc.yaml')}:4:5: images[0].src: "${name}" ${reason}`);
   });
 
   it('reports every bad picture of a document at once, in document order', async () => {

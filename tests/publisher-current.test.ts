@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createLimiter } from '../lambdas/publisher/concurrency';
 import { currentAnswer, metadataOf, type Outputs, type Recorded, recordedOn, recordsSource } from '../lambdas/publisher/current';
-import { MAX_USER_METADATA_BYTES, METADATA_SOURCE_KEY, userMetadataBytes } from '../lambdas/publisher/keys';
+import { DEFAULT_KEY_LAYOUT, MAX_USER_METADATA_BYTES, METADATA_SOURCE_KEY, userMetadataBytes } from '../lambdas/publisher/keys';
 
 const UPLOAD = { key: 'content/été/sommet.yaml', etag: '"e1"' };
 const VERSION = '0.2.0+0000000000bb';
@@ -52,8 +52,8 @@ describe('currentAnswer: which output answers this upload', () => {
       'publisher-version': VERSION,
       sequencer: '0A',
     });
-    expect(recordedOn(metadata)).toEqual(recorded);
-    expect(recordedOn(undefined)).toEqual({});
+    expect(recordedOn(metadata, DEFAULT_KEY_LAYOUT)).toEqual(recorded);
+    expect(recordedOn(undefined, DEFAULT_KEY_LAYOUT)).toEqual({});
   });
 
   it('records no sequencer or version where there is none, and ETags without quotes', () => {
@@ -88,9 +88,9 @@ describe('metadataOf: within S3’s 2 KB of user metadata', () => {
     expect(userMetadataBytes(whole)).toBe(MAX_USER_METADATA_BYTES);
     expect(whole[METADATA_SOURCE_KEY]).toBe(encodeURIComponent(fits));
     expect(digest).toEqual({ ...whole, [METADATA_SOURCE_KEY]: `sha256:${sha256(past)}` });
-    expect(recordedOn(digest).source).toEqual({ kind: 'sha256', sha256: sha256(past) });
-    expect(recordsSource(recordedOn(digest), past)).toBe(true);
-    expect(recordsSource(recordedOn(digest), fits)).toBe(false);
+    expect(recordedOn(digest, DEFAULT_KEY_LAYOUT).source).toEqual({ kind: 'sha256', sha256: sha256(past) });
+    expect(recordsSource(recordedOn(digest, DEFAULT_KEY_LAYOUT), past)).toBe(true);
+    expect(recordsSource(recordedOn(digest, DEFAULT_KEY_LAYOUT), fits)).toBe(false);
   });
 
   it('fits the longest key S3 holds, in Cyrillic, with every entry at its longest', () => {
@@ -110,7 +110,7 @@ describe('metadataOf: within S3’s 2 KB of user metadata', () => {
 
     // Assert
     expect(userMetadataBytes(metadata)).toBeLessThanOrEqual(MAX_USER_METADATA_BYTES);
-    expect(recordsSource(recordedOn(metadata), key)).toBe(true);
+    expect(recordsSource(recordedOn(metadata, DEFAULT_KEY_LAYOUT), key)).toBe(true);
   });
 
   it('reads back what older publishers wrote: the key percent-encoded whatever its length, and a key that spells the digest form', () => {
@@ -119,8 +119,8 @@ describe('metadataOf: within S3’s 2 KB of user metadata', () => {
     const spelled = 'content/sha256:abc.yaml';
 
     // Act
-    const legacy = recordedOn({ [METADATA_SOURCE_KEY]: encodeURIComponent(long) });
-    const lookalike = recordedOn(metadataOf({ source: { kind: 'key', key: spelled } }));
+    const legacy = recordedOn({ [METADATA_SOURCE_KEY]: encodeURIComponent(long) }, DEFAULT_KEY_LAYOUT);
+    const lookalike = recordedOn(metadataOf({ source: { kind: 'key', key: spelled } }), DEFAULT_KEY_LAYOUT);
 
     // Assert
     expect(legacy.source).toEqual({ kind: 'key', key: long });
@@ -141,8 +141,23 @@ describe('recordedOn: which source-key values the publisher wrote', () => {
     ['a digest with a letter past f', `sha256:g${DIGEST.slice(1)}`, undefined],
     ['the prefix alone', 'sha256:', undefined],
     ['a digest followed by a key', `sha256:${DIGEST}/content/a.yaml`, undefined],
+    ['a word no publisher writes', 'hello', undefined],
+    ['a broken escape', '%ZZ', undefined],
+    ['an escape of bytes that are not UTF-8', '%C3', undefined],
+    ['a key with its slash unescaped', 'content/a.yaml', undefined],
+    ['a key escaped in lowercase', 'content%2fa.yaml', undefined],
+    ['a key outside the content prefix', encodeURIComponent('factsheets/a.pdf'), undefined],
+    ['a folder marker', encodeURIComponent('content/world/'), undefined],
+    ['the content prefix alone', encodeURIComponent('content/'), undefined],
   ])('%s', (_name, value, expected) => {
-    expect(recordedOn(value === undefined ? {} : { [METADATA_SOURCE_KEY]: value }).source).toEqual(expected);
+    expect(recordedOn(value === undefined ? {} : { [METADATA_SOURCE_KEY]: value }, DEFAULT_KEY_LAYOUT).source).toEqual(expected);
+  });
+
+  it('reads keys under the bucket’s own content prefix, and not under the default one there', () => {
+    const layout = { ...DEFAULT_KEY_LAYOUT, contentPrefix: 'docs/' };
+
+    expect(recordedOn({ [METADATA_SOURCE_KEY]: encodeURIComponent('docs/a.yaml') }, layout).source).toEqual({ kind: 'key', key: 'docs/a.yaml' });
+    expect(recordedOn({ [METADATA_SOURCE_KEY]: encodeURIComponent('content/a.yaml') }, layout).source).toBeUndefined();
   });
 });
 

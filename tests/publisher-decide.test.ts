@@ -373,9 +373,29 @@ describe('decide: a removal event', () => {
       { action: 'remove', outputs: [], survivor: undefined },
     ],
     [
-      'outputs not written by the publisher go too',
-      observed({ source: null, factsheet: factsheet({ source: undefined }) }),
+      'a fact sheet without source-key (not the publisher’s) stays; the error report recorded as its own goes',
+      observed({ source: null, factsheet: factsheet({ source: undefined }), errorReport: errorReport() }),
+      { action: 'remove', outputs: ['errors/world/sommet.json'], survivor: undefined },
+    ],
+    [
+      'an error report without source-key stays; the fact sheet recorded as its own goes',
+      observed({ source: null, factsheet: factsheet(), errorReport: errorReport({ source: undefined }) }),
       { action: 'remove', outputs: ['factsheets/world/sommet.pdf'], survivor: undefined },
+    ],
+    [
+      'neither output records a source: both stay',
+      observed({ source: null, factsheet: { key: 'factsheets/world/sommet.pdf', etag: '"by-hand"' }, errorReport: errorReport({ source: undefined, sourceEtag: undefined, sequencer: undefined, publisherVersion: undefined }) }),
+      { action: 'remove', outputs: [], survivor: undefined },
+    ],
+    [
+      'outputs recorded by the digest of this source go',
+      observed({ source: null, factsheet: factsheet({ source: { kind: 'sha256', sha256: createHash('sha256').update(KEY).digest('hex') } }) }),
+      { action: 'remove', outputs: ['factsheets/world/sommet.pdf'], survivor: undefined },
+    ],
+    [
+      'outputs recorded by the digest of another source stay',
+      observed({ source: null, factsheet: factsheet({ source: { kind: 'sha256', sha256: createHash('sha256').update('content/world/sommet.md').digest('hex') } }) }),
+      { action: 'remove', outputs: [], survivor: undefined },
     ],
     [
       'a conflict ends: the sibling’s report stays and the one source left is published',

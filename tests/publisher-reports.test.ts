@@ -3,7 +3,7 @@
  * warnings the uploader must see, cleared by a clean upload; strict mode rejects instead.
  */
 import { readFileSync } from 'node:fs';
-import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPdf } from './helpers/pdf';
@@ -113,6 +113,21 @@ describe('publisher: reports', () => {
 
     expect(await harness.head('reports/gone.json')).toBeNull();
     expect(await harness.head('factsheets/gone.pdf')).toBeNull();
+  });
+
+  it('a removed source leaves the outputs of its path that record no source: they are not the publisher’s', async () => {
+    // Prepare: published, then the fact sheet, error report and report replaced by hand, without metadata.
+    await harness.put('content/by-hand.yaml', SOMMET);
+    const byHand = ['factsheets/by-hand.pdf', 'errors/by-hand.json', 'reports/by-hand.json'];
+    for (const key of byHand) await harness.localS3.client.send(new PutObjectCommand({ Bucket: harness.bucket.name, Key: key, Body: 'made by hand' }));
+
+    // Act
+    await harness.localS3.client.send(new DeleteObjectCommand({ Bucket: harness.bucket.name, Key: 'content/by-hand.yaml' }));
+    await harness.settled();
+
+    // Assert
+    const left = await Promise.all(byHand.map(async (key) => ((await harness.head(key)) === null ? `${key} deleted` : (await harness.bytes(key)).toString('utf8'))));
+    expect(left).toEqual(byHand.map(() => 'made by hand'));
   });
 });
 

@@ -90,6 +90,21 @@ describe('reconcile', () => {
     expect(progress.at(-1)).toBe('orphans 6/6');
   });
 
+  it('leaves alone, without failing, objects whose source-key is no value the publisher writes', async () => {
+    // Prepare: read as keys, `hello` and `content/gone.yaml` (slash unescaped) would name sources
+    // that do not exist, and the objects would go as orphans; `%ZZ` does not decode at all.
+    const values = { 'factsheets/hello.pdf': 'hello', 'factsheets/escape.pdf': '%ZZ', 'errors/slash.json': 'content/gone.yaml', 'reports/latin1.json': '%E9t%E9' };
+    for (const [key, value] of Object.entries(values)) await unheardPut(key, '{}', { [METADATA_SOURCE_KEY]: value });
+
+    // Act
+    const report = await run();
+
+    // Assert
+    expect(report).toMatchObject({ removed: [], failed: [] });
+    expect(report.foreign).toEqual(Object.keys(values).sort());
+    for (const key of Object.keys(values)) expect((await harness.head(key))?.Metadata?.[METADATA_SOURCE_KEY]).toBe(values[key as keyof typeof values]);
+  });
+
   it('finds nothing to do on a bucket that is in order', async () => {
     // Prepare
     await unheardPut('content/a.yaml', 'title: a');

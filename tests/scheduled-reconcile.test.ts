@@ -55,7 +55,7 @@ describe('scheduled reconcile: bounded steps', () => {
   it('covers the bucket in steps of a few documents, each continuing where the last stopped, and removes orphans', async () => {
     // Prepare
     for (const key of DOCUMENTS) await unheard(key, `title: ${key}`);
-    await unheard('factsheets/gone.pdf', '%PDF-1.7 orphan', { 'source-key': 'content/gone.yaml' });
+    await unheard('factsheets/gone.pdf', '%PDF-1.7 orphan', { 'source-key': encodeURIComponent('content/gone.yaml') });
     const config = loadConfig({ BUCKET_NAME: BUCKET, PUBLISHER_VERSION: VERSION });
     const logger = createLogger({ logLevel: 'SILENT' });
     const publisher = createPublisher({ config, s3: localS3.client, renderer: stubRenderer(), logger });
@@ -92,7 +92,7 @@ describe('scheduled reconcile: bounded steps', () => {
   it('keeps an output whose recorded source is gone while another source of its path exists', async () => {
     // Prepare: a.md replaced a.yaml while no event was heard; a continued run checks every output.
     await unheard('content/a.md', '# A');
-    await unheard('factsheets/a.pdf', '%PDF-1.7 from a.yaml', { 'source-key': 'content/a.yaml' });
+    await unheard('factsheets/a.pdf', '%PDF-1.7 from a.yaml', { 'source-key': encodeURIComponent('content/a.yaml') });
     const config = loadConfig({ BUCKET_NAME: BUCKET, PUBLISHER_VERSION: VERSION });
 
     // Act

@@ -577,7 +577,7 @@ describe('theme', () => {
   });
 
   it.each([
-    ['fake-logo', /logo: "logo\.png" is named like a PNG file but/],
+    ['fake-logo', /logo: "logo\.png" is named \.png but is not a picture the publisher knows/],
     ['logo-outside', /logo: "\.\.\/with-logo\/logo\.png" is outside the templates folder/],
     ['yaml-syntax', /theme\.yaml:3:20: not valid YAML: Missing closing "quote/],
     ['incomplete', /organisation: is missing[\s\S]*colours\.accent: is missing[\s\S]*colours\.onPrimary: is missing/],

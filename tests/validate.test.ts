@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { parsePartialDate, readPartialDate } from '../lambdas/render/dates';
-import { ContentError, DocumentSyntaxError, InputError, type Problem, UnsupportedFormatError, ValidationError } from '../lambdas/render/errors';
+import { ContentError, DocumentSyntaxError, formatProblems, InputError, type Problem, UnsupportedFormatError, ValidationError } from '../lambdas/render/errors';
 import { parseSource } from '../lambdas/render/parse';
 import type { ParsedDocument } from '../lambdas/render/types';
 import { DOCUMENT_LIMITS } from '../lambdas/render/limits';
@@ -264,10 +264,53 @@ describe('validate', () => {
 
       expect(problems).toMatchObject([
         { path: 'lang', line: 3, message: '"fr_FR" is not a language tag (write fr-FR with a hyphen)' },
-        { path: 'sources[0].url', line: 6, message: '"www.elysee.fr" is not a web address' },
+        { path: 'sources[0].url', line: 6, message: '"www.elysee.fr" is not a web address (did you mean "https://www.elysee.fr"?)' },
         { path: 'sources[1].url', line: 8, message: '"ftp://example.org/communique.txt" is not a web address' },
         { path: 'summary', line: 9, message: 'contains an invisible control character (U+0007) at character 26' },
       ]);
+    });
+
+    it('says what an address field accepts: https for the online version, http or https for a source', async () => {
+      // Prepare: the online version takes https only, so its "expected" must not offer http.
+      const message = async (yaml: string) => {
+        try {
+          validateDocument(await parsedYaml(`title: T\ndate: 2022\n${yaml}`), { templates: TEMPLATES });
+        } catch (error) {
+          return (error as ValidationError).message;
+        }
+        throw new Error('validated, but should have been refused');
+      };
+
+      // Act, Assert
+      expect(await message('url: example.org\n')).toBe('doc.yaml:3:1: url: "example.org" is not a web address (did you mean "https://example.org"?) (expected the https:// address of the online version)');
+      expect(await message('url: http://example.org\n')).toBe('doc.yaml:3:1: url: "http://example.org" is not an https address (expected the https:// address of the online version)');
+      expect(await message('url: mailto:desk@example.org\n')).toBe('doc.yaml:3:1: url: "mailto:desk@example.org" is not a web address (expected the https:// address of the online version)');
+      expect(await message('sources:\n  - name: AFP\n    url: example.org\n')).toBe(
+        'doc.yaml:5:5: sources[0].url: "example.org" is not a web address (did you mean "https://example.org"?) (expected a full address starting with https:// or http://)',
+      );
+    });
+
+    it('says that YAML read a key point or a paragraph with ": " in it as a field, and to put it in quotes', async () => {
+      // Prepare: `- Price: 4,999` is a mapping { Price: "4,999" } to YAML.
+      const yaml = 'title: T\ndate: 2022\nkey_points:\n  - Price: 4,999\n  - fine\nsections:\n  - heading: H\n    body:\n      - Note: 12 items\ntags:\n  - a: b\n';
+
+      // Act
+      const problems = problemsOf(await parsedYaml(yaml));
+
+      // Assert
+      expect(formatProblems('doc.yaml', problems)).toBe(
+        [
+          'doc.yaml:4:5: key_points[0]: was read as a field "Price" with the value "4,999", because of the ": " after "Price" (expected text: put the whole text in quotes, "Price: 4,999")',
+          'doc.yaml:9:9: sections[0].body[0]: was read as a field "Note" with the value "12 items", because of the ": " after "Note" (expected text: put the whole text in quotes, "Note: 12 items")',
+          'doc.yaml:11:5: tags[0]: was read as a field "a" with the value "b", because of the ": " after "a" (expected text: put the whole text in quotes, "a: b")',
+        ].join('\n'),
+      );
+    });
+
+    it('reads an object in JSON as it was written, a mapping, not as text cut at ": "', () => {
+      const problems = problemsOf(parsedData({ title: 'T', date: '2022', key_points: [{ Price: '4,999' }] }));
+
+      expect(problems).toEqual([{ path: 'key_points[0].text', message: 'is required', expected: 'text' }]);
     });
 
     it('warns of a lone surrogate, naming the field and where, and prints it as \uFFFD', async () => {

@@ -5,7 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  documentPathOf,
   fromMetadataValue,
+  type KeyLayout,
   MAX_USER_METADATA_BYTES,
   METADATA_PUBLISHER_VERSION,
   METADATA_SEQUENCER,
@@ -97,11 +99,14 @@ export function sourceText(source: RecordedSource): string {
   return source.kind === 'key' ? source.key : `${SHA256_FORM}${source.sha256}`;
 }
 
-/** Reads the record back from an object's user metadata (`x-amz-meta-*`, as S3 returns it). */
-export function recordedOn(metadata: Readonly<Record<string, string>> | undefined): Recorded {
+/**
+ * Reads the record back from an object's user metadata (`x-amz-meta-*`, as S3 returns it), for a
+ * bucket whose sources lie under `layout.contentPrefix`. Never throws: the metadata may be anyone's.
+ */
+export function recordedOn(metadata: Readonly<Record<string, string>> | undefined, layout: KeyLayout): Recorded {
   const sourceKey = metadata?.[METADATA_SOURCE_KEY];
   return {
-    source: sourceKey === undefined ? undefined : sourceOf(sourceKey),
+    source: sourceKey === undefined ? undefined : sourceOf(sourceKey, layout),
     sourceEtag: metadata?.[METADATA_SOURCE_ETAG],
     sourceVersion: metadata?.[METADATA_SOURCE_VERSION],
     sequencer: metadata?.[METADATA_SEQUENCER],
@@ -136,15 +141,30 @@ const SHA256_FORM = 'sha256:';
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /**
- * The source `value` records, or none when the publisher cannot have written it: after `sha256:`
- * it writes 64 lowercase hex digits and nothing else, and no key recorded whole starts with
- * `sha256:`, so any other such value is another writer's, and reads as no `source-key` at all
- * (a reconcile leaves the object alone instead of deleting it for a source that never existed).
+ * The source `value` records, or none when the publisher cannot have written it. It writes two
+ * forms only: `sha256:` and 64 lowercase hex digits, or the percent-encoding (toMetadataValue) of
+ * a document key under the content prefix, which never starts with `sha256:`. Any other value
+ * (`hello`, `%ZZ`, a key spelled with other escapes, one outside the prefix) is another writer's
+ * and reads as no `source-key` at all: read as a key, it would name a source that does not exist,
+ * and the reconcile would delete the object as that source's orphan.
  */
-function sourceOf(value: string): RecordedSource | undefined {
-  if (!value.startsWith(SHA256_FORM)) return { kind: 'key', key: fromMetadataValue(value) };
-  const sha256 = value.slice(SHA256_FORM.length);
-  return SHA256_HEX.test(sha256) ? { kind: 'sha256', sha256 } : undefined;
+function sourceOf(value: string, layout: KeyLayout): RecordedSource | undefined {
+  if (value.startsWith(SHA256_FORM)) {
+    const sha256 = value.slice(SHA256_FORM.length);
+    return SHA256_HEX.test(sha256) ? { kind: 'sha256', sha256 } : undefined;
+  }
+  const key = decodedKey(value);
+  if (key === undefined || toMetadataValue(key) !== value || documentPathOf(key, layout) === null) return undefined;
+  return { kind: 'key', key };
+}
+
+/** The text `value` percent-encodes, or undefined when it is no valid encoding (`%ZZ`, bytes that are not UTF-8). */
+function decodedKey(value: string): string | undefined {
+  try {
+    return fromMetadataValue(value);
+  } catch {
+    return undefined;
+  }
 }
 
 function sha256Of(key: string): string {

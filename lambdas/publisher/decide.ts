@@ -226,9 +226,11 @@ function decideCreated(
 }
 
 function decideRemoved(key: string, observed: Observed): Decision {
-  // Outputs recorded for another source of the same path (`a.md` next to `a.yaml`) are that source's.
+  // Only the outputs recorded as this source's own: those of another source of the same path
+  // (`a.md` next to `a.yaml`) are that source's, and one without `source-key` is not the
+  // publisher's (a PDF put there by hand or by another tool), as the reconcile leaves it too.
   const owned = [observed.outputs.factsheet, observed.outputs.errorReport].filter(
-    (output): output is OutputObject => output !== null && (output.source === undefined || recordsSource(output, key)),
+    (output): output is OutputObject => output !== null && recordsSource(output, key),
   );
   const [survivor, ...more] = observed.siblings;
   return {

@@ -348,7 +348,8 @@ export function createPublisher(dependencies: PublisherDependencies): Publisher 
 
   async function removeReport(sourceKey: string): Promise<string[]> {
     const report = await store.headOutput(reportKeyFor(sourceKey, config.layout));
-    if (report === null || (report.source !== undefined && !recordsSource(report, sourceKey))) return [];
+    // Only its own, as the fact sheet and error report (decide.ts): one without source-key is not the publisher's.
+    if (report === null || !recordsSource(report, sourceKey)) return [];
     await store.deleteOutput(report);
     return [report.key];
   }

@@ -287,7 +287,7 @@ export class PublisherStore {
     if (!fitsInS3(key)) return null;
     try {
       const head = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return { key, etag: head.ETag ?? '', ...recordedOn(head.Metadata) };
+      return { key, etag: head.ETag ?? '', ...recordedOn(head.Metadata, this.layout) };
     } catch (error) {
       if (isNotFound(error)) return null;
       throw error;

@@ -40,6 +40,13 @@ export interface MappingKind {
   readonly expected: string;
   /** Keys for the editors' tools (`$schema`), accepted without a warning and not read. */
   readonly annotations?: readonly string[];
+  /**
+   * Fields of a mapping inside this one, written on this one by mistake, and where they belong
+   * (`values` → `series[].values`): the unknown-field warning names the place.
+   */
+  readonly misplaced?: Readonly<Record<string, string>>;
+  /** What its fields cannot say one by one, checked by the validator once they are read (validate.ts). */
+  readonly check?: 'chart';
 }
 
 export interface Field {
@@ -70,6 +77,8 @@ const FIGURE: MappingKind = {
 const CHART: MappingKind = {
   kind: 'mapping',
   expected: 'a chart with `title:`, `unit:`, `labels:` and `series:` (and `type:`)',
+  misplaced: { name: 'series[].name', values: 'series[].values' },
+  check: 'chart',
   fields: {
     type: { type: { kind: 'choice', options: ['bar', 'line'] }, description: 'bar (default) or line.', example: 'bar' },
     title: { type: shortText, required: true, description: 'What the chart shows.', example: 'Arrivals by 7 March' },

@@ -153,6 +153,8 @@ export interface ValidatedDocument {
 export type ImageRead =
   | { readonly kind: 'found'; readonly bytes: Uint8Array }
   | { readonly kind: 'missing' }
+  /** A symbolic link in a local content folder whose file lies outside it: not followed. */
+  | { readonly kind: 'outside' }
   | { readonly kind: 'too-large'; readonly bytes: number };
 
 /**

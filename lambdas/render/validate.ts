@@ -57,7 +57,6 @@ function markPile(kept: number): RegExp {
 export function validateDocument(parsed: ParsedDocument, options: ValidateOptions): ValidatedDocument {
   const reader = new FieldReader(parsed, { ...DOCUMENT_LIMITS, ...options.limits });
   const document = readMapping(reader, EVENT_DOCUMENT, reader.root, '', options.templates);
-  if (document !== undefined) checkCharts(reader, document as unknown as EventDocument);
   if (reader.problems.length > 0 || document === undefined) throw new ValidationError(parsed.file, reader.report());
   // The definition's shape is the EventDocument's: tests/schema.test.ts reads every sample both ways.
   const parseWarnings = (parsed.warnings ?? []).map((message) => ({ message: message.replace(`${parsed.file}: `, '') }));
@@ -81,12 +80,8 @@ function readValue(reader: FieldReader, type: FieldKind, value: unknown, path: s
       return reader.lang(value, path);
     case 'template':
       return reader.template(value, path, templates);
-    case 'url': {
-      const url = reader.url(value, path);
-      if (url === undefined || !type.https || url.startsWith('https://')) return url;
-      reader.problem(path, `"${url}" is not an https address`, 'the https:// address of the online version');
-      return undefined;
-    }
+    case 'url':
+      return reader.url(value, path, type.https === true);
     case 'imagePath':
       return reader.imagePath(value, path);
     case 'number':
@@ -114,12 +109,13 @@ function readValue(reader: FieldReader, type: FieldKind, value: unknown, path: s
 
 /** The mapping's fields that could be read; undefined when a required one could not. */
 function readMapping(reader: FieldReader, type: MappingKind, value: unknown, path: string, templates: readonly string[]): Record<string, unknown> | undefined {
-  const fields = reader.mapping(value, path, Object.keys(type.fields), type.expected, type.annotations);
+  const fields = reader.mapping(value, path, Object.keys(type.fields), type.expected, type.annotations, type.misplaced);
   if (fields === null) return undefined;
   const read = Object.entries(type.fields).map(([name, field]) => {
     const fieldPath = path === '' ? name : `${path}.${name}`;
     return [name, readValue(reader, field.type, fields[name], fieldPath, field.required === true, templates), field.required === true] as const;
   });
+  if (type.check !== undefined) checkMapping(reader, type, type.check, fields, path);
   if (read.some(([, fieldValue, required]) => required && fieldValue === undefined)) return undefined;
   return Object.fromEntries(read.filter(([, fieldValue]) => fieldValue !== undefined).map(([name, fieldValue]) => [name, fieldValue]));
 }
@@ -132,20 +128,57 @@ const MAX_CHART_LABELS = 40;
 const MAX_CHART_SERIES = 6;
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
 
-/** What the definition cannot say of a chart: how many labels and series, one value a label. */
-function checkCharts(reader: FieldReader, document: EventDocument): void {
-  const charts = [
-    ...(document.charts ?? []).map((chart, index) => ({ chart, path: `charts[${index}]` })),
-    ...(document.sections ?? []).flatMap((section, index) => (section.chart ? [{ chart: section.chart, path: `sections[${index}].chart` }] : [])),
-  ];
-  for (const { chart, path } of charts) {
-    if (chart.labels.length === 0 || chart.labels.length > MAX_CHART_LABELS) reader.problem(`${path}.labels`, `has ${chart.labels.length} labels`, `from 1 to ${MAX_CHART_LABELS} labels`);
-    if (chart.series.length === 0 || chart.series.length > MAX_CHART_SERIES) reader.problem(`${path}.series`, `has ${chart.series.length} series`, `from 1 to ${MAX_CHART_SERIES} series`);
-    chart.series.forEach((series, index) => {
-      if (series.values.length !== chart.labels.length) {
-        reader.problem(`${path}.series[${index}].values`, `has ${series.values.length} values for ${chart.labels.length} labels`, 'one value a label');
-      }
-    });
+function checkMapping(reader: FieldReader, type: MappingKind, check: NonNullable<MappingKind['check']>, fields: Readonly<Record<string, unknown>>, path: string): void {
+  switch (check) {
+    case 'chart':
+      return checkChart(reader, type.misplaced ?? {}, fields, path);
+    default: {
+      const unknown: never = check;
+      throw new Error(`unknown mapping check ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/**
+ * What the definition cannot say of a chart: how many labels and series, one value a label. The
+ * lists are counted as written, at the chart's own path: an item refused on its own (`"12 %"`
+ * for a value, `true` for a label) is its problem, not one value or label fewer. A list that is
+ * no list at all was refused already and is not counted.
+ */
+function checkChart(reader: FieldReader, misplaced: Readonly<Record<string, string>>, fields: Readonly<Record<string, unknown>>, path: string): void {
+  const labels = writtenCount(fields.labels);
+  const series = writtenCount(fields.series);
+  if (labels !== null && (labels === 0 || labels > MAX_CHART_LABELS)) reader.problem(`${path}.labels`, `has ${labels} labels`, `from 1 to ${MAX_CHART_LABELS} labels`);
+  if (series !== null && (series === 0 || series > MAX_CHART_SERIES)) {
+    // `values:` written on the chart is the usual reason for no series: say so where it is.
+    const stray = series === 0 ? Object.keys(misplaced).find((name) => fields[name] !== undefined) : undefined;
+    const found = stray === undefined ? '' : ` (found "${stray}" on the chart itself: did you mean ${misplaced[stray]}?)`;
+    reader.problem(`${path}.series`, `has ${series} series${found}`, `from 1 to ${MAX_CHART_SERIES} series, each with \`name:\` and \`values:\``, stray === undefined ? `${path}.series` : `${path}.${stray}`);
+  }
+  if (labels === null || labels === 0 || !Array.isArray(fields.series)) return;
+  fields.series.forEach((item: unknown, index) => {
+    const values = isMapping(item) && Array.isArray(item.values) ? item.values.length : null;
+    if (values !== null && values !== labels) {
+      reader.problem(`${path}.series[${index}].values`, `has ${plural(values, 'value')} for ${plural(labels, 'label')}`, 'one value a label');
+    }
+  });
+}
+
+/** Items of a list as written; 0 when absent, null when it is no list (refused as such). */
+function writtenCount(value: unknown): number | null {
+  if (value === undefined || value === null) return 0;
+  return Array.isArray(value) ? value.length : null;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+function parsedUrl(text: string): URL | null {
+  try {
+    return new URL(text);
+  } catch {
+    return null;
   }
 }
 
@@ -211,6 +244,7 @@ class FieldReader {
     fields: readonly string[],
     expected: string,
     annotations: readonly string[] = [],
+    misplaced: Readonly<Record<string, string>> = {},
   ): Record<string, unknown> | null {
     const known = [...fields, ...annotations];
     if (!isMapping(value)) {
@@ -221,10 +255,12 @@ class FieldReader {
       if (known.includes(key)) continue;
       const fieldPath = path === '' ? key : `${path}.${key}`;
       const suggestion = closest(key, fields);
+      const elsewhere = misplaced[key];
+      const hint = elsewhere !== undefined ? ` (did you mean ${elsewhere}?)` : suggestion ? ` (did you mean "${suggestion}"?)` : '';
       const warning: Problem = {
         path: fieldPath,
         ...this.positionOf(fieldPath),
-        message: `unknown field, ignored${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+        message: `unknown field, ignored${hint}`,
         expected: `one of ${fields.join(', ')}`,
       };
       this.warnings.push(warning);
@@ -246,6 +282,7 @@ class FieldReader {
       return undefined;
     }
     if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) {
+      if (this.readAsField(value, path)) return undefined;
       this.problem(path, `must be text, not ${describe(value)}`, 'text (put it in quotes if it is meant literally)');
       return undefined;
     }
@@ -282,6 +319,7 @@ class FieldReader {
       if (depth > MAX_LIST_LEVEL) {
         this.warnings.push({ path: itemPath, ...this.positionOf(itemPath), message: `is nested ${depth + 1} levels deep; shown at the ${MAX_LIST_LEVEL + 1}rd`, expected: `at most ${MAX_LIST_LEVEL + 1} levels of bullets` });
       }
+      if (this.readAsField(item, itemPath, ['text', 'bullets'])) return undefined;
       if (!isMapping(item)) {
         const text = this.text(item, itemPath, { required: true, max: this.limits.maxTextLength });
         return text === undefined ? undefined : [{ text, level }];
@@ -293,6 +331,25 @@ class FieldReader {
       return text === undefined ? undefined : [{ text, level }, ...below];
     });
     return items.flat();
+  }
+
+  /**
+   * Whether `value` is text that YAML read as a mapping of one field, because of the ": " in it
+   * (`- Price: 4,999` is `{ Price: "4,999" }`), reported as such: "is required" or "must be text,
+   * not a mapping" would hide what happened and how to fix it. `fields`: names that make it a
+   * mapping the format knows (a bullet's `text:`). JSON writes its objects on purpose.
+   */
+  private readAsField(value: unknown, path: string, fields: readonly string[] = []): boolean {
+    if (this.parsed.format === 'json' || !isMapping(value)) return false;
+    const entries = Object.entries(value);
+    const [name, fieldValue] = entries[0] ?? [];
+    if (entries.length !== 1 || name === undefined || fields.includes(name) || (typeof fieldValue !== 'string' && typeof fieldValue !== 'number')) return false;
+    this.problem(
+      path,
+      `was read as a field "${excerpt(name)}" with the value "${excerpt(String(fieldValue))}", because of the ": " after "${excerpt(name)}"`,
+      `text: put the whole text in quotes, "${excerpt(`${name}: ${fieldValue}`)}"`,
+    );
+    return true;
   }
 
   list<T>(value: unknown, path: string, expected: string, readItem: (item: unknown, itemPath: string) => T | undefined): T[] {
@@ -362,17 +419,21 @@ class FieldReader {
     return name;
   }
 
-  url(value: unknown, path: string): string | undefined {
+  /** A web address; `httpsOnly`: an https one (the online version, printed as a QR code). */
+  url(value: unknown, path: string, httpsOnly: boolean): string | undefined {
     const text = this.text(value, path, { max: this.limits.maxUrlLength });
     if (text === undefined) return undefined;
-    let url: URL | null = null;
-    try {
-      url = new URL(text);
-    } catch {
-      // Not a URL at all: reported below with the other refusals.
-    }
+    const expected = httpsOnly ? 'the https:// address of the online version' : 'a full address starting with https:// or http://';
+    const url = parsedUrl(text);
     if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:') || text.includes(' ')) {
-      this.problem(path, `"${text}" is not a web address`, 'a full address starting with https:// or http://');
+      // `example.org` is the commonest miss: the address without its scheme.
+      const withScheme = parsedUrl(`https://${text}`);
+      const hint = url === null && withScheme !== null && withScheme.hostname.includes('.') && !text.includes(' ') ? ` (did you mean "https://${text}"?)` : '';
+      this.problem(path, `"${text}" is not a web address${hint}`, expected);
+      return undefined;
+    }
+    if (httpsOnly && url.protocol !== 'https:') {
+      this.problem(path, `"${text}" is not an https address`, expected);
       return undefined;
     }
     return text;

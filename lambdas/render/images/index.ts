@@ -66,7 +66,8 @@ export async function loadImages(
         problems.push({ path: field, ...(positions.get(field) ?? {}), message: `"${src}" ${message}`, ...(expected ? { expected } : {}) });
       };
       const path = resolveInside(access.documentPath, src);
-      if (path === null) return problem('leaves the content folder', 'a picture inside the content folder, relative to this document');
+      const inside = 'a picture inside the content folder, relative to this document';
+      if (path === null) return problem('leaves the content folder', inside);
       const read = await access.read(path, limits.maxImageBytes);
       // Where the caller has a name of its own for the file (the bucket key), the message gives it.
       const key = access.namePrefix === undefined ? undefined : `${access.namePrefix}${path}`;
@@ -74,6 +75,8 @@ export async function loadImages(
       switch (read.kind) {
         case 'missing':
           return problem(`does not exist (looked for ${key ?? `${path} in the content folder`})`, 'the path of an uploaded picture, relative to this document');
+        case 'outside':
+          return problem('is a symbolic link that leads outside the content folder', inside);
         case 'too-large':
           return problem(`${named}is ${mebibytes(read.bytes)}, more than the ${mebibytes(limits.maxImageBytes)} a picture may have`, 'a smaller picture');
         case 'found': {
@@ -85,7 +88,7 @@ export async function loadImages(
             loaded.set(src, { format, width: reading.drawing.width, height: reading.drawing.height, drawing: reading.drawing });
             return undefined;
           }
-          const inspection = inspectImage(read.bytes, format, limits);
+          const inspection = inspectImage(read.bytes, format, limits, src.slice(src.lastIndexOf('.')));
           if (inspection.kind === 'refused') return problem(`${named}${inspection.reason}`);
           loaded.set(src, { format: inspection.format, width: inspection.width, height: inspection.height, bytes: read.bytes });
           return undefined;

@@ -26,24 +26,44 @@ export type Inspection =
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
-export function inspectImage(bytes: Uint8Array, expected: ImageFormat, limits: ImageLimits): Inspection {
+const RASTER_NAMES: Readonly<Record<ImageFormat, { readonly name: string; readonly extension: string }>> = {
+  png: { name: 'PNG', extension: '.png' },
+  jpeg: { name: 'JPEG', extension: '.jpg' },
+};
+
+/** `extension`: the file's, as named (`.png`, `.JPEG`), for the message when the bytes are something else. */
+export function inspectImage(bytes: Uint8Array, expected: ImageFormat, limits: ImageLimits, extension: string): Inspection {
   const actual = sniff(bytes);
-  if (actual !== expected) {
-    const name = expected === 'png' ? 'PNG' : 'JPEG';
-    return refused(`is named like a ${name} file but ${actual === null ? 'is not a picture the publisher knows' : `holds ${actual}`}`);
+  if (actual === null) return refused(`is named ${extension} but is not a picture the publisher knows`);
+  switch (actual.kind) {
+    case 'other':
+      return refused(`is named ${extension} but holds ${actual.holds}; ${actual.fix}`);
+    case 'raster': {
+      if (actual.format === expected) break;
+      const held = RASTER_NAMES[actual.format];
+      return refused(`is named ${extension} but holds a ${held.name} image; rename it to ${held.extension} or convert it to ${RASTER_NAMES[expected].name}`);
+    }
+    default: {
+      const unknown: never = actual;
+      throw new Error(`unknown sniffed format ${JSON.stringify(unknown)}`);
+    }
   }
   return expected === 'png' ? inspectPng(bytes, limits.maxPngPixels) : inspectJpeg(bytes, limits.maxJpegPixels);
 }
 
-/** `png` or `jpeg` as the first bytes announce, else another format named for a message, or null. */
-function sniff(bytes: Uint8Array): string | null {
+/** What the first bytes announce: a raster format we print, another one named with what to do, or none we know. */
+type Sniffed = { readonly kind: 'raster'; readonly format: ImageFormat } | { readonly kind: 'other'; readonly holds: string; readonly fix: string };
+
+const SAVE_AS_RASTER = 'save it as a PNG or JPEG file';
+
+function sniff(bytes: Uint8Array): Sniffed | null {
   const ascii = Buffer.from(bytes.subarray(0, 64)).toString('latin1');
-  if (PNG_SIGNATURE.every((byte, index) => bytes[index] === byte)) return 'png';
-  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
-  if (ascii.startsWith('GIF8')) return 'a GIF picture';
-  if (ascii.startsWith('RIFF') && ascii.slice(8, 12) === 'WEBP') return 'a WebP picture';
-  if (ascii.startsWith('%PDF')) return 'a PDF document';
-  if (/^\s*<(\?xml|svg)/i.test(ascii)) return 'XML or SVG text';
+  if (PNG_SIGNATURE.every((byte, index) => bytes[index] === byte)) return { kind: 'raster', format: 'png' };
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return { kind: 'raster', format: 'jpeg' };
+  if (ascii.startsWith('GIF8')) return { kind: 'other', holds: 'a GIF picture', fix: SAVE_AS_RASTER };
+  if (ascii.startsWith('RIFF') && ascii.slice(8, 12) === 'WEBP') return { kind: 'other', holds: 'a WebP picture', fix: SAVE_AS_RASTER };
+  if (ascii.startsWith('%PDF')) return { kind: 'other', holds: 'a PDF document', fix: 'save its page as a PNG or JPEG file' };
+  if (/^\s*<(\?xml|svg)/i.test(ascii)) return { kind: 'other', holds: 'XML or SVG text', fix: 'an SVG drawing is named .svg' };
   return null;
 }
 

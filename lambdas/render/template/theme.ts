@@ -201,7 +201,7 @@ async function readLogo(reader: ThemeReader, pair: Pair | undefined, dir: string
   if (format === null) return refuse('is neither a PNG, a JPEG nor an SVG file (by its extension)');
   // Only a theme with a raster logo pays for the image reader (the default theme has none).
   const { inspectImage } = await import('../images/inspect');
-  const inspection = inspectImage(bytes, format, LOGO_LIMITS);
+  const inspection = inspectImage(bytes, format, LOGO_LIMITS, name.slice(name.lastIndexOf('.')));
   if (inspection.kind === 'refused') return refuse(inspection.reason);
   return { format, width: inspection.width, height: inspection.height, bytes };
 }
