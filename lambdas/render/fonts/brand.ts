@@ -8,6 +8,7 @@
  * HarfBuzz, becomes one more script font, loaded on the first document that needs it.
  */
 import * as fontkit from 'fontkit';
+import { isInvisible } from './coverage';
 import { embeddedFont } from './load';
 import { loadFaces, type ScriptFaces } from './scripts';
 import { TrueTypeGlyphs } from './subset';
@@ -64,7 +65,8 @@ export function withBrandFont(noto: FontSet, brand: { readonly regular: BrandFac
       let needsNoto = false;
       for (const char of text) {
         const codePoint = char.codePointAt(0) as number;
-        if (!covers(codePoint) && noto.covers(codePoint)) needsNoto = true;
+        // An invisible mark (the LRM before an Arabic negative number) goes with its neighbours' font.
+        if (!covers(codePoint) && noto.covers(codePoint) && !isInvisible(codePoint)) needsNoto = true;
       }
       if (needsNoto && notoLoaded === undefined) {
         notoFaces ??= loadFaces(dir, { regular: 'NotoSans-Regular', bold: 'NotoSans-Bold', language: 'und' });
