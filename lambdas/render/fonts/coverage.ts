@@ -1,5 +1,8 @@
 /** Which code points the embedded fonts can draw. */
 
+/** Shown in place of a character no embedded font has, so that nothing disappears silently. */
+export const REPLACEMENT_CHARACTER = '\uFFFD';
+
 const UNKNOWN = 0;
 const COVERED = 1;
 const MISSING = 2;
