@@ -60,8 +60,6 @@ interface Piece {
 /** Right-to-left mark: invisible, it keeps neutral characters on the right-to-left side. */
 const RLM = '\u200F';
 const LRM = '\u200E';
-/** Arabic letter mark: invisible, and a right-to-left letter to the bidi algorithm. */
-const ALM = 0x061c;
 const ENDS_IN_MARK = /\p{M}$/u;
 
 export class TextSetter {
@@ -287,15 +285,11 @@ export class TextSetter {
     return { runs: line.runs.map((run) => ({ ...run, struct: null })), width: line.width };
   }
 
-  /**
-   * True when the variants (Noto Sans, or the theme's font) draw every character of `text` (after
-   * replacements). They hide an invisible mark they lack (the theme's font has no LRM), but the
-   * Arabic letter mark makes the numbers after it right to left: it goes through the algorithm.
-   */
+  /** True when the variants (Noto Sans, or the theme's font) draw every character of `text` (after replacements). */
   private notoOnly(text: string): boolean {
     for (let index = 0; index < text.length; index++) {
       const code = text.charCodeAt(index);
-      if (code >= this.fonts.coveredBelow && (code < 0xd800 || code > 0xdfff) && !this.fonts.covers(code) && (!isInvisible(code) || code === ALM)) return false;
+      if (code >= this.fonts.coveredBelow && (code < 0xd800 || code > 0xdfff) && !this.fonts.covers(code)) return false;
     }
     return true;
   }
