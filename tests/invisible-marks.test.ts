@@ -61,47 +61,68 @@ describe.each(['Noto Sans', 'Lato'] as const)('a negative number in a right-to-l
   });
 });
 
-describe('a negative number as the layout places it in a right-to-left cell', () => {
-  const fontSets: Partial<Record<'Noto Sans' | 'Lato', FontSet>> = {};
+describe('invisible marks as the layout places them', () => {
+  let noto: FontSet;
+  const faces = { regular: face('Lato_400Regular.ttf'), bold: face('Lato_700Bold.ttf') };
   beforeAll(async () => {
-    fontSets['Noto Sans'] = await loadFonts();
-    fontSets.Lato = withBrandFont(await loadFonts(), { regular: face('Lato_400Regular.ttf'), bold: face('Lato_700Bold.ttf') }, DEFAULT_FONTS_DIR);
+    noto = await loadFonts();
     await loadBidi();
   });
+  /** Lato afresh for each test: it has loaded no Noto Sans yet. */
+  const fontSet = (font: 'Noto Sans' | 'Lato'): FontSet => (font === 'Lato' ? withBrandFont(noto, faces, DEFAULT_FONTS_DIR) : noto);
   const style = { size: 10, lineHeight: 12, color: '#000', bold: false, italic: false, linkColor: '#000' };
   const WIDTH = 200;
+  /** The runs of `text` set in one line, from the left. */
+  const runsOf = (setter: TextSetter, text: string, width = WIDTH) => [...(setter.setLines([textRun(text)], style, width, () => 1)[0]?.runs ?? [])].sort((a, b) => a.x - b.x);
 
-  it.each(NEGATIVE.flatMap((negative) => (['Noto Sans', 'Lato'] as const).map((font) => ({ ...negative, font }))))(
-    '$lang in $font: minus first from the left, flush right, nothing drawn for the LRM',
-    async ({ lang, shown, font }) => {
-      const fonts = fontSets[font] as FontSet;
-      const text = new Intl.NumberFormat(lang).format(-1.25);
-      await fonts.prepare(text, lang);
-      const setter = new TextSetter(fonts, 'rtl', lang);
-
-      const [line] = setter.setLines([textRun(text)], style, WIDTH, () => 1);
-      const runs = [...(line?.runs ?? [])].sort((a, b) => a.x - b.x);
-      const last = runs.at(-1);
-
-      expect(runs.map((run) => run.text.replace(/[\u200E\u200F]/g, '')).join('')).toBe(shown);
-      expect((last?.x ?? 0) + (last?.width ?? 0)).toBeCloseTo(WIDTH, 3);
-      expect(setter.missingCharacters()).toEqual([]);
-    },
+  // The body font draws Latin digits (`face` undefined); Persian digits are Noto Sans Arabic's, minus and LRM with them.
+  const CASES = NEGATIVE.flatMap((negative) =>
+    (['Noto Sans', 'Lato'] as const).flatMap((font) =>
+      // A chart's numbers are formatted by the layout, after the document's text was prepared; another LRM may have been in it.
+      (['before', 'not before'] as const).map((seen) => ({ ...negative, font, seen, face: negative.lang === 'fa' ? 'NotoSansArabic-Regular' : undefined })),
+    ),
   );
 
-  it.each(['Noto Sans', 'Lato'] as const)('%s: invisible marks and controls take no width and are never missing', async (font) => {
-    const fonts = fontSets[font] as FontSet;
+  it.each(CASES)('$lang in $font, an LRM seen $seen: minus first from the left, flush right, in the digits\' font', async ({ lang, shown, font, seen, face: drawnIn }) => {
+    const fonts = fontSet(font);
+    const text = new Intl.NumberFormat(lang).format(-1.25);
+    await fonts.prepare(seen === 'before' ? `${text} ${lang === 'fa' ? '۱' : '1'}` : lang === 'fa' ? '۱' : '1', lang);
+    const setter = new TextSetter(fonts, 'rtl', lang);
+
+    const runs = runsOf(setter, text);
+    const last = runs.at(-1);
+
+    expect(runs.map((run) => run.text.replace(/[\u200E\u200F]/g, '')).join('')).toBe(shown);
+    expect((last?.x ?? 0) + (last?.width ?? 0)).toBeCloseTo(WIDTH, 3);
+    expect(runs.map((run) => run.face)).toEqual(runs.map(() => drawnIn));
+    expect(setter.missingCharacters()).toEqual([]);
+  });
+
+  it.each(['Noto Sans', 'Lato'] as const)('%s: marks and controls between Latin letters take no width, are never missing, and stay in the body font', async (font) => {
+    const fonts = fontSet(font);
     const marked = 'a\u200Eb\u200Fc\u202Ad\u202Ce\u2066f\u2069g\u200Dh\u200Ci\u2060j\u00ADk\uFEFFl';
     const plain = 'abcdefghijkl';
-    await fonts.prepare(marked, 'en');
-    const setter = new TextSetter(fonts, 'ltr', 'en');
+    // Once without the marks (they may come from a chart's numbers), once with them.
+    for (const prepared of [plain, marked]) {
+      await fonts.prepare(prepared, 'en');
+      const setter = new TextSetter(fonts, 'ltr', 'en');
 
-    const [markedLine] = setter.setLines([textRun(marked)], style, 1000, () => 1);
-    const [plainLine] = setter.setLines([textRun(plain)], style, 1000, () => 1);
+      const markedRuns = runsOf(setter, marked, 1000);
 
-    expect(markedLine?.width).toBeCloseTo(plainLine?.width ?? 0, 6);
-    expect(markedLine?.runs.map((run) => run.text).join('')).not.toContain('\uFFFD');
-    expect(setter.missingCharacters()).toEqual([]);
+      expect(markedRuns.reduce((sum, run) => sum + run.width, 0)).toBeCloseTo(setter.widthOf(plain, 'regular', style.size), 6);
+      expect(markedRuns.map((run) => run.text).join('')).not.toContain('\uFFFD');
+      expect(markedRuns.every((run) => run.face === undefined)).toBe(true);
+      expect(setter.missingCharacters()).toEqual([]);
+    }
+  });
+
+  it.each(['Noto Sans', 'Lato'] as const)('%s: a joiner or non-joiner inside a Persian word stays in the word, shaped with it', async (font) => {
+    const fonts = fontSet(font);
+    const words = ['رئیس\u200Cجمهور', 'می\u200Cشود', 'ب\u200Dب'];
+    await fonts.prepare(words.join(' '), 'fa');
+    const setter = new TextSetter(fonts, 'rtl', 'fa');
+
+    for (const word of words) expect(runsOf(setter, word).map((run) => ({ text: run.text, face: run.face }))).toEqual([{ text: word, face: 'NotoSansArabic-Regular' }]);
   });
 });
 
