@@ -116,6 +116,14 @@ describe('invisible marks as the layout places them', () => {
     }
   });
 
+  it('in Lato, which has none of them, reads no Noto Sans for them alone', async () => {
+    const fonts = fontSet('Lato');
+
+    await fonts.prepare('Text \u200E-5, Auf\u200Clage, a\u2060b, x\u00ADy', 'en');
+
+    expect(fonts.loadedScriptFonts().map((font) => font.name)).not.toContain('NotoSans-Regular');
+  });
+
   it.each(['Noto Sans', 'Lato'] as const)('%s: a joiner or non-joiner inside a Persian word stays in the word, shaped with it', async (font) => {
     const fonts = fontSet(font);
     const words = ['رئیس\u200Cجمهور', 'می\u200Cشود', 'ب\u200Dب'];
