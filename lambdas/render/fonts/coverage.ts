@@ -35,9 +35,9 @@ export function coverageOf(fonts: readonly { hasGlyph(codePoint: number): boolea
  * bidirectional algorithm or on shaping, and then every shaper here hides them, whether or not the
  * font has a glyph: fontkit (Noto Sans, a theme's font) gives them no advance and no outline,
  * HarfBuzz removes them and folds their text into a neighbour's cluster. This is fontkit's list
- * (`isDefaultIgnorable`, HarfBuzz's too): Default_Ignorable_Code_Point without the Hangul fillers,
- * which Korean fonts draw as blank space. So none is ever missing, whichever font draws its
- * neighbours.
+ * (`isDefaultIgnorable`, which HarfBuzz's contains): Unicode's Default_Ignorable_Code_Point but the
+ * Hangul fillers, which Korean fonts draw as blank space, and U+180F, newer than fontkit's table.
+ * So none is ever missing, whichever font draws its neighbours.
  */
 export function isInvisible(codePoint: number): boolean {
   if (codePoint < 0x2000) return codePoint === 0x00ad || codePoint === 0x034f || codePoint === 0x061c || (codePoint >= 0x17b4 && codePoint <= 0x17b5) || (codePoint >= 0x180b && codePoint <= 0x180e);
