@@ -1,12 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRenderer, type Renderer } from '../lambdas/render';
 import type { SourceFile } from '../lambdas/render/types';
+import { LATO, templatesWithFont } from './helpers/theme';
 
-const repository = new URL('..', import.meta.url).pathname;
 /** Lato (SIL OFL 1.1, tests/fixtures/fonts/Lato-OFL.txt): Latin only, no Cyrillic, no Arabic. */
 const fixtureFonts = new URL('./fixtures/fonts/', import.meta.url).pathname;
 
@@ -14,17 +13,6 @@ function source(yaml: string): SourceFile {
   return { name: 'brand-font.yaml', bytes: new TextEncoder().encode(yaml), modifiedAt: new Date('2022-03-01T09:15:00Z') };
 }
 
-/** A copy of templates/ with the fixture fonts in fonts/ and `font` (YAML lines) in the theme. */
-function templatesWithFont(font: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'org-font-'));
-  cpSync(join(repository, 'templates'), dir, { recursive: true, filter: (path) => !path.endsWith('compiled-templates.json') });
-  mkdirSync(join(dir, 'fonts'));
-  cpSync(fixtureFonts, join(dir, 'fonts'), { recursive: true });
-  writeFileSync(join(dir, 'theme.yaml'), readFileSync(join(repository, 'templates/theme.yaml'), 'utf8').replace('paper: A4', `paper: A4\n${font}`));
-  return dir;
-}
-
-const LATO = 'font:\n  regular: fonts/Lato_400Regular.ttf\n  bold: fonts/Lato_700Bold.ttf';
 
 /** pdffonts' rows: name (without the subset tag), embedded and subset. */
 function fonts(pdf: Buffer): { name: string; embedded: boolean; subset: boolean }[] {

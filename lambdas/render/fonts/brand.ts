@@ -8,6 +8,7 @@
  * HarfBuzz, becomes one more script font, loaded on the first document that needs it.
  */
 import * as fontkit from 'fontkit';
+import { isInvisible, REPLACEMENT_CHARACTER } from './coverage';
 import { embeddedFont } from './load';
 import { loadFaces, type ScriptFaces } from './scripts';
 import { TrueTypeGlyphs } from './subset';
@@ -61,16 +62,30 @@ export function withBrandFont(noto: FontSet, brand: { readonly regular: BrandFac
     covers,
     coveredBelow: 0,
     async prepare(text, lang) {
-      let needsNoto = false;
-      for (const char of text) {
-        const codePoint = char.codePointAt(0) as number;
-        if (!covers(codePoint) && noto.covers(codePoint)) needsNoto = true;
-      }
-      if (needsNoto && notoLoaded === undefined) {
+      const loadNoto = async (): Promise<void> => {
         notoFaces ??= loadFaces(dir, { regular: 'NotoSans-Regular', bold: 'NotoSans-Bold', language: 'und' });
         notoLoaded = await notoFaces;
+      };
+      let needsNoto = false;
+      let unknown = false;
+      for (const char of text) {
+        const codePoint = char.codePointAt(0) as number;
+        // An invisible mark (the LRM before an Arabic negative number) goes with its neighbours' font.
+        if (covers(codePoint) || isInvisible(codePoint)) continue;
+        if (noto.covers(codePoint)) needsNoto = true;
+        else unknown = true;
       }
-      await noto.prepare(text, lang);
+      await Promise.all([noto.prepare(text, lang), needsNoto && notoLoaded === undefined ? loadNoto() : undefined]);
+      // What no font draws shows as U+FFFD (an emoji), which the theme's font may lack too (Lato does).
+      if (unknown && notoLoaded === undefined && !covers(REPLACEMENT_CHARACTER.codePointAt(0) as number)) {
+        for (const char of text) {
+          const codePoint = char.codePointAt(0) as number;
+          if (!covers(codePoint) && !isInvisible(codePoint) && noto.scriptFont(codePoint, 'regular', lang) === null) {
+            await loadNoto();
+            break;
+          }
+        }
+      }
     },
     scriptFont(codePoint, variant, lang) {
       if (noto.covers(codePoint)) return notoLoaded?.[variant] ?? null;

@@ -1,9 +1,7 @@
 /** The fonts room's one entry point: what the layout and draw stages and the renderer use. */
 export { isRightToLeft } from './harfbuzz';
+export { isInvisible, REPLACEMENT_CHARACTER } from './coverage';
 export { hanLanguage } from './scripts';
 export { type BrandFace, readBrandFace, withBrandFont } from './brand';
 export { DEFAULT_FONTS_DIR, loadFonts } from './load';
 export { type EmbeddedFont, FontLoadError, type FontSet, type FontVariant, type GlyphRun, type ScriptFont } from './types';
-
-/** Shown in place of a character no embedded font has, so that nothing disappears silently. */
-export const REPLACEMENT_CHARACTER = '\uFFFD';

@@ -487,6 +487,7 @@ function runText(run: FurnitureRun, page: number, pages: number): string {
   }
 }
 
+/** A character, or an emoji sequence with each of its code points. */
 function describeCharacter(char: string): string {
-  return `"${char}" (U+${(char.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0')})`;
+  return `"${char}" (${[...char].map((one) => `U+${(one.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0')}`).join(' ')})`;
 }

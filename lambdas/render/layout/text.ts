@@ -10,7 +10,7 @@
  * (one font, one level, no spaces) reordered for display and placed at absolute positions, in
  * logical order so that the structure tree keeps the reading order (docs/rendering.md).
  */
-import { REPLACEMENT_CHARACTER, hanLanguage, isRightToLeft, type EmbeddedFont, type FontSet, type FontVariant, type ScriptFont } from '../fonts';
+import { REPLACEMENT_CHARACTER, hanLanguage, isInvisible, isRightToLeft, type EmbeddedFont, type FontSet, type FontVariant, type ScriptFont } from '../fonts';
 import { embeddingLevels, type Isolate, isolatesOf, mirrored, visualOrder } from './bidi';
 import { extractionClass, leftToRightStretches } from './extraction';
 import { breakableParts, breaksInsideWords } from './breaks';
@@ -297,15 +297,21 @@ export class TextSetter {
   /**
    * A token split where the font or the bidi level changes. Digits and punctuation take the
    * font of the letters beside them when it has them, so that "(بوتين)" is one Arabic piece.
+   * An invisible mark takes the font of the character before it (else after it), which hides it
+   * whether it has a glyph or not: a zero-width non-joiner stays inside its Persian word, shaped
+   * with it, and the LRM before "-1.25" with the digits, in the theme's font as in Noto Sans.
    */
   private pieces(token: Token, levels: Uint8Array | null): Piece[] {
     const chars = [...token.text];
-    const strong = chars.map((char) => {
+    const invisible = chars.map((char) => isInvisible(char.codePointAt(0) as number));
+    const strong = chars.map((char, index) => {
+      if (invisible[index] === true) return null;
       const codePoint = char.codePointAt(0) as number;
       const font = this.fonts.covers(codePoint) ? null : this.fonts.scriptFont(codePoint, token.variant, token.lang);
       return font !== null || /\p{L}/u.test(char) ? { font } : null;
     });
-    const fonts = chars.map((char, index) => {
+    const visibleFonts = chars.map((char, index) => {
+      if (invisible[index] === true) return undefined;
       const own = strong[index];
       if (own) return own.font;
       const codePoint = char.codePointAt(0) as number;
@@ -313,6 +319,11 @@ export class TextSetter {
         if (neighbour) return neighbour.font !== null && neighbour.font.covers(codePoint) ? neighbour.font : null;
       }
       return null;
+    });
+    const fonts = visibleFonts.map((font, index) => {
+      if (font !== undefined) return font;
+      const beside = [...visibleFonts.slice(0, index).reverse(), ...visibleFonts.slice(index + 1)].find((other) => other !== undefined);
+      return beside ?? null;
     });
     const pieces: Piece[] = [];
     let offset = 0;
@@ -498,24 +509,37 @@ export class TextSetter {
     return true;
   }
 
+  /**
+   * `text` with what no font draws replaced. An invisible mark is kept: it acts on the bidi levels
+   * or the shaping, and the font of its neighbours hides it (pieces). An emoji sequence (a ZWJ
+   * family, a flag's two regional indicators, a keycap, a skin tone, a tag sequence) is one
+   * grapheme cluster, as a reader sees it: one replacement for all of it, named once in the warning.
+   */
   private withReplacements(text: string, lang: string | undefined): string {
-    let out = '';
-    let lastReplaced = false;
-    for (const char of text) {
-      const codePoint = char.codePointAt(0) as number;
-      if (codePoint < 0x20 && char !== '\n') continue;
-      if (this.fonts.covers(codePoint) || this.fonts.scriptFont(codePoint, 'regular', lang) !== null) {
-        out += char;
-        lastReplaced = false;
+    // One entry per code point of `text` read so far, so that a sequence's start can be taken back.
+    const out: string[] = [];
+    let clusters: Intl.Segments | undefined;
+    for (let index = 0; index < text.length; ) {
+      const codePoint = text.codePointAt(index) as number;
+      const char = String.fromCodePoint(codePoint);
+      if (codePoint < 0x20 && char !== '\n') out.push('');
+      else if (isInvisible(codePoint) || this.fonts.covers(codePoint) || this.fonts.scriptFont(codePoint, 'regular', lang) !== null) out.push(char);
+      else if (EMOJI.test(char)) {
+        // Segmenting only here: a cluster's boundaries around one index cost microseconds, a whole text's far more.
+        clusters ??= graphemes().segment(text);
+        const { segment, index: start } = clusters.containing(index) as Intl.SegmentData;
+        out.length -= [...text.slice(start, index)].length;
+        out.push(REPLACEMENT_CHARACTER);
+        this.missing.add(segment);
+        index = start + segment.length;
         continue;
+      } else {
+        this.missing.add(char);
+        out.push(REPLACEMENT_CHARACTER);
       }
-      this.missing.add(char);
-      // Emoji sequences (joiners, variation selectors, skin tones) show as one replacement.
-      if (lastReplaced && isEmojiModifier(codePoint)) continue;
-      out += REPLACEMENT_CHARACTER;
-      lastReplaced = true;
+      index += char.length;
     }
-    return out;
+    return out.join('');
   }
 
   private splitWord(word: string, size: number, firstWidth: number, width: number, measure: (text: string) => number): string[] {
@@ -600,11 +624,13 @@ function splitAt(pieces: readonly Piece[], cuts: readonly number[]): Piece[] {
   return result;
 }
 
-function isEmojiModifier(codePoint: number): boolean {
-  return (
-    codePoint === 0x200d ||
-    (codePoint >= 0xfe00 && codePoint <= 0xfe0f) ||
-    (codePoint >= 0x1f3fb && codePoint <= 0x1f3ff) ||
-    (codePoint >= 0xe0020 && codePoint <= 0xe007f)
-  );
+/** What starts or continues an emoji sequence and no font here draws: pictographs, regional indicators, skin tones, the keycap. */
+const EMOJI = /[\p{Extended_Pictographic}\p{Regional_Indicator}\p{Emoji_Modifier}\u20E3]/u;
+
+let graphemeSegmenter: Intl.Segmenter | undefined;
+
+/** Made on the first missing emoji of the process. */
+function graphemes(): Intl.Segmenter {
+  graphemeSegmenter ??= new Intl.Segmenter('und', { granularity: 'grapheme' });
+  return graphemeSegmenter;
 }
