@@ -59,7 +59,7 @@ export function leftToRightStretches(text: string): (readonly [number, number])[
 }
 
 const RLM = '\u200F';
-const LRM = '\u200E';
+export const LRM = '\u200E';
 
 /**
  * What a right-to-left stretch of a left-to-right line must give poppler, in the order of x,
@@ -70,30 +70,45 @@ const LRM = '\u200E';
  * ("in  القاهرةtoday.") and a comma, a number character to poppler, cut "שלום, עולם" in two
  * reversed halves ("עולם,שלום"). So each stretch from a right-to-left letter to the next number
  * character is given reversed, a right-to-left mark (U+200F) first when it ends in a neutral
- * (a space before a digit, a vowel mark), which the reversal then keeps; the rest as typed; and
- * a left-to-right mark (U+200E) after the whole when `next` (the line's character after it) is
- * a neutral, which ends the reversal before it. The marks are invisible, and pdftotext gives
- * them back beside the embedding controls it writes itself.
+ * (a space before a digit, a vowel mark), which the reversal then keeps; the rest as typed.
+ * `open`: poppler is still reversing at the end, so a neutral after the stretch (a space, a
+ * bracket) needs a left-to-right mark (U+200E) before it, which ends the reversal. The marks are
+ * invisible, and pdftotext gives them back beside the embedding controls it writes itself.
  */
-export function leftToRightPageOrder(text: string, next: string | undefined): string {
+export function leftToRightPageOrder(text: string): { readonly order: string; readonly open: boolean } {
   const chars = [...text];
   let order = '';
-  let reversing = false;
   for (let index = 0; index < chars.length; ) {
     let end = index;
     if (extractionClass(chars[index] as string) === 'rtl') {
       while (end < chars.length && !isReadAsTyped(chars[end] as string)) end++;
       const stretch = chars.slice(index, end);
       order += `${extractionClass(stretch.at(-1) as string) === 'rtl' ? '' : RLM}${stretch.reverse().join('')}`;
-      reversing = true;
     } else {
       while (end < chars.length && extractionClass(chars[end] as string) !== 'rtl') end++;
       order += chars.slice(index, end).join('');
-      reversing = false;
     }
     index = end;
   }
-  return reversing && next !== undefined && extractionClass(next) === 'neutral' ? `${order}${LRM}` : order;
+  return { order, open: reversingAfter(order) };
+}
+
+/**
+ * An invisible mark that leaves poppler's reading of a line as it is where it comes after
+ * `before` (in the order of x): a right-to-left one inside a reversed stretch, else a
+ * left-to-right one.
+ */
+export function markAfter(before: string): string {
+  return reversingAfter(before) ? RLM : LRM;
+}
+
+function reversingAfter(text: string): boolean {
+  let reversing = false;
+  for (const char of text) {
+    if (extractionClass(char) === 'rtl') reversing = true;
+    else if (isReadAsTyped(char)) reversing = false;
+  }
+  return reversing;
 }
 
 /** A left-to-right letter or number character: the end of a stretch poppler reverses. */

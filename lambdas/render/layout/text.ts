@@ -12,7 +12,7 @@
  */
 import { REPLACEMENT_CHARACTER, hanLanguage, isRightToLeft, type EmbeddedFont, type FontSet, type FontVariant, type ScriptFont } from '../fonts';
 import { embeddingLevels, type Isolate, isolatesOf, mirrored, visualOrder } from './bidi';
-import { extractionClass, leftToRightPageOrder, leftToRightStretches } from './extraction';
+import { extractionClass, leftToRightPageOrder, leftToRightStretches, LRM, markAfter } from './extraction';
 import { breakableParts, breaksInsideWords } from './breaks';
 import type { TextRun } from '../types';
 import type { PositionedRun } from './types';
@@ -379,7 +379,7 @@ export class TextSetter {
         ...(actualText === undefined ? {} : { actualText }),
       };
     };
-    const readings = this.direction === 'ltr' ? rightToLeftReadings(items, lineText) : null;
+    const readings = this.direction === 'ltr' ? rightToLeftReadings(items, (piece) => this.actualTextOf(piece)) : null;
     const runs: PositionedRun[] = [];
     let group: Piece[] = [];
     let groupEnd = 0;
@@ -562,36 +562,45 @@ function splitMirrored(piece: Piece): Piece[] {
 }
 
 /**
- * The ActualText of each drawn piece of a left-to-right line's right-to-left stretches (its
- * pieces at a level above 0), so that poppler reads each stretch back in logical order with the
- * spaces and neutrals around it in place (extraction.ts, leftToRightPageOrder). poppler puts a
- * space at each gap between words, so the stretch's reading is cut at its spaces and each part
- * carried by the pieces between two gaps, left to right: pdftotext reads text, not glyphs, so a
- * part need not be what its own glyphs show ("שלום, עולם" is read with "שלום," over the glyphs
- * of עולם). Pieces drawn side by side share their part. A piece whose glyphs read as its part
- * carries none: poppler places a span's text from the origin of its first glyph drawn, which
- * may be a dot set off the letter, and that gap came back as a space ("( الرئيس").
+ * The ActualText of the pieces of a left-to-right line's right-to-left stretches (its pieces at
+ * a level above 0), so that poppler reads each stretch back in logical order with the spaces
+ * and neutrals around it in place (extraction.ts, leftToRightPageOrder). poppler puts a space at
+ * each gap between words, so the stretch's reading is cut at its spaces and each part carried by
+ * the pieces between two gaps, left to right: pdftotext reads text, not glyphs, so a part need
+ * not be what its own glyphs show ("שלום, עולם" is read with "שלום," over the glyphs of עולם).
+ * Pieces drawn side by side share their part, padded with invisible marks when it has fewer
+ * characters than they are. A piece whose glyphs read as its part carries none: poppler places a
+ * span's text from the origin of its first glyph drawn, which may be a dot set off the letter,
+ * and that gap came back as a space ("( الرئيس"). So the left-to-right mark that ends the
+ * reversal goes on the piece after the stretch when one is drawn beside it ("»", ")").
+ * `ownText`: a piece's ActualText outside stretches.
  */
-function rightToLeftReadings(items: readonly Piece[], lineText: string): Map<Piece, string> {
+function rightToLeftReadings(items: readonly Piece[], ownText: (piece: Piece) => string | undefined): Map<Piece, string> {
   const readings = new Map<Piece, string>();
-  let offset = 0;
   for (let index = 0; index < items.length; ) {
     let end = index;
     while (end < items.length && (items[end] as Piece).level > 0) end++;
     if (end === index) {
-      offset += (items[index] as Piece).text.length;
       index++;
       continue;
     }
     const stretch = items.slice(index, end);
-    const text = stretch.map((piece) => piece.text).join('');
-    offset += text.length;
-    const parts = leftToRightPageOrder(text, lineText.slice(offset).match(/^[^]/u)?.[0]).split(' ');
+    const after = items[end];
+    const { order, open } = leftToRightPageOrder(stretch.map((piece) => piece.text).join(''));
+    if (open && after !== undefined && !after.space && extractionClass([...after.text][0] as string) === 'neutral') {
+      readings.set(after, `${LRM}${ownText(after) ?? after.text}`);
+    }
+    const closed = open && after?.space === true ? `${order}${LRM}` : order;
+    let read = '';
     let shown: Piece[] = [];
+    const parts = closed.split(' ');
     const share = (): void => {
-      const part = [...(parts.shift() as string)];
+      let part = parts.shift() as string;
+      while ([...part].length < shown.length) part += markAfter(read + part);
+      read += `${part} `;
+      const chars = [...part];
       shown.forEach((piece, at) => {
-        const reading = part.slice(Math.floor((at * part.length) / shown.length), Math.floor(((at + 1) * part.length) / shown.length)).join('');
+        const reading = chars.slice(Math.floor((at * chars.length) / shown.length), Math.floor(((at + 1) * chars.length) / shown.length)).join('');
         if (reading !== glyphReading(piece)) readings.set(piece, reading);
       });
       shown = [];
