@@ -54,8 +54,8 @@ export interface Isolate {
  * The stretches of the joined `pieces` in a left-to-right language in a right-to-left paragraph
  * (an English label or date on a Persian page), each a left-to-right isolate; consecutive pieces
  * (a bold word inside the label) are one isolate. A right-to-left run in a left-to-right
- * paragraph is left to the algorithm as it was: the extraction marks there (layout/extraction.ts)
- * are made for its levels without an isolate.
+ * paragraph is not isolated, as Chromium does not isolate a `<span lang>`: that would move the
+ * neutrals at its edges, and its extraction does not depend on its levels (extraction.ts).
  */
 export function isolatesOf(pieces: readonly { readonly text: string; readonly lang?: string | undefined }[], direction: Direction): Isolate[] {
   if (direction === 'ltr') return [];

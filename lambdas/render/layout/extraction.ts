@@ -57,3 +57,62 @@ export function leftToRightStretches(text: string): (readonly [number, number])[
   if (start >= 0) stretches.push([start, end]);
   return stretches;
 }
+
+const RLM = '\u200F';
+export const LRM = '\u200E';
+
+/**
+ * What a right-to-left stretch of a left-to-right line must give poppler, in the order of x,
+ * for it to read back as `text` (the stretch's logical text: the pieces at a level above 0).
+ * On a left-to-right page poppler keeps characters as they come up to a right-to-left letter,
+ * then reverses everything from it up to the next left-to-right or number character, neutrals
+ * included. Reading the glyphs as shown, the space after "القاهرة" went inside the reversal
+ * ("in  القاهرةtoday.") and a comma, a number character to poppler, cut "שלום, עולם" in two
+ * reversed halves ("עולם,שלום"). So each stretch from a right-to-left letter to the next number
+ * character is given reversed, a right-to-left mark (U+200F) first when it ends in a neutral
+ * (a space before a digit, a vowel mark), which the reversal then keeps; the rest as typed.
+ * `open`: poppler is still reversing at the end, so a neutral after the stretch (a space, a
+ * bracket) needs a left-to-right mark (U+200E) before it, which ends the reversal. The marks are
+ * invisible, and pdftotext gives them back beside the embedding controls it writes itself.
+ */
+export function leftToRightPageOrder(text: string): { readonly order: string; readonly open: boolean } {
+  const chars = [...text];
+  let order = '';
+  for (let index = 0; index < chars.length; ) {
+    let end = index;
+    if (extractionClass(chars[index] as string) === 'rtl') {
+      while (end < chars.length && !isReadAsTyped(chars[end] as string)) end++;
+      const stretch = chars.slice(index, end);
+      order += `${extractionClass(stretch.at(-1) as string) === 'rtl' ? '' : RLM}${stretch.reverse().join('')}`;
+    } else {
+      while (end < chars.length && extractionClass(chars[end] as string) !== 'rtl') end++;
+      order += chars.slice(index, end).join('');
+    }
+    index = end;
+  }
+  return { order, open: reversingAfter(order) };
+}
+
+/**
+ * An invisible mark that leaves poppler's reading of a line as it is where it comes after
+ * `before` (in the order of x): a right-to-left one inside a reversed stretch, else a
+ * left-to-right one.
+ */
+export function markAfter(before: string): string {
+  return reversingAfter(before) ? RLM : LRM;
+}
+
+function reversingAfter(text: string): boolean {
+  let reversing = false;
+  for (const char of text) {
+    if (extractionClass(char) === 'rtl') reversing = true;
+    else if (isReadAsTyped(char)) reversing = false;
+  }
+  return reversing;
+}
+
+/** A left-to-right letter or number character: the end of a stretch poppler reverses. */
+function isReadAsTyped(char: string): boolean {
+  const kind = extractionClass(char);
+  return kind === 'ltr' || kind === 'number';
+}

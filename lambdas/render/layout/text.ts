@@ -12,7 +12,7 @@
  */
 import { REPLACEMENT_CHARACTER, hanLanguage, isInvisible, isRightToLeft, type EmbeddedFont, type FontSet, type FontVariant, type ScriptFont } from '../fonts';
 import { embeddingLevels, type Isolate, isolatesOf, mirrored, visualOrder } from './bidi';
-import { extractionClass, leftToRightStretches } from './extraction';
+import { extractionClass, leftToRightPageOrder, leftToRightStretches, LRM, markAfter } from './extraction';
 import { breakableParts, breaksInsideWords } from './breaks';
 import type { TextRun } from '../types';
 import type { PositionedRun } from './types';
@@ -59,7 +59,6 @@ interface Piece {
 
 /** Right-to-left mark: invisible, it keeps neutral characters on the right-to-left side. */
 const RLM = '\u200F';
-const LRM = '\u200E';
 const ENDS_IN_MARK = /\p{M}$/u;
 
 export class TextSetter {
@@ -391,6 +390,7 @@ export class TextSetter {
         ...(actualText === undefined ? {} : { actualText }),
       };
     };
+    const readings = this.direction === 'ltr' ? rightToLeftReadings(items, (piece) => this.actualTextOf(piece)) : null;
     const runs: PositionedRun[] = [];
     let group: Piece[] = [];
     let groupEnd = 0;
@@ -403,7 +403,6 @@ export class TextSetter {
       group = [];
     };
     let start = 0;
-    let previous: Piece | undefined;
     for (const piece of items) {
       const end = start + piece.text.length;
       const inStretch = stretches.some(([from, to]) => start >= from && start < to);
@@ -417,8 +416,7 @@ export class TextSetter {
         if (!piece.space) groupEnd = end;
         if (!even) endGroup();
       } else if (!piece.space) {
-        runs.push(run(piece, this.direction === 'rtl' ? this.actualTextOf(piece) : this.quotedActualText(piece, previous)));
-        previous = piece;
+        runs.push(run(piece, readings?.get(piece) ?? this.actualTextOf(piece)));
       }
       start = end;
     }
@@ -448,24 +446,6 @@ export class TextSetter {
     const width = pieces.reduce((sum, piece) => sum + (placed.get(piece)?.width ?? 0), 0);
     const merged = run(first, mark === '' && own === undefined ? undefined : `${mark}${text}`);
     return [{ ...merged, text: pieces.map((piece) => this.drawnText(piece)).join(''), width }];
-  }
-
-  /**
-   * The text extraction needs for a piece of a left-to-right line (`previous`: the piece before
-   * it in logical order). poppler reads such a line left to right and reverses each stretch from
-   * a right-to-left letter up to the next left-to-right letter or number, so the neutrals after a
-   * right-to-left quote came back inside it ("« »أكد…after"); a left-to-right mark before them
-   * ends the stretch. A right-to-left word ending in a vowel mark (شكراً) shows that mark
-   * leftmost, where poppler does not start the stretch yet: a right-to-left mark before the word's
-   * characters, in the order they show, starts it there.
-   */
-  private quotedActualText(piece: Piece, previous: Piece | undefined): string | undefined {
-    const own = this.actualTextOf(piece);
-    const odd = piece.level % 2 === 1;
-    if (odd && piece.font !== null && ENDS_IN_MARK.test(piece.text)) return `${RLM}${[...piece.text].reverse().join('')}`;
-    const first = [...piece.text][0] ?? '';
-    if (!odd && previous !== undefined && previous.level % 2 === 1 && extractionClass(first) === 'neutral') return `${LRM}${own ?? piece.text}`;
-    return own;
   }
 
   /**
@@ -603,6 +583,70 @@ function splitMirrored(piece: Piece): Piece[] {
   if (piece.font !== null || piece.level % 2 === 0 || piece.text.length < 2) return [piece];
   if ([...piece.text].every((char) => mirrored(char) === char)) return [piece];
   return [...piece.text].map((char) => ({ ...piece, text: char }));
+}
+
+/**
+ * The ActualText of the pieces of a left-to-right line's right-to-left stretches (its pieces at
+ * a level above 0), so that poppler reads each stretch back in logical order with the spaces
+ * and neutrals around it in place (extraction.ts, leftToRightPageOrder). poppler puts a space at
+ * each gap between words, so the stretch's reading is cut at its spaces and each part carried by
+ * the pieces between two gaps, left to right: pdftotext reads text, not glyphs, so a part need
+ * not be what its own glyphs show ("שלום, עולם" is read with "שלום," over the glyphs of עולם).
+ * Pieces drawn side by side share their part, padded with invisible marks when it has fewer
+ * characters than they are. A piece whose glyphs read as its part carries none: poppler places a
+ * span's text from the origin of its first glyph drawn, which may be a dot set off the letter,
+ * and that gap came back as a space ("( الرئيس"). So the left-to-right mark that ends the
+ * reversal goes on the piece after the stretch when one is drawn beside it ("»", ")").
+ * `ownText`: a piece's ActualText outside stretches.
+ */
+function rightToLeftReadings(items: readonly Piece[], ownText: (piece: Piece) => string | undefined): Map<Piece, string> {
+  const readings = new Map<Piece, string>();
+  for (let index = 0; index < items.length; ) {
+    let end = index;
+    while (end < items.length && (items[end] as Piece).level > 0) end++;
+    if (end === index) {
+      index++;
+      continue;
+    }
+    const stretch = items.slice(index, end);
+    const after = items[end];
+    const { order, open } = leftToRightPageOrder(stretch.map((piece) => piece.text).join(''));
+    if (open && after !== undefined && !after.space && extractionClass([...after.text][0] as string) === 'neutral') {
+      readings.set(after, `${LRM}${ownText(after) ?? after.text}`);
+    }
+    const closed = open && after?.space === true ? `${order}${LRM}` : order;
+    let read = '';
+    let shown: Piece[] = [];
+    const parts = closed.split(' ');
+    const share = (): void => {
+      let part = parts.shift() as string;
+      while ([...part].length < shown.length) part += markAfter(read + part);
+      read += `${part} `;
+      const chars = [...part];
+      shown.forEach((piece, at) => {
+        const reading = chars.slice(Math.floor((at * chars.length) / shown.length), Math.floor(((at + 1) * chars.length) / shown.length)).join('');
+        if (reading !== glyphReading(piece)) readings.set(piece, reading);
+      });
+      shown = [];
+    };
+    for (const piece of visualOrder(stretch)) {
+      if (piece.space) share();
+      else shown.push(piece);
+    }
+    share();
+    index = end;
+  }
+  return readings;
+}
+
+/**
+ * What poppler reads from a piece's own glyphs, in the order of x: a right-to-left piece's
+ * characters reversed (harfbuzz.ts stores a cluster's characters so), except a script-font word
+ * ending in a vowel mark, whose mark shows leftmost and is read where it shows; null then.
+ */
+function glyphReading(piece: Piece): string | null {
+  if (piece.level % 2 === 0) return piece.text;
+  return piece.font !== null && ENDS_IN_MARK.test(piece.text) ? null : [...piece.text].reverse().join('');
 }
 
 /** Pieces cut at the given offsets of the line's logical text (their texts joined). */
