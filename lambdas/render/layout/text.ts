@@ -10,7 +10,7 @@
  * (one font, one level, no spaces) reordered for display and placed at absolute positions, in
  * logical order so that the structure tree keeps the reading order (docs/rendering.md).
  */
-import { REPLACEMENT_CHARACTER, hanLanguage, isRightToLeft, type EmbeddedFont, type FontSet, type FontVariant, type ScriptFont } from '../fonts';
+import { REPLACEMENT_CHARACTER, hanLanguage, isRightToLeft, isSpacedMark, narrowedOf, type EmbeddedFont, type FontSet, type FontVariant, type PunctuationSpacing, type ScriptFont } from '../fonts';
 import { embeddingLevels, type Isolate, isolatesOf, mirrored, visualOrder } from './bidi';
 import { extractionClass, leftToRightStretches } from './extraction';
 import { breakableParts, breaksInsideWords } from './breaks';
@@ -44,6 +44,10 @@ interface Token {
   readonly start: number;
   /** The language whose forms its Han characters take: its run's when written in Han, else the document's. */
   readonly lang: string | undefined;
+  /** Points it sets closer to the token before it on its line: full-width punctuation side by side ("）「"). */
+  readonly narrowedBefore?: number;
+  /** Points its closing bracket at the end of its line gives up so that the line fits. */
+  readonly narrowedAtEnd?: number;
 }
 
 export type Direction = 'ltr' | 'rtl';
@@ -173,19 +177,36 @@ export class TextSetter {
     const lines: Token[][] = [[]];
     let lineWidth = 0;
     let pendingSpace: Token | null = null;
+    // Ended by a closing bracket set narrower so that it fits: nothing more goes on the line.
+    let closed = false;
     const current = (): Token[] => lines[lines.length - 1] as Token[];
     const newLine = (): void => {
       lines.push([]);
       lineWidth = 0;
       pendingSpace = null;
+      closed = false;
     };
+    // Most paragraphs break at spaces alone: their words are not cut into parts one by one, and
+    // only words cut into parts meet full-width punctuation of the next part without a space.
+    const insideWords = drawable.some(breaksInsideWords);
 
     // One word (or, in Chinese, Japanese and Thai, one breakable part of it) onto the lines.
     const place = (token: Token): void => {
       const { text, variant, lang } = token;
       const wordWidth = measure(text, variant, token.start, lang);
       const spaceWidth = pendingSpace ? measure(' ', pendingSpace.variant, pendingSpace.start, pendingSpace.lang) : 0;
-      if (current().length > 0 && lineWidth + spaceWidth + wordWidth > width) newLine();
+      const previous = current().at(-1);
+      let before = insideWords && pendingSpace === null && previous !== undefined ? this.narrowingBetween(previous, token, style.size) : 0;
+      let atEnd = 0;
+      if (previous !== undefined && (closed || lineWidth + spaceWidth + wordWidth - before > width)) {
+        // CSS `allow-end`: a closing bracket that fits only without its blank half ends the line so.
+        atEnd = insideWords && !closed ? this.narrowingAtEnd(token, style.size) : 0;
+        if (atEnd === 0 || lineWidth + spaceWidth + wordWidth - before - atEnd > width) {
+          newLine();
+          before = 0;
+          atEnd = 0;
+        }
+      }
       if (wordWidth > width) {
         let offset = token.start;
         for (const split of this.splitWord(text, style.size, width - lineWidth, width, (part) => measure(part, variant, offset, lang))) {
@@ -201,12 +222,11 @@ export class TextSetter {
         lineWidth += spaceWidth;
       }
       pendingSpace = null;
-      current().push(token);
-      lineWidth += wordWidth;
+      current().push(before === 0 && atEnd === 0 ? token : { ...token, narrowedBefore: before, narrowedAtEnd: atEnd });
+      lineWidth += wordWidth - before - atEnd;
+      closed = atEnd > 0;
     };
 
-    // Most paragraphs break at spaces alone: their words are not cut into parts one by one.
-    const insideWords = drawable.some(breaksInsideWords);
     let start = 0;
     runs.forEach((run, runIndex) => {
       const variant = variantOf(style.bold || run.bold, style.italic || run.italic);
@@ -237,6 +257,40 @@ export class TextSetter {
       }
     });
     return lines;
+  }
+
+  /**
+   * How much closer, in points, `token` sets to `previous` on one line: full-width punctuation
+   * side by side across a break ("）「", "、「", "」" before an ideographic space), as its font narrows it inside a word.
+   */
+  private narrowingBetween(previous: Token, token: Token, size: number): number {
+    const first = this.markAt(previous, 'last');
+    const second = first === null ? null : this.markAt(token, 'first');
+    if (first === null || second === null) return 0;
+    switch (narrowedOf(first.spacing.classOf(first.char), second.spacing.classOf(second.char))) {
+      case 'first':
+        return first.spacing.narrowing(first.char, size);
+      case 'second':
+        return second.spacing.narrowing(second.char, size);
+      case null:
+        return 0;
+    }
+  }
+
+  /** How much narrower, in points, `token` sets when its closing bracket ends a line that it would not fit otherwise. */
+  private narrowingAtEnd(token: Token, size: number): number {
+    const last = this.markAt(token, 'last');
+    return last === null ? 0 : last.spacing.atLineEnd(last.char, size);
+  }
+
+  /** The full-width mark at one end of `token` and its font's punctuation spacing, or null. */
+  private markAt(token: Token, end: 'first' | 'last'): { readonly char: string; readonly spacing: PunctuationSpacing } | null {
+    const char = end === 'first' ? token.text[0] : token.text[token.text.length - 1];
+    if (char === undefined || !isSpacedMark(char)) return null;
+    // The font the mark is drawn in: quotation marks take the one of the letters beside them.
+    const pieces = this.pieces(token, null);
+    const spacing = (end === 'first' ? pieces[0] : pieces[pieces.length - 1])?.font?.punctuation ?? null;
+    return spacing === null ? null : { char, spacing };
   }
 
   /** One line cut to `width` with a trailing "…" when it does not fit (page furniture). */
@@ -357,12 +411,15 @@ export class TextSetter {
     const lineText = items.map((piece) => piece.text).join('');
     const stretches = this.direction === 'rtl' ? leftToRightStretches(lineText) : [];
     items = splitAt(items, stretches.flat());
+    const narrowed = narrowedPieces(items);
     const placed = new Map<Piece, { x: number; width: number }>();
     let x = 0;
     for (const piece of visualOrder(items)) {
       const pieceWidth = this.pieceWidth(piece, style.size);
-      placed.set(piece, { x, width: pieceWidth });
-      x += pieceWidth;
+      const { before, atEnd } = narrowed.get(piece) ?? NOT_NARROWED;
+      // Drawn as shaped, moved over the blank half of the mark before it.
+      placed.set(piece, { x: x - before, width: pieceWidth - atEnd });
+      x += pieceWidth - before - atEnd;
     }
     const offset = this.direction === 'rtl' && width !== null ? width - x : 0;
     const run = (piece: Piece, actualText: string | undefined): PositionedRun => {
@@ -579,6 +636,24 @@ function splitMirrored(piece: Piece): Piece[] {
   if (piece.font !== null || piece.level % 2 === 0 || piece.text.length < 2) return [piece];
   if ([...piece.text].every((char) => mirrored(char) === char)) return [piece];
   return [...piece.text].map((char) => ({ ...piece, text: char }));
+}
+
+const NOT_NARROWED = { before: 0, atEnd: 0 };
+
+/**
+ * The pieces, in logical order, that begin a token set closer to the one before it, or end a
+ * token narrowed at the end of its line (`Token.narrowedBefore`, `Token.narrowedAtEnd`).
+ */
+function narrowedPieces(pieces: readonly Piece[]): ReadonlyMap<Piece, { readonly before: number; readonly atEnd: number }> {
+  const narrowed = new Map<Piece, { before: number; atEnd: number }>();
+  pieces.forEach((piece, index) => {
+    const { narrowedBefore = 0, narrowedAtEnd = 0 } = piece.token;
+    if (narrowedBefore === 0 && narrowedAtEnd === 0) return;
+    const before = pieces[index - 1]?.token === piece.token ? 0 : narrowedBefore;
+    const atEnd = pieces[index + 1]?.token === piece.token ? 0 : narrowedAtEnd;
+    if (before !== 0 || atEnd !== 0) narrowed.set(piece, { before, atEnd });
+  });
+  return narrowed;
 }
 
 /** Pieces cut at the given offsets of the line's logical text (their texts joined). */
