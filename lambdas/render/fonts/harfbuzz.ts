@@ -9,7 +9,7 @@
  * nothing for the other glyphs of a cluster); the subset resolves those ids back to outlines
  * (`outlineOf`) and gives each pair its own CID, so that its ToUnicode entry is exact.
  */
-import { type HalfWidth, PunctuationSpacing } from './punctuation';
+import type { HalfWidth, PunctuationSpacing } from './punctuation';
 import type { Glyph, GlyphPosition, ShapedRun } from './types';
 
 type HarfBuzz = typeof import('harfbuzzjs');
@@ -42,11 +42,11 @@ export class HarfBuzzShaper {
     private readonly hb: HarfBuzz,
     bytes: Uint8Array,
     private readonly language: string,
-    fullWidthPunctuation = false,
+    Spacing: typeof PunctuationSpacing | null = null,
   ) {
     const face = new hb.Face(new hb.Blob(bytes));
     this.font = new hb.Font(face);
-    this.punctuation = fullWidthPunctuation ? new PunctuationSpacing((char) => this.halfWidthOf(char), face.upem) : null;
+    this.punctuation = Spacing === null ? null : new Spacing((char) => this.halfWidthOf(char), face.upem);
   }
 
   /** The font's glyph a subset id stands for. */

@@ -1,6 +1,6 @@
 /** The fonts room's one entry point: what the layout and draw stages and the renderer use. */
 export { isRightToLeft } from './harfbuzz';
-export { isSpacedMark, narrowedOf, type PunctuationSpacing } from './punctuation';
+export type { PunctuationSpacing } from './punctuation';
 export { hanLanguage } from './scripts';
 export { type BrandFace, readBrandFace, withBrandFont } from './brand';
 export { DEFAULT_FONTS_DIR, loadFonts } from './load';

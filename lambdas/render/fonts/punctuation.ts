@@ -34,16 +34,11 @@ const STOPS = '、。，．：；';
 /** Middle dot and ideographic space: they narrow their neighbours, never themselves. */
 const MIDDLE = '・\u3000';
 
-/** Whether `char` (one UTF-16 unit) is a mark whose spacing may be narrowed next to another. */
-export function isSpacedMark(char: string): boolean {
-  return BRACKETS.includes(char) || STOPS.includes(char) || MIDDLE.includes(char);
-}
-
 /**
  * Which of two marks side by side loses its blank half: `first` (a closing mark before a closing
  * or middle mark), `second` (an opening mark after anything but `other`), or null.
  */
-export function narrowedOf(first: PunctuationClass, second: PunctuationClass): 'first' | 'second' | null {
+function narrowedOf(first: PunctuationClass, second: PunctuationClass): 'first' | 'second' | null {
   if (second === 'open' && first !== 'other') return 'second';
   if (first === 'close' && (second === 'close' || second === 'middle')) return 'first';
   return null;
@@ -67,6 +62,21 @@ export class PunctuationSpacing {
       this.classes.set(char, found);
     }
     return found;
+  }
+
+  /**
+   * How much closer, in points at `size`, `after` (drawn in the font of `next`) sets to `char`
+   * (drawn in this one) when they meet on a line: the layout's part, between words it breaks.
+   */
+  narrowingBetween(char: string, next: PunctuationSpacing, after: string, size: number): number {
+    switch (narrowedOf(this.classOf(char), next.classOf(after))) {
+      case 'first':
+        return this.narrowing(char, size);
+      case 'second':
+        return next.narrowing(after, size);
+      case null:
+        return 0;
+    }
   }
 
   /** How much narrower, in points at `size`, `char` sets when it loses its blank half. */

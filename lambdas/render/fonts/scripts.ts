@@ -152,15 +152,21 @@ export async function loadScript(dir: string, script: Script): Promise<ScriptFac
 
 /**
  * The regular and bold fonts `files` names in `dir`, shaped by HarfBuzz in `files.language`, italics mapped to them.
- * `fullWidthPunctuation`: a CJK font, whose punctuation side by side is narrowed (punctuation.ts).
+ * `fullWidthPunctuation`: a CJK font, whose punctuation side by side is narrowed (punctuation.ts,
+ * read with the first CJK font: no other document needs it).
  */
 export async function loadFaces(
   dir: string,
   files: { readonly regular: string; readonly bold: string; readonly language: string },
   fullWidthPunctuation = false,
 ): Promise<ScriptFaces> {
-  const [hb, regular, bold] = await Promise.all([loadHarfBuzz(), readFont(dir, files.regular), readFont(dir, files.bold)]);
-  const shaper = (bytes: Uint8Array): HarfBuzzShaper => new HarfBuzzShaper(hb, bytes, files.language, fullWidthPunctuation);
+  const [hb, regular, bold, punctuation] = await Promise.all([
+    loadHarfBuzz(),
+    readFont(dir, files.regular),
+    readFont(dir, files.bold),
+    fullWidthPunctuation ? import('./punctuation') : null,
+  ]);
+  const shaper = (bytes: Uint8Array): HarfBuzzShaper => new HarfBuzzShaper(hb, bytes, files.language, punctuation?.PunctuationSpacing ?? null);
   const faces = { regular: scriptFont(files.regular, regular, shaper(regular)), bold: scriptFont(files.bold, bold, shaper(bold)) };
   return { regular: faces.regular, bold: faces.bold, italic: faces.regular, boldItalic: faces.bold };
 }

@@ -10,7 +10,7 @@
  * (one font, one level, no spaces) reordered for display and placed at absolute positions, in
  * logical order so that the structure tree keeps the reading order (docs/rendering.md).
  */
-import { REPLACEMENT_CHARACTER, hanLanguage, isRightToLeft, isSpacedMark, narrowedOf, type EmbeddedFont, type FontSet, type FontVariant, type PunctuationSpacing, type ScriptFont } from '../fonts';
+import { REPLACEMENT_CHARACTER, hanLanguage, isRightToLeft, type EmbeddedFont, type FontSet, type FontVariant, type PunctuationSpacing, type ScriptFont } from '../fonts';
 import { embeddingLevels, type Isolate, isolatesOf, mirrored, visualOrder } from './bidi';
 import { extractionClass, leftToRightStretches } from './extraction';
 import { breakableParts, breaksInsideWords } from './breaks';
@@ -196,16 +196,21 @@ export class TextSetter {
       const wordWidth = measure(text, variant, token.start, lang);
       const spaceWidth = pendingSpace ? measure(' ', pendingSpace.variant, pendingSpace.start, pendingSpace.lang) : 0;
       const previous = current().at(-1);
-      let before = insideWords && pendingSpace === null && previous !== undefined ? this.narrowingBetween(previous, token, style.size) : 0;
+      let before = 0;
       let atEnd = 0;
-      if (previous !== undefined && (closed || lineWidth + spaceWidth + wordWidth - before > width)) {
-        // CSS `allow-end`: a closing bracket that fits only without its blank half ends the line so.
-        atEnd = insideWords && !closed ? this.narrowingAtEnd(token, style.size) : 0;
-        if (atEnd === 0 || lineWidth + spaceWidth + wordWidth - before - atEnd > width) {
-          newLine();
-          before = 0;
-          atEnd = 0;
+      if (previous !== undefined && insideWords) {
+        before = pendingSpace === null ? this.narrowingBetween(previous, token, style.size) : 0;
+        if (closed || lineWidth + spaceWidth + wordWidth - before > width) {
+          // CSS `allow-end`: a closing bracket that fits only without its blank half ends the line so.
+          atEnd = closed ? 0 : this.narrowingAtEnd(token, style.size);
+          if (atEnd === 0 || lineWidth + spaceWidth + wordWidth - before - atEnd > width) {
+            newLine();
+            before = 0;
+            atEnd = 0;
+          }
         }
+      } else if (previous !== undefined && lineWidth + spaceWidth + wordWidth > width) {
+        newLine();
       }
       if (wordWidth > width) {
         let offset = token.start;
@@ -266,15 +271,7 @@ export class TextSetter {
   private narrowingBetween(previous: Token, token: Token, size: number): number {
     const first = this.markAt(previous, 'last');
     const second = first === null ? null : this.markAt(token, 'first');
-    if (first === null || second === null) return 0;
-    switch (narrowedOf(first.spacing.classOf(first.char), second.spacing.classOf(second.char))) {
-      case 'first':
-        return first.spacing.narrowing(first.char, size);
-      case 'second':
-        return second.spacing.narrowing(second.char, size);
-      case null:
-        return 0;
-    }
+    return first === null || second === null ? 0 : first.spacing.narrowingBetween(first.char, second.spacing, second.char, size);
   }
 
   /** How much narrower, in points, `token` sets when its closing bracket ends a line that it would not fit otherwise. */
@@ -286,11 +283,13 @@ export class TextSetter {
   /** The full-width mark at one end of `token` and its font's punctuation spacing, or null. */
   private markAt(token: Token, end: 'first' | 'last'): { readonly char: string; readonly spacing: PunctuationSpacing } | null {
     const char = end === 'first' ? token.text[0] : token.text[token.text.length - 1];
-    if (char === undefined || !isSpacedMark(char)) return null;
-    // The font the mark is drawn in: quotation marks take the one of the letters beside them.
-    const pieces = this.pieces(token, null);
-    const spacing = (end === 'first' ? pieces[0] : pieces[pieces.length - 1])?.font?.punctuation ?? null;
-    return spacing === null ? null : { char, spacing };
+    if (char === undefined) return null;
+    const code = char.charCodeAt(0);
+    // The font the mark is drawn in; a quotation mark Noto Sans has takes the one of the letters beside it.
+    const pieces = this.fonts.covers(code) ? this.pieces(token, null) : null;
+    const font = pieces === null ? this.fonts.scriptFont(code, token.variant, token.lang) : (end === 'first' ? pieces[0] : pieces[pieces.length - 1])?.font;
+    const spacing = font?.punctuation ?? null;
+    return spacing === null || spacing.classOf(char) === 'other' ? null : { char, spacing };
   }
 
   /** One line cut to `width` with a trailing "…" when it does not fit (page furniture). */
