@@ -33,6 +33,8 @@ const BRACKETS = '（［｛〔〈《「『【〘〖〝‘“｟）］｝〕〉�
 const STOPS = '、。，．：；';
 /** Middle dot and ideographic space: they narrow their neighbours, never themselves. */
 const MIDDLE = '・\u3000';
+/** Built when the first CJK font is read, with this module. */
+const MARKS = new Set(BRACKETS + STOPS + MIDDLE);
 
 /**
  * Which of two marks side by side loses its blank half: `first` (a closing mark before a closing
@@ -54,6 +56,11 @@ export class PunctuationSpacing {
     private readonly halfWidthOf: (char: string) => HalfWidth | null,
     private readonly unitsPerEm: number,
   ) {}
+
+  /** Whether `char` is one of the marks whose spacing may be narrowed, in any CJK font: one set lookup. */
+  isMark(char: string): boolean {
+    return MARKS.has(char);
+  }
 
   classOf(char: string): PunctuationClass {
     let found = this.classes.get(char);
@@ -119,7 +126,7 @@ export class PunctuationSpacing {
 
   private classify(char: string): PunctuationClass {
     if (MIDDLE.includes(char)) return 'middle';
-    if (!BRACKETS.includes(char) && !STOPS.includes(char)) return 'other';
+    if (!MARKS.has(char)) return 'other';
     const half = this.halfWidth(char);
     if (half === null) return 'other';
     // Ink on the right half: `halt` moves the glyph left by all it takes away.

@@ -280,10 +280,15 @@ export class TextSetter {
     return last === null ? 0 : last.spacing.atLineEnd(last.char, size);
   }
 
+  /** A loaded CJK font's punctuation spacing, which tells the marks from other characters (null: none is loaded; undefined: not looked for yet). */
+  private anySpacing: PunctuationSpacing | null | undefined;
+
   /** The full-width mark at one end of `token` and its font's punctuation spacing, or null. */
   private markAt(token: Token, end: 'first' | 'last'): { readonly char: string; readonly spacing: PunctuationSpacing } | null {
     const char = end === 'first' ? token.text[0] : token.text[token.text.length - 1];
-    if (char === undefined) return null;
+    // Most parts begin and end with an ideograph or kana: one set lookup, without finding its font.
+    if (this.anySpacing === undefined) this.anySpacing = this.fonts.loadedScriptFonts().find((font) => font.punctuation !== null)?.punctuation ?? null;
+    if (char === undefined || this.anySpacing?.isMark(char) !== true) return null;
     const code = char.charCodeAt(0);
     // The font the mark is drawn in; a quotation mark Noto Sans has takes the one of the letters beside it.
     const pieces = this.fonts.covers(code) ? this.pieces(token, null) : null;
