@@ -420,10 +420,15 @@ export class TextSetter {
     let x = 0;
     for (const piece of visualOrder(items)) {
       const pieceWidth = this.pieceWidth(piece, style.size);
-      const { before, atEnd } = narrowed.get(piece) ?? NOT_NARROWED;
-      // Drawn as shaped, moved over the blank half of the mark before it.
-      placed.set(piece, { x: x - before, width: pieceWidth - atEnd });
-      x += pieceWidth - before - atEnd;
+      const narrowing = narrowed?.get(piece);
+      if (narrowing === undefined) {
+        placed.set(piece, { x, width: pieceWidth });
+        x += pieceWidth;
+      } else {
+        // Drawn as shaped, moved over the blank half of the mark before it.
+        placed.set(piece, { x: x - narrowing.before, width: pieceWidth - narrowing.atEnd });
+        x += pieceWidth - narrowing.before - narrowing.atEnd;
+      }
     }
     const offset = this.direction === 'rtl' && width !== null ? width - x : 0;
     const run = (piece: Piece, actualText: string | undefined): PositionedRun => {
@@ -642,20 +647,19 @@ function splitMirrored(piece: Piece): Piece[] {
   return [...piece.text].map((char) => ({ ...piece, text: char }));
 }
 
-const NOT_NARROWED = { before: 0, atEnd: 0 };
-
 /**
  * The pieces, in logical order, that begin a token set closer to the one before it, or end a
- * token narrowed at the end of its line (`Token.narrowedBefore`, `Token.narrowedAtEnd`).
+ * token narrowed at the end of its line (`Token.narrowedBefore`, `Token.narrowedAtEnd`); null
+ * for a line without them, almost every line.
  */
-function narrowedPieces(pieces: readonly Piece[]): ReadonlyMap<Piece, { readonly before: number; readonly atEnd: number }> {
-  const narrowed = new Map<Piece, { before: number; atEnd: number }>();
+function narrowedPieces(pieces: readonly Piece[]): ReadonlyMap<Piece, { readonly before: number; readonly atEnd: number }> | null {
+  let narrowed: Map<Piece, { before: number; atEnd: number }> | null = null;
   pieces.forEach((piece, index) => {
     const { narrowedBefore = 0, narrowedAtEnd = 0 } = piece.token;
     if (narrowedBefore === 0 && narrowedAtEnd === 0) return;
     const before = pieces[index - 1]?.token === piece.token ? 0 : narrowedBefore;
     const atEnd = pieces[index + 1]?.token === piece.token ? 0 : narrowedAtEnd;
-    if (before !== 0 || atEnd !== 0) narrowed.set(piece, { before, atEnd });
+    if (before !== 0 || atEnd !== 0) (narrowed ??= new Map()).set(piece, { before, atEnd });
   });
   return narrowed;
 }
