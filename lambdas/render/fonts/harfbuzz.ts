@@ -9,6 +9,7 @@
  * nothing for the other glyphs of a cluster); the subset resolves those ids back to outlines
  * (`outlineOf`) and gives each pair its own CID, so that its ToUnicode entry is exact.
  */
+import type { HalfWidth, PunctuationSpacing } from './punctuation';
 import type { Glyph, GlyphPosition, ShapedRun } from './types';
 
 type HarfBuzz = typeof import('harfbuzzjs');
@@ -34,13 +35,18 @@ export class HarfBuzzShaper {
   private readonly font: InstanceType<HarfBuzz['Font']>;
   private readonly pairs = new Map<string, number>();
   private readonly outlines: number[] = [];
+  /** A CJK font's: its full-width punctuation side by side is narrowed (punctuation.ts); null for other scripts. */
+  readonly punctuation: PunctuationSpacing | null;
 
   constructor(
     private readonly hb: HarfBuzz,
     bytes: Uint8Array,
     private readonly language: string,
+    Spacing: typeof PunctuationSpacing | null = null,
   ) {
-    this.font = new hb.Font(new hb.Face(new hb.Blob(bytes)));
+    const face = new hb.Face(new hb.Blob(bytes));
+    this.font = new hb.Font(face);
+    this.punctuation = Spacing === null ? null : new Spacing((char) => this.halfWidthOf(char), face.upem);
   }
 
   /** The font's glyph a subset id stands for. */
@@ -61,7 +67,10 @@ export class HarfBuzzShaper {
     buffer.setDirection(rightToLeft ? hb.Direction.RTL : hb.Direction.LTR);
     buffer.setLanguage(this.language);
     buffer.setFlags(hb.BufferFlag.REMOVE_DEFAULT_IGNORABLES);
-    hb.shape(this.font, buffer);
+    // The marks that lose their blank half take the font's half-width forms (`halt`), each alone.
+    const narrowed = this.punctuation?.narrowedIn(text) ?? [];
+    if (narrowed.length === 0) hb.shape(this.font, buffer);
+    else hb.shape(this.font, buffer, narrowed.map((index) => new hb.Feature('halt', 1, index, index + 1)));
     const infos = buffer.getGlyphInfos();
     const hbPositions = buffer.getGlyphPositions();
     const starts = [...new Set(infos.map((info) => info.cluster))].sort((a, b) => a - b);
@@ -87,6 +96,26 @@ export class HarfBuzzShaper {
       advanceWidth += position.xAdvance;
     });
     return { glyphs, positions, advanceWidth, shapedBy: 'harfbuzz' };
+  }
+
+  /** What `halt` does to the glyph of `char` alone: null when the font lacks the glyph or `halt` leaves it. */
+  private halfWidthOf(char: string): HalfWidth | null {
+    const full = this.positionOf(char, false);
+    const half = this.positionOf(char, true);
+    if (full === null || half === null || half.xAdvance === full.xAdvance) return null;
+    return { narrowing: full.xAdvance - half.xAdvance, offset: half.xOffset - full.xOffset };
+  }
+
+  private positionOf(char: string, halfWidth: boolean): { readonly xAdvance: number; readonly xOffset: number } | null {
+    const hb = this.hb;
+    const buffer = new hb.Buffer();
+    buffer.addText(char);
+    buffer.guessSegmentProperties();
+    buffer.setLanguage(this.language);
+    hb.shape(this.font, buffer, halfWidth ? [new hb.Feature('halt')] : []);
+    const [info] = buffer.getGlyphInfos();
+    const [position] = buffer.getGlyphPositions();
+    return info === undefined || info.codepoint === 0 || position === undefined ? null : position;
   }
 
   private pairId(glyph: number, text: string): number {

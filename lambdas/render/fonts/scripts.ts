@@ -147,13 +147,27 @@ export type ScriptFaces = Readonly<Record<FontVariant, ScriptFont>>;
 
 /** The regular and bold faces of a script, italics mapped to them. */
 export async function loadScript(dir: string, script: Script): Promise<ScriptFaces> {
-  return loadFaces(dir, SCRIPTS[script]);
+  return loadFaces(dir, SCRIPTS[script], isHanFont(script));
 }
 
-/** The regular and bold fonts `files` names in `dir`, shaped by HarfBuzz in `files.language`, italics mapped to them. */
-export async function loadFaces(dir: string, files: { readonly regular: string; readonly bold: string; readonly language: string }): Promise<ScriptFaces> {
-  const [hb, regular, bold] = await Promise.all([loadHarfBuzz(), readFont(dir, files.regular), readFont(dir, files.bold)]);
-  const faces = { regular: scriptFont(files.regular, regular, new HarfBuzzShaper(hb, regular, files.language)), bold: scriptFont(files.bold, bold, new HarfBuzzShaper(hb, bold, files.language)) };
+/**
+ * The regular and bold fonts `files` names in `dir`, shaped by HarfBuzz in `files.language`, italics mapped to them.
+ * `fullWidthPunctuation`: a CJK font, whose punctuation side by side is narrowed (punctuation.ts,
+ * read with the first CJK font: no other document needs it).
+ */
+export async function loadFaces(
+  dir: string,
+  files: { readonly regular: string; readonly bold: string; readonly language: string },
+  fullWidthPunctuation = false,
+): Promise<ScriptFaces> {
+  const [hb, regular, bold, punctuation] = await Promise.all([
+    loadHarfBuzz(),
+    readFont(dir, files.regular),
+    readFont(dir, files.bold),
+    fullWidthPunctuation ? import('./punctuation') : null,
+  ]);
+  const shaper = (bytes: Uint8Array): HarfBuzzShaper => new HarfBuzzShaper(hb, bytes, files.language, punctuation?.PunctuationSpacing ?? null);
+  const faces = { regular: scriptFont(files.regular, regular, shaper(regular)), bold: scriptFont(files.bold, bold, shaper(bold)) };
   return { regular: faces.regular, bold: faces.bold, italic: faces.regular, boldItalic: faces.bold };
 }
 
@@ -200,5 +214,6 @@ function scriptFont(name: string, bytes: Uint8Array, shaper: HarfBuzzShaper): Sc
     },
     covers: (codePoint) => font.hasGlyphForCodePoint(codePoint),
     outlineOf: (id) => shaper.outlineOf(id),
+    punctuation: shaper.punctuation,
   };
 }

@@ -1,5 +1,6 @@
 /** What the fonts room hands to the layout and draw stages, and what its parts share. */
 import { OperatorError } from '../errors';
+import type { PunctuationSpacing } from './punctuation';
 
 export type FontVariant = 'regular' | 'bold' | 'italic' | 'boldItalic';
 
@@ -87,6 +88,8 @@ export interface ScriptFont extends EmbeddedFont {
   covers(codePoint: number): boolean;
   /** The font's glyph that a run's glyph id stands for (ids are per (glyph, text) pair). */
   outlineOf(id: number): number;
+  /** A CJK font's full-width punctuation spacing, which the layout needs between the words it breaks; null for other scripts. */
+  readonly punctuation: PunctuationSpacing | null;
 }
 
 /** The tables' or the fonts' files cannot be used: the message says which and what to do. */

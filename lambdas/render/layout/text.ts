@@ -10,7 +10,7 @@
  * (one font, one level, no spaces) reordered for display and placed at absolute positions, in
  * logical order so that the structure tree keeps the reading order (docs/rendering.md).
  */
-import { REPLACEMENT_CHARACTER, hanLanguage, isInvisible, isRightToLeft, type EmbeddedFont, type FontSet, type FontVariant, type ScriptFont } from '../fonts';
+import { REPLACEMENT_CHARACTER, hanLanguage, isInvisible, isRightToLeft, type EmbeddedFont, type FontSet, type FontVariant, type PunctuationSpacing, type ScriptFont } from '../fonts';
 import { embeddingLevels, type Isolate, isolatesOf, mirrored, visualOrder } from './bidi';
 import { extractionClass, leftToRightPageOrder, leftToRightStretches, LRM, markAfter } from './extraction';
 import { breakableParts, breaksInsideWords } from './breaks';
@@ -44,6 +44,10 @@ interface Token {
   readonly start: number;
   /** The language whose forms its Han characters take: its run's when written in Han, else the document's. */
   readonly lang: string | undefined;
+  /** Points it sets closer to the token before it on its line: full-width punctuation side by side ("）「"). */
+  readonly narrowedBefore?: number;
+  /** Points its closing bracket at the end of its line gives up so that the line fits. */
+  readonly narrowedAtEnd?: number;
 }
 
 export type Direction = 'ltr' | 'rtl';
@@ -172,19 +176,41 @@ export class TextSetter {
     const lines: Token[][] = [[]];
     let lineWidth = 0;
     let pendingSpace: Token | null = null;
+    // Ended by a closing bracket set narrower so that it fits: nothing more goes on the line.
+    let closed = false;
     const current = (): Token[] => lines[lines.length - 1] as Token[];
     const newLine = (): void => {
       lines.push([]);
       lineWidth = 0;
       pendingSpace = null;
+      closed = false;
     };
+    // Most paragraphs break at spaces alone: their words are not cut into parts one by one, and
+    // only words cut into parts meet full-width punctuation of the next part without a space.
+    const insideWords = drawable.some(breaksInsideWords);
 
     // One word (or, in Chinese, Japanese and Thai, one breakable part of it) onto the lines.
     const place = (token: Token): void => {
       const { text, variant, lang } = token;
       const wordWidth = measure(text, variant, token.start, lang);
       const spaceWidth = pendingSpace ? measure(' ', pendingSpace.variant, pendingSpace.start, pendingSpace.lang) : 0;
-      if (current().length > 0 && lineWidth + spaceWidth + wordWidth > width) newLine();
+      const previous = current().at(-1);
+      let before = 0;
+      let atEnd = 0;
+      if (previous !== undefined && insideWords) {
+        before = pendingSpace === null ? this.narrowingBetween(previous, token, style.size) : 0;
+        if (closed || lineWidth + spaceWidth + wordWidth - before > width) {
+          // CSS `allow-end`: a closing bracket that fits only without its blank half ends the line so.
+          atEnd = closed ? 0 : this.narrowingAtEnd(token, style.size);
+          if (atEnd === 0 || lineWidth + spaceWidth + wordWidth - before - atEnd > width) {
+            newLine();
+            before = 0;
+            atEnd = 0;
+          }
+        }
+      } else if (previous !== undefined && lineWidth + spaceWidth + wordWidth > width) {
+        newLine();
+      }
       if (wordWidth > width) {
         let offset = token.start;
         for (const split of this.splitWord(text, style.size, width - lineWidth, width, (part) => measure(part, variant, offset, lang))) {
@@ -200,12 +226,11 @@ export class TextSetter {
         lineWidth += spaceWidth;
       }
       pendingSpace = null;
-      current().push(token);
-      lineWidth += wordWidth;
+      current().push(before === 0 && atEnd === 0 ? token : { ...token, narrowedBefore: before, narrowedAtEnd: atEnd });
+      lineWidth += wordWidth - before - atEnd;
+      closed = atEnd > 0;
     };
 
-    // Most paragraphs break at spaces alone: their words are not cut into parts one by one.
-    const insideWords = drawable.some(breaksInsideWords);
     let start = 0;
     runs.forEach((run, runIndex) => {
       const variant = variantOf(style.bold || run.bold, style.italic || run.italic);
@@ -236,6 +261,39 @@ export class TextSetter {
       }
     });
     return lines;
+  }
+
+  /**
+   * How much closer, in points, `token` sets to `previous` on one line: full-width punctuation
+   * side by side across a break ("）「", "、「", "」" before an ideographic space), as its font narrows it inside a word.
+   */
+  private narrowingBetween(previous: Token, token: Token, size: number): number {
+    const first = this.markAt(previous, 'last');
+    const second = first === null ? null : this.markAt(token, 'first');
+    return first === null || second === null ? 0 : first.spacing.narrowingBetween(first.char, second.spacing, second.char, size);
+  }
+
+  /** How much narrower, in points, `token` sets when its closing bracket ends a line that it would not fit otherwise. */
+  private narrowingAtEnd(token: Token, size: number): number {
+    const last = this.markAt(token, 'last');
+    return last === null ? 0 : last.spacing.atLineEnd(last.char, size);
+  }
+
+  /** A loaded CJK font's punctuation spacing, which tells the marks from other characters (null: none is loaded; undefined: not looked for yet). */
+  private anySpacing: PunctuationSpacing | null | undefined;
+
+  /** The full-width mark at one end of `token` and its font's punctuation spacing, or null. */
+  private markAt(token: Token, end: 'first' | 'last'): { readonly char: string; readonly spacing: PunctuationSpacing } | null {
+    const char = end === 'first' ? token.text[0] : token.text[token.text.length - 1];
+    // Most parts begin and end with an ideograph or kana: one set lookup, without finding its font.
+    if (this.anySpacing === undefined) this.anySpacing = this.fonts.loadedScriptFonts().find((font) => font.punctuation !== null)?.punctuation ?? null;
+    if (char === undefined || this.anySpacing?.isMark(char) !== true) return null;
+    const code = char.charCodeAt(0);
+    // The font the mark is drawn in; a quotation mark Noto Sans has takes the one of the letters beside it.
+    const pieces = this.fonts.covers(code) ? this.pieces(token, null) : null;
+    const font = pieces === null ? this.fonts.scriptFont(code, token.variant, token.lang) : (end === 'first' ? pieces[0] : pieces[pieces.length - 1])?.font;
+    const spacing = font?.punctuation ?? null;
+    return spacing === null || spacing.classOf(char) === 'other' ? null : { char, spacing };
   }
 
   /** One line cut to `width` with a trailing "…" when it does not fit (page furniture). */
@@ -367,12 +425,20 @@ export class TextSetter {
     const lineText = items.map((piece) => piece.text).join('');
     const stretches = this.direction === 'rtl' ? leftToRightStretches(lineText) : [];
     items = splitAt(items, stretches.flat());
+    const narrowed = narrowedPieces(items);
     const placed = new Map<Piece, { x: number; width: number }>();
     let x = 0;
     for (const piece of visualOrder(items)) {
       const pieceWidth = this.pieceWidth(piece, style.size);
-      placed.set(piece, { x, width: pieceWidth });
-      x += pieceWidth;
+      const narrowing = narrowed?.get(piece);
+      if (narrowing === undefined) {
+        placed.set(piece, { x, width: pieceWidth });
+        x += pieceWidth;
+      } else {
+        // Drawn as shaped, moved over the blank half of the mark before it.
+        placed.set(piece, { x: x - narrowing.before, width: pieceWidth - narrowing.atEnd });
+        x += pieceWidth - narrowing.before - narrowing.atEnd;
+      }
     }
     const offset = this.direction === 'rtl' && width !== null ? width - x : 0;
     const run = (piece: Piece, actualText: string | undefined): PositionedRun => {
@@ -647,6 +713,23 @@ function rightToLeftReadings(items: readonly Piece[], ownText: (piece: Piece) =>
 function glyphReading(piece: Piece): string | null {
   if (piece.level % 2 === 0) return piece.text;
   return piece.font !== null && ENDS_IN_MARK.test(piece.text) ? null : [...piece.text].reverse().join('');
+}
+
+/**
+ * The pieces, in logical order, that begin a token set closer to the one before it, or end a
+ * token narrowed at the end of its line (`Token.narrowedBefore`, `Token.narrowedAtEnd`); null
+ * for a line without them, almost every line.
+ */
+function narrowedPieces(pieces: readonly Piece[]): ReadonlyMap<Piece, { readonly before: number; readonly atEnd: number }> | null {
+  let narrowed: Map<Piece, { before: number; atEnd: number }> | null = null;
+  pieces.forEach((piece, index) => {
+    const { narrowedBefore = 0, narrowedAtEnd = 0 } = piece.token;
+    if (narrowedBefore === 0 && narrowedAtEnd === 0) return;
+    const before = pieces[index - 1]?.token === piece.token ? 0 : narrowedBefore;
+    const atEnd = pieces[index + 1]?.token === piece.token ? 0 : narrowedAtEnd;
+    if (before !== 0 || atEnd !== 0) (narrowed ??= new Map()).set(piece, { before, atEnd });
+  });
+  return narrowed;
 }
 
 /** Pieces cut at the given offsets of the line's logical text (their texts joined). */
