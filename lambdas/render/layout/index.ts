@@ -35,15 +35,17 @@ interface Measured {
 }
 
 /**
- * Loads what laying out `text` (the filled markup of `markup`, and the labels of its drawings)
- * needs beyond Noto Sans, once per process: script fonts and their shaper, and the
- * bidirectional algorithm for right-to-left text or a right-to-left language. A `<span lang>`
- * run of a language written in Han (ja, ko, zh…) also loads the CJK font of its language.
- * Resolves at once for a document Noto Sans draws alone, left to right.
+ * Loads what laying out `filled` (the filled markup of `markup`) and the labels of its pictures
+ * and logo needs beyond Noto Sans, once per process: script fonts and their shaper, and the
+ * bidirectional algorithm for right-to-left text, a right-to-left language or an SVG label set
+ * right to left. A `<span lang>` run of a language written in Han (ja, ko, zh…) also loads the
+ * CJK font of its language. Resolves at once for a document Noto Sans draws alone, left to right.
  */
-export async function prepareLayout(text: string, markup: MarkupDocument, fonts: FontSet): Promise<void> {
+export async function prepareLayout(filled: string, markup: MarkupDocument, fonts: FontSet, pictures: readonly (LoadedImage | null)[] = []): Promise<void> {
   const { lang } = markup.meta;
-  const rightToLeft = directionOf(lang) === 'rtl' || hasRightToLeft(text);
+  const labels = pictures.flatMap((picture) => (picture?.format === 'svg' ? picture.drawing.items.flatMap((item) => (item.kind === 'text' ? [item] : [])) : []));
+  const text = `${filled}${labels.map((label) => ` ${label.text}`).join('')}`;
+  const rightToLeft = directionOf(lang) === 'rtl' || hasRightToLeft(text) || labels.some((label) => label.direction === 'rtl');
   // The spans' text is prepared in its own language only: an English document naming 東京 in
   // Japanese reads Noto Sans JP, not the Simplified Chinese font that English would give it.
   const hasSpans = text.includes('<span');
@@ -335,22 +337,30 @@ function furniture(
   const width = geometry.right - geometry.left;
   if (markup.header) {
     nodes.push({ kind: 'rect', x: 0, y: 0, width: geometry.width, height: geometry.bandHeight, fill: theme.colours.primary });
+    // Laid out left to right, then mirrored whole on a right-to-left page: the logo at the right
+    // edge, the organisation's name on its left, as a `dir=rtl` page places them.
+    const band: LayoutNode[] = [];
     let left = geometry.left;
     if (theme.logo && theme.logoPlacement === 'band') {
       const logo = logoNode(theme.logo, setter, left, (geometry.bandHeight - LOGO_HEIGHT) / 2, LOGO_HEIGHT, LOGO_MAX_WIDTH);
-      nodes.push(logo);
+      band.push(logo);
       left += logo.width + 8;
     }
     const baseline = geometry.bandHeight / 2 + styles.header.size * 0.35;
-    const line = furnitureSlots(markup.header, styles.header, setter, { left, right: geometry.right, width }, baseline, page, pages, (slot, whole, fitted) => cut(`header's ${slot}`, whole, fitted));
-    nodes.push(...withinArea(line, { top: FURNITURE_CLEARANCE, bottom: geometry.bandHeight - FURNITURE_CLEARANCE }, setter));
+    band.push(...furnitureSlots(markup.header, styles.header, setter, { left, right: geometry.right, width }, baseline, page, pages, (slot, whole, fitted) => cut(`header's ${slot}`, whole, fitted)));
+    nodes.push(...withinArea(inDirection(band, geometry, setter), { top: FURNITURE_CLEARANCE, bottom: geometry.bandHeight - FURNITURE_CLEARANCE }, setter));
   }
   if (markup.footer) {
     nodes.push({ kind: 'rule', x1: geometry.left, y1: geometry.footerRule, x2: geometry.right, y2: geometry.footerRule, color: theme.colours.muted, thickness: FOOTER_RULE });
     const line = furnitureSlots(markup.footer, styles.footer, setter, { left: geometry.left, right: geometry.right, width }, geometry.footerBaseline, page, pages, (slot, whole, fitted) => cut(`footer's ${slot}`, whole, fitted));
-    nodes.push(...withinArea(line, { top: geometry.footerRule + FOOTER_RULE / 2 + FURNITURE_CLEARANCE, bottom: geometry.height - FURNITURE_CLEARANCE }, setter));
+    nodes.push(...withinArea(inDirection(line, geometry, setter), { top: geometry.footerRule + FOOTER_RULE / 2 + FURNITURE_CLEARANCE, bottom: geometry.height - FURNITURE_CLEARANCE }, setter));
   }
   return nodes;
+}
+
+/** A furniture line laid out left to right, mirrored across the text column on a right-to-left page. */
+function inDirection(nodes: readonly LayoutNode[], geometry: PageGeometry, setter: TextSetter): readonly LayoutNode[] {
+  return setter.direction === 'rtl' ? nodes.map((node) => mirrored(node, geometry)) : nodes;
 }
 
 /**
@@ -418,17 +428,33 @@ function furnitureSlots(
   const right = node('right', slots.right, center.node ? Math.max(third, half - center.width / 2 - gap) : half - gap, (width) => area.right - width);
   const leftLimit = center.node ? (area.right - area.left - center.width) / 2 - gap : area.right - area.left - right.width - gap;
   const left = node('left', slots.left, leftLimit, () => area.left);
-  const nodes = [left.node, center.node, right.node].filter((placed): placed is LayoutNode => placed !== null);
-  return setter.direction === 'rtl' ? nodes.map((placed) => mirrored(placed, area)) : nodes;
+  return [left.node, center.node, right.node].filter((placed): placed is LayoutNode => placed !== null);
 }
 
-/** A furniture line moved to the other side of the band, its runs kept in their order. */
-function mirrored(node: LayoutNode, area: { left: number; right: number }): LayoutNode {
-  if (node.kind !== 'text') return node;
-  const start = Math.min(...node.runs.map((run) => run.x));
-  const end = Math.max(...node.runs.map((run) => run.x + run.width));
-  const shift = area.left + area.right - end - start;
-  return { ...node, runs: node.runs.map((run) => ({ ...run, x: run.x + shift })) };
+/**
+ * A piece of furniture moved to the other side of the band or footer: a slot's text with its runs
+ * kept in their order, a logo as it is (pictures do not mirror).
+ */
+function mirrored(node: LayoutNode, area: { readonly left: number; readonly right: number }): LayoutNode {
+  switch (node.kind) {
+    case 'text': {
+      const start = Math.min(...node.runs.map((run) => run.x));
+      const end = Math.max(...node.runs.map((run) => run.x + run.width));
+      const shift = area.left + area.right - end - start;
+      return { ...node, runs: node.runs.map((run) => ({ ...run, x: run.x + shift })) };
+    }
+    case 'image':
+    case 'vector':
+      return { ...node, x: area.left + area.right - node.x - node.width };
+    case 'rect':
+    case 'rule':
+    case 'graphic':
+      throw new Error(`a ${node.kind} is not page furniture`);
+    default: {
+      const unknown: never = node;
+      throw new Error(`unhandled layout node ${JSON.stringify(unknown)}`);
+    }
+  }
 }
 
 /** Slots without a page number are the same on every page: their text is joined once. */

@@ -373,7 +373,9 @@ export class BlockMeasurer {
 
   /**
    * The QR code drawn module by module (one rectangle a run of dark modules in a row), with the
-   * address beside it as a link: the code for paper, the link for the screen.
+   * address beside it as a link: the code for paper, the link for the screen. The address reads
+   * left to right as one unit on every sheet (a left-to-right isolate, as Chromium shows a URL in
+   * `<bdi dir=ltr>`): on a right-to-left page its Arabic path would otherwise take it apart.
    */
   private qr(href: string, parent: number, x: number, width: number, index: number): Slice {
     const matrix = this.resources.qrCodes?.get(href);
@@ -393,7 +395,7 @@ export class BlockMeasurer {
       }
     }
     const textX = x + QR_SIZE + 8;
-    const lines = this.paragraph([{ kind: 'text', text: href, bold: false, italic: false, href }], this.styles.small, textX, width - QR_SIZE - 8, group, 'P');
+    const lines = this.paragraph([{ kind: 'text', text: href, bold: false, italic: false, href, isolate: 'ltr' }], this.styles.small, textX, width - QR_SIZE - 8, group, 'P');
     const text = stack(lines);
     const textTop = (QR_SIZE - text.height) / 2;
     return {
