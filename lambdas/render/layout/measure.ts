@@ -11,6 +11,8 @@ import type { BlockStyles, PageGeometry } from './styles';
 import type { TextSetter, TextStyle } from './text';
 import type { GraphicShape, LayoutNode, PositionedRun, StructType } from './types';
 import type { StructBuilder } from './structure';
+import { hasRightToLeft } from './bidi';
+import { leftToRightReading } from './extraction';
 import { placeDrawing } from './vector';
 
 /** A decoration drawn behind consecutive slices, page by page (a box fill, a quote bar). */
@@ -51,6 +53,7 @@ const CAPTION_GAP = 5;
 const QR_SIZE = 72;
 /** Modules of white around the code, as the QR specification asks. */
 const QR_QUIET_ZONE = 4;
+const LRM = '\u200E';
 
 export class BlockMeasurer {
   private decorationCount = 0;
@@ -396,7 +399,7 @@ export class BlockMeasurer {
     }
     const textX = x + QR_SIZE + 8;
     const lines = this.paragraph([{ kind: 'text', text: href, bold: false, italic: false, href, isolate: 'ltr' }], this.styles.small, textX, width - QR_SIZE - 8, group, 'P');
-    const text = stack(lines);
+    const text = stack(hasRightToLeft(href) ? this.readLeftToRight(lines, href) : lines);
     const textTop = (QR_SIZE - text.height) / 2;
     return {
       height: QR_SIZE,
@@ -406,6 +409,27 @@ export class BlockMeasurer {
       decorations: [],
       block: index,
     };
+  }
+
+  /**
+   * An address's lines, each given to extraction as one piece of text read left to right
+   * (extraction.ts, leftToRightReading): poppler, which does not run UAX #9, would read its
+   * Arabic parts and the digits after them in another order than they are written. The glyphs
+   * are drawn as set; the other runs of the line give back a left-to-right mark alone (poppler
+   * reads an empty ActualText as none), which ends no part of the address.
+   */
+  private readLeftToRight(lines: readonly Slice[], href: string): Slice[] {
+    let offset = 0;
+    return lines.map((line) => ({
+      ...line,
+      nodes: line.nodes.map((node): LayoutNode => {
+        if (node.kind !== 'text') return node;
+        // The line's share of the address: its runs' characters, without the marks the setter adds.
+        const length = node.runs.reduce((sum, run) => sum + run.text.replace(/[\u200E\u200F]/g, '').length, 0);
+        const text = href.slice(offset, (offset += length));
+        return { ...node, runs: node.runs.map((run, index) => ({ ...run, actualText: index === 0 ? leftToRightReading(text) : LRM })) };
+      }),
+    }));
   }
 
   /**
