@@ -70,7 +70,7 @@ const LRM = '\u200E';
  * order that reversal undoes, closed by a left-to-right mark, which ends the stretch there. The
  * marks are invisible; pdftotext gives them back, as it gives its own embedding controls.
  */
-export function leftToRightReading(text: string): string {
+export function leftToRightReading(text: string, page: 'ltr' | 'rtl'): string {
   const parts: { text: string; rightToLeft: boolean }[] = [];
   for (const char of text) {
     const last = parts.at(-1);
@@ -78,5 +78,10 @@ export function leftToRightReading(text: string): string {
     if (last !== undefined && last.rightToLeft === rightToLeft) last.text += char;
     else parts.push({ text: char, rightToLeft });
   }
-  return parts.map((part) => (part.rightToLeft ? `${[...part.text].reverse().join('')}${LRM}` : part.text)).join('');
+  const reversed = (part: string): string => [...part].reverse().join('');
+  if (page === 'ltr') return parts.map((part) => (part.rightToLeft ? `${reversed(part.text)}${LRM}` : part.text)).join('');
+  return parts
+    .reverse()
+    .map((part) => (part.rightToLeft ? reversed(part.text) : `${part.text}${LRM}`))
+    .join('');
 }

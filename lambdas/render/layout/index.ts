@@ -8,11 +8,12 @@ import { type FontSet, hanLanguage } from '../fonts';
 import { sentencesOf } from '../sentences';
 import type { Furniture, FurnitureRun, LayoutResources, LoadedImage, MarkupBlock, MarkupDocument, TextRun, Theme } from '../types';
 import { directionOf, hasRightToLeft, type Isolate, isolatesOf, loadBidi } from './bidi';
+import { extractionClass, leftToRightReading } from './extraction';
 import { BlockMeasurer, shift, type Slice } from './measure';
 import { paginate, type PlacedSlice } from './paginate';
 import { StructBuilder } from './structure';
 import { blockStyles, pageGeometry, type PageGeometry } from './styles';
-import { TextSetter, variantOf, type TextStyle } from './text';
+import { type Direction, TextSetter, variantOf, type TextStyle } from './text';
 import type { LayoutDocument, LayoutNode, LayoutPage, PositionedRun } from './types';
 import { placeDrawing } from './vector';
 
@@ -25,6 +26,7 @@ const TITLE_LOGO_HEIGHT = 40;
 const TITLE_LOGO_MAX_WIDTH = 200;
 const TITLE_LOGO_GAP = 14;
 const ELLIPSIS = '…';
+const LRM = '\u200E';
 const FOOTER_RULE = 0.5;
 /** Clear space, in points, between a furniture line's ink and the edges of its area. */
 const FURNITURE_CLEARANCE = 2;
@@ -153,10 +155,10 @@ export function layoutDocument(markup: MarkupDocument, theme: Theme, fonts: Font
     cuts.set(message, { message });
   };
   const pages: LayoutPage[] = measured.pages.map((placed, index) => ({
-    nodes: [
+    nodes: readAddresses([
       ...furniture(markup, theme, geometry, setter, styles, index + 1, pageCount, cut),
       ...placeSlices(placed),
-    ],
+    ]),
   }));
   const missing = setter.missingCharacters();
   return {
@@ -197,6 +199,63 @@ function titleLogo(logo: LoadedImage, setter: TextSetter, geometry: PageGeometry
     decorations: [],
     block: 0,
   };
+}
+
+/**
+ * A page's address lines (layout/measure.ts, the QR code's) with their text for extraction, one
+ * piece of ActualText a line (extraction.ts, leftToRightReading), the line's other runs giving
+ * back a left-to-right mark alone (poppler reads an empty ActualText as none). poppler reads a
+ * page in the direction of most of its letters (left-to-right letters against right-to-left ones,
+ * the marks among them, over the whole page), so the page decides, not the sheet: an Arabic sheet
+ * with a one-word title and a long address is read left to right. The readings' own marks count
+ * too: right to left is chosen only when the page stays so with them.
+ */
+function readAddresses(nodes: LayoutNode[]): LayoutNode[] {
+  if (!nodes.some((node) => node.kind === 'text' && node.address !== undefined)) return nodes;
+  const balance = (texts: Iterable<string>): number => {
+    let sum = 0;
+    for (const text of texts) {
+      for (const char of text) {
+        const kind = extractionClass(char);
+        if (kind === 'ltr') sum++;
+        else if (kind === 'rtl') sum--;
+      }
+    }
+    return sum;
+  };
+  const read = (page: Direction): LayoutNode[] =>
+    nodes.map((node) => {
+      if (node.kind !== 'text' || node.address === undefined) return node;
+      const reading = leftToRightReading(node.address, page);
+      return { ...node, runs: node.runs.map((run, index) => ({ ...run, actualText: index === 0 ? reading : LRM })) };
+    });
+  const rightToLeft = read('rtl');
+  return balance(nodes.flatMap(extractedTexts)) + balance(rightToLeft.flatMap(addressTexts)) < 0 ? rightToLeft : read('ltr');
+}
+
+/** What extraction reads of a node that is not an address line. */
+function extractedTexts(node: LayoutNode): string[] {
+  const ofRuns = (runs: readonly PositionedRun[]): string[] => runs.map((run) => run.actualText ?? run.text);
+  switch (node.kind) {
+    case 'text':
+      return node.address === undefined ? ofRuns(node.runs) : [];
+    case 'vector':
+      return node.drawing.shapes.flatMap((shape) => (shape.kind === 'label' ? ofRuns(shape.runs) : []));
+    case 'graphic':
+      return node.shapes.flatMap((shape) => (shape.kind === 'text' ? [shape.text] : []));
+    case 'rect':
+    case 'rule':
+    case 'image':
+      return [];
+    default: {
+      const unknown: never = node;
+      throw new Error(`unhandled layout node ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+function addressTexts(node: LayoutNode): string[] {
+  return node.kind === 'text' && node.address !== undefined ? node.runs.map((run) => run.actualText ?? run.text) : [];
 }
 
 /** Decorations first (they are backgrounds), then each slice's own drawing. */

@@ -12,7 +12,6 @@ import type { TextSetter, TextStyle } from './text';
 import type { GraphicShape, LayoutNode, PositionedRun, StructType } from './types';
 import type { StructBuilder } from './structure';
 import { hasRightToLeft } from './bidi';
-import { leftToRightReading } from './extraction';
 import { placeDrawing } from './vector';
 
 /** A decoration drawn behind consecutive slices, page by page (a box fill, a quote bar). */
@@ -53,7 +52,6 @@ const CAPTION_GAP = 5;
 const QR_SIZE = 72;
 /** Modules of white around the code, as the QR specification asks. */
 const QR_QUIET_ZONE = 4;
-const LRM = '\u200E';
 
 export class BlockMeasurer {
   private decorationCount = 0;
@@ -399,7 +397,7 @@ export class BlockMeasurer {
     }
     const textX = x + QR_SIZE + 8;
     const lines = this.paragraph([{ kind: 'text', text: href, bold: false, italic: false, href, isolate: 'ltr' }], this.styles.small, textX, width - QR_SIZE - 8, group, 'P');
-    const text = stack(hasRightToLeft(href) ? this.readLeftToRight(lines, href) : lines);
+    const text = stack(hasRightToLeft(href) ? this.addressLines(lines, href) : lines);
     const textTop = (QR_SIZE - text.height) / 2;
     return {
       height: QR_SIZE,
@@ -412,13 +410,12 @@ export class BlockMeasurer {
   }
 
   /**
-   * An address's lines, each given to extraction as one piece of text read left to right
-   * (extraction.ts, leftToRightReading): poppler, which does not run UAX #9, would read its
-   * Arabic parts and the digits after them in another order than they are written. The glyphs
-   * are drawn as set; the other runs of the line give back a left-to-right mark alone (poppler
-   * reads an empty ActualText as none), which ends no part of the address.
+   * An address's lines, each marked with its share of the address: poppler, which does not run
+   * UAX #9, would read its right-to-left parts and the digits after them in another order than
+   * they are written, so the layout gives each line its text for extraction once its page is
+   * known (index.ts, readAddresses).
    */
-  private readLeftToRight(lines: readonly Slice[], href: string): Slice[] {
+  private addressLines(lines: readonly Slice[], href: string): Slice[] {
     let offset = 0;
     return lines.map((line) => ({
       ...line,
@@ -426,8 +423,7 @@ export class BlockMeasurer {
         if (node.kind !== 'text') return node;
         // The line's share of the address: its runs' characters, without the marks the setter adds.
         const length = node.runs.reduce((sum, run) => sum + run.text.replace(/[\u200E\u200F]/g, '').length, 0);
-        const text = href.slice(offset, (offset += length));
-        return { ...node, runs: node.runs.map((run, index) => ({ ...run, actualText: index === 0 ? leftToRightReading(text) : LRM })) };
+        return { ...node, address: href.slice(offset, (offset += length)) };
       }),
     }));
   }
