@@ -157,12 +157,14 @@ describe('layout and draw: the address beside the QR code reads left to right as
     ar: 'title: صادرات النفط تتراجع في الربع الثالث\nsummary: تراجعت صادرات النفط بنسبة كبيرة مقارنة بالربع السابق، وفق بيانات أوبك الصادرة يوم الخميس.\n',
     he: 'title: יצוא הנפט ירד ברבעון השלישי\nsummary: יצוא הנפט ירד בשיעור ניכר לעומת הרבעון הקודם, לפי נתוני אופ״ק שפורסמו ביום חמישי.\n',
     en: 'title: Oil exports fall in the third quarter\n',
+    /** A one-word title: more Latin letters than Arabic ones, poppler reads this Arabic page left to right. */
+    short: 'title: رابط\n',
   } as const;
   const pdfs: Record<string, Buffer> = {};
   beforeAll(async () => {
     const renderer = await createRenderer({ sourceDateEpoch: 1_700_000_000 });
-    for (const [lang, script] of [['ar', 'ar'], ['he', 'he'], ['en', 'ar'], ['en', 'he']] as const) {
-      const yaml = `${body[lang]}date: 2024-01-01\nlang: ${lang}\nurl: ${address[script]}\n`;
+    for (const [lang, script] of [['ar', 'ar'], ['he', 'he'], ['en', 'ar'], ['en', 'he'], ['short', 'ar']] as const) {
+      const yaml = `${body[lang]}date: 2024-01-01\nlang: ${lang === 'short' ? 'ar' : lang}\nurl: ${address[script]}\n`;
       pdfs[`${lang}-${script}`] = (await renderer.render({ name: `${lang}-${script}.yaml`, bytes: new TextEncoder().encode(yaml), modifiedAt: new Date(0) })).pdf;
     }
   });
@@ -197,10 +199,10 @@ describe('layout and draw: the address beside the QR code reads left to right as
     expect(shown.query).toBeCloseTo(english.query, 1);
   });
 
-  it.each(['ar-ar', 'he-he', 'en-ar', 'en-he'])('gives it back exactly with pdftotext (%s)', (key) => {
+  it.each(['ar-ar', 'he-he', 'en-ar', 'en-he', 'short-ar'])('gives it back exactly with pdftotext (%s)', (key) => {
     const text = execFileSync('pdftotext', ['-enc', 'UTF-8', '-', '-'], { input: pdfs[key] }).toString('utf8').replace(DIRECTION_CONTROLS, '');
 
-    expect(text.split('\n')).toContain(address[key.slice(3) as 'ar' | 'he']);
+    expect(text.split('\n')).toContain(address[key.slice(-2) as 'ar' | 'he']);
   });
 
   it('keeps the link and a QR code that decodes to the address on an Arabic sheet', async () => {
