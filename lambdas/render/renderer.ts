@@ -16,7 +16,7 @@ import { layoutDocument, prepareLayout } from './layout';
 import { parseMarkup } from './markup';
 import { parseSource } from './parse';
 import { loadTemplates } from './template';
-import type { ImageAccess, ImageSet, LoadedImage, MarkupDocument, QrMatrix, RenderResult, SourceFile } from './types';
+import type { ImageAccess, ImageSet, MarkupDocument, QrMatrix, RenderResult, SourceFile } from './types';
 import { validateDocument } from './validate';
 
 export interface RendererOptions {
@@ -92,7 +92,7 @@ export async function buildRenderer(options: RendererOptions = {}): Promise<Rend
         const filled = templates.fill(validated);
         const markup = parseMarkup(filled);
         const qrCodes = await loadQrCodes(markup);
-        await prepareLayout(`${filled.markup}${drawingLabels([...(images?.values() ?? []), templates.theme.logo])}`, markup, fonts);
+        await prepareLayout(filled.markup, markup, fonts, [...(images?.values() ?? []), templates.theme.logo]);
         // From here on the work is CPU alone: a slow picture read or font load is not the document's fault.
         const deadline = new RenderDeadline(source.name, deadlineMs);
         const layout = layoutDocument(markup, templates.theme, fonts, { images, qrCodes }, deadline);
@@ -119,10 +119,6 @@ async function loadPictures(...[file, document, positions, access]: Parameters<t
 }
 
 /** The labels of the document's SVGs and the logo's, which need their fonts as much as its text does. */
-function drawingLabels(images: readonly (LoadedImage | null)[]): string {
-  return images.flatMap((image) => (image?.format === 'svg' ? image.drawing.items.map((item) => (item.kind === 'text' ? ` ${item.text}` : '')) : [])).join('');
-}
-
 /** The QR code library is imported by the first document whose markup shows one. */
 async function loadQrCodes(markup: MarkupDocument): Promise<ReadonlyMap<string, QrMatrix> | undefined> {
   if (!markup.body.some((block) => block.kind === 'qr')) return undefined;

@@ -227,6 +227,8 @@ export type VectorItem =
       readonly bold: boolean;
       readonly colour: string;
       readonly anchor?: 'start' | 'middle' | 'end';
+      /** The SVG's `direction` (attribute or style, inherited); absent when the file gives none. */
+      readonly direction?: 'ltr' | 'rtl';
     };
 
 /** An SVG read into vectors (lambdas/render/images/svg.ts). */
@@ -293,6 +295,11 @@ export interface TextRun {
   readonly href: string | null;
   /** Set inside `<span lang>`: the run's own language, tagged as its own `/Lang`. */
   readonly lang?: string;
+  /**
+   * Set by the layout for a run that reads in one direction as one unit whatever the paragraph's
+   * (the address beside a QR code): a UAX #9 isolate, as `<bdi dir>` in HTML.
+   */
+  readonly isolate?: 'ltr' | 'rtl';
 }
 /** Page furniture may also show the page number and page count. */
 export type FurnitureRun = TextRun | { readonly kind: 'page-number' } | { readonly kind: 'page-count' };

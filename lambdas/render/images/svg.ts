@@ -33,7 +33,7 @@ const DANGEROUS: Readonly<Record<string, string>> = {
   image: 'holds an <image>: a picture inside an SVG is not drawn; give it as a picture of its own',
   style: 'holds a <style> sheet: write the colours as attributes (fill="#1b2a4a") or in style="…" on each element',
 };
-const INHERITED = ['fill', 'stroke', 'stroke-width', 'fill-rule', 'fill-opacity', 'stroke-opacity', 'stroke-dasharray', 'stroke-linecap', 'stroke-linejoin', 'font-size', 'font-weight', 'text-anchor'] as const;
+const INHERITED = ['fill', 'stroke', 'stroke-width', 'fill-rule', 'fill-opacity', 'stroke-opacity', 'stroke-dasharray', 'stroke-linecap', 'stroke-linejoin', 'font-size', 'font-weight', 'text-anchor', 'direction'] as const;
 type Inherited = Partial<Record<(typeof INHERITED)[number], string>>;
 
 /** The sixteen HTML colours, and what SVG exporters most often write. */
@@ -174,6 +174,7 @@ class SvgReader {
       bold: /^(bold|bolder|[6-9]00)$/.test(frame.inherited['font-weight'] ?? ''),
       colour: fill.colour,
       anchor: choice(frame.inherited['text-anchor'], ['start', 'middle', 'end'] as const, 'text-anchor'),
+      direction: choice(frame.inherited.direction, ['ltr', 'rtl'] as const, 'direction'),
     });
   }
 }

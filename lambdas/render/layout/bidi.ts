@@ -43,6 +43,16 @@ export function directionOf(lang: string): Direction {
   return direction;
 }
 
+/**
+ * The direction of a paragraph that nothing around it gives one (UAX #9 P2/P3): its first strong
+ * character's, isolates skipped; left to right with none, or with no right-to-left character
+ * (the algorithm is then not needed, nor loaded).
+ */
+export function firstStrongDirection(text: string): Direction {
+  if (!hasRightToLeft(text)) return 'ltr';
+  return bidi().getEmbeddingLevels(text).paragraphs[0]?.level === 1 ? 'rtl' : 'ltr';
+}
+
 /** UTF-16 units `start` to `end` of a paragraph set as one directional isolate (UAX #9 LRI/RLI … PDI). */
 export interface Isolate {
   readonly start: number;
@@ -52,18 +62,22 @@ export interface Isolate {
 
 /**
  * The stretches of the joined `pieces` in a left-to-right language in a right-to-left paragraph
- * (an English label or date on a Persian page), each a left-to-right isolate; consecutive pieces
- * (a bold word inside the label) are one isolate. A right-to-left run in a left-to-right
- * paragraph is not isolated, as Chromium does not isolate a `<span lang>`: that would move the
- * neutrals at its edges, and its extraction does not depend on its levels (extraction.ts).
+ * (an English label or date on a Persian page), or marked to be isolated left to right (an
+ * address), each a left-to-right isolate; consecutive pieces (a bold word inside the label) are
+ * one isolate. A right-to-left run in a left-to-right paragraph is not isolated, as Chromium does
+ * not isolate a `<span lang>`: that would move the neutrals at its edges, and its extraction does
+ * not depend on its levels (extraction.ts).
  */
-export function isolatesOf(pieces: readonly { readonly text: string; readonly lang?: string | undefined }[], direction: Direction): Isolate[] {
+export function isolatesOf(
+  pieces: readonly { readonly text: string; readonly lang?: string | undefined; readonly isolate?: Direction | undefined }[],
+  direction: Direction,
+): Isolate[] {
   if (direction === 'ltr') return [];
   const isolates: Isolate[] = [];
   let start = 0;
   for (const piece of pieces) {
     const end = start + piece.text.length;
-    const own: Direction = piece.lang === undefined ? direction : directionOf(piece.lang);
+    const own: Direction = piece.isolate ?? (piece.lang === undefined ? direction : directionOf(piece.lang));
     const last = isolates.at(-1);
     if (own === direction || end === start) {
       // Nothing to isolate.

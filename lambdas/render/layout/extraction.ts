@@ -116,3 +116,29 @@ function isReadAsTyped(char: string): boolean {
   const kind = extractionClass(char);
   return kind === 'ltr' || kind === 'number';
 }
+
+/**
+ * The text to give a line that reads left to right as one unit (an address with Arabic or Hebrew
+ * parts, each drawn right to left, and no spaces) so that poppler reads it back in logical order.
+ * It is drawn as one piece of ActualText, which poppler lays out left to right across the line;
+ * poppler reads that line left to right on pages of both directions (Arabic and Hebrew sheets
+ * tested, an address with more Hebrew letters than Latin ones too) and reverses each stretch from
+ * a right-to-left letter. So each right-to-left part (its letters and their marks) is given in the
+ * order that reversal undoes, closed by a left-to-right mark, which ends the stretch there. The
+ * marks are invisible; pdftotext gives them back, as it gives its own embedding controls.
+ */
+export function leftToRightReading(text: string, page: 'ltr' | 'rtl'): string {
+  const parts: { text: string; rightToLeft: boolean }[] = [];
+  for (const char of text) {
+    const last = parts.at(-1);
+    const rightToLeft = extractionClass(char) === 'rtl' || (last?.rightToLeft === true && /\p{M}/u.test(char));
+    if (last !== undefined && last.rightToLeft === rightToLeft) last.text += char;
+    else parts.push({ text: char, rightToLeft });
+  }
+  const reversed = (part: string): string => [...part].reverse().join('');
+  if (page === 'ltr') return parts.map((part) => (part.rightToLeft ? `${reversed(part.text)}${LRM}` : part.text)).join('');
+  return parts
+    .reverse()
+    .map((part) => (part.rightToLeft ? reversed(part.text) : `${part.text}${LRM}`))
+    .join('');
+}

@@ -10,11 +10,12 @@ import type { Furniture, FurnitureRun, LayoutResources, LoadedImage, MarkupBlock
 import { resolveLanguage } from '../template/i18n';
 import { directionOf, hasRightToLeft, type Isolate, isolatesOf, loadBidi } from './bidi';
 import { chartCharacters, chartNumbers } from './chart';
+import { extractionClass, leftToRightReading } from './extraction';
 import { BlockMeasurer, shift, type Slice } from './measure';
 import { paginate, type PlacedSlice } from './paginate';
 import { StructBuilder } from './structure';
 import { blockStyles, pageGeometry, type PageGeometry } from './styles';
-import { TextSetter, variantOf, type TextStyle } from './text';
+import { type Direction, TextSetter, variantOf, type TextStyle } from './text';
 import type { LayoutDocument, LayoutNode, LayoutPage, PositionedRun } from './types';
 import { placeDrawing } from './vector';
 
@@ -27,6 +28,7 @@ const TITLE_LOGO_HEIGHT = 40;
 const TITLE_LOGO_MAX_WIDTH = 200;
 const TITLE_LOGO_GAP = 14;
 const ELLIPSIS = '…';
+const LRM = '\u200E';
 const FOOTER_RULE = 0.5;
 /** Clear space, in points, between a furniture line's ink and the edges of its area. */
 const FURNITURE_CLEARANCE = 2;
@@ -37,15 +39,17 @@ interface Measured {
 }
 
 /**
- * Loads what laying out `text` (the filled markup of `markup`, and the labels of its drawings)
- * needs beyond Noto Sans, once per process: script fonts and their shaper, and the
- * bidirectional algorithm for right-to-left text or a right-to-left language. A `<span lang>`
- * run of a language written in Han (ja, ko, zh…) also loads the CJK font of its language.
- * Resolves at once for a document Noto Sans draws alone, left to right.
+ * Loads what laying out `filled` (the filled markup of `markup`) and the labels of its pictures
+ * and logo needs beyond Noto Sans, once per process: script fonts and their shaper, and the
+ * bidirectional algorithm for right-to-left text, a right-to-left language or an SVG label set
+ * right to left. A `<span lang>` run of a language written in Han (ja, ko, zh…) also loads the
+ * CJK font of its language. Resolves at once for a document Noto Sans draws alone, left to right.
  */
-export async function prepareLayout(text: string, markup: MarkupDocument, fonts: FontSet): Promise<void> {
+export async function prepareLayout(filled: string, markup: MarkupDocument, fonts: FontSet, pictures: readonly (LoadedImage | null)[] = []): Promise<void> {
   const { lang } = markup.meta;
-  const rightToLeft = directionOf(lang) === 'rtl' || hasRightToLeft(text);
+  const labels = pictures.flatMap((picture) => (picture?.format === 'svg' ? picture.drawing.items.flatMap((item) => (item.kind === 'text' ? [item] : [])) : []));
+  const text = `${filled}${labels.map((label) => ` ${label.text}`).join('')}`;
+  const rightToLeft = directionOf(lang) === 'rtl' || hasRightToLeft(text) || labels.some((label) => label.direction === 'rtl');
   // The spans' text is prepared in its own language only: an English document naming 東京 in
   // Japanese reads Noto Sans JP, not the Simplified Chinese font that English would give it.
   const hasSpans = text.includes('<span');
@@ -155,10 +159,10 @@ export function layoutDocument(markup: MarkupDocument, theme: Theme, fonts: Font
     cuts.set(message, { message });
   };
   const pages: LayoutPage[] = measured.pages.map((placed, index) => ({
-    nodes: [
+    nodes: readAddresses([
       ...furniture(markup, theme, geometry, setter, styles, index + 1, pageCount, cut),
       ...placeSlices(placed),
-    ],
+    ]),
   }));
   const missing = setter.missingCharacters();
   return {
@@ -199,6 +203,63 @@ function titleLogo(logo: LoadedImage, setter: TextSetter, geometry: PageGeometry
     decorations: [],
     block: 0,
   };
+}
+
+/**
+ * A page's address lines (layout/measure.ts, the QR code's) with their text for extraction, one
+ * piece of ActualText a line (extraction.ts, leftToRightReading), the line's other runs giving
+ * back a left-to-right mark alone (poppler reads an empty ActualText as none). poppler reads a
+ * page in the direction of most of its letters (left-to-right letters against right-to-left ones,
+ * the marks among them, over the whole page), so the page decides, not the sheet: an Arabic sheet
+ * with a one-word title and a long address is read left to right. The readings' own marks count
+ * too: right to left is chosen only when the page stays so with them.
+ */
+function readAddresses(nodes: LayoutNode[]): LayoutNode[] {
+  if (!nodes.some((node) => node.kind === 'text' && node.address !== undefined)) return nodes;
+  const balance = (texts: Iterable<string>): number => {
+    let sum = 0;
+    for (const text of texts) {
+      for (const char of text) {
+        const kind = extractionClass(char);
+        if (kind === 'ltr') sum++;
+        else if (kind === 'rtl') sum--;
+      }
+    }
+    return sum;
+  };
+  const read = (page: Direction): LayoutNode[] =>
+    nodes.map((node) => {
+      if (node.kind !== 'text' || node.address === undefined) return node;
+      const reading = leftToRightReading(node.address, page);
+      return { ...node, runs: node.runs.map((run, index) => ({ ...run, actualText: index === 0 ? reading : LRM })) };
+    });
+  const rightToLeft = read('rtl');
+  return balance(nodes.flatMap(extractedTexts)) + balance(rightToLeft.flatMap(addressTexts)) < 0 ? rightToLeft : read('ltr');
+}
+
+/** What extraction reads of a node that is not an address line. */
+function extractedTexts(node: LayoutNode): string[] {
+  const ofRuns = (runs: readonly PositionedRun[]): string[] => runs.map((run) => run.actualText ?? run.text);
+  switch (node.kind) {
+    case 'text':
+      return node.address === undefined ? ofRuns(node.runs) : [];
+    case 'vector':
+      return node.drawing.shapes.flatMap((shape) => (shape.kind === 'label' ? ofRuns(shape.runs) : []));
+    case 'graphic':
+      return node.shapes.flatMap((shape) => (shape.kind === 'text' ? ofRuns(shape.runs) : []));
+    case 'rect':
+    case 'rule':
+    case 'image':
+      return [];
+    default: {
+      const unknown: never = node;
+      throw new Error(`unhandled layout node ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+function addressTexts(node: LayoutNode): string[] {
+  return node.kind === 'text' && node.address !== undefined ? node.runs.map((run) => run.actualText ?? run.text) : [];
 }
 
 /** Decorations first (they are backgrounds), then each slice's own drawing. */
@@ -339,22 +400,30 @@ function furniture(
   const width = geometry.right - geometry.left;
   if (markup.header) {
     nodes.push({ kind: 'rect', x: 0, y: 0, width: geometry.width, height: geometry.bandHeight, fill: theme.colours.primary });
+    // Laid out left to right, then mirrored whole on a right-to-left page: the logo at the right
+    // edge, the organisation's name on its left, as a `dir=rtl` page places them.
+    const band: LayoutNode[] = [];
     let left = geometry.left;
     if (theme.logo && theme.logoPlacement === 'band') {
       const logo = logoNode(theme.logo, setter, left, (geometry.bandHeight - LOGO_HEIGHT) / 2, LOGO_HEIGHT, LOGO_MAX_WIDTH);
-      nodes.push(logo);
+      band.push(logo);
       left += logo.width + 8;
     }
     const baseline = geometry.bandHeight / 2 + styles.header.size * 0.35;
-    const line = furnitureSlots(markup.header, styles.header, setter, { left, right: geometry.right, width }, baseline, page, pages, (slot, whole, fitted) => cut(`header's ${slot}`, whole, fitted));
-    nodes.push(...withinArea(line, { top: FURNITURE_CLEARANCE, bottom: geometry.bandHeight - FURNITURE_CLEARANCE }, setter));
+    band.push(...furnitureSlots(markup.header, styles.header, setter, { left, right: geometry.right, width }, baseline, page, pages, (slot, whole, fitted) => cut(`header's ${slot}`, whole, fitted)));
+    nodes.push(...withinArea(inDirection(band, geometry, setter), { top: FURNITURE_CLEARANCE, bottom: geometry.bandHeight - FURNITURE_CLEARANCE }, setter));
   }
   if (markup.footer) {
     nodes.push({ kind: 'rule', x1: geometry.left, y1: geometry.footerRule, x2: geometry.right, y2: geometry.footerRule, color: theme.colours.muted, thickness: FOOTER_RULE });
     const line = furnitureSlots(markup.footer, styles.footer, setter, { left: geometry.left, right: geometry.right, width }, geometry.footerBaseline, page, pages, (slot, whole, fitted) => cut(`footer's ${slot}`, whole, fitted));
-    nodes.push(...withinArea(line, { top: geometry.footerRule + FOOTER_RULE / 2 + FURNITURE_CLEARANCE, bottom: geometry.height - FURNITURE_CLEARANCE }, setter));
+    nodes.push(...withinArea(inDirection(line, geometry, setter), { top: geometry.footerRule + FOOTER_RULE / 2 + FURNITURE_CLEARANCE, bottom: geometry.height - FURNITURE_CLEARANCE }, setter));
   }
   return nodes;
+}
+
+/** A furniture line laid out left to right, mirrored across the text column on a right-to-left page. */
+function inDirection(nodes: readonly LayoutNode[], geometry: PageGeometry, setter: TextSetter): readonly LayoutNode[] {
+  return setter.direction === 'rtl' ? nodes.map((node) => mirrored(node, geometry)) : nodes;
 }
 
 /**
@@ -422,17 +491,33 @@ function furnitureSlots(
   const right = node('right', slots.right, center.node ? Math.max(third, half - center.width / 2 - gap) : half - gap, (width) => area.right - width);
   const leftLimit = center.node ? (area.right - area.left - center.width) / 2 - gap : area.right - area.left - right.width - gap;
   const left = node('left', slots.left, leftLimit, () => area.left);
-  const nodes = [left.node, center.node, right.node].filter((placed): placed is LayoutNode => placed !== null);
-  return setter.direction === 'rtl' ? nodes.map((placed) => mirrored(placed, area)) : nodes;
+  return [left.node, center.node, right.node].filter((placed): placed is LayoutNode => placed !== null);
 }
 
-/** A furniture line moved to the other side of the band, its runs kept in their order. */
-function mirrored(node: LayoutNode, area: { left: number; right: number }): LayoutNode {
-  if (node.kind !== 'text') return node;
-  const start = Math.min(...node.runs.map((run) => run.x));
-  const end = Math.max(...node.runs.map((run) => run.x + run.width));
-  const shift = area.left + area.right - end - start;
-  return { ...node, runs: node.runs.map((run) => ({ ...run, x: run.x + shift })) };
+/**
+ * A piece of furniture moved to the other side of the band or footer: a slot's text with its runs
+ * kept in their order, a logo as it is (pictures do not mirror).
+ */
+function mirrored(node: LayoutNode, area: { readonly left: number; readonly right: number }): LayoutNode {
+  switch (node.kind) {
+    case 'text': {
+      const start = Math.min(...node.runs.map((run) => run.x));
+      const end = Math.max(...node.runs.map((run) => run.x + run.width));
+      const shift = area.left + area.right - end - start;
+      return { ...node, runs: node.runs.map((run) => ({ ...run, x: run.x + shift })) };
+    }
+    case 'image':
+    case 'vector':
+      return { ...node, x: area.left + area.right - node.x - node.width };
+    case 'rect':
+    case 'rule':
+    case 'graphic':
+      throw new Error(`a ${node.kind} is not page furniture`);
+    default: {
+      const unknown: never = node;
+      throw new Error(`unhandled layout node ${JSON.stringify(unknown)}`);
+    }
+  }
 }
 
 /** Slots without a page number are the same on every page: their text is joined once. */

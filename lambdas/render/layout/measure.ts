@@ -12,6 +12,7 @@ import type { BlockStyles, PageGeometry } from './styles';
 import type { TextSetter, TextStyle } from './text';
 import type { GraphicShape, LayoutNode, PositionedRun, StructType } from './types';
 import type { StructBuilder } from './structure';
+import { hasRightToLeft } from './bidi';
 import { placeDrawing } from './vector';
 
 /** A decoration drawn behind consecutive slices, page by page (a box fill, a quote bar). */
@@ -374,7 +375,9 @@ export class BlockMeasurer {
 
   /**
    * The QR code drawn module by module (one rectangle a run of dark modules in a row), with the
-   * address beside it as a link: the code for paper, the link for the screen.
+   * address beside it as a link: the code for paper, the link for the screen. The address reads
+   * left to right as one unit on every sheet (a left-to-right isolate, as Chromium shows a URL in
+   * `<bdi dir=ltr>`): on a right-to-left page its Arabic path would otherwise take it apart.
    */
   private qr(href: string, parent: number, x: number, width: number, index: number): Slice {
     const matrix = this.resources.qrCodes?.get(href);
@@ -394,8 +397,8 @@ export class BlockMeasurer {
       }
     }
     const textX = x + QR_SIZE + 8;
-    const lines = this.paragraph([{ kind: 'text', text: href, bold: false, italic: false, href }], this.styles.small, textX, width - QR_SIZE - 8, group, 'P');
-    const text = stack(lines);
+    const lines = this.paragraph([{ kind: 'text', text: href, bold: false, italic: false, href, isolate: 'ltr' }], this.styles.small, textX, width - QR_SIZE - 8, group, 'P');
+    const text = stack(hasRightToLeft(href) ? this.addressLines(lines, href) : lines);
     const textTop = (QR_SIZE - text.height) / 2;
     return {
       height: QR_SIZE,
@@ -405,6 +408,25 @@ export class BlockMeasurer {
       decorations: [],
       block: index,
     };
+  }
+
+  /**
+   * An address's lines, each marked with its share of the address: poppler, which does not run
+   * UAX #9, would read its right-to-left parts and the digits after them in another order than
+   * they are written, so the layout gives each line its text for extraction once its page is
+   * known (index.ts, readAddresses).
+   */
+  private addressLines(lines: readonly Slice[], href: string): Slice[] {
+    let offset = 0;
+    return lines.map((line) => ({
+      ...line,
+      nodes: line.nodes.map((node): LayoutNode => {
+        if (node.kind !== 'text') return node;
+        // The line's share of the address: its runs' characters, without the marks the setter adds.
+        const length = node.runs.reduce((sum, run) => sum + run.text.replace(/[\u200E\u200F]/g, '').length, 0);
+        return { ...node, address: href.slice(offset, (offset += length)) };
+      }),
+    }));
   }
 
   /**

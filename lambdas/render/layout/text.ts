@@ -158,7 +158,7 @@ export class TextSetter {
       const measure = (text: string, variant: FontVariant): number => this.widthOf(text, variant, style.size);
       return this.breakLines(runs, drawable, style, width, structOf, measure).map((tokens) => this.position(tokens, style));
     }
-    const isolates = isolatesOf(runs.map((run, index) => ({ text: drawable[index] as string, lang: run.lang })), this.direction);
+    const isolates = isolatesOf(runs.map((run, index) => ({ text: drawable[index] as string, lang: run.lang, isolate: run.isolate })), this.direction);
     const levels = embeddingLevels(paragraph, this.direction, isolates);
     const measure = (text: string, variant: FontVariant, start: number, lang: string | undefined) => this.measure(text, variant, style.size, levels, start, lang);
     return this.breakLines(runs, drawable, style, width, structOf, measure).map((tokens) => this.positionBidi(tokens, levels, style, width));
@@ -325,9 +325,13 @@ export class TextSetter {
     return fits === 0 ? '…' : cut(fits);
   }
 
-  /** A line of page furniture (fitted already) as runs, x from the line's left end; `isolates`: its runs in another direction's language. */
-  furnitureLine(text: string, variant: FontVariant, size: number, color: string, isolates: readonly Isolate[] = []): SetLine {
-    if (this.direction === 'ltr' && this.notoOnly(text)) {
+  /**
+   * A line of page furniture (fitted already) as runs, x from the line's left end; `isolates`: its
+   * runs in another direction's language; `direction`: the line's own base direction where it is
+   * not the document's (an SVG's label). Extraction marks stay the page's: poppler reads the page.
+   */
+  furnitureLine(text: string, variant: FontVariant, size: number, color: string, isolates: readonly Isolate[] = [], direction = this.direction): SetLine {
+    if (this.direction === 'ltr' && direction === 'ltr' && this.notoOnly(text)) {
       const width = this.widthOf(text, variant, size);
       return { runs: [{ text, variant, size, color, x: 0, width, href: null, struct: null }], width };
     }
@@ -338,7 +342,7 @@ export class TextSetter {
       start += piece.length;
     }
     const style = { size, lineHeight: size, color, bold: false, italic: false, linkColor: color };
-    const line = this.positionBidi(tokens, embeddingLevels(text, this.direction, isolates), style, null);
+    const line = this.positionBidi(tokens, embeddingLevels(text, direction, isolates), style, null);
     return { runs: line.runs.map((run) => ({ ...run, struct: null })), width: line.width };
   }
 

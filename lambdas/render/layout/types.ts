@@ -68,7 +68,16 @@ export type GraphicShape =
   | { readonly kind: 'text'; readonly baseline: number; readonly runs: readonly PositionedRun[] };
 
 export type LayoutNode =
-  | { readonly kind: 'text'; readonly baseline: number; readonly runs: readonly PositionedRun[] }
+  | {
+      readonly kind: 'text';
+      readonly baseline: number;
+      readonly runs: readonly PositionedRun[];
+      /**
+       * A line of an address that reads left to right as one unit (beside a QR code) with
+       * right-to-left parts: its text, given to extraction once the page it is on is known.
+       */
+      readonly address?: string;
+    }
   | {
       readonly kind: 'rect';
       readonly x: number;

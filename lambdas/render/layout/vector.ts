@@ -2,17 +2,24 @@
  * An SVG's labels set in the embedded fonts (with the script fonts and the "�" of any text), and
  * anchored as SVG says; its paths pass as they are. Made once per drawing, however often it is
  * placed (a logo on every page).
+ *
+ * A label's direction is the picture's, never the sheet's: a picture does not mirror, so a logo
+ * reads the same on an Arabic sheet as on an English one (docs/brand.md, "Labels and direction").
  */
-import type { VectorDrawing } from '../types';
-import type { TextSetter } from './text';
+import type { VectorDrawing, VectorItem } from '../types';
+import { firstStrongDirection } from './bidi';
+import type { Direction, TextSetter } from './text';
 import type { PlacedDrawing, VectorShape } from './types';
 
-/** By direction too: a right-to-left document orders a label's runs its own way. */
-const placed = new WeakMap<VectorDrawing, Map<string, PlacedDrawing>>();
+/**
+ * By the sheet's direction: a label is ordered the same on every sheet, but its extraction marks
+ * are those of the page it is on (poppler reads a right-to-left page its own way).
+ */
+const placed = new WeakMap<VectorDrawing, Map<Direction, PlacedDrawing>>();
 
 export function placeDrawing(drawing: VectorDrawing, setter: TextSetter): PlacedDrawing {
   let byDirection = placed.get(drawing);
-  if (byDirection === undefined) placed.set(drawing, (byDirection = new Map<string, PlacedDrawing>()));
+  if (byDirection === undefined) placed.set(drawing, (byDirection = new Map<Direction, PlacedDrawing>()));
   const known = byDirection.get(setter.direction);
   if (known !== undefined) return known;
   const shapes = drawing.items.map((item): VectorShape => {
@@ -21,8 +28,11 @@ export function placeDrawing(drawing: VectorDrawing, setter: TextSetter): Placed
         return item;
       case 'text': {
         const variant = item.bold ? 'bold' : 'regular';
-        const line = setter.furnitureLine(setter.fitLine(item.text, variant, item.size, Infinity), variant, item.size, item.colour);
-        const start = item.x - line.width * (item.anchor === 'middle' ? 0.5 : item.anchor === 'end' ? 1 : 0);
+        const text = setter.fitLine(item.text, variant, item.size, Infinity);
+        // Without `direction` the label's words are ordered as plain text is (its first strong
+        // character), as `unicode-bidi: plaintext` orders them in a browser.
+        const line = setter.furnitureLine(text, variant, item.size, item.colour, [], item.direction ?? firstStrongDirection(text));
+        const start = item.x - line.width * anchorShare(item);
         return { kind: 'label', matrix: item.matrix, baseline: item.y, runs: line.runs.map((run) => ({ ...run, x: run.x + start })) };
       }
       default: {
@@ -34,4 +44,25 @@ export function placeDrawing(drawing: VectorDrawing, setter: TextSetter): Placed
   const result: PlacedDrawing = { viewBox: drawing.viewBox, shapes };
   byDirection.set(setter.direction, result);
   return result;
+}
+
+/**
+ * How much of the label lies left of its anchor point. `start` and `end` are read in the SVG's
+ * `direction`, left to right when it gives none (CSS's initial value, as every SVG viewer reads
+ * it): an Arabic name beside a dot stays beside it, whatever order its words take.
+ */
+function anchorShare(item: Extract<VectorItem, { kind: 'text' }>): number {
+  const anchor = item.anchor ?? 'start';
+  switch (anchor) {
+    case 'middle':
+      return 0.5;
+    case 'start':
+      return item.direction === 'rtl' ? 1 : 0;
+    case 'end':
+      return item.direction === 'rtl' ? 0 : 1;
+    default: {
+      const unknown: never = anchor;
+      throw new Error(`unhandled text-anchor ${JSON.stringify(unknown)}`);
+    }
+  }
 }
