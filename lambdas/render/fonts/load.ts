@@ -84,8 +84,10 @@ function scriptFonts(dir: string, covers: (codePoint: number) => boolean): Pick<
       // only then, so a Japanese document reads Noto Sans SC only for a character JIS X 0208 lacks.
       const seen = new Set<number>();
       let pending: (readonly [number, readonly Script[]])[] = [];
-      for (const char of text) {
-        const code = char.codePointAt(0) as number;
+      // Every render's whole markup comes through here: read by index, not as a string per character.
+      for (let index = 0; index < text.length; index++) {
+        const code = text.codePointAt(index) as number;
+        if (code > 0xffff) index++;
         if (code < NOTO_SANS_COVERS_BELOW || seen.has(code) || covers(code)) continue;
         seen.add(code);
         const scripts = scriptsOf(code, lang);
