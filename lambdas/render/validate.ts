@@ -45,8 +45,12 @@ export const MAX_MARKS_PER_CHARACTER = 4;
  * is what Vietnamese, Thai and Arabic stack; docs/rendering.md "Page furniture and stacked marks".
  */
 export const MAX_MARKS_IN_FURNITURE = 2;
-/** A UTF-16 unit from U+0300 on: every combining mark (the first is U+0300) and every surrogate is one. */
-const PAST_SPACING_MODIFIERS = /[\u0300-\uFFFF]/;
+/**
+ * A UTF-16 unit that may be a combining mark or a surrogate: from U+0300 (the first mark) on,
+ * except General Punctuation and the currency signs (U+2000–U+20CF), which hold neither and give
+ * French and English their dashes, typographic apostrophes and euro sign.
+ */
+const MAY_BE_MARK_OR_SURROGATE = /[\u0300-\u1FFF\u20D0-\uFFFF]/;
 const MARK_PILE = markPile(MAX_MARKS_PER_CHARACTER);
 const FURNITURE_MARK_PILE = markPile(MAX_MARKS_IN_FURNITURE);
 
@@ -485,8 +489,8 @@ class FieldReader {
       return undefined;
     }
     const kept = furniture === undefined ? MAX_MARKS_PER_CHARACTER : MAX_MARKS_IN_FURNITURE;
-    // Most texts (English, most of French) hold neither a mark nor a surrogate: both lie past U+02FF.
-    const marks = !PAST_SPACING_MODIFIERS.test(text)
+    // Most texts (English, French) hold neither a mark nor a surrogate.
+    const marks = !MAY_BE_MARK_OR_SURROGATE.test(text)
       ? ({ kind: 'kept', text, dropped: 0, first: 0 } as const)
       : boundedMarks(this.withoutLoneSurrogates(text, path), max, furniture === undefined ? MARK_PILE : FURNITURE_MARK_PILE, kept);
     if (marks.kind === 'too long') {

@@ -84,8 +84,10 @@ function scriptFonts(dir: string, covers: (codePoint: number) => boolean): Pick<
       // only then, so a Japanese document reads Noto Sans SC only for a character JIS X 0208 lacks.
       const seen = new Set<number>();
       let pending: (readonly [number, readonly Script[]])[] = [];
-      for (const char of text) {
-        const code = char.codePointAt(0) as number;
+      // Every render's whole markup comes through here: read by index, not as a string per character.
+      for (let index = 0; index < text.length; index++) {
+        const code = text.codePointAt(index) as number;
+        if (code > 0xffff) index++;
         if (code < NOTO_SANS_COVERS_BELOW || seen.has(code) || covers(code)) continue;
         seen.add(code);
         const scripts = scriptsOf(code, lang);
@@ -145,10 +147,10 @@ export function embeddedFont(font: FontkitFont, tables: ShapingTables | null, gl
       return top > font.ascent || bottom < font.descent ? { top: top * unitsToPoints, bottom: bottom * unitsToPoints } : null;
     },
     widthOf(text, size) {
+      // Measuring is the layout's innermost call: the chunks are walked here without a callback.
       let units = 0;
-      forEachChunk(text, (chunk) => {
-        units += shape(chunk).advanceWidth;
-      });
+      let start = 0;
+      for (let end = chunkEnd(text, 0); end !== -1; start = end, end = chunkEnd(text, end)) units += shape(text.slice(start, end)).advanceWidth;
       return units * unitsToPoints * size;
     },
   };
@@ -160,14 +162,17 @@ export function embeddedFont(font: FontkitFont, tables: ShapingTables | null, gl
  */
 function forEachChunk(text: string, visit: (chunk: string) => void): void {
   let start = 0;
-  for (let index = 0; index < text.length; index++) {
+  for (let end = chunkEnd(text, 0); end !== -1; start = end, end = chunkEnd(text, end)) visit(text.slice(start, end));
+}
+
+/** The end of the chunk that starts at `start` (after its space or tab, or the text's end); -1 past the end. */
+function chunkEnd(text: string, start: number): number {
+  if (start >= text.length) return -1;
+  for (let index = start; index < text.length; index++) {
     const char = text.charCodeAt(index);
-    if (char === 0x20 || char === 0x09) {
-      visit(text.slice(start, index + 1));
-      start = index + 1;
-    }
+    if (char === 0x20 || char === 0x09) return index + 1;
   }
-  if (start < text.length) visit(text.slice(start));
+  return text.length;
 }
 
 /** Whether the glyph's outline reaches past the font's ascent or descent. */

@@ -27,18 +27,18 @@ export class StructBuilder {
   }
 
   build(): StructNode {
-    const freeze = (draft: Draft): StructNode => ({
-      id: draft.id,
-      type: draft.type,
-      ...(draft.alt === undefined ? {} : { alt: draft.alt }),
-      ...(draft.lang === undefined ? {} : { lang: draft.lang }),
-      children: draft.children.map(freeze),
-    });
+    const freeze = (draft: Draft): StructNode => {
+      const children = draft.children.map(freeze);
+      // Almost every element has neither: a plain literal, without the spreads' copies, for them.
+      if (draft.alt === undefined && draft.lang === undefined) return { id: draft.id, type: draft.type, children };
+      return { id: draft.id, type: draft.type, ...(draft.alt === undefined ? {} : { alt: draft.alt }), ...(draft.lang === undefined ? {} : { lang: draft.lang }), children };
+    };
     return freeze(this.drafts.get(this.root) as Draft);
   }
 
   private create(type: StructType, alt?: string, lang?: string): Draft {
-    const draft: Draft = { id: this.drafts.size + 1, type, ...(alt === undefined ? {} : { alt }), ...(lang === undefined ? {} : { lang }), children: [] };
+    const id = this.drafts.size + 1;
+    const draft: Draft = alt === undefined && lang === undefined ? { id, type, children: [] } : { id, type, ...(alt === undefined ? {} : { alt }), ...(lang === undefined ? {} : { lang }), children: [] };
     this.drafts.set(draft.id, draft);
     return draft;
   }
