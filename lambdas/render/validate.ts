@@ -50,7 +50,7 @@ export const MAX_MARKS_IN_FURNITURE = 2;
  * except General Punctuation and the currency signs (U+2000–U+20CF), which hold neither and give
  * French and English their dashes, typographic apostrophes and euro sign.
  */
-const MAY_BE_MARK_OR_SURROGATE = /[\u0300-\u1FFF\u20D0-\uFFFF]/;
+const MAY_BE_MARK_OR_SURROGATE = /[\u0300-\u1FFF]|[\u20D0-\uFFFF]/;
 const MARK_PILE = markPile(MAX_MARKS_PER_CHARACTER);
 const FURNITURE_MARK_PILE = markPile(MAX_MARKS_IN_FURNITURE);
 
