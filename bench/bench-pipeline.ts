@@ -8,12 +8,13 @@
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, extname, join } from 'node:path';
+import { basename, dirname, extname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createLimiter } from '../lambdas/publisher/concurrency';
 import { decodeEventKey } from '../lambdas/publisher/keys';
 import type { PublishResult } from '../lambdas/publisher/publisher';
 import { type Bucket, uploadSource } from '../client/bucket-client';
+import { findPictures } from '../client/render-files';
 import type { InvocationReport } from '../emulator/local-s3';
 import { startLocalPublisher } from '../emulator/local-publisher';
 
@@ -68,13 +69,12 @@ export async function benchPipeline(options: PipelineBenchOptions): Promise<Pipe
       return { startedAt, finishedAt: answer.finishedAt };
     };
 
+    // Every copy sits where the document does, among its pictures, so that its relative `src` resolve.
+    await uploadPictures(bucket, dirname(options.file));
     // The first render in a process costs 10–20 warm ones: keep it out of the figures.
-    await publish(`${bucket.layout.contentPrefix}warm-up${extension}`);
+    await publish(`${bucket.layout.contentPrefix}bench-warm-up${extension}`);
 
-    const keys = Array.from(
-      { length: options.uploads },
-      (_, index) => `${bucket.layout.contentPrefix}bench/${stem}-${index}${extension}`,
-    );
+    const keys = Array.from({ length: options.uploads }, (_, index) => `${bucket.layout.contentPrefix}bench-${stem}-${index}${extension}`);
     const limit = createLimiter(clients);
     const timings = await Promise.all(keys.map((key) => limit(() => publish(key))));
 
@@ -90,6 +90,12 @@ export async function benchPipeline(options: PipelineBenchOptions): Promise<Pipe
     await local.close();
     await rm(directory, { recursive: true, force: true });
   }
+}
+
+/** The pictures in and under the document's folder, at the same places under the bucket's content prefix. */
+async function uploadPictures(bucket: Bucket, directory: string): Promise<void> {
+  const pictures = await findPictures(directory);
+  await Promise.all(pictures.map(async (path) => uploadSource(bucket, `${bucket.layout.contentPrefix}${relative(directory, path)}`, await readFile(path))));
 }
 
 /** Nearest-rank percentile of sorted values. */
