@@ -120,6 +120,24 @@ describe('draw: PDF/A-2b', () => {
     expect(bytes.subarray(36, 40).toString('latin1')).toBe('acsp');
   });
 
+  it("describes in an extension schema each XMP property outside PDF/A-2's predefined schemas (pdfuaid:part)", () => {
+    // Prepare: ISO 19005-2 6.6.2.3.1's predefined schemas, and the extension schema's own.
+    const predefined = new Set(['x', 'rdf', 'dc', 'xmp', 'xmpMM', 'xmpRights', 'pdf', 'photoshop', 'pdfaid', 'pdfaExtension', 'pdfaSchema', 'pdfaProperty']);
+    const packet = /<x:xmpmeta[\s\S]*<\/x:xmpmeta>/.exec(archived.toString('utf8'))?.[0] ?? '';
+    const used = new Set([...packet.matchAll(/<([A-Za-z]+):[A-Za-z]+[\s>]/g)].map((match) => match[1] as string));
+
+    // Act
+    const values = xmp(archived);
+    const described = values.get('pdfaSchema:prefix') ?? [];
+
+    // Assert
+    expect([...used].filter((prefix) => !predefined.has(prefix) && !described.includes(prefix))).toEqual([]);
+    expect(used.has('pdfuaid')).toBe(true);
+    expect(values.get('pdfaSchema:namespaceURI')).toEqual(['http://www.aiim.org/pdfua/ns/id/']);
+    expect(values.get('pdfaProperty:name')).toEqual(['part']);
+    expect(values.get('pdfaProperty:valueType')).toEqual(['Integer']);
+  });
+
   it('identifies itself in XMP as PDF/A-2b and PDF/UA-1, with the same title, dates and producer as its information', async () => {
     const values = xmp(archived);
     const info = (await readPdf(archived)).info;

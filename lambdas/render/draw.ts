@@ -140,8 +140,36 @@ ${optional(info.Keywords, `<pdf:Keywords>${xmlText(info.Keywords)}</pdf:Keywords
 }
 
 /**
+ * PDF/A-2 accepts in XMP only the properties of its predefined schemas and of schemas the file
+ * describes itself (ISO 19005-2, 6.6.2.3.1); PDF/UA's identification is not among the predefined
+ * ones, so its `pdfuaid:part` is described here, in the words of ISO 14289-1's own description.
+ */
+const PDFUA_EXTENSION_SCHEMA = `
+<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+<pdfaExtension:schemas>
+<rdf:Bag>
+<rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:property>
+<rdf:Seq>
+<rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>part</pdfaProperty:name>
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>
+</rdf:li>
+</rdf:Seq>
+</pdfaSchema:property>
+</rdf:li>
+</rdf:Bag>
+</pdfaExtension:schemas>
+</rdf:Description>`;
+
+/**
  * What PDF/A-2b adds to a tagged PDF/UA file: the sRGB output intent every DeviceRGB colour is
- * meant in, and the pdfaid identification beside pdfkit's pdfuaid one.
+ * meant in, the pdfaid identification beside pdfkit's pdfuaid one, and the description of the latter.
  */
 function addArchiveIdentification(internals: PdfkitMetadata, iccProfile: Uint8Array): void {
   const profile = internals.ref({ Length: iccProfile.length, N: 3 });
@@ -160,7 +188,7 @@ function addArchiveIdentification(internals: PdfkitMetadata, iccProfile: Uint8Ar
 <rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">
 <pdfaid:part>2</pdfaid:part>
 <pdfaid:conformance>B</pdfaid:conformance>
-</rdf:Description>`);
+</rdf:Description>${PDFUA_EXTENSION_SCHEMA}`);
 }
 
 function drawNode(doc: Doc, node: LayoutNode, structure: TaggedStructure, colours: PageColours, pictures: Pictures): void {
