@@ -323,6 +323,29 @@ describe('Japanese and Korean line breaking', () => {
     }
     expect(insideWords).toBeGreaterThan(0);
   });
+
+  it('keeps a straight quotation mark " or \' with its neighbours in Korean and Japanese (UAX #14 LB19: no break before or after QU)', async () => {
+    // Prepare: the title QA found with a closing " alone on its line, and its Japanese twin.
+    const fonts = await loadFonts();
+    const cases = [
+      { lang: 'ko', text: '한국은행, 기준금리 3.50%로 동결…"물가 안정 우선"' },
+      { lang: 'ja', text: "日銀は金利を据え置き'物価の安定を優先'と述べた" },
+    ];
+    for (const { lang, text } of cases) {
+      await fonts.prepare(text, lang);
+      const setter = new TextSetter(fonts, 'ltr', lang);
+      for (const width of [40, 47, 55, 62, 70, 80, 95, 110]) {
+        // Act
+        const { shown } = setAt(setter, text, width);
+
+        // Assert: no line starts or ends with a straight quote unless the text does.
+        for (const [index, line] of shown.entries()) {
+          if (index > 0) expect(`"'`.includes(line[0] as string), `${lang} width ${width}, line ${index} "${line}"`).toBe(false);
+          if (index < shown.length - 1) expect(`"'`.includes(line.at(-1) as string), `${lang} width ${width}, line ${index} "${line}"`).toBe(false);
+        }
+      }
+    }
+  });
 });
 
 describe('CJK fonts by language', () => {

@@ -2,19 +2,25 @@
  * Where a line may break inside a word written without spaces (Chinese, Japanese): between
  * two characters when either is an ideograph, kana, Hangul or full-width form (UAX #14 class
  * ID and its neighbours), except before closing punctuation and small kana (classes CL, CP,
- * NS: 。，、）」…) and after opening punctuation (OP: （「…): the kinsoku rules. Thai, written
- * without spaces between words, breaks between the words `Intl.Segmenter` finds (UAX #14 leaves
- * class SA to a dictionary). Text in other scripts breaks at spaces only.
+ * NS: 。，、）」…) and after opening punctuation (OP: （「…): the kinsoku rules; never on either
+ * side of a straight quotation mark (QU). Thai, written without spaces between words, breaks
+ * between the words `Intl.Segmenter` finds (UAX #14 leaves class SA to a dictionary). Text in other scripts breaks at spaces only.
  */
 
+/**
+ * A straight quotation mark opens or closes, which the mark does not tell: UAX #14 (LB19, class
+ * QU) keeps it with the characters on both sides.
+ */
+const STRAIGHT_QUOTES = `"'`;
 /** Never at the start of a line. */
 const NO_BREAK_BEFORE = new Set(
-  '、。，．・：；？！゛゜ヽヾゝゞ々〻ー）］｝〕〉》」』】〙〗〟’”｠»‐゠–〜…‥' +
+  STRAIGHT_QUOTES +
+    '、。，．・：；？！゛゜ヽヾゝゞ々〻ー）］｝〕〉》」』】〙〗〟’”｠»‐゠–〜…‥' +
     'ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ' +
     '！％），．：；？］｝｡｣､･ｧｨｩｪｫｬｭｮｯｰ,.!?:;)]}%',
 );
 /** Never at the end of a line. */
-const NO_BREAK_AFTER = new Set('（［｛〔〈《「『【〘〖〝‘“｟«([{＄￥＃');
+const NO_BREAK_AFTER = new Set(`${STRAIGHT_QUOTES}（［｛〔〈《「『【〘〖〝‘“｟«([{＄￥＃`);
 
 /** Ideographs, kana, bopomofo, Hangul syllables and compatibility jamo, CJK punctuation, enclosed and full-width forms. */
 const WIDE = /[\u2E80-\u2FDF\u3000-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFF00-\uFFEF]/u;
