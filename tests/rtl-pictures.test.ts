@@ -205,6 +205,36 @@ describe('layout and draw: the address beside the QR code reads left to right as
     expect(text.split('\n')).toContain(address[key.slice(-2) as 'ar' | 'he']);
   });
 
+  it.each([
+    ['ar-ar', 'right'],
+    ['he-he', 'right'],
+    ['en-ar', 'left'],
+  ] as const)('puts the QR code where a line of the %s sheet starts (the %s edge of the column), the address beside it', async (key, edge) => {
+    // Prepare: the code's corners from jsQR on the page at 150 dpi, in points.
+    const pdf = pdfs[key] as Buffer;
+    const png = PNG.sync.read(execFileSync('pdftoppm', ['-r', '150', '-png', '-f', '1', '-l', '1', '-'], { input: pdf }));
+    const toPoints = 72 / 150;
+
+    // Act
+    const { location } = jsQR(new Uint8ClampedArray(png.data), png.width, png.height) as NonNullable<ReturnType<typeof jsQR>>;
+    const codeLeft = location.topLeftCorner.x * toPoints;
+    const codeRight = location.topRightCorner.x * toPoints;
+    const address = words(pdf).filter((word) => word.text.includes('example.org'));
+
+    // Assert: the modules sit inside the 72 pt code, whose quiet zone is 4 modules wide.
+    expect(address.length).toBe(1);
+    const text = address[0] as Word;
+    if (edge === 'right') {
+      expect(codeRight).toBeGreaterThan(MARGIN.right - 12);
+      expect(codeRight).toBeLessThan(MARGIN.right);
+      expect(text.xMax).toBeLessThan(codeLeft);
+    } else {
+      expect(codeLeft).toBeGreaterThan(MARGIN.left);
+      expect(codeLeft).toBeLessThan(MARGIN.left + 12);
+      expect(text.xMin).toBeGreaterThan(codeRight);
+    }
+  });
+
   it('keeps the link and a QR code that decodes to the address on an Arabic sheet', async () => {
     const pdf = pdfs['ar-ar'] as Buffer;
     const png = PNG.sync.read(execFileSync('pdftoppm', ['-r', '150', '-png', '-f', '1', '-l', '1', '-'], { input: pdf }));

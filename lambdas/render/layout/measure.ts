@@ -396,7 +396,9 @@ export class BlockMeasurer {
         shapes.push({ kind: 'bar', x: left, y: top, width: (column - start + 1) * module, height: module, fill: this.colours.text });
       }
     }
-    const textX = x + QR_SIZE + 8;
+    // A right-to-left page starts its line at the right: the code there, the address on its left.
+    const codeX = this.rtl ? x + width - QR_SIZE : x;
+    const textX = this.rtl ? x : x + QR_SIZE + 8;
     const lines = this.paragraph([{ kind: 'text', text: href, bold: false, italic: false, href, isolate: 'ltr' }], this.styles.small, textX, width - QR_SIZE - 8, group, 'P');
     const text = stack(hasRightToLeft(href) ? this.addressLines(lines, href) : lines);
     const textTop = (QR_SIZE - text.height) / 2;
@@ -404,7 +406,7 @@ export class BlockMeasurer {
       height: QR_SIZE,
       spaceBefore: 14,
       keepWithNext: false,
-      nodes: [{ kind: 'graphic', x, y: 0, struct: figure, shapes }, ...text.nodes.map((node) => shift(node, textTop))],
+      nodes: [{ kind: 'graphic', x: codeX, y: 0, struct: figure, shapes }, ...text.nodes.map((node) => shift(node, textTop))],
       decorations: [],
       block: index,
     };
