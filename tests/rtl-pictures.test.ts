@@ -209,7 +209,7 @@ describe('layout and draw: the address beside the QR code reads left to right as
     ['ar-ar', 'right'],
     ['he-he', 'right'],
     ['en-ar', 'left'],
-  ] as const)('puts the QR code where a line of the %s sheet starts (the %s edge of the column), the address beside it', async (key, edge) => {
+  ] as const)('puts the QR code where a line of the %s sheet starts (the %s edge of the column), the address beside it', (key, edge) => {
     // Prepare: the code's corners from jsQR on the page at 150 dpi, in points.
     const pdf = pdfs[key] as Buffer;
     const png = PNG.sync.read(execFileSync('pdftoppm', ['-r', '150', '-png', '-f', '1', '-l', '1', '-'], { input: pdf }));
