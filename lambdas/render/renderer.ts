@@ -118,7 +118,6 @@ async function loadPictures(...[file, document, positions, access]: Parameters<t
   return loadImages(file, document, positions, access);
 }
 
-/** The labels of the document's SVGs and the logo's, which need their fonts as much as its text does. */
 /** The QR code library is imported by the first document whose markup shows one. */
 async function loadQrCodes(markup: MarkupDocument): Promise<ReadonlyMap<string, QrMatrix> | undefined> {
   if (!markup.body.some((block) => block.kind === 'qr')) return undefined;

@@ -237,16 +237,20 @@ function readAddresses(nodes: LayoutNode[]): LayoutNode[] {
   return balance(nodes.flatMap(extractedTexts)) + balance(rightToLeft.flatMap(addressTexts)) < 0 ? rightToLeft : read('ltr');
 }
 
+/** What extraction reads of runs: their ActualText where they carry one. */
+function readBack(runs: readonly PositionedRun[]): string[] {
+  return runs.map((run) => run.actualText ?? run.text);
+}
+
 /** What extraction reads of a node that is not an address line. */
 function extractedTexts(node: LayoutNode): string[] {
-  const ofRuns = (runs: readonly PositionedRun[]): string[] => runs.map((run) => run.actualText ?? run.text);
   switch (node.kind) {
     case 'text':
-      return node.address === undefined ? ofRuns(node.runs) : [];
+      return node.address === undefined ? readBack(node.runs) : [];
     case 'vector':
-      return node.drawing.shapes.flatMap((shape) => (shape.kind === 'label' ? ofRuns(shape.runs) : []));
+      return node.drawing.shapes.flatMap((shape) => (shape.kind === 'label' ? readBack(shape.runs) : []));
     case 'graphic':
-      return node.shapes.flatMap((shape) => (shape.kind === 'text' ? ofRuns(shape.runs) : []));
+      return node.shapes.flatMap((shape) => (shape.kind === 'text' ? readBack(shape.runs) : []));
     case 'rect':
     case 'rule':
     case 'image':
@@ -259,7 +263,7 @@ function extractedTexts(node: LayoutNode): string[] {
 }
 
 function addressTexts(node: LayoutNode): string[] {
-  return node.kind === 'text' && node.address !== undefined ? node.runs.map((run) => run.actualText ?? run.text) : [];
+  return node.kind === 'text' && node.address !== undefined ? readBack(node.runs) : [];
 }
 
 /** Decorations first (they are backgrounds), then each slice's own drawing. */
