@@ -19,7 +19,7 @@ import { DEFAULT_STACK_NAME } from '../infra/outputs';
 import { DEFAULT_KEY_LAYOUT, decodeEventKey } from '../lambdas/publisher/keys';
 import { createS3Client, unquoteEtag } from '../lambdas/publisher/s3';
 import { formatProblems, type Problem } from '../lambdas/render';
-import { type Bucket, download, listPublished, presignedUrl, uploadSource, waitForOutcome, waitForReport } from '../client/bucket-client';
+import { type Bucket, download, listPublished, type PublishedEntry, presignedUrl, uploadSource, waitForOutcome, waitForReport } from '../client/bucket-client';
 import { createProgress, parseCommand, runCommand, UsageError, wholeNumber } from '../client/command';
 import { DEFAULT_LOCAL_BUCKET, DEFAULT_LOCAL_PORT, LOCAL_CREDENTIALS } from '../emulator/local-defaults';
 import { type ReconcileOptions, reconcile } from '../lambdas/publisher/reconcile';
@@ -252,7 +252,7 @@ async function list(bucket: Bucket, expires: number): Promise<number> {
   for (const entry of factsheets.sort((a, b) => a.factsheetKey.localeCompare(b.factsheetKey))) {
     const when = entry.lastModified?.toISOString().replace('T', ' ').slice(0, 19) ?? '?';
     console.log(
-      `${entry.factsheetKey}  ${when} UTC  template ${entry.template ?? '?'}  from ${entry.sourceKey ?? '?'}  ` +
+      `${entry.factsheetKey}  ${when} UTC  template ${templateText(entry)}  from ${entry.sourceKey ?? '?'}  ` +
         `${entry.bytes} bytes  publisher ${entry.publisherVersion ?? '?'}`,
     );
     if (values.link) console.log(`  ${await presignedUrl(bucket, entry.factsheetKey, expires)}`);
@@ -262,6 +262,12 @@ async function list(bucket: Bucket, expires: number): Promise<number> {
     for (const report of errorReports) console.log(`  ${report.errorReportKey}`);
   }
   return 0;
+}
+
+/** The template, `?` when none is recorded, and what another tool stored in its place (`? (stored "%ZZ")`). */
+function templateText(entry: PublishedEntry): string {
+  if (entry.template !== null) return entry.template;
+  return entry.foreignTemplate === null ? '?' : `? (stored ${JSON.stringify(entry.foreignTemplate)})`;
 }
 
 async function runRepublish(target: Target): Promise<number> {

@@ -23,6 +23,7 @@ import {
   type KeyLayout,
   METADATA_TEMPLATE,
   reportKeyFor,
+  toMetadataValue,
 } from '../lambdas/publisher/keys';
 import type { PublicationReport } from '../lambdas/publisher/publisher';
 import { isNotFound, unquoteEtag } from '../lambdas/publisher/s3';
@@ -102,10 +103,12 @@ export async function waitForOutcome(
     };
     const answer = currentAnswer(outputs, { key: sourceKey, etag }, options.publisherVersion);
     if (answer === 'factsheet') {
+      const storedTemplate = factsheet?.Metadata?.[METADATA_TEMPLATE] ?? '';
       return {
         kind: 'published',
         factsheetKey,
-        template: fromMetadataValue(factsheet?.Metadata?.[METADATA_TEMPLATE] ?? ''),
+        // The publisher's answer, but a tool may have rewritten its metadata since: shown as stored then.
+        template: templateOf(storedTemplate) ?? storedTemplate,
         bytes: factsheet?.ContentLength ?? 0,
       };
     }
@@ -153,7 +156,10 @@ export function presignedUrl(bucket: Bucket, key: string, expiresInSeconds: numb
 export interface PublishedEntry {
   readonly factsheetKey: string;
   readonly sourceKey: string | null;
+  /** The template the publisher recorded; null when there is none, or it is another writer's value. */
   readonly template: string | null;
+  /** The `template` metadata as stored when it is no value the publisher writes (`%ZZ`), else null. */
+  readonly foreignTemplate: string | null;
   readonly publisherVersion: string | null;
   readonly lastModified: Date | null;
   readonly bytes: number;
@@ -173,11 +179,13 @@ export async function listPublished(
     factsheetObjects.map(async (object): Promise<PublishedEntry> => {
       const metadata = (await headIfExists(bucket, object.key))?.Metadata;
       const recorded = recordedOn(metadata, bucket.layout);
-      const template = metadata?.[METADATA_TEMPLATE];
+      const stored = metadata?.[METADATA_TEMPLATE];
+      const template = stored === undefined ? null : templateOf(stored);
       return {
         factsheetKey: object.key,
         sourceKey: recorded.source === undefined ? null : await sourceKeyOf(bucket, object.key, recorded.source),
-        template: template === undefined ? null : fromMetadataValue(template),
+        template,
+        foreignTemplate: stored !== undefined && template === null ? stored : null,
         publisherVersion: recorded.publisherVersion ?? null,
         lastModified: object.lastModified,
         bytes: object.size,
@@ -189,6 +197,22 @@ export async function listPublished(
     lastModified: object.lastModified,
   }));
   return { factsheets, errorReports };
+}
+
+/**
+ * The template name `value` records, or null when the publisher cannot have written it. It writes
+ * toMetadataValue(name) only; a value that does not decode (`%ZZ`) or that it would spell otherwise
+ * was written by another tool, and must not fail a listing: the same rule as for `source-key`
+ * (recordedOn in lambdas/publisher/current.ts).
+ */
+function templateOf(value: string): string | null {
+  let name: string;
+  try {
+    name = fromMetadataValue(value);
+  } catch {
+    return null;
+  }
+  return toMetadataValue(name) === value ? name : null;
 }
 
 /**

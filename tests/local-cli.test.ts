@@ -3,8 +3,9 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { CopyObjectCommand } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitForOutcome } from '../client/bucket-client';
 import { readPdf } from './helpers/pdf';
 import { BUCKET, type Harness, startHarness } from './publisher-harness';
 
@@ -192,6 +193,52 @@ describe('npm run publish, against the local server', () => {
       expect.objectContaining({ factsheetKey: 'factsheets/listed-json.pdf', sourceKey: 'content/listed-json.yaml', template: 'briefing', publisherVersion: expect.any(String) as string }),
     );
     expect(listed.errorReports).toContainEqual(expect.objectContaining({ errorReportKey: 'errors/listed-bad.json' }));
+  });
+
+  it('--list shows a template value another tool wrote, one that does not decode, as unknown and raw instead of failing', async () => {
+    // Prepare: `%ZZ` is no percent-encoding; decoded as the publisher's own, it threw and ended the listing.
+    await harness.localS3.client.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: 'factsheets/by-other-tool.pdf', Body: '%PDF-1.7 by hand', Metadata: { template: '%ZZ' } }),
+    );
+    await harness.put('content/listed-beside.yaml', await readFile(join(UPLOADS, 'sommet.yaml')));
+
+    // Act
+    const text = await run('cli/publish.ts', ['--list', ...target()]);
+    const json = await run('cli/publish.ts', ['--list', '--json', ...target()]);
+
+    // Assert
+    expect(text.code, text.output).toBe(0);
+    const line = text.output.split('\n').find((entry) => entry.startsWith('factsheets/by-other-tool.pdf'));
+    expect(line).toMatch(/template \? \(stored "%ZZ"\) +from \? /);
+    expect(text.output).toMatch(/^factsheets\/listed-beside\.pdf .*template briefing +from content\/listed-beside\.yaml/m);
+    expect(json.code, json.output).toBe(0);
+    const listed = JSON.parse(json.output) as { factsheets: Record<string, unknown>[] };
+    expect(listed.factsheets).toContainEqual(
+      expect.objectContaining({ factsheetKey: 'factsheets/by-other-tool.pdf', template: null, foreignTemplate: '%ZZ', sourceKey: null }),
+    );
+    expect(listed.factsheets).toContainEqual(expect.objectContaining({ factsheetKey: 'factsheets/listed-beside.pdf', template: 'briefing', foreignTemplate: null }));
+  });
+
+  it('waits for the answer to an upload whose fact sheet another tool gave an undecodable template since', async () => {
+    // Prepare: the publisher's answer still, by source-key and source-etag, with `template: %ZZ`.
+    const etag = await harness.put('content/retagged.yaml', await readFile(join(UPLOADS, 'sommet.yaml')));
+    const published = await harness.head('factsheets/retagged.pdf');
+    await harness.localS3.client.send(
+      new CopyObjectCommand({
+        Bucket: BUCKET,
+        Key: 'factsheets/retagged.pdf',
+        CopySource: `${BUCKET}/factsheets/retagged.pdf`,
+        MetadataDirective: 'REPLACE',
+        ContentType: 'application/pdf',
+        Metadata: { ...published?.Metadata, template: '%ZZ' },
+      }),
+    );
+
+    // Act
+    const outcome = await waitForOutcome(harness.bucket, 'content/retagged.yaml', etag, { timeoutMs: 2_000 });
+
+    // Assert
+    expect(outcome).toMatchObject({ kind: 'published', factsheetKey: 'factsheets/retagged.pdf', template: '%ZZ' });
   });
 
   it('explains a usage error', async () => {
