@@ -307,6 +307,77 @@ describe('validate', () => {
       );
     });
 
+    it('says that YAML read a fact, a timeline entry or another list item written `Key: value` as one field, and how to write its fields', async () => {
+      // Prepare: `- Duration: 1h30` is { Duration: "1h30" } to YAML, which has neither `label:` nor `value:`.
+      const yaml = [
+        'title: T',
+        'date: 2022',
+        'facts:',
+        '  - Duration: 1h30',
+        '  - label: Price',
+        '    value: 4,999',
+        'parties:',
+        '  - Emmanuel Macron: President',
+        'quotes:',
+        '  - Podolyak: We will continue the talks',
+        'sections:',
+        '  - Background: Talks began in Belarus.',
+        'timeline:',
+        '  - 2022-02-24: Russia launches its offensive',
+        'sources:',
+        '  - AFP: https://www.afp.com/',
+        'images:',
+        '  - kyiv.jpg: The Maidan at dusk',
+        'charts:',
+        '  - title: Arrivals',
+        '    unit: people',
+        '    labels: [Poland, Hungary]',
+        '    series:',
+        '      - Arrivals: [1204, 191]',
+        '',
+      ].join('\n');
+
+      // Act
+      const problems = problemsOf(await parsedYaml(yaml));
+
+      // Assert
+      const read = (name: string, value: string) => `was read as a field "${name}" with the value "${value}", because of the ": " after "${name}"`;
+      expect(formatProblems('doc.yaml', problems)).toBe(
+        [
+          `doc.yaml:4:5: facts[0]: ${read('Duration', '1h30')} (expected a fact with \`label:\` and \`value:\`: "- label: Duration" and under it "value: 1h30")`,
+          `doc.yaml:8:5: parties[0]: ${read('Emmanuel Macron', 'President')} (expected a party with \`name:\` (and \`role:\`, \`country:\`): "- name: Emmanuel Macron" and under it "role: President")`,
+          `doc.yaml:10:5: quotes[0]: ${read('Podolyak', 'We will continue the talks')} (expected a quote with \`text:\` (and \`speaker:\`, \`context:\`): "- speaker: Podolyak" and under it "text: We will continue the talks")`,
+          `doc.yaml:12:5: sections[0]: ${read('Background', 'Talks began in Belarus.')} (expected a section with \`heading:\` (and \`body:\`, \`bullets:\`, \`image:\`, \`chart:\`): "- heading: Background" and under it "body: Talks began in Belarus.")`,
+          `doc.yaml:14:5: timeline[0]: ${read('2022-02-24', 'Russia launches its offensive')} (expected a timeline entry with \`date:\` and \`event:\`: "- date: 2022-02-24" and under it "event: Russia launches its offensive")`,
+          `doc.yaml:16:5: sources[0]: ${read('AFP', 'https://www.afp.com/')} (expected a source with \`name:\` (and \`url:\`, \`date:\`): "- name: AFP" and under it "https://www.afp.com/" as \`url:\` or \`date:\`)`,
+          `doc.yaml:18:5: images[0]: ${read('kyiv.jpg', 'The Maidan at dusk')} (expected a picture with \`src:\` and \`alt:\` (and \`caption:\`, \`credit:\`): "- src: kyiv.jpg" and under it "alt: The Maidan at dusk")`,
+          `doc.yaml:24:9: charts[0].series[0]: ${read('Arrivals', '[1204, 191]')} (expected a series with \`name:\` and \`values:\`: "- name: Arrivals" and under it "values: [1204, 191]")`,
+        ].join('\n'),
+      );
+      // A section's one picture is no list item: no dash before its first field.
+      const image = problemsOf(await parsedYaml('title: T\ndate: 2022\nsections:\n  - heading: H\n    image:\n      kyiv.jpg: The Maidan\n'));
+      expect(image).toMatchObject([{ path: 'sections[0].image', expected: 'a picture with `src:` and `alt:` (and `caption:`, `credit:`): "src: kyiv.jpg" and under it "alt: The Maidan"' }]);
+    });
+
+    it('still takes a fact whose field is misspelled for a misspelling, and a fact in JSON as written', async () => {
+      // Prepare: `lable` is near `label`, so the item is a fact with a typo (and no value yet), not text read as a field.
+      const yaml = 'title: T\ndate: 2022\nfacts:\n  - lable: Duration\n';
+
+      // Act
+      const misspelled = problemsOf(await parsedYaml(yaml));
+      const json = problemsOf(parsedData({ title: 'T', date: '2022', facts: [{ Duration: '1h30' }] }));
+
+      // Assert
+      expect(misspelled).toMatchObject([
+        { path: 'facts[0].label', line: 4, message: 'is required (found "lable": a misspelling?)' },
+        { path: 'facts[0].value', line: 4, message: 'is required' },
+      ]);
+      expect(json).toEqual([
+        { path: 'facts[0].label', message: 'is required', expected: 'text' },
+        { path: 'facts[0].value', message: 'is required', expected: 'text' },
+      ]);
+    });
+
     it('reads an object in JSON as it was written, a mapping, not as text cut at ": "', () => {
       const problems = problemsOf(parsedData({ title: 'T', date: '2022', key_points: [{ Price: '4,999' }] }));
 

@@ -45,6 +45,13 @@ export interface MappingKind {
    * (`values` → `series[].values`): the unknown-field warning names the place.
    */
   readonly misplaced?: Readonly<Record<string, string>>;
+  /**
+   * The fields a YAML line `- Key: value` most likely meant where this mapping is expected, read as
+   * one field named by its text (`- Duration: 1h30` for a fact's `label:` and `value:`): the
+   * validator says how to write them rather than that they are missing. No `value`: the value may
+   * be one of several fields.
+   */
+  readonly pair?: { readonly key: string; readonly value?: string };
   /** What its fields cannot say one by one, checked by the validator once they are read (validate.ts). */
   readonly check?: 'chart';
 }
@@ -66,6 +73,7 @@ const longText = { kind: 'text', max: 'maxTextLength' } as const;
 const FIGURE: MappingKind = {
   kind: 'mapping',
   expected: 'a picture with `src:` and `alt:` (and `caption:`, `credit:`)',
+  pair: { key: 'src', value: 'alt' },
   fields: {
     src: { type: { kind: 'imagePath' }, required: true, description: 'A JPEG, PNG or SVG file, its path relative to this document, inside the content folder.', example: '../photos/kyiv.jpg' },
     alt: { type: longText, required: true, description: 'What the picture shows, for readers who cannot see it.', example: 'The Maidan at dusk' },
@@ -91,6 +99,7 @@ const CHART: MappingKind = {
         items: {
           kind: 'mapping',
           expected: 'a series with `name:` and `values:`',
+          pair: { key: 'name', value: 'values' },
           fields: {
             name: { type: shortText, required: true, description: 'What the series is.', example: 'Arrivals' },
             values: { type: { kind: 'list', items: { kind: 'number' }, expected: 'a list of numbers, one a label' }, required: true, description: 'One number a label, without its unit.', example: [1204.4, 191.3] },
@@ -134,6 +143,7 @@ export const EVENT_DOCUMENT: MappingKind = {
         items: {
           kind: 'mapping',
           expected: 'a fact with `label:` and `value:`',
+          pair: { key: 'label', value: 'value' },
           fields: {
             label: { type: shortText, required: true, description: 'What the figure is.', example: 'Duration' },
             value: { type: longText, required: true, description: 'The figure.', example: '1 h 30' },
@@ -150,6 +160,7 @@ export const EVENT_DOCUMENT: MappingKind = {
         items: {
           kind: 'mapping',
           expected: 'a party with `name:` (and `role:`, `country:`)',
+          pair: { key: 'name', value: 'role' },
           fields: {
             name: { type: shortText, required: true, description: 'Person or organisation.', example: 'Emmanuel Macron' },
             role: { type: shortText, description: 'Their role.', example: 'President of the French Republic' },
@@ -168,6 +179,7 @@ export const EVENT_DOCUMENT: MappingKind = {
         items: {
           kind: 'mapping',
           expected: 'a section with `heading:` (and `body:`, `bullets:`, `image:`, `chart:`)',
+          pair: { key: 'heading', value: 'body' },
           fields: {
             heading: { type: shortText, required: true, description: 'Heading of the section.', example: 'Three demands' },
             body: { type: { kind: 'paragraphs' }, description: 'Text (a blank line separates paragraphs) or a list of paragraphs.', example: ['As talks began, he asked for three things.'] },
@@ -187,6 +199,7 @@ export const EVENT_DOCUMENT: MappingKind = {
         items: {
           kind: 'mapping',
           expected: 'a quote with `text:` (and `speaker:`, `context:`)',
+          pair: { key: 'speaker', value: 'text' },
           fields: {
             text: { type: { ...longText, unquoted: true }, required: true, description: 'The words, verbatim; the template adds the quotation marks of the language.', example: 'We will continue the talks' },
             speaker: { type: shortText, description: 'Who said it.', example: 'Mykhailo Podolyak' },
@@ -204,6 +217,7 @@ export const EVENT_DOCUMENT: MappingKind = {
         items: {
           kind: 'mapping',
           expected: 'a timeline entry with `date:` and `event:`',
+          pair: { key: 'date', value: 'event' },
           fields: {
             date: { type: { kind: 'dateOrText' }, required: true, description: 'A date as for `date`, or free text such as "Thursday".', example: '2022-02-24' },
             event: { type: longText, required: true, description: 'What happened.', example: 'Russia launches its offensive' },
@@ -221,6 +235,8 @@ export const EVENT_DOCUMENT: MappingKind = {
         items: {
           kind: 'mapping',
           expected: 'a source with `name:` (and `url:`, `date:`)',
+          // `- AFP: 2022-02-28` and `- AFP: https://…` are both likely.
+          pair: { key: 'name' },
           fields: {
             name: { type: { ...shortText, furniture: 'footer' }, required: true, description: 'Who the information comes from.', example: 'AFP' },
             url: { type: { kind: 'url' }, description: 'A full address starting with https:// or http://.', example: 'https://www.elysee.fr/' },

@@ -113,6 +113,7 @@ function readValue(reader: FieldReader, type: FieldKind, value: unknown, path: s
 
 /** The mapping's fields that could be read; undefined when a required one could not. */
 function readMapping(reader: FieldReader, type: MappingKind, value: unknown, path: string, templates: readonly string[]): Record<string, unknown> | undefined {
+  if (reader.readAsPair(value, path, type)) return undefined;
   const fields = reader.mapping(value, path, Object.keys(type.fields), type.expected, type.annotations, type.misplaced);
   if (fields === null) return undefined;
   const read = Object.entries(type.fields).map(([name, field]) => {
@@ -344,16 +345,40 @@ class FieldReader {
    * mapping the format knows (a bullet's `text:`). JSON writes its objects on purpose.
    */
   private readAsField(value: unknown, path: string, fields: readonly string[] = []): boolean {
-    if (this.parsed.format === 'json' || !isMapping(value)) return false;
-    const entries = Object.entries(value);
-    const [name, fieldValue] = entries[0] ?? [];
-    if (entries.length !== 1 || name === undefined || fields.includes(name) || (typeof fieldValue !== 'string' && typeof fieldValue !== 'number')) return false;
-    this.problem(
-      path,
-      `was read as a field "${excerpt(name)}" with the value "${excerpt(String(fieldValue))}", because of the ": " after "${excerpt(name)}"`,
-      `text: put the whole text in quotes, "${excerpt(`${name}: ${fieldValue}`)}"`,
-    );
+    const field = this.oneField(value);
+    if (field === null || fields.includes(field.name) || (typeof field.value !== 'string' && typeof field.value !== 'number')) return false;
+    this.problem(path, readAsFieldMessage(field.name, String(field.value)), `text: put the whole text in quotes, "${excerpt(`${field.name}: ${field.value}`)}"`);
     return true;
+  }
+
+  /**
+   * Whether `value`, where a mapping of `type` is expected, is a line `- Key: value` that YAML read
+   * as one field named by its text (`- Duration: 1h30` for a fact), reported as such with the
+   * fields to write (`pair`): "label is required" would hide what happened and how to fix it. A
+   * name near one of the type's fields is a misspelling of it, reported as such by `missing`.
+   */
+  readAsPair(value: unknown, path: string, type: MappingKind): boolean {
+    const { pair } = type;
+    const field = this.oneField(value);
+    if (pair === undefined || field === null) return false;
+    const fields = Object.keys(type.fields);
+    const written = writtenValue(field.value);
+    if (fields.includes(field.name) || closest(field.name, fields) !== null || written === null) return false;
+    const shown = excerpt(written);
+    const others = fields.filter((name) => name !== pair.key).map((name) => `\`${name}:\``);
+    const under = pair.value === undefined ? `"${shown}" as ${others.join(' or ')}` : `"${pair.value}: ${shown}"`;
+    // A list item starts with its dash; a single picture (a section's `image:`) has none.
+    const dash = path.endsWith(']') ? '- ' : '';
+    this.problem(path, readAsFieldMessage(field.name, written), `${type.expected}: "${dash}${pair.key}: ${excerpt(field.name)}" and under it ${under}`);
+    return true;
+  }
+
+  /** The one field of a mapping YAML read from a line of text with ": " in it; JSON writes its objects on purpose. */
+  private oneField(value: unknown): { readonly name: string; readonly value: unknown } | null {
+    if (this.parsed.format === 'json' || !isMapping(value)) return null;
+    const entries = Object.entries(value);
+    const [entry] = entries;
+    return entries.length === 1 && entry !== undefined ? { name: entry[0], value: entry[1] } : null;
   }
 
   list<T>(value: unknown, path: string, expected: string, readItem: (item: unknown, itemPath: string) => T | undefined): T[] {
@@ -604,6 +629,17 @@ function parentOf(path: string): string {
 
 function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+}
+
+function readAsFieldMessage(name: string, value: string): string {
+  return `was read as a field "${excerpt(name)}" with the value "${excerpt(value)}", because of the ": " after "${excerpt(name)}"`;
+}
+
+/** A value as it was likely typed after the ": ": text, a number, or a list of them (`[1204, 191]`); null for anything else. */
+function writtenValue(value: unknown): string | null {
+  if (typeof value === 'string' || typeof value === 'number') return String(value);
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string' || typeof item === 'number')) return `[${value.join(', ')}]`;
+  return null;
 }
 
 function describe(value: unknown): string {
