@@ -17,7 +17,7 @@ interface Expected {
   readonly context: string;
   /** Between a speaker and their role, a source and its date. */
   readonly comma: string;
-  /** Between the sources in the footer. */
+  /** Between the two sources in the footer. */
   readonly list: string;
   /** Before the speaker. */
   readonly dash: string;
@@ -37,7 +37,8 @@ const LANGUAGES: Readonly<Record<string, Expected>> = {
   ja: { speaker: 'フランス大統領府', context: 'エリゼ宮の声明', comma: '、', list: '、', dash: '――', afterLabel: '', page: '1 / 1 ページ' },
   ko: western('프랑스 대통령실', '엘리제궁 성명', '페이지 1 / 1'),
   hi: western('फ़्रांसीसी राष्ट्रपति कार्यालय', 'एलिसी का बयान', 'पृष्ठ 1 / 1'),
-  th: { speaker: 'ทำเนียบประธานาธิบดีฝรั่งเศส', context: 'แถลงการณ์', comma: ' ', list: ' ', dash: '— ', afterLabel: ' ', page: 'หน้า 1 / 1' },
+  // A space alone reads as a phrase break in Thai: two items are joined by "และ" (and), as CLDR's pair pattern.
+  th: { speaker: 'ทำเนียบประธานาธิบดีฝรั่งเศส', context: 'แถลงการณ์', comma: ' ', list: 'และ', dash: '— ', afterLabel: ' ', page: 'หน้า 1 / 1' },
   ru: western('Елисейский дворец', 'заявление', 'Страница 1 / 1'),
   uk: western('Єлисейський палац', 'заява', 'Сторінка 1 / 1'),
   it: western('Eliseo', 'comunicato', 'Pagina 1 / 1'),
@@ -92,6 +93,51 @@ describe.each(Object.entries(LANGUAGES))('a %s fact sheet read back with poppler
     expect(lines, all).toContain(`${speaker}${expected.comma}${formatDate({ year: 2022, month: 2, day: 28, raw: '2022-02-28' }, language)}`);
     expect(lines, all).toContain(spaced(`${language.labels.sourcesCredit}${expected.afterLabel}${speaker}${expected.list}${context}`));
     expect(lines, all).toContain(expected.page);
+  });
+});
+
+describe('Polish and Thai as their publications write them, read back with poppler', () => {
+  const read = async (name: string, document: Record<string, unknown>): Promise<string[]> => {
+    const result = await renderer.render({ name, bytes: Buffer.from(JSON.stringify({ title: 'T', date: '2022-02-28', ...document })), modifiedAt: new Date(0) });
+    const pdf = join(dir, name.replace(/\.json$/, '.pdf'));
+    await writeFile(pdf, result.pdf);
+    return execFileSync('pdftotext', ['-enc', 'UTF-8', pdf, '-'], { encoding: 'utf8' }).split('\n').map((line) => line.trim());
+  };
+
+  it('lists three or four Thai sources with spaces and "และ" (and) before the last, as Intl.ListFormat does', async () => {
+    // Act
+    const three = await read('th-three.json', { lang: 'th', sources: [{ name: 'AFP' }, { name: 'Reuters' }, { name: 'AP' }] });
+    const four = await read('th-four.json', { lang: 'th', sources: [{ name: 'AFP' }, { name: 'Reuters' }, { name: 'AP' }, { name: 'BBC' }] });
+
+    // Assert
+    const thai = new Intl.ListFormat('th', { type: 'conjunction' });
+    expect(thai.format(['AFP', 'Reuters', 'AP'])).toBe('AFP Reuters และAP');
+    expect(three).toContain(`แหล่งที่มา: ${thai.format(['AFP', 'Reuters', 'AP'])}`);
+    expect(four).toContain(`แหล่งที่มา: ${thai.format(['AFP', 'Reuters', 'AP', 'BBC'])}`);
+  });
+
+  it('keeps the comma, without "i" (and), between Polish sources, as a Polish credit line does', async () => {
+    // Act
+    const lines = await read('pl-sources.json', { lang: 'pl', sources: [{ name: 'PAP' }, { name: 'Reuters' }, { name: 'AFP' }] });
+
+    // Assert
+    expect(lines).toContain('Źródła: PAP, Reuters, AFP');
+  });
+
+  it('heads the Polish column of people and organisations "Uczestnik", not "Nazwa", the name of a thing', async () => {
+    // Act
+    const lines = await read('pl-parties.json', {
+      lang: 'pl',
+      parties: [
+        { name: 'Emmanuel Macron', role: 'prezydent Francji' },
+        { name: 'Organizacja Narodów Zjednoczonych', role: 'mediator' },
+      ],
+    });
+
+    // Assert
+    expect(lines).toContain('Uczestnicy');
+    expect(lines).toContain('Uczestnik');
+    expect(lines).not.toContain('Nazwa');
   });
 });
 

@@ -85,7 +85,7 @@ describe('template', () => {
     });
 
     it.each([
-      ['unknown-helper', 4, 7, /unknown helper "inlin" \(helpers: any, date, inline, label, pageOf, punctuation, quote\)/],
+      ['unknown-helper', 4, 7, /unknown helper "inlin" \(helpers: any, date, inline, label, listSeparator, pageOf, punctuation, quote\)/],
       ['triple-stash', 4, 6, /\{\{\{…\}\}\} prints without escaping/],
       ['unknown-partial', 3, 1, /unknown partial "fotoer"/],
       ['mismatched-block', 4, 6, /if doesn't match each/],
@@ -478,6 +478,7 @@ describe('template', () => {
       ['quote-as-block', 4, 6, '{{quote}}: cannot be used as a block'],
       ['any-of-text', 4, 9, '{{any}}: the first argument must be a list'],
       ['any-of-missing-field', 4, 9, '{{any}}: the list items have no field "rol"'],
+      ['list-separator-without-index', 4, 38, '{{listSeparator}}: the second argument must be the list, got number 0'],
       ['strict-field', 2, 16, '"titel" is not a field here'],
     ])('stop the fill when called wrongly (%s), with the template line and column', async (name, line, column, message) => {
       const error = await thrown(() => broken.fill(validated({ ...frenchDocument, template: name })));

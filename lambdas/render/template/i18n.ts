@@ -33,13 +33,18 @@ interface QuotationMarks {
  * The separators templates print between pieces of content (`{{punctuation "comma"}}`). `list`
  * is CLDR's list separator (`Intl.ListFormat`'s middle pattern) except in Arabic, where CLDR
  * joins every item with "و" (and); `comma` is the language's comma between a name and what
- * qualifies it, which Chinese writes "，", not the enumeration comma "、" of lists.
+ * qualifies it, which Chinese writes "，", not the enumeration comma "、" of lists. `listEnd`
+ * and `listPair` are `list` but in Thai (below): `{{listSeparator}}` puts them in a list.
  */
 export interface Punctuation {
   /** Between a name and what qualifies it: a speaker and their role, a source and its date. */
   readonly comma: string;
   /** Between the items of a list: the sources in the footer. */
   readonly list: string;
+  /** Before the last of three or more items. */
+  readonly listEnd: string;
+  /** Between the two items of a list of two. */
+  readonly listPair: string;
   /** Before the speaker under a quotation. */
   readonly attribution: string;
   /** After a label ending in a colon ("Source:"): a space, none after a full-width colon "：". */
@@ -51,15 +56,23 @@ export interface Punctuation {
 
 export const punctuationKeys = ['comma', 'list', 'attribution', 'afterLabel', 'openParenthesis', 'closeParenthesis'] as const satisfies readonly (keyof Punctuation)[];
 
+/** The same separator between every two items of a list. */
+const everyItem = (list: string) => ({ list, listEnd: list, listPair: list });
+
 /** Latin, Cyrillic, Greek, Hebrew, Devanagari and Korean text. */
-const WESTERN: Punctuation = { comma: ', ', list: ', ', attribution: '— ', afterLabel: ' ', openParenthesis: ' (', closeParenthesis: ')' };
-const ARABIC: Punctuation = { ...WESTERN, comma: '، ', list: '، ' };
+const WESTERN: Punctuation = { comma: ', ', ...everyItem(', '), attribution: '— ', afterLabel: ' ', openParenthesis: ' (', closeParenthesis: ')' };
+const ARABIC: Punctuation = { ...WESTERN, comma: '، ', ...everyItem('، ') };
 /** Full-width marks carry their own space; the dash is the two-em 破折号 (U+2014 twice). */
-const CHINESE: Punctuation = { comma: '，', list: '、', attribution: '——', afterLabel: '', openParenthesis: '（', closeParenthesis: '）' };
+const CHINESE: Punctuation = { comma: '，', ...everyItem('、'), attribution: '——', afterLabel: '', openParenthesis: '（', closeParenthesis: '）' };
 /** Japanese writes 、 in both places and its dash as JIS X 0208's horizontal bar (U+2015) twice. */
-const JAPANESE: Punctuation = { ...CHINESE, comma: '、', list: '、', attribution: '――' };
-/** Thai separates with a space, not a comma. */
-const THAI: Punctuation = { ...WESTERN, comma: ' ', list: ' ' };
+const JAPANESE: Punctuation = { ...CHINESE, comma: '、', ...everyItem('、'), attribution: '――' };
+/**
+ * Thai separates with a space, not a comma; but a space alone is where a Thai phrase or sentence
+ * ends, so a list is told by "และ" (and) before its last item ("AFP Reuters และAP", "AFPและAP"):
+ * CLDR's whole pattern (Intl.ListFormat), not only its middle. A credit line in the other
+ * languages is a list without "and" ("Źródła: PAP, Reuters, AFP"), its commas saying as much.
+ */
+const THAI: Punctuation = { ...WESTERN, comma: ' ', ...cldrListSeparators('th') };
 
 interface LanguagePack {
   /** English name, for warnings. */
@@ -474,7 +487,8 @@ const packs = {
       summary: 'Streszczenie',
       keyFacts: 'Najważniejsze fakty',
       parties: 'Uczestnicy',
-      partyName: 'Nazwa',
+      // "Nazwa" names a thing or an organisation, never a person; the column holds both.
+      partyName: 'Uczestnik',
       partyRole: 'Rola',
       partyCountry: 'Kraj',
       keyPoints: 'Najważniejsze punkty',
@@ -681,6 +695,15 @@ function pageOf(pack: LanguagePack): string {
   return pack.pageOf ?? `${pack.labels.page} {page} / {count}`;
 }
 
+/** CLDR's separators of a list ("and" before the last item where the language writes it), as Intl.ListFormat joins items. */
+function cldrListSeparators(tag: string): Pick<Punctuation, 'list' | 'listEnd' | 'listPair'> {
+  const format = new Intl.ListFormat(tag, { type: 'conjunction' });
+  const literals = (count: number) => format.formatToParts(Array.from({ length: count }, (_, index) => `${index}`)).filter((part) => part.type === 'literal').map((part) => part.value);
+  const [list = ', ', , listEnd = list] = literals(4);
+  const [listPair = list] = literals(2);
+  return { list, listEnd, listPair };
+}
+
 /**
  * A language without labels of its own still gets its own comma (Persian and Urdu "،"): CLDR's
  * list separator for the tag, without the invisible marks it may hold (Persian's RLM).
@@ -688,7 +711,7 @@ function pageOf(pack: LanguagePack): string {
 function cldrPunctuation(tag: string, fallback: Punctuation): Punctuation {
   const parts = new Intl.ListFormat(tag, { type: 'conjunction' }).formatToParts(['a', 'b', 'c', 'd']);
   const middle = parts.filter((part) => part.type === 'literal')[1]?.value.replace(/\p{Cf}/gu, '');
-  return middle === undefined || middle === '' ? fallback : { ...fallback, comma: middle, list: middle };
+  return middle === undefined || middle === '' ? fallback : { ...fallback, comma: middle, ...everyItem(middle) };
 }
 
 /**

@@ -18,6 +18,7 @@ import { any } from './helpers/any';
 import { date } from './helpers/date';
 import { inline } from './helpers/inline';
 import { label } from './helpers/label';
+import { listSeparator } from './helpers/list-separator';
 import { pageOf } from './helpers/page-of';
 import { punctuation } from './helpers/punctuation';
 import { quote } from './helpers/quote';
@@ -32,7 +33,7 @@ export interface TemplateSet {
 
 const defaultTemplatesDir = fileURLToPath(new URL('../../../templates/', import.meta.url));
 
-const helpers = { any, date, inline, label, pageOf, punctuation, quote } satisfies Record<string, Handlebars.HelperDelegate>;
+const helpers = { any, date, inline, label, listSeparator, pageOf, punctuation, quote } satisfies Record<string, Handlebars.HelperDelegate>;
 
 const compileOptions = {
   // `{{titel}}` (a misspelt field printed directly) fails instead of printing nothing.
