@@ -11,6 +11,7 @@ import { createRenderer, type Renderer } from '../lambdas/render';
 import { ContentError } from '../lambdas/render/errors';
 import { readSvg, SVG_LIMITS } from '../lambdas/render/images/svg';
 import type { SourceFile } from '../lambdas/render/types';
+import { readPdf } from './helpers/pdf';
 
 const repository = new URL('..', import.meta.url).pathname;
 const picturesDir = join(repository, 'content/pictures');
@@ -253,6 +254,32 @@ describe('layout and draw: the theme logo', () => {
     const baselines = [...first.matchAll(/1 0 0 1 [\d.]+ ([\d.]+) Tm/g)].map((match) => A4_HEIGHT - Number(match[1])).filter((y) => y > 56 && y < A4_HEIGHT - 62);
     expect(logoTop).toBeCloseTo(72, 1);
     expect(logoBottom).toBeLessThan(Math.min(...baselines) - 20);
+  });
+
+  it('draws a logo in the Han forms and with the warnings of each document, whatever document drew it before', async () => {
+    // Prepare: 骨 and 直 take other forms in Japanese and in Chinese (other fonts); U+E000 is in no font.
+    const dir = templates(themeWith('logo: logo.svg'), { 'logo.svg': `${SVG_OPEN}<text x="5" y="40" font-size="20">骨直\uE000</text></svg>` });
+    const documentIn = (lang: string, title: string): SourceFile => source(join(dir, `${lang}.yaml`), `title: ${title}\ndate: 2022-02-28\nlang: ${lang}\nsummary: ${title}。\n`);
+    const japanese = documentIn('ja', '電話会談');
+    const chinese = documentIn('zh-Hans', '通电话');
+    const warm = await createRenderer({ templatesDir: dir, sourceDateEpoch: 1_700_000_000 });
+    const fresh = await createRenderer({ templatesDir: dir, sourceDateEpoch: 1_700_000_000 });
+
+    // Act: the logo is one drawing for the renderer's life, set for Japanese first, then for Chinese.
+    await warm.render(japanese);
+    const afterJapanese = await warm.render(chinese);
+    const again = await warm.render(chinese);
+    const alone = await fresh.render(chinese);
+
+    // Assert: the label in the Simplified Chinese font alone, its missing character named each time.
+    const fonts = (await readPdf(afterJapanese.pdf)).fontNames;
+    expect(fonts.filter((name) => name.includes('NotoSansJP'))).toEqual([]);
+    expect(fonts.some((name) => name.includes('NotoSansSC'))).toBe(true);
+    expect(alone.warnings.map((warning) => warning.message)).toEqual([expect.stringContaining('U+E000')]);
+    for (const render of [afterJapanese, again]) {
+      expect(render.warnings).toEqual(alone.warnings);
+      expect(Buffer.from(render.pdf).equals(Buffer.from(alone.pdf))).toBe(true);
+    }
   });
 
   it('names the theme field when the logo is a hostile SVG', async () => {

@@ -2,7 +2,8 @@
  * A chart as shapes: bars or lines over a value axis whose numbers are written the document's
  * way (Intl.NumberFormat), in the theme's colours. Its labels, legend and axis numbers are set by
  * the TextSetter like any text (script fonts, shaping, bidi, "�" and the warning for what no font
- * has) and placed by their measured width. Plain data; draw.ts paints it.
+ * has) and placed by their measured width. On a right-to-left sheet the chart is mirrored whole,
+ * as a right-to-left spreadsheet draws it. Plain data; draw.ts paints it.
  */
 import type { Punctuation } from '../template/i18n';
 import type { Chart, DrawnChart } from '../types';
@@ -124,7 +125,31 @@ export function drawChart(chart: DrawnChart, width: number, numbers: Intl.Number
       x += 14 + name.width + 10;
     });
   }
-  return { height: top + PLOT_HEIGHT + LABEL_ROW + labels.above + labels.below, shapes };
+  // Laid out left to right, then mirrored across the figure on a right-to-left sheet, as Excel and
+  // Google Sheets draw a right-to-left sheet's chart: the first category at the right, the axis
+  // and its numbers on the right, the legend from the right with each swatch right of its name.
+  const height = top + PLOT_HEIGHT + LABEL_ROW + labels.above + labels.below;
+  return { height, shapes: setter.direction === 'rtl' ? shapes.map((shape) => mirrored(shape, width)) : shapes };
+}
+
+/** A shape moved to the other side of a figure `width` wide; a text keeps its runs in their order (its letters do not mirror). */
+function mirrored(shape: GraphicShape, width: number): GraphicShape {
+  switch (shape.kind) {
+    case 'bar':
+      return { ...shape, x: width - shape.x - shape.width };
+    case 'line':
+      return { ...shape, points: shape.points.map(([x, y]) => [width - x, y] as const) };
+    case 'text': {
+      const start = Math.min(...shape.runs.map((run) => run.x));
+      const end = Math.max(...shape.runs.map((run) => run.x + run.width));
+      const shift = width - end - start;
+      return { ...shape, runs: shape.runs.map((run) => ({ ...run, x: run.x + shift })) };
+    }
+    default: {
+      const unknown: never = shape;
+      throw new Error(`unhandled chart shape ${JSON.stringify(unknown)}`);
+    }
+  }
 }
 
 const NO_ROOM = { above: 0, below: 0 } as const;

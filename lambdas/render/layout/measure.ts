@@ -5,7 +5,7 @@
  */
 import type { RenderDeadline } from '../deadline';
 import { TemplateError } from '../errors';
-import type { DrawnChart, LayoutResources, MarkupBlock, TextRun } from '../types';
+import type { DrawnChart, LayoutResources, ListLevel, MarkupBlock, TextRun } from '../types';
 import { resolveLanguage } from '../template/i18n';
 import { chartAlt, chartCaption, chartNumbers, drawChart } from './chart';
 import type { BlockStyles, PageGeometry } from './styles';
@@ -217,7 +217,10 @@ export class BlockMeasurer {
         struct: label,
       };
       const lines = this.paragraph(entry.runs, style, this.rtl ? x : x + indent, width - indent, body, 'P', bullet);
-      return this.keepTogether(lines, itemIndex === 0 ? 6 : entry.level > 0 ? 2 : 3, index);
+      const slices = this.keepTogether(lines, itemIndex === 0 ? 6 : entry.level > 0 ? 2 : 3, index);
+      if (!keepsWithNextItem(items, itemIndex)) return slices;
+      const last = slices.length - 1;
+      return slices.map((slice, sliceIndex) => (sliceIndex === last ? { ...slice, keepWithNext: true } : slice));
     });
   }
 
@@ -491,6 +494,24 @@ export class BlockMeasurer {
       block: index,
     }));
   }
+}
+
+/**
+ * Whether a list item stays on the page of the item after it: a bullet with its first sub-bullet,
+ * so that a page never ends with a bullet whose sub-bullets all moved on, and the item before a
+ * last sub-bullet with it, so that a sub-bullet never starts a page alone, away from its bullet.
+ */
+function keepsWithNextItem(items: readonly { readonly level: ListLevel }[], itemIndex: number): boolean {
+  const next = items[itemIndex + 1];
+  if (next === undefined) return false;
+  if (next.level > (items[itemIndex] as { readonly level: ListLevel }).level) return true;
+  if (next.level === 0) return false;
+  // `next` is a sub-bullet: the last of its bullet's when no sibling follows its own sub-bullets.
+  for (let after = itemIndex + 2; after < items.length; after++) {
+    const level = (items[after] as { readonly level: ListLevel }).level;
+    if (level <= next.level) return level < next.level;
+  }
+  return true;
 }
 
 function plainRun(text: string): TextRun {

@@ -76,14 +76,22 @@ export class TextSetter {
    * outside runs of a language written in Han.
    */
   constructor(
-    private readonly fonts: FontSet,
+    readonly fonts: FontSet,
     readonly direction: Direction = 'ltr',
-    private readonly lang?: string,
+    readonly lang?: string,
   ) {}
 
   /** Characters that no embedded font has, seen so far, for the render's warning. */
   missingCharacters(): readonly string[] {
     return [...this.missing];
+  }
+
+  /**
+   * Remembers, for the warning, what of `text` no font draws, as setting it would: an SVG's labels
+   * are set once for the process (vector.ts) but belong to every document that draws them.
+   */
+  noteUndrawable(text: string): void {
+    this.drawable(text);
   }
 
   widthOf(text: string, variant: FontVariant, size: number): number {

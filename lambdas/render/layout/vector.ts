@@ -1,27 +1,37 @@
 /**
  * An SVG's labels set in the embedded fonts (with the script fonts and the "�" of any text), and
- * anchored as SVG says; its paths pass as they are. Made once per drawing, however often it is
- * placed (a logo on every page).
+ * anchored as SVG says; its paths pass as they are. Made once per drawing and kind of document
+ * (see `placed`), however often it is placed (a logo on every page of every document).
  *
  * A label's direction is the picture's, never the sheet's: a picture does not mirror, so a logo
  * reads the same on an Arabic sheet as on an English one (docs/brand.md, "Labels and direction").
  */
+import type { FontSet } from '../fonts';
 import type { VectorDrawing, VectorItem } from '../types';
 import { firstStrongDirection } from './bidi';
-import type { Direction, TextSetter } from './text';
+import type { TextSetter } from './text';
 import type { PlacedDrawing, VectorShape } from './types';
 
 /**
- * By the sheet's direction: a label is ordered the same on every sheet, but its extraction marks
- * are those of the page it is on (poppler reads a right-to-left page its own way).
+ * By everything a placed drawing depends on: the fonts (the organisation's), the sheet's direction
+ * (a label is ordered the same on every sheet, but its extraction marks are those of the page it
+ * is on: poppler reads a right-to-left page its own way) and the document's language, which
+ * chooses the forms of a label's Han characters (骨 is drawn one way in Japanese, another in
+ * Chinese). A logo is one drawing for the life of the process, drawn in documents of every language.
  */
-const placed = new WeakMap<VectorDrawing, Map<Direction, PlacedDrawing>>();
+const placed = new WeakMap<VectorDrawing, WeakMap<FontSet, Map<string, PlacedDrawing>>>();
 
 export function placeDrawing(drawing: VectorDrawing, setter: TextSetter): PlacedDrawing {
-  let byDirection = placed.get(drawing);
-  if (byDirection === undefined) placed.set(drawing, (byDirection = new Map<Direction, PlacedDrawing>()));
-  const known = byDirection.get(setter.direction);
-  if (known !== undefined) return known;
+  let byFonts = placed.get(drawing);
+  if (byFonts === undefined) placed.set(drawing, (byFonts = new WeakMap<FontSet, Map<string, PlacedDrawing>>()));
+  let bySheet = byFonts.get(setter.fonts);
+  if (bySheet === undefined) byFonts.set(setter.fonts, (bySheet = new Map<string, PlacedDrawing>()));
+  const key = `${setter.direction} ${setter.lang ?? ''}`;
+  const known = bySheet.get(key);
+  if (known !== undefined) {
+    for (const item of drawing.items) if (item.kind === 'text') setter.noteUndrawable(item.text);
+    return known;
+  }
   const shapes = drawing.items.map((item): VectorShape => {
     switch (item.kind) {
       case 'path':
@@ -42,7 +52,7 @@ export function placeDrawing(drawing: VectorDrawing, setter: TextSetter): Placed
     }
   });
   const result: PlacedDrawing = { viewBox: drawing.viewBox, shapes };
-  byDirection.set(setter.direction, result);
+  bySheet.set(key, result);
   return result;
 }
 
