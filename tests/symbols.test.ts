@@ -1,6 +1,6 @@
 /**
- * Symbols Noto Sans lacks (arrows, operators, shapes, dingbats) drawn from Noto Sans Math and
- * Noto Sans Symbols 2, read back with poppler as in tests/world-scripts.test.ts; the fonts read
+ * Symbols Noto Sans lacks (arrows, operators, shapes, dingbats) drawn from Noto Sans Math,
+ * Noto Sans Symbols 2 and Noto Sans Symbols, read back with poppler as in tests/world-scripts.test.ts; the fonts read
  * only by a document that has such a symbol (docs/rendering.md, "Fonts").
  */
 import { execFileSync } from 'node:child_process';
@@ -19,7 +19,7 @@ const ROOT = join(import.meta.dirname, '..');
 const FIXTURES = join(ROOT, 'tests/fixtures/symbols');
 /** What pdftotext writes around right-to-left text, and the marks the PDF carries for poppler (world-scripts.test.ts). */
 const DIRECTION_CONTROLS = /[\u202A-\u202E\u200F]/g;
-const SYMBOL_FONTS = ['NotoSansMath-Regular', 'NotoSansSymbols2-Regular'];
+const SYMBOL_FONTS = ['NotoSansMath-Regular', 'NotoSansSymbols2-Regular', 'NotoSansSymbols-Regular', 'NotoSansSymbols-Bold'];
 
 interface Document {
   readonly title: string;
@@ -72,7 +72,7 @@ describe.each(['en', 'ar'])('symbols in a %s fact sheet', (lang) => {
     expect(expected.filter((line) => !lines.includes(line))).toEqual([]);
   });
 
-  it('embeds both symbol fonts as subsets, and bold text takes their regular face', async () => {
+  it('embeds the symbol fonts as subsets, bold text taking the regular face of those without bold', async () => {
     // Act
     const fonts = execFileSync('pdffonts', [pdf], { encoding: 'utf8' });
     const drawn = await textWithFonts(bytes);
@@ -82,7 +82,11 @@ describe.each(['en', 'ar'])('symbols in a %s fact sheet', (lang) => {
     // The title is bold: its ≈ is Noto Sans Math's one face, the 4 after it Noto Sans Bold.
     const approximately = drawn.findIndex((piece) => piece.text.includes('≈'));
     expect(drawn[approximately]?.font).toBe('NotoSansMath-Regular');
-    expect(drawn.slice(approximately + 1).find((piece) => piece.text.trim() !== '')).toMatchObject({ text: expect.stringContaining('4'), font: 'NotoSans-Bold' });
+    const after = drawn.slice(approximately + 1).find((piece) => piece.text.trim() !== '');
+    expect(after?.text).toContain('4');
+    expect(after?.font).toBe('NotoSans-Bold');
+    // Noto Sans Symbols has a bold weight: the title's ⚖ is drawn in it.
+    expect(drawn.find((piece) => piece.text.includes('⚖'))?.font).toBe('NotoSansSymbols-Bold');
   });
 
   it('leaves to Noto Sans the digits and signs around a symbol, and what it has itself (× ± ÷ −)', async () => {
@@ -94,6 +98,7 @@ describe.each(['en', 'ar'])('symbols in a %s fact sheet', (lang) => {
     for (const font of fontsOf(/[0-9%×±÷−]/)) expect(font).toMatch(/^NotoSans(Arabic)?-(Regular|Bold|Italic)$/);
     expect([...fontsOf(/[✔✗☎✉⚠]/)]).toEqual(['NotoSansSymbols2-Regular']);
     expect([...fontsOf(/[→≤≠∞√∑■●]/)]).toEqual(['NotoSansMath-Regular']);
+    expect([...fontsOf(/[♻⚙❶➀☺♈]/)]).toEqual(['NotoSansSymbols-Regular']);
   });
 });
 
@@ -148,12 +153,14 @@ describe('build: symbol font subsets', () => {
     new Set((fontkit.create(readFileSync(path)) as { characterSet: number[] }).characterSet.filter((codePoint) => codePoint !== 0xffff));
 
   it.each([
-    ['Math', 'math'],
-    ['Symbols2', 'symbols-2'],
-  ])('Noto Sans %s keeps every symbol of the blocks that the full font has, and nothing else', (family, name) => {
+    ['Math', 'math', '400Regular', 'Regular'],
+    ['Symbols2', 'symbols-2', '400Regular', 'Regular'],
+    ['Symbols', 'symbols', '400Regular', 'Regular'],
+    ['Symbols', 'symbols', '700Bold', 'Bold'],
+  ])('Noto Sans %s (%s %s) keeps every symbol of the blocks that the full font has, and nothing else', (family, name, source, weight) => {
     // Act
-    const full = codePointsOf(join(ROOT, `node_modules/@expo-google-fonts/noto-sans-${name}/400Regular/NotoSans${family}_400Regular.ttf`));
-    const subset = codePointsOf(join(DEFAULT_FONTS_DIR, `NotoSans${family}-Regular.ttf`));
+    const full = codePointsOf(join(ROOT, `node_modules/@expo-google-fonts/noto-sans-${name}/${source}/NotoSans${family}_${source}.ttf`));
+    const subset = codePointsOf(join(DEFAULT_FONTS_DIR, `NotoSans${family}-${weight}.ttf`));
     const inBlocks = (codePoint: number) => BLOCKS.some(([low, high]) => codePoint >= low && codePoint <= high);
 
     // Assert: nothing outside the blocks (digits and letters stay in Noto Sans), nothing of them lost.

@@ -14,8 +14,8 @@ import { FontLoadError, type FontkitFont, type FontVariant, inkOfRun, type InkEx
 
 /** The CJK fonts: Han is unified, so an ideograph takes the forms of the text's language. */
 type HanFont = 'zh-Hans' | 'zh-Hant' | 'ja' | 'ko';
-/** The symbol fonts, which have a regular weight only: bold text draws its symbols in it too. */
-type SymbolFont = 'math' | 'symbols2';
+/** The symbol fonts; Math and Symbols 2 have a regular weight only, which bold text draws its symbols in too. */
+type SymbolFont = 'math' | 'symbols2' | 'symbols';
 export type Script = 'arabic' | 'hebrew' | 'devanagari' | 'thai' | HanFont | SymbolFont;
 
 interface ScriptFiles {
@@ -68,17 +68,19 @@ const SCRIPTS: Readonly<Record<Script, ScriptFiles>> = {
   // Subsets of these blocks alone (build/subset-fonts.sh), reached through SYMBOLS.
   math: { regular: 'NotoSansMath-Regular', bold: 'NotoSansMath-Regular', language: 'und', ranges: [] },
   symbols2: { regular: 'NotoSansSymbols2-Regular', bold: 'NotoSansSymbols2-Regular', language: 'und', ranges: [] },
+  symbols: { regular: 'NotoSansSymbols-Regular', bold: 'NotoSansSymbols-Bold', language: 'und', ranges: [] },
 };
 
 /**
  * Arrows, mathematical operators, miscellaneous technical, geometric shapes, miscellaneous symbols,
  * dingbats, miscellaneous mathematical symbols A and B, supplemental arrows A and B, supplemental
  * operators, miscellaneous symbols and arrows. Noto Sans Math draws most of them (every arrow,
- * operator and shape); Noto Sans Symbols 2 only what it lacks (✔ ✗ ☎ ✉ ⚠), so that most documents
- * read one file. What Noto Sans has (× ± ÷ − •) never comes here: it is looked up first.
+ * operator and shape), so that most documents read one file; Noto Sans Symbols 2 what it lacks
+ * (✔ ✗ ☎ ✉ ⚠), Noto Sans Symbols what both lack (♻ ⚖ ⚙ ❶ ➀). What Noto Sans has (× ± ÷ − •)
+ * never comes here: it is looked up first.
  */
 const SYMBOLS: readonly (readonly [number, number])[] = [[0x2190, 0x23ff], [0x25a0, 0x27ff], [0x2900, 0x2bff]];
-const SYMBOL_FONTS: readonly SymbolFont[] = ['math', 'symbols2'];
+const SYMBOL_FONTS: readonly SymbolFont[] = ['math', 'symbols2', 'symbols'];
 
 /**
  * Ideographs, radicals, CJK punctuation, enclosed and compatibility forms, full-width forms (the
