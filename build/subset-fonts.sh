@@ -68,6 +68,21 @@ if [[ "${1:-}" != "--tables" ]]; then
     cp "$package/LICENSE_FONT" "$out/OFL-NotoSans$family.txt"
   done
   rm -f "$charset"
+  # Symbols (arrows, mathematical operators, technical signs, geometric shapes, miscellaneous
+  # symbols, dingbats): Noto Sans Math first, Noto Sans Symbols 2 then Noto Sans Symbols for what
+  # it lacks, each loaded only by a document that needs it (lambdas/render/fonts/scripts.ts). Each
+  # keeps these blocks alone, no digits nor letters, so that the characters around a symbol stay in
+  # Noto Sans. Math and Symbols 2 have a regular weight only. Math drops its MATH table (stretched
+  # and display-size variants for formula layout, which the engine does not do).
+  symbols="U+2190-21FF,U+2200-22FF,U+2300-23FF,U+25A0-25FF,U+2600-26FF,U+2700-27BF,U+27C0-27FF,U+2900-2BFF"
+  for entry in Math:math:400Regular Symbols2:symbols-2:400Regular Symbols:symbols:400Regular Symbols:symbols:700Bold; do
+    IFS=: read -r family name weight <<<"$entry"
+    package=node_modules/@expo-google-fonts/noto-sans-$name
+    to=Regular; [[ $weight == 700Bold ]] && to=Bold
+    pyftsubset "$package/$weight/NotoSans${family}_$weight.ttf" --unicodes="$symbols" --layout-features='*' \
+      --name-IDs='*' --name-languages='*' --notdef-outline --drop-tables+=MATH --output-file="$out/NotoSans$family-$to.ttf"
+    cp "$package/LICENSE_FONT" "$out/OFL-NotoSans$family.txt"
+  done
 fi
 
 for pair in $variants; do

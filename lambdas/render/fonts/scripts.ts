@@ -1,7 +1,8 @@
 /**
  * Fonts for the scripts Noto Sans does not draw (Arabic, Hebrew, Devanagari, Thai, Chinese,
- * Japanese, Korean), loaded with their shaper on the first document that contains them: a
- * French or English document never reads them.
+ * Japanese, Korean) and for the symbols its subset lacks (arrows, mathematical operators,
+ * geometric shapes, dingbats), loaded with their shaper on the first document that contains
+ * them: a French or English document never reads them.
  * Noto Sans has no italics for these scripts either; italic text uses the upright face.
  */
 import { readFile } from 'node:fs/promises';
@@ -13,7 +14,9 @@ import { FontLoadError, type FontkitFont, type FontVariant, inkOfRun, type InkEx
 
 /** The CJK fonts: Han is unified, so an ideograph takes the forms of the text's language. */
 type HanFont = 'zh-Hans' | 'zh-Hant' | 'ja' | 'ko';
-export type Script = 'arabic' | 'hebrew' | 'devanagari' | 'thai' | HanFont;
+/** The symbol fonts; Math and Symbols 2 have a regular weight only, which bold text draws its symbols in too. */
+type SymbolFont = 'math' | 'symbols2' | 'symbols';
+export type Script = 'arabic' | 'hebrew' | 'devanagari' | 'thai' | HanFont | SymbolFont;
 
 interface ScriptFiles {
   readonly regular: string;
@@ -62,7 +65,22 @@ const SCRIPTS: Readonly<Record<Script, ScriptFiles>> = {
     language: 'ko',
     ranges: [[0x1100, 0x11ff], [0x3130, 0x318f], [0xa960, 0xa97f], [0xac00, 0xd7ff], [0xffa0, 0xffdc]],
   },
+  // Subsets of these blocks alone (build/subset-fonts.sh), reached through SYMBOLS.
+  math: { regular: 'NotoSansMath-Regular', bold: 'NotoSansMath-Regular', language: 'und', ranges: [] },
+  symbols2: { regular: 'NotoSansSymbols2-Regular', bold: 'NotoSansSymbols2-Regular', language: 'und', ranges: [] },
+  symbols: { regular: 'NotoSansSymbols-Regular', bold: 'NotoSansSymbols-Bold', language: 'und', ranges: [] },
 };
+
+/**
+ * Arrows, mathematical operators, miscellaneous technical, geometric shapes, miscellaneous symbols,
+ * dingbats, miscellaneous mathematical symbols A and B, supplemental arrows A and B, supplemental
+ * operators, miscellaneous symbols and arrows. Noto Sans Math draws most of them (every arrow,
+ * operator and shape), so that most documents read one file; Noto Sans Symbols 2 what it lacks
+ * (✔ ✗ ☎ ✉ ⚠), Noto Sans Symbols what both lack (♻ ⚖ ⚙ ❶ ➀). What Noto Sans has (× ± ÷ − •)
+ * never comes here: it is looked up first.
+ */
+const SYMBOLS: readonly (readonly [number, number])[] = [[0x2190, 0x23ff], [0x25a0, 0x27ff], [0x2900, 0x2bff]];
+const SYMBOL_FONTS: readonly SymbolFont[] = ['math', 'symbols2', 'symbols'];
 
 /**
  * Ideographs, radicals, CJK punctuation, enclosed and compatibility forms, full-width forms (the
@@ -88,6 +106,7 @@ export function scriptsOf(codePoint: number, lang: string): readonly Script[] {
   for (const script of Object.keys(SCRIPTS) as Script[]) {
     if (inRanges(codePoint, SCRIPTS[script].ranges)) return isHanFont(script) ? HAN_FALLBACKS[script] : [script];
   }
+  if (inRanges(codePoint, SYMBOLS)) return SYMBOL_FONTS;
   return inRanges(codePoint, HAN) ? HAN_FALLBACKS[hanFontOf(lang) ?? 'zh-Hans'] : [];
 }
 
@@ -160,15 +179,18 @@ export async function loadFaces(
   files: { readonly regular: string; readonly bold: string; readonly language: string },
   fullWidthPunctuation = false,
 ): Promise<ScriptFaces> {
+  const oneWeight = files.bold === files.regular;
   const [hb, regular, bold, punctuation] = await Promise.all([
     loadHarfBuzz(),
     readFont(dir, files.regular),
-    readFont(dir, files.bold),
+    oneWeight ? null : readFont(dir, files.bold),
     fullWidthPunctuation ? import('./punctuation') : null,
   ]);
   const shaper = (bytes: Uint8Array): HarfBuzzShaper => new HarfBuzzShaper(hb, bytes, files.language, punctuation?.PunctuationSpacing ?? null);
-  const faces = { regular: scriptFont(files.regular, regular, shaper(regular)), bold: scriptFont(files.bold, bold, shaper(bold)) };
-  return { regular: faces.regular, bold: faces.bold, italic: faces.regular, boldItalic: faces.bold };
+  const upright = scriptFont(files.regular, regular, shaper(regular));
+  // A family with one weight (the symbol fonts) is read, parsed and embedded once for all four variants.
+  const heavy = bold === null ? upright : scriptFont(files.bold, bold, shaper(bold));
+  return { regular: upright, bold: heavy, italic: upright, boldItalic: heavy };
 }
 
 async function readFont(dir: string, name: string): Promise<Uint8Array> {
