@@ -16,6 +16,7 @@ import { leftToRightStretches } from '../lambdas/render/layout/extraction';
 import { TextSetter } from '../lambdas/render/layout/text';
 import { parse } from 'yaml';
 import { textWithFonts } from './helpers/pdf';
+import { LATO, templatesWithFont } from './helpers/theme';
 
 const ROOT = join(import.meta.dirname, '..');
 const WORLD = join(ROOT, 'tests/fixtures/world');
@@ -574,5 +575,29 @@ describe('shaping and line order', () => {
       })
       .join('');
     expect(shown.replace(/ /g, '')).toBe(mirrored.join('').replace(/ /g, ''));
+  });
+});
+
+describe.each(['Noto Sans', 'Lato'] as const)('the header date of a right-to-left sheet, body font %s', (font) => {
+  const dates: Renderer[] = [];
+  beforeAll(async () => {
+    dates.push(await createRenderer(font === 'Lato' ? { templatesDir: templatesWithFont(LATO), sourceDateEpoch: 1646006400 } : { sourceDateEpoch: 1646006400 }));
+  });
+  /** Every invisible mark and embedding control pdftotext gives back, left-to-right marks too. */
+  const MARKS = /[\u202A-\u202E\u200E\u200F]/g;
+  const fixture = async (path: string): Promise<string> => (await readFile(path, 'utf8')).replace(/^date: .*$/m, 'date: 2024-01-01');
+  // A one-word sheet, which poppler reads left to right (the English labels outnumber its
+  // letters), and a whole one, read right to left; Persian's "ژانویهٔ" ends in U+0654.
+  it.each([
+    { lang: 'fa', sheet: 'one word', source: () => Promise.resolve('title: سلام\ndate: 2024-01-01\nlang: fa\nsummary: خوب\n') },
+    { lang: 'fa', sheet: 'whole', source: () => fixture(join(WORLD, 'fa.yaml')) },
+    { lang: 'ar', sheet: 'one word', source: () => Promise.resolve('title: سلام\ndate: 2024-01-01\nlang: ar\nsummary: خبر\n') },
+    { lang: 'ar', sheet: 'whole', source: () => fixture(SAMPLES.ar) },
+  ])('$lang, $sheet: pdftotext gives it back exactly as Intl formats it', async ({ lang, source }) => {
+    const result = await (dates[0] as Renderer).render({ name: `${lang}.yaml`, bytes: new TextEncoder().encode(await source()), modifiedAt: new Date(0) });
+    const lines = execFileSync('pdftotext', ['-enc', 'UTF-8', '-', '-'], { input: result.pdf }).toString('utf8').split('\n');
+    const date = new Intl.DateTimeFormat(`${lang}-u-ca-gregory`, { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric' }).format(new Date('2024-01-01T00:00:00Z'));
+
+    expect(lines.map((line) => line.replace(MARKS, ''))).toContain(date);
   });
 });

@@ -159,7 +159,7 @@ export function layoutDocument(markup: MarkupDocument, theme: Theme, fonts: Font
     cuts.set(message, { message });
   };
   const pages: LayoutPage[] = measured.pages.map((placed, index) => ({
-    nodes: readAddresses([
+    nodes: readPage([
       ...furniture(markup, theme, geometry, setter, styles, index + 1, pageCount, cut),
       ...placeSlices(placed),
     ]),
@@ -206,16 +206,20 @@ function titleLogo(logo: LoadedImage, setter: TextSetter, geometry: PageGeometry
 }
 
 /**
- * A page's address lines (layout/measure.ts, the QR code's) with their text for extraction, one
- * piece of ActualText a line (extraction.ts, leftToRightReading), the line's other runs giving
- * back a left-to-right mark alone (poppler reads an empty ActualText as none). poppler reads a
- * page in the direction of most of its letters (left-to-right letters against right-to-left ones,
- * the marks among them, over the whole page), so the page decides, not the sheet: an Arabic sheet
- * with a one-word title and a long address is read left to right. The readings' own marks count
- * too: right to left is chosen only when the page stays so with them.
+ * A page's text as extraction must read it. poppler reads a page in the direction of most of its
+ * letters (left-to-right letters against right-to-left ones, the marks among them, over the whole
+ * page), so the page decides, not the sheet: an Arabic sheet with a one-word title and a long
+ * address, or a Persian one with English labels and a short text, is read left to right. The
+ * readings' own marks count too: right to left is chosen only when the page stays so with them.
+ * Each address line (layout/measure.ts, the QR code's) carries its text as one piece of
+ * ActualText (extraction.ts, leftToRightReading), the line's other runs giving back a
+ * left-to-right mark alone (poppler reads an empty ActualText as none). The runs of right-to-left
+ * lines carry their reading on either page (PositionedRun.leftToRightPage): on a page read left
+ * to right, a date "۱ ژانویهٔ ۲۰۲۴" read from its glyphs came back "۲۰۲۴ ٔ ژانویه۱".
  */
-function readAddresses(nodes: LayoutNode[]): LayoutNode[] {
-  if (!nodes.some((node) => node.kind === 'text' && node.address !== undefined)) return nodes;
+function readPage(nodes: LayoutNode[]): LayoutNode[] {
+  const hasAddress = nodes.some((node) => node.kind === 'text' && node.address !== undefined);
+  if (!hasAddress && !nodes.some((node) => runsOf(node).some((run) => run.leftToRightPage !== undefined))) return nodes;
   const balance = (texts: Iterable<string>): number => {
     let sum = 0;
     for (const text of texts) {
@@ -229,12 +233,60 @@ function readAddresses(nodes: LayoutNode[]): LayoutNode[] {
   };
   const read = (page: Direction): LayoutNode[] =>
     nodes.map((node) => {
-      if (node.kind !== 'text' || node.address === undefined) return node;
+      if (node.kind !== 'text' || node.address === undefined) return withRuns(node, (run) => onPage(run, page));
       const reading = leftToRightReading(node.address, page);
-      return { ...node, runs: node.runs.map((run, index) => ({ ...run, actualText: index === 0 ? reading : LRM })) };
+      return { ...node, runs: node.runs.map((run, index) => ({ ...onPage(run, page), actualText: index === 0 ? reading : LRM })) };
     });
   const rightToLeft = read('rtl');
-  return balance(nodes.flatMap(extractedTexts)) + balance(rightToLeft.flatMap(addressTexts)) < 0 ? rightToLeft : read('ltr');
+  return balance(rightToLeft.flatMap((node) => [...extractedTexts(node), ...addressTexts(node)])) < 0 ? rightToLeft : read('ltr');
+}
+
+/** A run with the ActualText of a page read in `page`'s direction. */
+function onPage(run: PositionedRun, page: Direction): PositionedRun {
+  if (run.leftToRightPage === undefined) return run;
+  const { leftToRightPage, actualText, ...drawn } = run;
+  const chosen = page === 'rtl' ? actualText : leftToRightPage.actualText;
+  return chosen === undefined ? drawn : { ...drawn, actualText: chosen };
+}
+
+/** The runs of a node's text, labels included. */
+function runsOf(node: LayoutNode): readonly PositionedRun[] {
+  switch (node.kind) {
+    case 'text':
+      return node.runs;
+    case 'vector':
+      return node.drawing.shapes.flatMap((shape) => (shape.kind === 'label' ? shape.runs : []));
+    case 'graphic':
+      return node.shapes.flatMap((shape) => (shape.kind === 'text' ? shape.runs : []));
+    case 'rect':
+    case 'rule':
+    case 'image':
+      return [];
+    default: {
+      const unknown: never = node;
+      throw new Error(`unhandled layout node ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/** `node` with each of its runs changed by `change`. */
+function withRuns(node: LayoutNode, change: (run: PositionedRun) => PositionedRun): LayoutNode {
+  switch (node.kind) {
+    case 'text':
+      return { ...node, runs: node.runs.map(change) };
+    case 'vector':
+      return { ...node, drawing: { ...node.drawing, shapes: node.drawing.shapes.map((shape) => (shape.kind === 'label' ? { ...shape, runs: shape.runs.map(change) } : shape)) } };
+    case 'graphic':
+      return { ...node, shapes: node.shapes.map((shape) => (shape.kind === 'text' ? { ...shape, runs: shape.runs.map(change) } : shape)) };
+    case 'rect':
+    case 'rule':
+    case 'image':
+      return node;
+    default: {
+      const unknown: never = node;
+      throw new Error(`unhandled layout node ${JSON.stringify(unknown)}`);
+    }
+  }
 }
 
 /** What extraction reads of runs: their ActualText where they carry one. */

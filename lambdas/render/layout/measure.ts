@@ -419,7 +419,7 @@ export class BlockMeasurer {
    * An address's lines, each marked with its share of the address: poppler, which does not run
    * UAX #9, would read its right-to-left parts and the digits after them in another order than
    * they are written, so the layout gives each line its text for extraction once its page is
-   * known (index.ts, readAddresses).
+   * known (index.ts, readPage).
    */
   private addressLines(lines: readonly Slice[], href: string): Slice[] {
     let offset = 0;

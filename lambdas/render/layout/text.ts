@@ -453,8 +453,12 @@ export class TextSetter {
       }
     }
     const offset = this.direction === 'rtl' && width !== null ? width - x : 0;
+    // poppler reads a page in the direction of most of its letters, which only the placed page
+    // tells: a right-to-left line gets the reading of both (layout/index.ts, readPage).
+    const leftToRightPage = this.direction === 'rtl' ? rightToLeftReadings(items, (piece) => this.actualTextOf(piece)) : null;
     const run = (piece: Piece, actualText: string | undefined): PositionedRun => {
       const { x: pieceX, width: pieceWidth } = placed.get(piece) as { x: number; width: number };
+      const onLeftToRightPage = leftToRightPage === null ? undefined : (leftToRightPage.get(piece) ?? this.actualTextOf(piece));
       return {
         text: this.drawnText(piece),
         variant: piece.token.variant,
@@ -466,6 +470,7 @@ export class TextSetter {
         href: piece.token.href,
         struct: piece.token.struct,
         ...(actualText === undefined ? {} : { actualText }),
+        ...(leftToRightPage === null ? {} : { leftToRightPage: onLeftToRightPage === undefined ? {} : { actualText: onLeftToRightPage } }),
       };
     };
     const readings = this.direction === 'ltr' ? rightToLeftReadings(items, (piece) => this.actualTextOf(piece)) : null;
@@ -477,7 +482,7 @@ export class TextSetter {
       // A right-to-left mark after the group keeps what follows it on the right-to-left side.
       const next = lineText.slice(groupEnd).match(/^[^]/u)?.[0];
       const mark = next !== undefined && extractionClass(next) !== 'rtl' ? RLM : '';
-      runs.push(...this.groupRuns(group, mark, run, placed));
+      runs.push(...this.groupRuns(group, mark, run, placed, leftToRightPage));
       group = [];
     };
     let start = 0;
@@ -511,6 +516,7 @@ export class TextSetter {
     mark: string,
     run: (piece: Piece, actualText: string | undefined) => PositionedRun,
     placed: ReadonlyMap<Piece, { x: number; width: number }>,
+    leftToRightPage: ReadonlyMap<Piece, string> | null,
   ): PositionedRun[] {
     while (pieces.at(-1)?.space) pieces = pieces.slice(0, -1);
     const drawn = pieces.filter((piece) => !piece.space);
@@ -523,7 +529,11 @@ export class TextSetter {
     const own = drawn.length === 1 ? this.actualTextOf(first) : text;
     const width = pieces.reduce((sum, piece) => sum + (placed.get(piece)?.width ?? 0), 0);
     const merged = run(first, mark === '' && own === undefined ? undefined : `${mark}${text}`);
-    return [{ ...merged, text: pieces.map((piece) => this.drawnText(piece)).join(''), width }];
+    const drawnText = pieces.map((piece) => this.drawnText(piece)).join('');
+    if (leftToRightPage === null) return [{ ...merged, text: drawnText, width }];
+    // On a page read left to right, the group's pieces' readings side by side, a space at each gap.
+    const reading = pieces.map((piece) => (piece.space ? ' ' : (leftToRightPage.get(piece) ?? this.actualTextOf(piece) ?? piece.text))).join('');
+    return [{ ...merged, text: drawnText, width, leftToRightPage: reading === drawnText ? {} : { actualText: reading } }];
   }
 
   /**

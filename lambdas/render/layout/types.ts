@@ -58,6 +58,12 @@ export interface PositionedRun {
    * stretch of a right-to-left line: layout/extraction.ts); drawn as the run's ActualText.
    */
   readonly actualText?: string;
+  /**
+   * A right-to-left line's run, as extraction must read it on a page poppler reads left to right
+   * (a Persian sheet with English labels and a short text): its ActualText there, none when
+   * `actualText` is undefined. The page decides which one is drawn (layout/index.ts, readPage).
+   */
+  readonly leftToRightPage?: { readonly actualText?: string };
 }
 
 /** Part of a drawing, coordinates relative to its graphic's top-left corner. */
