@@ -23,13 +23,16 @@ const shim = (file: string): string => join(REPOSITORY_ROOT, 'lambdas/bundle-shi
  * - fontkit's WOFF2 decoder: 475 KB of the 1.2 MB bundle for fonts we never ship as WOFF2;
  * - pdfkit's AES, whose tables cost 12 ms to build on import, for encryption we never ask for;
  * - unicode-trie, whose five tables (fontkit's complex-script shapers, Unicode properties,
- *   line breaking) took 39 ms to inflate on import: the lazy one inflates a table on its first use.
- * The first two throw a clear error if they are ever reached; the lazy trie answers as the real one.
+ *   line breaking) took 39 ms to inflate on import: the lazy one inflates a table on its first use;
+ * - linkify-it, 11 KB of the CommonMark parser's chunk that every French sample with `**…**` reads,
+ *   which markdown-it constructs but calls only with its `linkify` option, off in our preset.
+ * The first two and the last throw a clear error if they are ever reached; the lazy trie answers as the real one.
  */
 const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   'brotli/decompress.js': shim('brotli-decompress.js'),
   '@noble/ciphers/aes': shim('noble-aes.js'),
   'unicode-trie': shim('lazy-unicode-trie.js'),
+  'linkify-it': shim('linkify-it.js'),
 };
 
 /**

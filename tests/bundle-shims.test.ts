@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { commonMark, loadCommonMark } from '../lambdas/render/commonmark';
 import decompress from '../lambdas/bundle-shims/brotli-decompress.js';
 import LazyUnicodeTrie from '../lambdas/bundle-shims/lazy-unicode-trie.js';
+import { LinkifyIt } from '../lambdas/bundle-shims/linkify-it.js';
 import { cbc, ecb } from '../lambdas/bundle-shims/noble-aes.js';
 
 interface Trie {
@@ -54,5 +56,27 @@ describe('bundle shims', () => {
     expect(() => decompress()).toThrow('WOFF2 fonts are not supported: give the renderer the TrueType (.ttf) files');
     expect(() => cbc()).toThrow('PDF encryption is not supported by the fact sheet renderer');
     expect(() => ecb()).toThrow('PDF encryption is not supported by the fact sheet renderer');
+    expect(() => new LinkifyIt().test('https://example.org')).toThrow('bare-address linking (markdown-it linkify) is not part of the fact sheet renderer');
+  });
+
+  it('leaves the CommonMark parser reading bare addresses, links and emphasis as with the real linkify-it', async () => {
+    // Prepare: the renderer's parser, and the same text parsed again with the stand-in in its place.
+    await loadCommonMark();
+    const parser = commonMark();
+    const text = 'See https://www.elysee.fr/ and www.kremlin.ru, **1 h 30**, *à la demande* of [Élysée](https://www.elysee.fr/) or mail@example.org.';
+    const withReal = parser.parse(text, {});
+    const real = parser.linkify;
+
+    // Act
+    parser.linkify = new LinkifyIt() as unknown as typeof real;
+    let withStandIn;
+    try {
+      withStandIn = parser.parse(text, {});
+    } finally {
+      parser.linkify = real;
+    }
+
+    // Assert: the preset never asks linkify, so the tokens are the same; a call would have thrown.
+    expect(withStandIn).toEqual(withReal);
   });
 });

@@ -50,14 +50,15 @@ describe('function bundle', () => {
     for (const file of templateFiles) expect(compiled.templates[file]?.source).toBe(readFileSync(join(templatesDir, file), 'utf8'));
   });
 
-  it('bundles the replacements of infra/bundle-settings.ts instead of the WOFF2 decoder, AES and eager Unicode tables', () => {
+  it('bundles the replacements of infra/bundle-settings.ts instead of the WOFF2 decoder, AES, eager Unicode tables and linkify-it', () => {
     const maps = readdirSync(assetDirectory, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.mjs.map'));
     const sources = maps.flatMap((map) => (JSON.parse(readFileSync(join(assetDirectory, map), 'utf8')) as { sources: string[] }).sources);
 
-    expect(sources.filter((source) => /node_modules\/(brotli|@noble\/ciphers)\//.test(source))).toEqual([]);
+    expect(sources.filter((source) => /node_modules\/(brotli|@noble\/ciphers|linkify-it)\//.test(source))).toEqual([]);
     expect(sources.filter((source) => source.includes('lambdas/bundle-shims/')).map((source) => source.replace(/^.*bundle-shims\//, '')).sort()).toEqual([
       'brotli-decompress.js',
       'lazy-unicode-trie.js',
+      'linkify-it.js',
       'noble-aes.js',
     ]);
     expect(sources.some((source) => source.endsWith('node_modules/unicode-trie/index.js'))).toBe(true);
