@@ -569,6 +569,16 @@ describe('parse', () => {
       expect(parsed.warnings).toEqual([expect.stringContaining('a language the extraction rules do not cover (they cover fr, en)')]);
     });
 
+    it('reads a Russian dispatch as Russian, not Ukrainian, though the two share most short words', async () => {
+      const text = 'date 2026-04-24 МОСКВА, 24 апреля (ТАСС). Банк России снизил ключевую ставку до 14% годовых, сообщила пресс-служба регулятора.\n\n«Инфляция замедляется быстрее, чем мы ожидали», — заявила председатель Банка России Эльвира Набиуллина.\n';
+      const data = record(await parseSource(sourceOf('wire-ru.txt', text)));
+
+      expect(data).toMatchObject({ lang: 'ru', date: '2026-04-24' });
+      expect(data.sections).toMatchObject([{ heading: 'Полный текст' }]);
+      // The Ukrainian spelling of the same lead, with the Ukrainian letters and words only.
+      expect(detectLanguage('Банк Росії знизив ключову ставку до 14% річних, повідомила пресслужба регулятора.')).toBe('uk');
+    });
+
     it('refuses a dispatch that has a date and nothing else', async () => {
       const error = await parseError(sourceOf('empty.txt', '  date 2022-02-28\n\n'));
 
@@ -596,6 +606,7 @@ describe('parse', () => {
       ['uk', 'Президент розмовляв зі своїм колегою, і делегації вже прибули до міста на переговори.'],
       ['de', 'Der Präsident hat mit seinem Amtskollegen gesprochen und die Delegationen sind in der Stadt.'],
       ['es', 'El presidente habló con su homólogo y las delegaciones llegaron a la ciudad para la reunión.'],
+      ['ru', 'Президент поговорил со своим коллегой, и делегации уже прибыли в город на переговоры.'],
       ['en', '1234 5678'],
     ])('detects %s', (lang, text) => {
       expect(detectLanguage(text)).toBe(lang);

@@ -121,6 +121,18 @@ describe('render engine', () => {
     for (const name of ['Макрон', 'Путін', 'Зеленськ']) expect(pdf.text).toContain(name);
   });
 
+  it('labels a Russian dispatch in Russian, and a Ukrainian one still in Ukrainian', async () => {
+    const text = 'date 2026-04-24 МОСКВА, 24 апреля (ТАСС). Банк России снизил ключевую ставку до 14% годовых.\n\n«Инфляция замедляется быстрее, чем мы ожидали», — заявила Эльвира Набиуллина.\n';
+    const russian = await readPdf((await renderer.render({ name: 'wire-ru.txt', bytes: new TextEncoder().encode(text), modifiedAt: new Date('2026-04-24T12:00:00Z') })).pdf);
+    const ukrainian = await readPdf((await renderer.render(await loadFile(new URL('./fixtures/good/dispatch-uk.txt', import.meta.url).pathname))).pdf);
+
+    expect(russian.lang).toBe('ru');
+    for (const label of ['24 апреля 2026 г.', 'Кратко', 'Полный текст', 'Цитаты']) expect(russian.text).toContain(label);
+    expect(russian.text).not.toContain('квітня');
+    expect(ukrainian.lang).toBe('uk');
+    for (const label of ['28 лютого 2022 р.', 'Повний текст']) expect(ukrainian.text).toContain(label);
+  });
+
   it('gives the same bytes for the same input, and takes the date from SOURCE_DATE_EPOCH', async () => {
     const source = await loadFile(join(contentDir, 'macron-poutine-2022-02-28.yaml'));
 

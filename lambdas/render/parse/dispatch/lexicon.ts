@@ -3,7 +3,7 @@
  * Plain data: every pattern built from it is built by the first dispatch (see `lazily`).
  */
 
-export type Language = 'fr' | 'en' | 'uk' | 'de' | 'es';
+export type Language = 'fr' | 'en' | 'uk' | 'de' | 'es' | 'ru';
 /** Languages whose dispatches get datelines, parties, facts, timeline and key points. */
 export type RuleLanguage = 'fr' | 'en';
 export const RULE_LANGUAGES: readonly RuleLanguage[] = ['fr', 'en'];
