@@ -239,6 +239,29 @@ describe('parse: dispatch rules', () => {
       expect(weekdayMentions('They talked on Monday.', { year: 2022, month: 2, day: 28 }).map((mention) => mention.date)).toEqual(['2022-02-28']);
     });
 
+    it('reads a weekday in the week of the dispatch: the day itself, the last one in the past, the next one in the future', () => {
+      // 17 June 2026 is a Wednesday.
+      const wednesday = { year: 2026, month: 6, day: 17 };
+      const dayOf = (sentence: string): string[] => weekdayMentions(sentence, wednesday).map((mention) => mention.date);
+
+      expect(dayOf('La grève a entraîné mercredi l’annulation de 1 200 vols.')).toEqual(['2026-06-17']);
+      expect(dayOf('Il recevra les syndicats jeudi à 10 h.')).toEqual(['2026-06-18']);
+      expect(dayOf('Le ministre reçoit les syndicats jeudi.')).toEqual(['2026-06-18']);
+      expect(dayOf('Les syndicats ont appelé jeudi à la grève.')).toEqual(['2026-06-11']);
+      expect(dayOf('Le ministre a également demandé lundi un audit.')).toEqual(['2026-06-15']);
+      expect(dayOf('Le ministre se rendra mercredi à Orly.')).toEqual(['2026-06-17']);
+      expect(dayOf('Ils se verront mercredi prochain.')).toEqual(['2026-06-24']);
+      expect(dayOf('The minister said on Thursday that flights would resume.')).toEqual(['2026-06-11']);
+      expect(dayOf('Talks resume on Friday.')).toEqual(['2026-06-19']);
+    });
+
+    it('gives a sentence no entry for the day a span ends ("jusqu’à jeudi", "until Friday")', () => {
+      const wednesday = { year: 2026, month: 6, day: 17 };
+
+      expect(entriesOf('La grève a entraîné mercredi des annulations jusqu’à jeudi.', 0, wednesday).map((entry) => entry.date)).toEqual(['2026-06-17']);
+      expect(entriesOf('Flights were cut on Wednesday until June 19.', 0, wednesday).map((entry) => entry.date)).toEqual(['2026-06-17']);
+    });
+
     it('makes the sentence the event, reads "jeudi 24 février" once, and puts entries in date order', () => {
       const reference = { year: 2022, month: 2, day: 28 };
       const later = entriesOf('Ils se reverront le 2 mars.', 100, reference);

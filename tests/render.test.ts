@@ -121,6 +121,21 @@ describe('render engine', () => {
     for (const name of ['Макрон', 'Путін', 'Зеленськ']) expect(pdf.text).toContain(name);
   });
 
+  it('dates the weekdays of a dispatch in its own week, each sentence once in the timeline', async () => {
+    // 17 June 2026 is a Wednesday: "mercredi" is that day, "recevra … jeudi" the next day, and
+    // "jusqu’à jeudi" ends a span, which is no entry of its own.
+    const text = [
+      'date 2026-06-17 PARIS, 17 juin 2026 (AFP) - La grève des contrôleurs aériens a entraîné mercredi l’annulation de près de 1 200 vols dans les aéroports parisiens, a annoncé la Direction générale de l’aviation civile (DGAC), qui demande aux compagnies de réduire de moitié leurs programmes jusqu’à jeudi.',
+      'Le ministre délégué aux Transports, Philippe Tabarot, a jugé la grève « disproportionnée » et recevra les syndicats jeudi à 10 h.',
+    ].join('\n\n');
+    const result = await renderer.render({ name: 'wire-fr.txt', bytes: new TextEncoder().encode(`${text}\n`), modifiedAt: new Date('2026-06-17T12:00:00Z') });
+    const timeline = (await readPdf(result.pdf)).text.split('Chronologie')[1]?.split('Sources')[0] ?? '';
+
+    expect(timeline).not.toContain('11 juin');
+    expect(timeline.match(/17 juin 2026 La grève.*jusqu’à jeudi 18 juin 2026 Le ministre délégué.*recevra les syndicats jeudi à 10 h/)).not.toBeNull();
+    expect(timeline.split('La grève des contrôleurs')).toHaveLength(2);
+  });
+
   it('labels a Russian dispatch in Russian, and a Ukrainian one still in Ukrainian', async () => {
     const text = 'date 2026-04-24 МОСКВА, 24 апреля (ТАСС). Банк России снизил ключевую ставку до 14% годовых.\n\n«Инфляция замедляется быстрее, чем мы ожидали», — заявила Эльвира Набиуллина.\n';
     const russian = await readPdf((await renderer.render({ name: 'wire-ru.txt', bytes: new TextEncoder().encode(text), modifiedAt: new Date('2026-04-24T12:00:00Z') })).pdf);

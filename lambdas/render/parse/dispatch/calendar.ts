@@ -1,5 +1,5 @@
 /** Dates written in words ("le 24 février", "on March 2", "June 3, 2023") and weekdays, resolved to days. */
-import { FUTURE_MARKERS, lazily, MONTHS, WEEKDAYS } from './lexicon';
+import { FUTURE_MARKERS, lazily, MONTHS, NEXT_WEEK_MARKERS, PAST_MARKERS, WEEKDAYS } from './lexicon';
 
 /** The dispatch's own date, at the precision it was given. */
 export interface DispatchDate {
@@ -41,8 +41,10 @@ export function dateMentions(text: string, reference: DispatchDate): DayMention[
 }
 
 /**
- * Weekdays ("lundi", "on Thursday") as days, only when the dispatch's date is a full day: the last
- * such day on or before it, or the next one after it when the sentence speaks of the future.
+ * Weekdays ("lundi", "on Thursday") as days, only when the dispatch's date is a full day: the one
+ * in the week of that date (Monday to Sunday, the day itself when it is that weekday); the last one
+ * on or before it when the weekday's clause is in the past; the next one on or after it when the
+ * clause speaks of the future ("prochain", "next": after it).
  */
 export function weekdayMentions(sentence: string, reference: DispatchDate): DayMention[] {
   const { year, month, day } = reference;
@@ -51,8 +53,12 @@ export function weekdayMentions(sentence: string, reference: DispatchDate): DayM
   const todayWeekday = new Date(today).getUTCDay();
   return [...sentence.matchAll(WEEKDAY_MENTION())].map((match) => {
     const weekday = WEEKDAYS[match[1] as string] as number;
-    const future = isFuture(clauseAround(sentence, match.index));
-    const shift = future ? (weekday - todayWeekday + 7) % 7 || 7 : -((todayWeekday - weekday + 7) % 7);
+    const words = wordsOf(clauseAround(sentence, match.index));
+    const shift = isFuture(words)
+      ? (weekday - todayWeekday + 7) % 7 || (words.some((word) => NEXT_WEEK_MARKERS().has(word)) ? 7 : 0)
+      : isPast(words)
+        ? -((todayWeekday - weekday + 7) % 7)
+        : ((weekday + 6) % 7) - ((todayWeekday + 6) % 7);
     const resolved = new Date(today + shift * 86_400_000);
     return { date: resolved.toISOString().slice(0, 10), start: match.index, end: match.index + match[0].length };
   });
@@ -65,9 +71,37 @@ function clauseAround(sentence: string, at: number): string {
   return sentence.slice(start, ends.length > 0 ? Math.min(...ends) : sentence.length);
 }
 
-function isFuture(clause: string): boolean {
-  return clause.toLowerCase().split(/[^\p{L}’']+/u).some((word) => FUTURE_MARKERS().has(word));
+function wordsOf(clause: string): string[] {
+  return clause.toLowerCase().split(/[^\p{L}’']+/u).filter((word) => word !== '');
 }
+
+/**
+ * French simple future and conditional in the third person, which the wire writes ("recevra",
+ * "seront", "se rendrait"): a stem an infinitive gives, then -ra, -ront, -rait, -raient. The passé
+ * simple of -rer verbs ("déclara") has no such stem; "front", "attrait" and English "era" are nouns.
+ */
+const FRENCH_FUTURE = /(?:e|i|d|v|r|au|tt|ît)r(?:a|ont|ait|aient)$/u;
+const NOT_FUTURE = new Set(['front', 'affront', 'attrait', 'era', 'camera', 'opera']);
+
+function isFuture(words: readonly string[]): boolean {
+  return words.some((word) => FUTURE_MARKERS().has(word) || (FRENCH_FUTURE.test(word) && !NOT_FUTURE.has(word)));
+}
+
+/**
+ * A past clause: a marker ("hier", "dernier", "said", "last"), an English -ed form, or a French
+ * auxiliary followed, after at most one word ("a également demandé"), by a past participle in -é.
+ */
+function isPast(words: readonly string[]): boolean {
+  return words.some(
+    (word, index) =>
+      PAST_MARKERS().has(word) ||
+      (/^\p{L}{2,}ed$/u.test(word) && !NOT_PAST.has(word)) ||
+      (FRENCH_AUXILIARIES.has(word) && words.slice(index + 1, index + 3).some((next) => /\p{L}(?:é|ée|és|ées)$/u.test(next))),
+  );
+}
+
+const FRENCH_AUXILIARIES = new Set(['a', 'ont', 'avait', 'avaient', 'ai', 'avons', 'est', 'sont', 'était', 'étaient', 's’est', "s'est"]);
+const NOT_PAST = new Set(['need', 'speed', 'indeed', 'united', 'proceed', 'exceed', 'succeed']);
 
 /** The year that puts day and month nearest the reference date: a January dispatch's "28 décembre" is last year's. */
 export function nearestYear(month: number, day: number, reference: DispatchDate): number {

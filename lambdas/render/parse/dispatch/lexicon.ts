@@ -35,9 +35,17 @@ export const WEEKDAYS: Readonly<Record<string, number>> = {
   Sunday: 0, Monday: 1, Tuesday: 2, Wednesday: 3, Thursday: 4, Friday: 5, Saturday: 6,
 };
 
-/** Words of a sentence that speak of what is to come: a weekday in it is the next one, not the last. */
+/** Words of a clause that speak of what is to come: a weekday in it is the next one, not the last. */
 export const FUTURE_MARKERS = lazily(() => new Set<string>(
   'will next prochain prochaine va vont sera seront aura auront devrait devraient doit doivent rendra rencontrera'.split(' '),
+));
+
+/** Words that put a weekday of the dispatch's own weekday a week later ("mercredi prochain" on a Wednesday). */
+export const NEXT_WEEK_MARKERS = lazily(() => new Set<string>(['next', 'prochain', 'prochaine']));
+
+/** Words of a clause in the past, besides English -ed forms and French compound tenses: its weekday is the last one. */
+export const PAST_MARKERS = lazily(() => new Set<string>(
+  'hier dernier dernière said was were had did told met spoke held sent last yesterday ago'.split(' '),
 ));
 
 /** Spelled-out counts from two up ("un", "one" are too often articles). */
