@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { drawDocument } from '../lambdas/render/draw';
 import { type EmbeddedFont, type FontSet, loadFonts } from '../lambdas/render/fonts';
 import type { LayoutDocument, PositionedRun } from '../lambdas/render/layout';
+import type { GlyphRun } from '../lambdas/render/fonts';
 
 interface Recorded {
   readonly reads: Set<string>;
@@ -213,6 +214,34 @@ describe('pdfkit: what withActualText relies on', () => {
     const inside = calls.slice(3, -2);
     expect(inside.every((operator) => TEXT_OBJECT_OPERATOR.test(operator))).toBe(true);
     expect(inside.filter((operator) => operator.endsWith(' Tm')).length).toBeGreaterThan(1);
+  });
+
+  it('draws the glyphs its font’s layout returns, in their order, layout on the prototype only so that an own one shadows it', () => {
+    // Prepare
+    const { doc, calls } = recordingDocument(font);
+    const embedded = (doc.font('regular') as unknown as { _font: { layout(text: string, features?: unknown, onlyWidth?: boolean): GlyphRun } })._font;
+    const glyphsDrawn = (): string[] => calls.splice(0).filter((operator) => operator.endsWith(' TJ')).flatMap((operator) => [...operator.matchAll(/<([0-9a-f]+)>/g)].flatMap((hex) => (hex[1] as string).match(/.{4}/g) ?? []));
+    const draw = (): void => void doc.fontSize(12).text('Kyiv', 10, 50, { lineBreak: false, baseline: 'alphabetic', textWidth: 40 } as PDFKit.Mixins.TextOptions);
+    draw();
+    const straight = glyphsDrawn();
+
+    // Act: draw.ts's withActualText reorders glyphs so.
+    const inherited = !Object.hasOwn(embedded, 'layout');
+    const layout = embedded.layout.bind(embedded);
+    embedded.layout = (text, features, onlyWidth) => {
+      const run = layout(text, features, onlyWidth);
+      return onlyWidth === true ? run : { ...run, glyphs: [...run.glyphs].reverse(), positions: [...run.positions].reverse() };
+    };
+    draw();
+    const shadowed = glyphsDrawn();
+    delete (embedded as Partial<typeof embedded>).layout;
+    draw();
+
+    // Assert
+    expect(inherited).toBe(true);
+    expect(straight).toHaveLength(4);
+    expect(shadowed).toEqual([...straight].reverse());
+    expect(glyphsDrawn()).toEqual(straight);
   });
 
   it('opens a Span with ActualText inside a structure’s marked content without closing it, and closes it with one EMC', () => {

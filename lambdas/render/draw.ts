@@ -6,7 +6,7 @@
  */
 import PDFDocument from 'pdfkit';
 import type { RenderDeadline } from './deadline';
-import type { FontSet, FontVariant } from './fonts';
+import { type FontSet, type FontVariant, type GlyphRun, leftmostBaseFirst } from './fonts';
 import type { GraphicShape, LayoutDocument, LayoutNode, PositionedRun, StructNode, StructType } from './layout';
 import type { VectorPaint } from './types';
 
@@ -372,7 +372,7 @@ function drawText(doc: Doc, run: PositionedRun, x: number, baseline: number): vo
       .text(run.text, x, baseline, { lineBreak: false, baseline: 'alphabetic', textWidth: run.width } as PDFKit.Mixins.TextOptions);
   };
   if (run.actualText === undefined) text();
-  else withActualText(doc, run.actualText, text);
+  else withActualText(doc, run.face ?? run.variant, run.actualText, text);
 }
 
 /**
@@ -381,9 +381,11 @@ function drawText(doc: Doc, run: PositionedRun, x: number, baseline: number): vo
  * state of its EMC, so the span must close before Q: it is written around the text object, by
  * shadowing pdfkit's addContent for the one text (pdfkit has no public hook inside q … Q;
  * tests/pdfkit-bridge.test.ts pins what this relies on). The Span's own operators pass through
- * the shadow unchanged.
+ * the shadow unchanged. poppler also places the span's text from its first glyph drawn, so the
+ * font's `layout` is shadowed too, for the one text, to draw the leftmost letter's base before
+ * its marks (fonts/harfbuzz.ts, leftmostBaseFirst): the glyphs and their places are the same.
  */
-function withActualText(doc: Doc, actualText: string, text: () => void): void {
+function withActualText(doc: Doc, face: string, actualText: string, text: () => void): void {
   const own = doc as unknown as { addContent(data: string): Doc };
   const write = own.addContent.bind(doc);
   own.addContent = (data: string): Doc => {
@@ -392,11 +394,23 @@ function withActualText(doc: Doc, actualText: string, text: () => void): void {
     if (data === 'ET') doc.endMarkedContent();
     return doc;
   };
+  const font = (doc.font(face) as unknown as { _font: PdfkitEmbeddedFont })._font;
+  const layout = font.layout.bind(font);
+  font.layout = (drawn, features, onlyWidth) => {
+    const run = layout(drawn, features, onlyWidth);
+    return onlyWidth === true ? run : leftmostBaseFirst(run);
+  };
   try {
     text();
   } finally {
     delete (own as Partial<typeof own>).addContent;
+    delete (font as Partial<typeof font>).layout;
   }
+}
+
+/** pdfkit 0.20's EmbeddedFont, whose `layout` gives `text()` the glyphs it draws, in their order (tests/pdfkit-bridge.test.ts). */
+interface PdfkitEmbeddedFont {
+  layout(text: string, features?: unknown, onlyWidth?: boolean): GlyphRun;
 }
 
 /**

@@ -10,7 +10,7 @@
  * (`outlineOf`) and gives each pair its own CID, so that its ToUnicode entry is exact.
  */
 import type { HalfWidth, PunctuationSpacing } from './punctuation';
-import type { Glyph, GlyphPosition, ShapedRun } from './types';
+import type { Glyph, GlyphPosition, GlyphRun, ShapedRun } from './types';
 
 type HarfBuzz = typeof import('harfbuzzjs');
 
@@ -142,6 +142,29 @@ export class HarfBuzzShaper {
 function extractionOrder(text: string, rightToLeft: boolean): string {
   const chars = [...text];
   return rightToLeft && chars.length > 1 && chars.some((char) => MARK.test(char) || !STRONG_RTL.test(char)) ? chars.reverse().join('') : text;
+}
+
+/**
+ * `run` with its first glyph that advances drawn first and the zero-advance glyphs before it
+ * after it, each in the same place. HarfBuzz draws a right-to-left cluster's marks before its
+ * base, and Noto Sans Arabic draws a letter's dots as marks, so a run whose leftmost letter has
+ * dots starts with a dot set off to the right of the run's origin. Inside an ActualText span
+ * poppler places the span's text from its first glyph drawn, and that gap after a quote mark
+ * came back as a space (`" مرحبا، يا صديقي"`); draw.ts draws the runs it puts in a span in this
+ * order. Only there: outside a span poppler reads each glyph where it is, and changing the order
+ * of every run moved the text of right-to-left pages. A run whose base is its last glyph (one
+ * letter) keeps its order: poppler ends the span's text at the last glyph drawn.
+ */
+export function leftmostBaseFirst<Run extends GlyphRun>(run: Run): Run {
+  const base = run.positions.findIndex((position) => position.xAdvance !== 0);
+  if (base <= 0 || base === run.positions.length - 1) return run;
+  const advance = (run.positions[base] as GlyphPosition).xAdvance;
+  const marks = run.positions.slice(0, base).map((position) => ({ ...position, xOffset: position.xOffset - advance }));
+  return {
+    ...run,
+    glyphs: [run.glyphs[base] as Glyph, ...run.glyphs.slice(0, base), ...run.glyphs.slice(base + 1)],
+    positions: [run.positions[base] as GlyphPosition, ...marks, ...run.positions.slice(base + 1)],
+  };
 }
 
 /** Whether the first strong character of `text` is right to left. */

@@ -1,5 +1,5 @@
 /** The fonts room's one entry point: what the layout and draw stages and the renderer use. */
-export { isRightToLeft } from './harfbuzz';
+export { isRightToLeft, leftmostBaseFirst } from './harfbuzz';
 export { isInvisible, REPLACEMENT_CHARACTER } from './coverage';
 export type { PunctuationSpacing } from './punctuation';
 export { hanLanguage } from './scripts';
