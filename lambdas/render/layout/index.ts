@@ -122,7 +122,7 @@ function* runsInOtherLanguages(blocks: readonly MarkupBlock[]): Generator<TextRu
  */
 export function layoutDocument(markup: MarkupDocument, theme: Theme, fonts: FontSet, resources: LayoutResources = {}, deadline?: RenderDeadline): LayoutDocument {
   const geometry = pageGeometry(theme);
-  const styles = blockStyles(theme);
+  const styles = blockStyles(theme, markup.meta.lang);
   const setter = new TextSetter(fonts, directionOf(markup.meta.lang), markup.meta.lang);
   const measure = (blocks: readonly MarkupBlock[]): Measured => {
     const structure = new StructBuilder();

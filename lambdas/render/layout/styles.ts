@@ -1,4 +1,5 @@
 /** Page geometry and type scale, with colours from the theme. */
+import { hanLanguage } from '../fonts/scripts';
 import type { Theme } from '../types';
 import type { TextStyle } from './text';
 
@@ -57,8 +58,16 @@ export interface BlockStyles {
   readonly footer: TextStyle;
 }
 
-export function blockStyles(theme: Theme): BlockStyles {
+/**
+ * The type scale of a document in language `lang`. Quotes and captions are italic, except in a
+ * language written in Han (zh, ja, ko): the CJK fonts have no italic and are drawn upright, and
+ * the digits and Latin letters among them would be slanted by Noto Sans Italic ("10月14日",
+ * "BYD"); they are set upright too (docs/rendering.md, "Chinese, Japanese and Korean").
+ */
+export function blockStyles(theme: Theme, lang?: string): BlockStyles {
   const { primary, accent, text, muted, onPrimary } = theme.colours;
+  // `hanLanguage` answers the run's language only when that language is written in Han.
+  const slanted = lang === undefined || hanLanguage(lang, undefined) === undefined;
   const style = (size: number, leading: number, color: string, bold = false, italic = false): TextStyle => ({
     size,
     lineHeight: Math.round(size * leading * 10) / 10,
@@ -77,13 +86,13 @@ export function blockStyles(theme: Theme): BlockStyles {
     meta: { ...style(9, 1.35, muted), spaceBefore: 6 },
     small: { ...style(8.5, 1.35, muted), spaceBefore: 3 },
     boxText: style(10.5, 1.42, text),
-    quote: style(10.5, 1.42, text, false, true),
+    quote: style(10.5, 1.42, text, false, slanted),
     cite: style(9, 1.35, muted),
     factLabel: style(8.5, 1.3, muted),
     factValue: style(11, 1.3, primary, true),
     tableHead: style(8.5, 1.3, muted, true),
     tableCell: style(9.5, 1.35, text),
-    caption: style(9, 1.35, text, false, true),
+    caption: style(9, 1.35, text, false, slanted),
     chartTitle: style(9.5, 1.35, primary, true),
     credit: style(7.5, 1.3, muted),
     header: style(9, 1.2, onPrimary),

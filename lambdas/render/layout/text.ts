@@ -13,7 +13,7 @@
 import { REPLACEMENT_CHARACTER, hanLanguage, isInvisible, isRightToLeft, type EmbeddedFont, type FontSet, type FontVariant, type PunctuationSpacing, type ScriptFont } from '../fonts';
 import { embeddingLevels, type Isolate, isolatesOf, mirrored, visualOrder } from './bidi';
 import { extractionClass, leftToRightPageOrder, leftToRightStretches, LRM, markAfter } from './extraction';
-import { breakableParts, breaksInsideWords } from './breaks';
+import { breakableParts, breaksInsideWords, hasHangul } from './breaks';
 import type { TextRun } from '../types';
 import type { PositionedRun } from './types';
 
@@ -260,11 +260,18 @@ export class TextSetter {
           place({ text: piece, variant, href: run.href, struct, start: pieceStart, lang });
           continue;
         }
-        // Chinese and Japanese words break between characters too (kinsoku rules kept).
+        // Chinese and Japanese words break between characters too (kinsoku rules kept); Korean words do not.
         let partStart = pieceStart;
-        for (const part of breakableParts(piece)) {
-          place({ text: part, variant, href: run.href, struct, start: partStart, lang });
-          partStart += part.length;
+        for (const word of breakableParts(piece)) {
+          // A Korean word longer than the line starts a line of its own, then breaks between
+          // syllables (kinsoku and quotation marks kept) before it is cut anywhere.
+          const tooLong = hasHangul(word) && measure(word, variant, partStart, lang) > width;
+          if (tooLong && current().length > 0) newLine();
+          const parts = tooLong ? breakableParts(word, false) : [word];
+          for (const part of parts) {
+            place({ text: part, variant, href: run.href, struct, start: partStart, lang });
+            partStart += part.length;
+          }
         }
       }
     });
