@@ -58,6 +58,17 @@ describe('sentences (shared by the dispatch reader and layout)', () => {
     expect(sentenceTexts('A 3" pipe burst. The street flooded.')).toEqual(['A 3" pipe burst.', 'The street flooded.']);
   });
 
+  it('ends Chinese and Japanese sentences at 。！？ with no space after them, not inside “ ” or 「」', () => {
+    expect(sentenceTexts('国家统计局发布数据，出口量达到128.6万辆。其中对欧盟出口占比为23.4%！张晓明表示：“这是转变。不是波动。”分析人士认为？')).toEqual([
+      '国家统计局发布数据，出口量达到128.6万辆。',
+      '其中对欧盟出口占比为23.4%！',
+      '张晓明表示：“这是转变。不是波动。”',
+      '分析人士认为？',
+    ]);
+    // A particle after the closing mark carries the sentence on: 「…。」と述べた is one sentence.
+    expect(sentenceTexts('日本銀行は決めた。総裁は「実現が見通せる。」と述べた。')).toEqual(['日本銀行は決めた。', '総裁は「実現が見通せる。」と述べた。']);
+  });
+
   it('returns only the first `limit` sentences', () => {
     expect(sentencesOf('One. Two. Three.', 2)).toEqual([
       { start: 0, end: 4 },
@@ -96,6 +107,11 @@ describe('parse: dispatch rules', () => {
   });
 
   describe('title', () => {
+    it('is the first Chinese or Japanese sentence, without its final 。', () => {
+      expect(titleOf('国家统计局发布数据显示，出口量同比增长37.5%。其中对欧盟出口占比为23.4%。')).toBe('国家统计局发布数据显示，出口量同比增长37.5%');
+      expect(titleOf('日本銀行は19日、政策金利を引き上げることを決めた。植田和男総裁は述べた。')).toBe('日本銀行は19日、政策金利を引き上げることを決めた');
+    });
+
     it('keeps a headline-length sentence whole and drops the attribution at its end', () => {
       expect(titleOf('Paris et Berlin ont signé un accord sur le gaz, a annoncé l’Élysée. Suite.')).toBe('Paris et Berlin ont signé un accord sur le gaz');
     });
