@@ -86,6 +86,12 @@ describe('parse: dispatch rules', () => {
       ['BRUSSELS, June 3, 2023 (AFP) - Text', { location: 'Brussels', date: '2023-06-03', agency: 'AFP' }],
       ['LONDON, March 2 - Text', { location: 'London', date: '2022-03-02' }],
       ['NEW YORK - Text', { location: 'New York' }],
+      ['KYIV, Feb 28 (AFP). Text', { location: 'Kyiv', date: '2022-02-28', agency: 'AFP' }],
+      ['МОСКВА, 24 апреля (ТАСС). Text', { location: 'Москва', agency: 'ТАСС' }],
+      ['КИЇВ, 16 липня (Укрінформ). Text', { location: 'Київ', agency: 'Укрінформ' }],
+      ['新华社上海2月15日电 Text', { location: '上海', date: '2022-02-15', agency: '新华社', locationAt: 3, dateAt: 5 }],
+      ['新华社北京2月15日电（记者 王晓）Text', { location: '北京', date: '2022-02-15', agency: '新华社' }],
+      ['東京（共同）Text', { location: '東京', agency: '共同', agencyAt: 3 }],
     ])('reads %s', (paragraph, expected) => {
       const dateline = datelineOf(paragraph, { year: 2022, month: 2 });
 
@@ -93,7 +99,15 @@ describe('parse: dispatch rules', () => {
       expect(paragraph.slice(dateline?.length)).toBe('Text');
     });
 
-    it.each(['Emmanuel Macron — who spoke first — agreed.', 'PARIS, lundi soir (AFP) - Text', 'The talks - long ones - ended.'])(
+    it.each([
+      'Emmanuel Macron — who spoke first — agreed.',
+      'PARIS, lundi soir (AFP) - Text',
+      'The talks - long ones - ended.',
+      'МОСКВА, 24 апреля. Text',
+      'PARIS, 31 févr (AFP). Text',
+      '新华社上海2月30日电 Text',
+      '日本銀行（日銀）は決めた。',
+    ])(
       'finds no dateline in %s',
       (paragraph) => {
         expect(datelineOf(paragraph, { year: 2022 })).toBeNull();
@@ -390,6 +404,41 @@ describe('parse: dispatches and the documents an editor would write for them', (
   });
 });
 
+describe('parse: datelines without a dash, and in Chinese and Japanese', () => {
+  it('reads a TASS or Ukrinform dateline ending in a full stop, in a language without rules too', async () => {
+    const text = 'date 2026-04-24\nМОСКВА, 24 апреля (ТАСС). Банк России снизил ключевую ставку до 14% годовых.\n\n«Инфляция замедляется», — заявила она.\n';
+    const parsed = await parseText('ru.txt', text);
+
+    expect(parsed.data).toMatchObject({
+      title: 'Банк России снизил ключевую ставку до 14% годовых',
+      summary: 'Банк России снизил ключевую ставку до 14% годовых.',
+      location: 'Москва',
+      sources: [{ name: 'ТАСС', date: '2026-04-24' }],
+      date: '2026-04-24',
+    });
+    expect(parsed.positions.get('location')).toEqual(positionIn(text, 'МОСКВА'));
+    expect(parsed.positions.get('sources[0].name')).toEqual(positionIn(text, 'ТАСС'));
+  });
+
+  it('takes the Xinhua and Kyodo datelines out of the title and gives location, date and agency', async () => {
+    const zh = 'date 2026-10\n新华社上海10月15日电 国家统计局15日发布数据显示，出口量同比增长37.5%。其中对欧盟出口占比为23.4%。\n';
+    const parsed = await parseText('zh.txt', zh);
+
+    expect(parsed.data).toMatchObject({
+      title: '国家统计局15日发布数据显示，出口量同比增长37.5%',
+      summary: '国家统计局15日发布数据显示，出口量同比增长37.5%。其中对欧盟出口占比为23.4%。',
+      location: '上海',
+      date: '2026-10-15',
+      sources: [{ name: '新华社', date: '2026-10-15' }],
+    });
+    expect(parsed.positions.get('location')).toEqual(positionIn(zh, '上海'));
+    expect(parsed.positions.get('date')).toEqual(positionIn(zh, '10月15日'));
+
+    const ja = await parseText('ja.txt', 'date 2026-03-19\n東京（共同）日本銀行は19日、政策金利を引き上げることを決めた。総裁は述べた。\n');
+    expect(ja.data).toMatchObject({ title: '日本銀行は19日、政策金利を引き上げることを決めた', location: '東京', sources: [{ name: '共同' }] });
+  });
+});
+
 describe('parse: a dispatch in a language without rules', () => {
   const text = 'date 2022-02-28\n\nBundeskanzler Olaf Scholz hat am Montag mit dem Präsidenten telefoniert. Er sagte nichts.\n\nDie Bundesregierung kündigte weitere Sanktionen an, sagte ein Sprecher.\n';
 
@@ -404,7 +453,7 @@ describe('parse: a dispatch in a language without rules', () => {
       sections: [{ heading: 'Volltext', body: ['Die Bundesregierung kündigte weitere Sanktionen an, sagte ein Sprecher.'] }],
     });
     expect(parsed.warnings).toEqual([
-      'de.txt: derived from a wire dispatch in "de", a language the extraction rules do not cover (they cover fr, en): only the title, summary, text and quotes were derived, not the dateline, parties, facts, timeline or key points',
+      'de.txt: derived from a wire dispatch in "de", a language the extraction rules do not cover (they cover fr, en): only the title, summary, text, dateline and quotes were derived, not the parties, facts, timeline or key points',
     ]);
   });
 });
