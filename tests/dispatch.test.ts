@@ -439,6 +439,39 @@ describe('parse: datelines without a dash, and in Chinese and Japanese', () => {
   });
 });
 
+describe('parse: Chinese and Japanese quotes', () => {
+  it('keeps quotes of a sentence or ten characters, and leaves short ones in the text', () => {
+    expect(quotedSpans('他说「结构性」。『物価目標の実現が見通せる』')).toEqual([
+      { start: 2, end: 7 },
+      { start: 8, end: 22 },
+    ]);
+    expect(isStatement('我们看到的是转变。', 'en')).toBe(true);
+    expect(isStatement('物価目標の実現が見通せる', 'en')).toBe(true);
+    expect(isStatement('结构性', 'en')).toBe(false);
+  });
+
+  it('names the speaker after a Chinese title or before a Japanese one, and no one otherwise', () => {
+    expect(speakerPhraseOf('中国汽车工业协会副秘书长张晓明表示：', '')?.phrase).toEqual({ kind: 'person', text: '张晓明', at: 12 });
+    expect(speakerPhraseOf('日本銀行の植田和男総裁は', 'と述べた。')?.phrase).toEqual({ kind: 'person', text: '植田和男', at: 5 });
+    expect(speakerPhraseOf('松野官房長官は', 'と語った。')?.phrase).toMatchObject({ text: '松野' });
+    expect(speakerPhraseOf('分析人士表示：', '')).toBeNull();
+    expect(speakerPhraseOf('植田和男総裁は', 'という言葉を使った。')).toBeNull();
+  });
+
+  it('extracts “…” and 「…」 with their speakers from a dispatch, pointing at both in the file', async () => {
+    const zh = 'date 2026-10-15\n国家统计局15日发布数据。\n\n中国汽车工业协会副秘书长张晓明表示：“我们看到的是结构性的转变，而不是周期性的波动。”\n';
+    const parsed = await parseText('zh.txt', zh);
+
+    expect(parsed.data).toMatchObject({ quotes: [{ text: '我们看到的是结构性的转变，而不是周期性的波动。', speaker: '张晓明' }] });
+    expect(parsed.data).not.toHaveProperty('parties');
+    expect(parsed.positions.get('quotes[0].speaker')).toEqual(positionIn(zh, '张晓明'));
+    expect(parsed.positions.get('quotes[0].text')).toEqual(positionIn(zh, '我们看到'));
+
+    const ja = await parseText('ja.txt', 'date 2026-03-19\n日本銀行は決めた。植田和男総裁は「物価目標の実現が見通せる」と述べた。\n');
+    expect(ja.data).toMatchObject({ quotes: [{ text: '物価目標の実現が見通せる', speaker: '植田和男' }] });
+  });
+});
+
 describe('parse: a dispatch in a language without rules', () => {
   const text = 'date 2022-02-28\n\nBundeskanzler Olaf Scholz hat am Montag mit dem Präsidenten telefoniert. Er sagte nichts.\n\nDie Bundesregierung kündigte weitere Sanktionen an, sagte ein Sprecher.\n';
 

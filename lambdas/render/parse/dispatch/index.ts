@@ -243,6 +243,9 @@ function resolve(phrase: SpeakerPhrase, fileAt: number, rules: SpeakerRules | nu
     }
     case 'description':
       return rules ? { name: describedSpeaker(phrase.text), at: fileAt } : undefined;
+    // Its title says it is a person: never an organisation, even as a single word.
+    case 'person':
+      return { name: phrase.text, at: fileAt };
     case 'name': {
       if (!rules) return { name: phrase.text, at: fileAt };
       const person = rules.people.lookup(phrase.text);
