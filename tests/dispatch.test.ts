@@ -58,6 +58,17 @@ describe('sentences (shared by the dispatch reader and layout)', () => {
     expect(sentenceTexts('A 3" pipe burst. The street flooded.')).toEqual(['A 3" pipe burst.', 'The street flooded.']);
   });
 
+  it('ends Chinese and Japanese sentences at 。！？ with no space after them, not inside “ ” or 「」', () => {
+    expect(sentenceTexts('国家统计局发布数据，出口量达到128.6万辆。其中对欧盟出口占比为23.4%！张晓明表示：“这是转变。不是波动。”分析人士认为？')).toEqual([
+      '国家统计局发布数据，出口量达到128.6万辆。',
+      '其中对欧盟出口占比为23.4%！',
+      '张晓明表示：“这是转变。不是波动。”',
+      '分析人士认为？',
+    ]);
+    // A particle after the closing mark carries the sentence on: 「…。」と述べた is one sentence.
+    expect(sentenceTexts('日本銀行は決めた。総裁は「実現が見通せる。」と述べた。')).toEqual(['日本銀行は決めた。', '総裁は「実現が見通せる。」と述べた。']);
+  });
+
   it('returns only the first `limit` sentences', () => {
     expect(sentencesOf('One. Two. Three.', 2)).toEqual([
       { start: 0, end: 4 },
@@ -75,6 +86,12 @@ describe('parse: dispatch rules', () => {
       ['BRUSSELS, June 3, 2023 (AFP) - Text', { location: 'Brussels', date: '2023-06-03', agency: 'AFP' }],
       ['LONDON, March 2 - Text', { location: 'London', date: '2022-03-02' }],
       ['NEW YORK - Text', { location: 'New York' }],
+      ['KYIV, Feb 28 (AFP). Text', { location: 'Kyiv', date: '2022-02-28', agency: 'AFP' }],
+      ['МОСКВА, 24 апреля (ТАСС). Text', { location: 'Москва', agency: 'ТАСС' }],
+      ['КИЇВ, 16 липня (Укрінформ). Text', { location: 'Київ', agency: 'Укрінформ' }],
+      ['新华社上海2月15日电 Text', { location: '上海', date: '2022-02-15', agency: '新华社', locationAt: 3, dateAt: 5 }],
+      ['新华社北京2月15日电（记者 王晓）Text', { location: '北京', date: '2022-02-15', agency: '新华社' }],
+      ['東京（共同）Text', { location: '東京', agency: '共同', agencyAt: 3 }],
     ])('reads %s', (paragraph, expected) => {
       const dateline = datelineOf(paragraph, { year: 2022, month: 2 });
 
@@ -82,7 +99,15 @@ describe('parse: dispatch rules', () => {
       expect(paragraph.slice(dateline?.length)).toBe('Text');
     });
 
-    it.each(['Emmanuel Macron — who spoke first — agreed.', 'PARIS, lundi soir (AFP) - Text', 'The talks - long ones - ended.'])(
+    it.each([
+      'Emmanuel Macron — who spoke first — agreed.',
+      'PARIS, lundi soir (AFP) - Text',
+      'The talks - long ones - ended.',
+      'МОСКВА, 24 апреля. Text',
+      'PARIS, 31 févr (AFP). Text',
+      '新华社上海2月30日电 Text',
+      '日本銀行（日銀）は決めた。',
+    ])(
       'finds no dateline in %s',
       (paragraph) => {
         expect(datelineOf(paragraph, { year: 2022 })).toBeNull();
@@ -96,6 +121,11 @@ describe('parse: dispatch rules', () => {
   });
 
   describe('title', () => {
+    it('is the first Chinese or Japanese sentence, without its final 。', () => {
+      expect(titleOf('国家统计局发布数据显示，出口量同比增长37.5%。其中对欧盟出口占比为23.4%。')).toBe('国家统计局发布数据显示，出口量同比增长37.5%');
+      expect(titleOf('日本銀行は19日、政策金利を引き上げることを決めた。植田和男総裁は述べた。')).toBe('日本銀行は19日、政策金利を引き上げることを決めた');
+    });
+
     it('keeps a headline-length sentence whole and drops the attribution at its end', () => {
       expect(titleOf('Paris et Berlin ont signé un accord sur le gaz, a annoncé l’Élysée. Suite.')).toBe('Paris et Berlin ont signé un accord sur le gaz');
     });
@@ -397,6 +427,74 @@ describe('parse: dispatches and the documents an editor would write for them', (
   });
 });
 
+describe('parse: datelines without a dash, and in Chinese and Japanese', () => {
+  it('reads a TASS or Ukrinform dateline ending in a full stop, in a language without rules too', async () => {
+    const text = 'date 2026-04-24\nМОСКВА, 24 апреля (ТАСС). Банк России снизил ключевую ставку до 14% годовых.\n\n«Инфляция замедляется», — заявила она.\n';
+    const parsed = await parseText('ru.txt', text);
+
+    expect(parsed.data).toMatchObject({
+      title: 'Банк России снизил ключевую ставку до 14% годовых',
+      summary: 'Банк России снизил ключевую ставку до 14% годовых.',
+      location: 'Москва',
+      sources: [{ name: 'ТАСС', date: '2026-04-24' }],
+      date: '2026-04-24',
+    });
+    expect(parsed.positions.get('location')).toEqual(positionIn(text, 'МОСКВА'));
+    expect(parsed.positions.get('sources[0].name')).toEqual(positionIn(text, 'ТАСС'));
+  });
+
+  it('takes the Xinhua and Kyodo datelines out of the title and gives location, date and agency', async () => {
+    const zh = 'date 2026-10\n新华社上海10月15日电 国家统计局15日发布数据显示，出口量同比增长37.5%。其中对欧盟出口占比为23.4%。\n';
+    const parsed = await parseText('zh.txt', zh);
+
+    expect(parsed.data).toMatchObject({
+      title: '国家统计局15日发布数据显示，出口量同比增长37.5%',
+      summary: '国家统计局15日发布数据显示，出口量同比增长37.5%。其中对欧盟出口占比为23.4%。',
+      location: '上海',
+      date: '2026-10-15',
+      sources: [{ name: '新华社', date: '2026-10-15' }],
+    });
+    expect(parsed.positions.get('location')).toEqual(positionIn(zh, '上海'));
+    expect(parsed.positions.get('date')).toEqual(positionIn(zh, '10月15日'));
+
+    const ja = await parseText('ja.txt', 'date 2026-03-19\n東京（共同）日本銀行は19日、政策金利を引き上げることを決めた。総裁は述べた。\n');
+    expect(ja.data).toMatchObject({ title: '日本銀行は19日、政策金利を引き上げることを決めた', location: '東京', sources: [{ name: '共同' }] });
+  });
+});
+
+describe('parse: Chinese and Japanese quotes', () => {
+  it('keeps quotes of a sentence or ten characters, and leaves short ones in the text', () => {
+    expect(quotedSpans('他说「结构性」。『物価目標の実現が見通せる』')).toEqual([
+      { start: 2, end: 7 },
+      { start: 8, end: 22 },
+    ]);
+    expect(isStatement('我们看到的是转变。', 'en')).toBe(true);
+    expect(isStatement('物価目標の実現が見通せる', 'en')).toBe(true);
+    expect(isStatement('结构性', 'en')).toBe(false);
+  });
+
+  it('names the speaker after a Chinese title or before a Japanese one, and no one otherwise', () => {
+    expect(speakerPhraseOf('中国汽车工业协会副秘书长张晓明表示：', '')?.phrase).toEqual({ kind: 'person', text: '张晓明', at: 12 });
+    expect(speakerPhraseOf('日本銀行の植田和男総裁は', 'と述べた。')?.phrase).toEqual({ kind: 'person', text: '植田和男', at: 5 });
+    expect(speakerPhraseOf('松野官房長官は', 'と語った。')?.phrase).toMatchObject({ text: '松野' });
+    expect(speakerPhraseOf('分析人士表示：', '')).toBeNull();
+    expect(speakerPhraseOf('植田和男総裁は', 'という言葉を使った。')).toBeNull();
+  });
+
+  it('extracts “…” and 「…」 with their speakers from a dispatch, pointing at both in the file', async () => {
+    const zh = 'date 2026-10-15\n国家统计局15日发布数据。\n\n中国汽车工业协会副秘书长张晓明表示：“我们看到的是结构性的转变，而不是周期性的波动。”\n';
+    const parsed = await parseText('zh.txt', zh);
+
+    expect(parsed.data).toMatchObject({ quotes: [{ text: '我们看到的是结构性的转变，而不是周期性的波动。', speaker: '张晓明' }] });
+    expect(parsed.data).not.toHaveProperty('parties');
+    expect(parsed.positions.get('quotes[0].speaker')).toEqual(positionIn(zh, '张晓明'));
+    expect(parsed.positions.get('quotes[0].text')).toEqual(positionIn(zh, '我们看到'));
+
+    const ja = await parseText('ja.txt', 'date 2026-03-19\n日本銀行は決めた。植田和男総裁は「物価目標の実現が見通せる」と述べた。\n');
+    expect(ja.data).toMatchObject({ quotes: [{ text: '物価目標の実現が見通せる', speaker: '植田和男' }] });
+  });
+});
+
 describe('parse: a dispatch in a language without rules', () => {
   const text = 'date 2022-02-28\n\nBundeskanzler Olaf Scholz hat am Montag mit dem Präsidenten telefoniert. Er sagte nichts.\n\nDie Bundesregierung kündigte weitere Sanktionen an, sagte ein Sprecher.\n';
 
@@ -411,7 +509,7 @@ describe('parse: a dispatch in a language without rules', () => {
       sections: [{ heading: 'Volltext', body: ['Die Bundesregierung kündigte weitere Sanktionen an, sagte ein Sprecher.'] }],
     });
     expect(parsed.warnings).toEqual([
-      'de.txt: derived from a wire dispatch in "de", a language the extraction rules do not cover (they cover fr, en): only the title, summary, text and quotes were derived, not the dateline, parties, facts, timeline or key points',
+      'de.txt: derived from a wire dispatch in "de", a language the extraction rules do not cover (they cover fr, en): only the title, summary, text, dateline and quotes were derived, not the parties, facts, timeline or key points',
     ]);
   });
 });

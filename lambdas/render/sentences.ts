@@ -2,7 +2,8 @@
  * The one sentence splitter: the wire-dispatch reader takes titles, quotes and attributions
  * sentence by sentence, and layout cuts a text that does not fit its page limit after a sentence.
  * Both must agree that "M. Poutine" or "J. Biden" does not end a sentence, and that punctuation
- * inside quotation marks does not either.
+ * inside quotation marks does not either. Chinese and Japanese sentences end at 。！？ with no space
+ * after them, and 「」『』 quote like “ ”.
  */
 
 export interface Span {
@@ -19,11 +20,22 @@ export const CLOSING_MARK: ReadonlyMap<string, string> = new Map([
   ['«', '»'],
   ['“', '”'],
   ['„', '“'],
+  ['「', '」'],
+  ['『', '』'],
 ]);
 /** What the scanner stops at; everything else is skipped by the regular expression engine. */
-const SENTENCE_MARKS = /[«“„»”".!?…]/g;
+const SENTENCE_MARKS = /[«“„»”"「」『』.!?…。！？]/g;
 /** After a full stop: closing marks, then the end of the text or a space and what starts a sentence. */
-const SENTENCE_END = /([»”“")]*)(?:\s+(?=[\p{Lu}\p{N}«“„"(])|\s*$)/uy;
+const SENTENCE_END = /([»”“")」』）]*)(?:\s+(?=[\p{Lu}\p{N}«“„"(])|\s*$)/uy;
+/**
+ * Chinese and Japanese full stops end a sentence whatever follows: the next one starts right after,
+ * with no space and no capital letter to look for.
+ */
+const CJK_STOPS = '。！？';
+const CJK_SENTENCE_END = /([»”“")」』）]*)\s*/uy;
+/** 「見通せる。」と述べた: after a closing mark, a Japanese particle carries the sentence on. */
+const CJK_QUOTE_END = /(?=([»”“")」』）]*))\1\s*(?!\p{Script=Hiragana})/uy;
+const FINAL_MARKS = `.!?…${CJK_STOPS}`;
 
 /**
  * Sentence boundaries of one paragraph, ignoring punctuation inside quotation marks; the first
@@ -36,15 +48,22 @@ export function sentencesOf(paragraph: string, limit = Infinity): Span[] {
   const open: string[] = [];
   const marks = new RegExp(SENTENCE_MARKS);
   const ending = new RegExp(SENTENCE_END);
+  const cjkEnding = new RegExp(CJK_SENTENCE_END);
+  const cjkQuoteEnding = new RegExp(CJK_QUOTE_END);
+  const endAfter = (mark: string, at: number, closed = false): RegExpExecArray | null => {
+    const rule = CJK_STOPS.includes(mark) ? (closed ? cjkQuoteEnding : cjkEnding) : ending;
+    rule.lastIndex = at;
+    return rule.exec(paragraph);
+  };
   let start = 0;
   for (let match = marks.exec(paragraph); match && sentences.length < limit; match = marks.exec(paragraph)) {
     const [char] = match;
     if (char === open[open.length - 1]) {
       open.pop();
       // “We will stay.” He left: the sentence ended inside the marks that close here.
-      if (open.length === 0 && '.!?…'.includes(paragraph[match.index - 1] ?? '')) {
-        ending.lastIndex = match.index + 1;
-        const end = ending.exec(paragraph);
+      const mark = paragraph[match.index - 1] ?? '';
+      if (open.length === 0 && mark !== '' && FINAL_MARKS.includes(mark)) {
+        const end = endAfter(mark, match.index + 1, true);
         if (end) {
           sentences.push({ start, end: match.index + 1 + (end[1] as string).length });
           start = match.index + 1 + end[0].length;
@@ -54,9 +73,8 @@ export function sentencesOf(paragraph: string, limit = Infinity): Span[] {
     } else if (char === '"') {
       if (straightQuotes) open.push('"');
     } else if (CLOSING_MARK.has(char)) open.push(CLOSING_MARK.get(char) as string);
-    else if (open.length === 0 && '.!?…'.includes(char)) {
-      ending.lastIndex = match.index + 1;
-      const end = ending.exec(paragraph);
+    else if (open.length === 0 && FINAL_MARKS.includes(char)) {
+      const end = endAfter(char, match.index + 1);
       if (end && !(char === '.' && isAbbreviation(paragraph, match.index))) {
         sentences.push({ start, end: match.index + 1 + (end[1] as string).length });
         start = match.index + 1 + end[0].length;

@@ -57,7 +57,8 @@ export function parseDispatch(text: string, source: SourceFile): ParsedDocument 
   const lang = detectLanguage(paragraphs.map((paragraph) => paragraph.text).join(' '));
   const tokenDate = token?.[1];
   const fallbackDate = tokenDate ?? source.modifiedAt.toISOString().slice(0, 10);
-  const dateline = hasRules(lang) ? datelineOf(first.text, dispatchDateOf(fallbackDate)) : null;
+  // A dateline's shape does not depend on the language: "МОСКВА, 24 апреля (ТАСС)." in a language without rules too.
+  const dateline = datelineOf(first.text, dispatchDateOf(fallbackDate));
   const date = dateline?.date !== undefined && (tokenDate === undefined || (dateline.date.startsWith(tokenDate) && dateline.date !== tokenDate))
     ? dateline.date
     : fallbackDate;
@@ -77,22 +78,23 @@ export function parseDispatch(text: string, source: SourceFile): ParsedDocument 
   }
 
   const warnings: string[] = [];
+  if (dateline) Object.assign(data, datelineFields(dateline, date, at, first));
+  if (dateline?.date !== undefined && date !== dateline.date) {
+    warnings.push(`${source.name}: the dateline's date (${dateline.date}) does not match the date token (${tokenDate}); the token is kept`);
+  }
   if (hasRules(lang)) {
     // A weekday is read against a day the text gives, never against the day the file was saved.
     const { year, month, day } = dispatchDateOf(date);
     const textDated = tokenDate !== undefined || date === dateline?.date;
     const derived = deriveElements(texts, lang, textDated ? { year, month, day } : { year, month });
-    Object.assign(data, fieldsOf(derived, dateline, date, at, first));
-    if (dateline?.date !== undefined && date !== dateline.date) {
-      warnings.push(`${source.name}: the dateline's date (${dateline.date}) does not match the date token (${tokenDate}); the token is kept`);
-    }
+    Object.assign(data, fieldsOf(derived, at));
     warnings.push(derivationWarning(source.name, derived));
   } else {
     const quotes = distinctQuotes(texts.flatMap((paragraph) => quotesOf(paragraph, null)));
     if (quotes.length > 0) data.quotes = quotes.map(quoteField);
     quotes.forEach((quote, index) => quotePositions(at, index, quote));
     warnings.push(
-      `${source.name}: derived from a wire dispatch in "${lang}", a language the extraction rules do not cover (they cover ${RULE_LANGUAGES.join(', ')}): only the title, summary, text and quotes were derived, not the dateline, parties, facts, timeline or key points`,
+      `${source.name}: derived from a wire dispatch in "${lang}", a language the extraction rules do not cover (they cover ${RULE_LANGUAGES.join(', ')}): only the title, summary, text, dateline and quotes were derived, not the parties, facts, timeline or key points`,
     );
   }
   return { file: source.name, format: 'dispatch', data, positions, warnings };
@@ -152,24 +154,20 @@ function deriveElements(texts: readonly Text[], lang: RuleLanguage, reference: R
   };
 }
 
-function fieldsOf(
-  derived: Derived,
-  dateline: Dateline | null,
-  date: string,
-  at: (path: string, offset: number) => void,
-  first: Paragraph,
-): Record<string, unknown> {
-  const fields: Record<string, unknown> = {};
-  if (dateline) {
-    fields.location = dateline.location;
-    at('location', fileOffset(first, 0));
-    if (dateline.date === date && dateline.dateAt !== undefined) at('date', fileOffset(first, dateline.dateAt));
-    if (dateline.agency !== undefined) {
-      fields.sources = [{ name: dateline.agency, ...(/^\d{4}-\d{2}-\d{2}$/.test(date) ? { date } : {}) }];
-      at('sources[0]', fileOffset(first, dateline.agencyAt ?? 0));
-      at('sources[0].name', fileOffset(first, dateline.agencyAt ?? 0));
-    }
+function datelineFields(dateline: Dateline, date: string, at: (path: string, offset: number) => void, first: Paragraph): Record<string, unknown> {
+  const fields: Record<string, unknown> = { location: dateline.location };
+  at('location', fileOffset(first, dateline.locationAt));
+  if (dateline.date === date && dateline.dateAt !== undefined) at('date', fileOffset(first, dateline.dateAt));
+  if (dateline.agency !== undefined) {
+    fields.sources = [{ name: dateline.agency, ...(/^\d{4}-\d{2}-\d{2}$/.test(date) ? { date } : {}) }];
+    at('sources[0]', fileOffset(first, dateline.agencyAt ?? 0));
+    at('sources[0].name', fileOffset(first, dateline.agencyAt ?? 0));
   }
+  return fields;
+}
+
+function fieldsOf(derived: Derived, at: (path: string, offset: number) => void): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
   if (derived.quotes.length > 0) fields.quotes = derived.quotes.map(quoteField);
   derived.quotes.forEach((quote, index) => quotePositions(at, index, quote));
   const parties = [
@@ -245,6 +243,9 @@ function resolve(phrase: SpeakerPhrase, fileAt: number, rules: SpeakerRules | nu
     }
     case 'description':
       return rules ? { name: describedSpeaker(phrase.text), at: fileAt } : undefined;
+    // Its title says it is a person: never an organisation, even as a single word.
+    case 'person':
+      return { name: phrase.text, at: fileAt };
     case 'name': {
       if (!rules) return { name: phrase.text, at: fileAt };
       const person = rules.people.lookup(phrase.text);

@@ -1,5 +1,5 @@
 /**
- * Quoted spans of a paragraph: « », “ ”, „ “ and straight "…", outermost pair only (the marks of a
+ * Quoted spans of a paragraph: « », “ ”, „ “, 「」, 『』 and straight "…", outermost pair only (the marks of a
  * quote inside a quote stay in its text), and whether a span is a statement worth listing.
  */
 import { CLOSING_MARK, type Span } from '../../sentences';
@@ -9,6 +9,12 @@ import { CLAUSE_WORDS, type RuleLanguage } from './lexicon';
 const MIN_STATEMENT_WORDS = 4;
 /** From this length a span reads as a statement even without a verb the rules know. */
 const LONG_STATEMENT_WORDS = 8;
+/**
+ * Chinese and Japanese write no spaces to count words by: a quote in them is a statement when it is
+ * a sentence (ends in 。！？) or has this many characters, about what eight words take.
+ */
+const CJK_STATEMENT_CHARS = 10;
+const CJK_TEXT = /^[^\p{L}]*[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 
 /**
  * Outermost pairs; a mark never closed is left as text. Straight quotes pair up only when the
@@ -19,7 +25,7 @@ export function quotedSpans(paragraph: string): Span[] {
   const spans: Span[] = [];
   const open: string[] = [];
   let start = 0;
-  for (const match of paragraph.matchAll(/[«“„»”"]/g)) {
+  for (const match of paragraph.matchAll(/[«“„»”"「」『』]/g)) {
     const [char] = match;
     if (char === open[open.length - 1]) {
       open.pop();
@@ -41,9 +47,11 @@ export function trimQuoted(text: string): string {
 
 /**
  * A statement, not a fragment left in the text: a whole quoted sentence, or four words or more
- * with a verb or subject pronoun the rules know, or eight words or more.
+ * with a verb or subject pronoun the rules know, or eight words or more (ten characters in Chinese
+ * or Japanese).
  */
 export function isStatement(text: string, lang: RuleLanguage): boolean {
+  if (CJK_TEXT.test(text)) return /[。！？]$/.test(text) || (text.match(/[\p{L}\p{N}]/gu)?.length ?? 0) >= CJK_STATEMENT_CHARS;
   const words = text.split(/[\s’']+/).filter((word) => /[\p{L}\p{N}]/u.test(word));
   if (/^[\p{Lu}]/u.test(text) && /[.!?…]$/.test(text)) return true;
   if (words.length >= LONG_STATEMENT_WORDS) return true;

@@ -14,7 +14,7 @@ const ELLIPSIS = '…';
 
 export function titleOf(lead: string): string {
   const [first] = sentencesOf(lead, 1);
-  const sentence = lead.slice(first?.start ?? 0, first?.end ?? lead.length).trim().replace(/\.$/, '');
+  const sentence = lead.slice(first?.start ?? 0, first?.end ?? lead.length).trim().replace(/[.。]$/, '');
   // Past this length, no attribution clause to drop can bring a sentence down to a headline.
   const short = sentence.length <= MAX_TITLE_LENGTH * 3;
   const breaks = clauseBreaks(short ? sentence : sentence.slice(0, MAX_TITLE_LENGTH + 1));
