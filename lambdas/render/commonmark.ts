@@ -1,6 +1,7 @@
 /**
- * The one CommonMark parser (markdown-it), shared by the Markdown encoding (parse/markdown.ts) and
- * every string's inline emphasis (template/inline.ts), so that `*x*` means the same everywhere.
+ * The CommonMark parser (markdown-it, and its CJK-friendly twin for text in CJK), shared by the
+ * Markdown encoding (parse/markdown.ts) and every string's inline emphasis (template/inline.ts), so
+ * that `*x*` means the same everywhere.
  * The choice and what is switched off are in docs/input-limits.md ("Markdown").
  *
  * Loaded on first need: most documents are YAML or JSON with plain strings, and their cold start
