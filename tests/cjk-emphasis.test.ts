@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRenderer, type Renderer } from '../lambdas/render';
-import { commonMark, loadCommonMark } from '../lambdas/render/commonmark';
+import { commonMark, loadCjkCommonMark } from '../lambdas/render/commonmark';
 import { inlineMarkup } from '../lambdas/render/template/inline';
 import { textWithFonts } from './helpers/pdf';
 
@@ -43,7 +43,7 @@ const LATIN = [
   '⚠︎**x**y et ↔︎*a*.',
 ];
 
-beforeAll(() => loadCommonMark({ cjk: true }));
+beforeAll(loadCjkCommonMark);
 
 describe('template: bold next to CJK punctuation', () => {
   it.each(BOLD_NEXT_TO_PUNCTUATION)('reads %j as bold', (text, bold) => {

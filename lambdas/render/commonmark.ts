@@ -40,16 +40,19 @@ function configured(markdownIt: typeof import('markdown-it').default): MarkdownI
   return instance;
 }
 
-/**
- * Loads the parser; with `cjk`, also its CJK-friendly twin (markdown-it-cjk-friendly, see
- * docs/input-limits.md "Markdown"), in a chunk of its own that only text with CJK characters reads.
- */
-export function loadCommonMark(options: { readonly cjk?: boolean } = {}): Promise<void> {
+export function loadCommonMark(): Promise<void> {
   loading ??= import('markdown-it').then(({ default: markdownIt }) => {
     parser = configured(markdownIt);
   });
-  if (options.cjk !== true) return loading;
-  loadingCjk ??= Promise.all([import('markdown-it'), import('markdown-it-cjk-friendly'), loading]).then(([{ default: markdownIt }, { default: cjkFriendly }]) => {
+  return loading;
+}
+
+/**
+ * Loads the parser and its CJK-friendly twin (markdown-it-cjk-friendly, see docs/input-limits.md
+ * "Markdown"), whose chunk only a document with emphasis in CJK text reads.
+ */
+export function loadCjkCommonMark(): Promise<void> {
+  loadingCjk ??= Promise.all([import('markdown-it'), import('markdown-it-cjk-friendly'), loadCommonMark()]).then(([{ default: markdownIt }, { default: cjkFriendly }]) => {
     cjkParser = configured(markdownIt).use(cjkFriendly);
   });
   return loadingCjk;
@@ -58,12 +61,12 @@ export function loadCommonMark(options: { readonly cjk?: boolean } = {}): Promis
 /**
  * The loaded parser for `text`: the CJK-friendly one if the text has a CJK character, so that text
  * without one parses exactly as it did before the amendments. A stage that calls this without the
- * right `loadCommonMark()` before is a bug of ours.
+ * right `loadCommonMark()` or `loadCjkCommonMark()` before is a bug of ours.
  */
 export function commonMark(text: string): MarkdownIt {
   const chosen = hasCjk(text) ? cjkParser : parser;
   if (chosen === undefined) {
-    throw new Error(`the CommonMark parser${hasCjk(text) ? ' for CJK text' : ''} is used before loadCommonMark() has finished`);
+    throw new Error(`the CommonMark parser${hasCjk(text) ? ' for CJK text' : ''} is used before it has been loaded`);
   }
   return chosen;
 }

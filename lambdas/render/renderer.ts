@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import packageJson from '../../package.json' with { type: 'json' };
-import { inlineMarkupNeeds, loadCommonMark } from './commonmark';
+import { inlineMarkupNeeds, loadCjkCommonMark, loadCommonMark } from './commonmark';
 import { DEFAULT_RENDER_DEADLINE_MS, RenderDeadline } from './deadline';
 import { drawDocument } from './draw';
 import { asContentLimit, RendererConfigError } from './errors';
@@ -89,7 +89,7 @@ export async function buildRenderer(options: RendererOptions = {}): Promise<Rend
         const validated = validateDocument(parsed, { templates: templates.names });
         const images = await loadPictures(validated.file, validated.document, parsed.positions, renderOptions.images);
         const needs = inlineMarkupNeeds(validated.document);
-        if (needs.markup) await loadCommonMark({ cjk: needs.cjk });
+        if (needs.markup) await (needs.cjk ? loadCjkCommonMark() : loadCommonMark());
         const filled = templates.fill(validated);
         const markup = parseMarkup(filled);
         const qrCodes = await loadQrCodes(markup);
