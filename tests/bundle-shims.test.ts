@@ -62,8 +62,8 @@ describe('bundle shims', () => {
   it('leaves the CommonMark parser reading bare addresses, links and emphasis as with the real linkify-it', async () => {
     // Prepare: the renderer's parser, and the same text parsed again with the stand-in in its place.
     await loadCommonMark();
-    const parser = commonMark();
     const text = 'See https://www.elysee.fr/ and www.kremlin.ru, **1 h 30**, *à la demande* of [Élysée](https://www.elysee.fr/) or mail@example.org.';
+    const parser = commonMark(text);
     const withReal = parser.parse(text, {});
     const real = parser.linkify;
 

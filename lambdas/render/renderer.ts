@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import packageJson from '../../package.json' with { type: 'json' };
-import { holdsInlineMarkup, loadCommonMark } from './commonmark';
+import { inlineMarkupNeeds, loadCjkCommonMark, loadCommonMark } from './commonmark';
 import { DEFAULT_RENDER_DEADLINE_MS, RenderDeadline } from './deadline';
 import { drawDocument } from './draw';
 import { asContentLimit, RendererConfigError } from './errors';
@@ -84,11 +84,12 @@ export async function buildRenderer(options: RendererOptions = {}): Promise<Rend
     async render(source, renderOptions = {}) {
       try {
         // The parser loads what a Markdown file or a dispatch needs; the CommonMark parser is loaded
-        // too for a string with emphasis, and only then.
+        // too for a string with emphasis, and only then (its CJK-friendly twin for such a string in CJK).
         const parsed = await parseSource(source);
         const validated = validateDocument(parsed, { templates: templates.names });
         const images = await loadPictures(validated.file, validated.document, parsed.positions, renderOptions.images);
-        if (holdsInlineMarkup(validated.document)) await loadCommonMark();
+        const needs = inlineMarkupNeeds(validated.document);
+        if (needs.markup) await (needs.cjk ? loadCjkCommonMark() : loadCommonMark());
         const filled = templates.fill(validated);
         const markup = parseMarkup(filled);
         const qrCodes = await loadQrCodes(markup);

@@ -4,7 +4,7 @@
  * binary or wrongly encoded files, and YAML / JSON / front matter that does not parse. The size was
  * checked where the bytes were read (limits.ts).
  */
-import { loadCommonMark } from '../commonmark';
+import { hasCjk, loadCjkCommonMark, loadCommonMark } from '../commonmark';
 import { InputError } from '../errors';
 import { DEFAULT_LIMITS, type InputLimits } from '../limits';
 import type { ParsedDocument, SourceFile } from '../types';
@@ -33,7 +33,7 @@ export async function parseSource(source: SourceFile, limits: Partial<Omit<Input
     case 'json':
       return parseJson(text, source.name, effectiveLimits);
     case 'markdown':
-      await loadCommonMark();
+      await (hasCjk(text) ? loadCjkCommonMark() : loadCommonMark());
       return parseMarkdown(text, source.name, effectiveLimits);
     case 'dispatch': {
       const { parseDispatch } = await import('./dispatch');

@@ -171,7 +171,7 @@ function readBlocks(text: string, bodyStart: number, file: string, locator: Text
     return locator.at(bodyStart + lineStart + column);
   };
 
-  const tokens = commonMark().parse(body, {});
+  const tokens = commonMark(body).parse(body, {});
   const tooDeep = tokens.find((token) => token.nesting === 1 && token.level >= MAX_NESTING - 1);
   if (tooDeep) {
     throw new DocumentSyntaxError(file, [

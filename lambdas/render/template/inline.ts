@@ -47,7 +47,7 @@ function markupOf(tokens: readonly Token[]): string {
 /** Markup for one content string: emphasis and links as elements, everything else escaped. */
 export function inlineMarkup(text: string): string {
   if (!mayHaveInlineMarkup(text)) return Handlebars.escapeExpression(text);
-  const [inline] = commonMark().parseInline(text, {});
+  const [inline] = commonMark(text).parseInline(text, {});
   return withLanguageSpans(markupOf(inline?.children ?? []));
 }
 
