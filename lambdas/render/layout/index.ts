@@ -296,22 +296,7 @@ function readBack(runs: readonly PositionedRun[]): string[] {
 
 /** What extraction reads of a node that is not an address line. */
 function extractedTexts(node: LayoutNode): string[] {
-  switch (node.kind) {
-    case 'text':
-      return node.address === undefined ? readBack(node.runs) : [];
-    case 'vector':
-      return node.drawing.shapes.flatMap((shape) => (shape.kind === 'label' ? readBack(shape.runs) : []));
-    case 'graphic':
-      return node.shapes.flatMap((shape) => (shape.kind === 'text' ? readBack(shape.runs) : []));
-    case 'rect':
-    case 'rule':
-    case 'image':
-      return [];
-    default: {
-      const unknown: never = node;
-      throw new Error(`unhandled layout node ${JSON.stringify(unknown)}`);
-    }
-  }
+  return node.kind === 'text' && node.address !== undefined ? [] : readBack(runsOf(node));
 }
 
 function addressTexts(node: LayoutNode): string[] {
